@@ -1,0 +1,144 @@
+/**
+ * The one contract between the UI and everything that runs in Node.
+ *
+ * A new call starts here: add it to {@link LabCalls}, give it a channel and an argument
+ * schema in {@link CALLS}, implement it in `main/lab/service.ts`. The Electron preload
+ * `satisfies` {@link LabApi}, the IPC and WebSocket hosts validate every argument with the
+ * schemas below, and the renderer's `window.lab` has this type. Channel names live only here.
+ */
+import { z } from 'zod'
+import {
+  BACKEND_IDS,
+  PROFILE_IDS,
+  type LabScript,
+  type BackendId,
+  type ProfileId,
+  type Localized,
+} from './lab-script'
+import type { LabError, RunUpdate } from './lab-result'
+
+/** Every call's answer: data or an error as data (Electron keeps only `message` of a throw). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError }
+
+/** Builds a success {@link Result}. */
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value }
+}
+
+/** Builds a failure {@link Result}. */
+export function fail<T = never>(
+  code: LabError['code'],
+  message: string,
+  problems?: LabError['problems'],
+): Result<T> {
+  return { ok: false, error: problems ? { code, message, problems } : { code, message } }
+}
+
+/** A catalog entry as the case picker shows it. */
+export interface ScenarioSummary {
+  id: string
+  title: Localized
+  /** Article section key (see shared/article.ts). */
+  section: string
+  /** Picker group, like the article: connection phase, data phase, added cases. */
+  group: 'connect' | 'data' | 'more'
+  /** Backends that can express it at all (the host may still refuse the kernel). */
+  backends: BackendId[]
+}
+
+/** What the kernel backend can do on this host. */
+export interface KernelCapability {
+  available: boolean
+  isolation: 'netns' | 'loopback' | 'none'
+  /** One sentence: why it is limited, or what it uses. */
+  detail: string
+}
+
+/** What this app instance offers. */
+export interface Capabilities {
+  version: string
+  /** `electron` in the desktop window, `web` in browser mode. */
+  shell: 'electron' | 'web'
+  platform: string
+  kernel: KernelCapability
+  profiles: ProfileId[]
+}
+
+/** Start a run: a catalog id or a whole script, on one backend. */
+export const runRequestSchema = z.strictObject({
+  scenarioId: z.string().min(1).max(200).optional(),
+  /** A teacher's script; validated by the session with step-and-field messages. */
+  script: z.unknown().optional(),
+  backend: z.enum(BACKEND_IDS),
+  /** Overrides the script's profile (simulator only). */
+  profile: z.enum(PROFILE_IDS).optional(),
+})
+/** Argument of {@link LabCalls.startRun}. */
+export type RunRequest = z.output<typeof runRequestSchema>
+
+/** A pushed run update, tagged with its run. */
+export interface RunUpdateMessage {
+  runId: string
+  update: RunUpdate
+}
+
+/** Commands the desktop menu sends to the UI. */
+export type MenuCommand =
+  | { command: 'set-language'; language: 'zh' | 'en' }
+  | { command: 'navigate'; view: 'lab' | 'summary' | 'quiz' | 'classroom' }
+  | { command: 'about' }
+
+/** Request/response calls. */
+export interface LabCalls {
+  getCapabilities(): Promise<Result<Capabilities>>
+  listScenarios(): Promise<Result<ScenarioSummary[]>>
+  getScenario(id: string): Promise<Result<LabScript>>
+  startRun(request: RunRequest): Promise<Result<{ runId: string }>>
+  cancelRun(runId: string): Promise<Result<null>>
+}
+
+/** Pushed events: each returns an unsubscribe function. */
+export interface LabEvents {
+  onRunUpdate(listener: (message: RunUpdateMessage) => void): () => void
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void
+}
+
+/** The whole API the renderer sees as `window.lab`. */
+export type LabApi = LabCalls & LabEvents
+
+/** Name of one call. */
+export type CallName = keyof LabCalls
+
+/** Channel and argument schema of every call: the only place channel names are written. */
+export const CALLS = {
+  getCapabilities: { channel: 'lab:app:capabilities', args: z.tuple([]) },
+  listScenarios: { channel: 'lab:scenario:list', args: z.tuple([]) },
+  getScenario: { channel: 'lab:scenario:get', args: z.tuple([z.string().min(1).max(200)]) },
+  startRun: { channel: 'lab:run:start', args: z.tuple([runRequestSchema]) },
+  cancelRun: { channel: 'lab:run:cancel', args: z.tuple([z.string().min(1).max(100)]) },
+} as const satisfies Record<CallName, { channel: string; args: z.ZodType<unknown[]> }>
+
+/** Channels of pushed events. */
+export const EVENTS = {
+  onRunUpdate: 'lab:run:update',
+  onMenuCommand: 'lab:app:menu',
+} as const satisfies Record<keyof LabEvents, string>
+
+/** Validates the arguments of one call; problems come back as a `bad-input` error. */
+export function validateArgs<N extends CallName>(
+  name: N,
+  args: unknown,
+): { ok: true; args: Parameters<LabCalls[N]> } | { ok: false; error: LabError } {
+  const parsed = CALLS[name].args.safeParse(args)
+  if (parsed.success) return { ok: true, args: parsed.data as Parameters<LabCalls[N]> }
+  const message = parsed.error.issues
+    .map((i) => `${name} argument ${i.path.map(String).join('.') || '(all)'}: ${i.message}`)
+    .join('; ')
+  return { ok: false, error: { code: 'bad-input', message } }
+}
+
+/** WebSocket frames of browser mode (the same contract over one socket). */
+export type WireFrame =
+  | { type: 'call'; id: number; name: CallName; args: unknown[] }
+  | { type: 'reply'; id: number; result: Result<unknown> }
+  | { type: 'event'; channel: (typeof EVENTS)[keyof typeof EVENTS]; payload: unknown }

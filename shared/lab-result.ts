@@ -1,0 +1,160 @@
+/**
+ * The result document both backends return for a lab script (lab-script.md "Result"),
+ * and the live updates a running session streams before it.
+ */
+import type { Actor, BackendId, Endpoint, ProfileId, StepOp, Timers } from './lab-script'
+
+/** RFC 9293's eleven TCP states, as `ss` and the simulator name them. */
+export const TCP_STATES = [
+  'CLOSED',
+  'LISTEN',
+  'SYN_SENT',
+  'SYN_RCVD',
+  'ESTABLISHED',
+  'FIN_WAIT_1',
+  'FIN_WAIT_2',
+  'CLOSE_WAIT',
+  'CLOSING',
+  'LAST_ACK',
+  'TIME_WAIT',
+] as const
+/** One of {@link TCP_STATES}. */
+export type TcpState = (typeof TCP_STATES)[number]
+
+/** TCP header flags as drawn on the wire. */
+export type TcpFlag = 'SYN' | 'ACK' | 'FIN' | 'RST' | 'PSH'
+
+/** How a step ended. `skipped`: its actor had died or was stuck on an earlier step. */
+export type StepOutcome = 'returned' | 'blocked' | 'skipped'
+
+/** What one step of the script did. */
+export interface StepResult {
+  index: number
+  actor: Actor
+  op: StepOp
+  startMs: number
+  endMs: number
+  outcome: StepOutcome
+  /** Return value: bytes for send/recv, a descriptor for accept, 0 or -1 otherwise. */
+  ret?: number
+  /** errno name (`ECONNREFUSED`), when `ret` is -1. */
+  errno?: string
+  /** The errno number on the profile (simulator) or host (kernel). */
+  errnoNumber?: number
+  /** strerror-style message on that OS. */
+  message?: string
+  /** Signal a C program would receive (`SIGPIPE`). */
+  signal?: string
+  /** Backend-specific remarks for this step (English keys into the notes catalogue). */
+  notes?: string[]
+}
+
+/** A TCP state change of one endpoint. */
+export interface StateEvent {
+  tMs: number
+  type: 'state'
+  actor: Endpoint
+  from: TcpState
+  to: TcpState
+  /** Why: `rcv SYN`, `call connect`, `timer retransmit`... */
+  cause?: string
+}
+
+/** One TCP segment between the hosts and what became of it. */
+export interface SegmentEvent {
+  tMs: number
+  type: 'segment'
+  dir: 'c2s' | 's2c'
+  flags: TcpFlag[]
+  seq: number
+  ack: number
+  len: number
+  fate: 'delivered' | 'dropped' | 'rejected' | 'held'
+  /** Advertised window, when known. */
+  win?: number
+  /** True when this segment repeats an earlier one (retransmission). */
+  retransmit?: boolean
+  /** Middlebox topology: which side of the relay the segment travelled on. */
+  hop?: 'client-middlebox' | 'middlebox-server'
+}
+
+/** An ICMP error the network sent back. */
+export interface IcmpEvent {
+  tMs: number
+  type: 'icmp'
+  /** Direction the ICMP travels (back to the sender of the rejected segment). */
+  dir: 'c2s' | 's2c'
+  icmp: string
+}
+
+/** A step's call has returned (its result is `steps[step]`). */
+export interface SyscallEvent {
+  tMs: number
+  type: 'syscall'
+  step: number
+}
+
+/** A teaching note keyed to the article (`notes` catalogue in shared/notes). */
+export interface NoteEvent {
+  tMs: number
+  type: 'note'
+  key: string
+  actor?: Actor
+  step?: number
+  /** Values the note's text interpolates. */
+  params?: Record<string, string | number>
+}
+
+/** Anything that happened during a run, in time order. */
+export type TraceEvent = StateEvent | SegmentEvent | IcmpEvent | SyscallEvent | NoteEvent
+
+/** Where the kernel backend ran. */
+export interface HostInfo {
+  platform: string
+  release: string
+  isolation: 'netns' | 'loopback' | 'none'
+}
+
+/** The whole answer to one lab script. */
+export interface LabResult {
+  labScript: 1
+  id?: string
+  backend: BackendId
+  profile: ProfileId
+  host?: HostInfo
+  timers: Required<Pick<Timers, 'synRetries' | 'synackRetries' | 'retries2'>> & {
+    keepalive: { idleS: number; intervalS: number; count: number }
+  }
+  /** True when the script shortened any of the profile's default timers. */
+  timersShortened: boolean
+  durationMs: number
+  steps: StepResult[]
+  events: TraceEvent[]
+  final: Record<Endpoint, TcpState>
+  /** Set when the run was cancelled before it ended. */
+  cancelled?: boolean
+}
+
+/** What a running session pushes to its listeners, in order. */
+export type RunUpdate =
+  | { kind: 'event'; event: TraceEvent }
+  | { kind: 'step'; step: StepResult }
+  | { kind: 'done'; result: LabResult }
+  | { kind: 'failed'; error: LabError }
+
+/** An error as data: it crosses IPC and WebSocket intact. */
+export interface LabError {
+  /** Machine-readable class. */
+  code:
+    | 'bad-input'
+    | 'unknown-scenario'
+    | 'unsupported'
+    | 'backend-failed'
+    | 'cancelled'
+    | 'not-found'
+    | 'internal'
+  /** One clear English sentence naming what was wrong and where. */
+  message: string
+  /** For `bad-input` on a script: every problem, with step and field. */
+  problems?: { step?: number; path: string; field: string; message: string }[]
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { parseLabScript } from './lab-script'
+
+const base = { labScript: 1, steps: [{ actor: 'client', op: 'connect', port: 7002 }] }
+
+describe('parseLabScript', () => {
+  it('accepts a minimal script and applies defaults', () => {
+    const r = parseLabScript(base)
+    expect(r.ok).toBe(true)
+    if (r.ok) {
+      expect(r.script.profile).toBe('linux')
+      expect(r.script.topology).toBe('direct')
+      expect(r.script.limitMs).toBe(15000)
+    }
+  })
+
+  it.each([
+    [{ ...base, steps: [{ actor: 'client', op: 'connect', port: 70000 }] }, 0, 'port'],
+    [{ ...base, steps: [base.steps[0], { actor: 'client', op: 'conect', port: 1 }] }, 1, 'op'],
+    [{ ...base, steps: [{ actor: 'client', op: 'listen', port: 1 }] }, 0, 'actor'],
+    [{ ...base, steps: [{ actor: 'client', op: 'send' }] }, 0, 'bytes'],
+    [{ ...base, steps: [{ actor: 'client', op: 'send', bytes: 5, byts: 3 }] }, 0, 'byts'],
+    [{ ...base, steps: [{ actor: 'net', op: 'drop', match: 'SYNACK' }] }, 0, 'match'],
+    [{ ...base, steps: [{ actor: 'net', op: 'hold' }] }, 0, 'op'],
+  ])('names the step and the field of a bad step (%#)', (script, step, field) => {
+    const r = parseLabScript(script)
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.problems[0]).toMatchObject({ step, field })
+      expect(r.message).toContain(`step ${step}`)
+      expect(r.message).toContain(`"${field}"`)
+    }
+  })
+
+  it('rejects a wrong version and unknown top-level fields', () => {
+    const r = parseLabScript({ ...base, labScript: 2, colour: 'red' })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      const fields = r.problems.map((p) => p.field)
+      expect(fields).toContain('labScript')
+      expect(fields).toContain('colour')
+    }
+  })
+
+  it('rejects a step that starts after the run ends', () => {
+    const r = parseLabScript({ ...base, limitMs: 100, steps: [{ ...base.steps[0], at: 200 }] })
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.problems[0]).toMatchObject({ step: 0, field: 'at' })
+  })
+
+  it('never throws on garbage', () => {
+    for (const junk of [null, 42, 'x', [], { steps: 'no' }]) {
+      expect(parseLabScript(junk).ok).toBe(false)
+    }
+  })
+})

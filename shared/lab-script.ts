@@ -1,0 +1,268 @@
+/**
+ * Lab script v1: the experiment format both backends run (see docs/lab-script.md).
+ *
+ * The schema is the single source of truth: TypeScript types are inferred from it, the CLI,
+ * the IPC handlers and the WebSocket host validate with it, and {@link parseLabScript}
+ * turns its issues into messages that name the step index and the field.
+ */
+import { z } from 'zod'
+
+/** Profiles the simulator knows; `os-profiles.md` has their facts. */
+export const PROFILE_IDS = ['linux', 'linux-legacy', 'windows', 'macos'] as const
+/** One of {@link PROFILE_IDS}. */
+export type ProfileId = (typeof PROFILE_IDS)[number]
+
+/** The two backends that answer a lab script. */
+export const BACKEND_IDS = ['sim', 'kernel'] as const
+/** One of {@link BACKEND_IDS}. */
+export type BackendId = (typeof BACKEND_IDS)[number]
+
+/** Who performs a step: one of the two socket programs, or the network between them. */
+export const ACTORS = ['client', 'server', 'net'] as const
+/** One of {@link ACTORS}. */
+export type Actor = (typeof ACTORS)[number]
+/** An actor that owns a socket (not the network). */
+export type Endpoint = Exclude<Actor, 'net'>
+
+const port = z.number().int().min(1).max(65535)
+const ms = z.number().min(0).max(86_400_000)
+const at = { at: ms.optional() }
+const dir = z.enum(['both', 'c2s', 's2c'])
+
+/** Segment classes a `drop` step can match (lab-script.md). */
+export const DROP_MATCHES = ['SYN', 'SYN-ACK', 'ACK', 'FIN', 'RST', 'data', 'any'] as const
+/** ICMP errors a `reject` step can answer with. */
+export const ICMP_TYPES = [
+  'host-unreachable',
+  'net-unreachable',
+  'port-unreachable',
+  'admin-prohibited',
+] as const
+
+const serverOnly = z.literal('server')
+const clientOnly = z.literal('client')
+const endpoint = z.enum(['client', 'server'])
+const net = z.literal('net')
+
+/** Every step the script may contain, keyed by `op`. */
+const stepSchemas = {
+  listen: z.strictObject({ actor: serverOnly, op: z.literal('listen'), port, ...at }),
+  accept: z.strictObject({ actor: serverOnly, op: z.literal('accept'), ...at }),
+  connect: z.strictObject({ actor: clientOnly, op: z.literal('connect'), port, ...at }),
+  send: z.strictObject({
+    actor: endpoint,
+    op: z.literal('send'),
+    bytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(64 * 1024 * 1024),
+    ...at,
+  }),
+  recv: z.strictObject({
+    actor: endpoint,
+    op: z.literal('recv'),
+    bytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(64 * 1024 * 1024)
+      .optional(),
+    timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+    ...at,
+  }),
+  close: z.strictObject({ actor: endpoint, op: z.literal('close'), ...at }),
+  shutdown: z.strictObject({
+    actor: endpoint,
+    op: z.literal('shutdown'),
+    how: z.enum(['wr', 'rd', 'rdwr']),
+    ...at,
+  }),
+  abort: z.strictObject({ actor: endpoint, op: z.literal('abort'), ...at }),
+  keepalive: z.strictObject({ actor: endpoint, op: z.literal('keepalive'), ...at }),
+  sleep: z.strictObject({ actor: endpoint, op: z.literal('sleep'), ms, ...at }),
+  crash: z.strictObject({
+    actor: endpoint,
+    op: z.literal('crash'),
+    mode: z.enum(['fin', 'rst', 'silent']),
+    ...at,
+  }),
+  freeze: z.strictObject({ actor: endpoint, op: z.literal('freeze'), ...at }),
+  thaw: z.strictObject({ actor: endpoint, op: z.literal('thaw'), ...at }),
+  cut: z.strictObject({ actor: net, op: z.literal('cut'), dir: dir.default('both'), ...at }),
+  drop: z.strictObject({
+    actor: net,
+    op: z.literal('drop'),
+    dir: dir.default('both'),
+    match: z.enum(DROP_MATCHES),
+    count: z.number().int().min(1).max(1_000_000).optional(),
+    ...at,
+  }),
+  reject: z.strictObject({
+    actor: net,
+    op: z.literal('reject'),
+    dir: dir.default('both'),
+    icmp: z.enum(ICMP_TYPES),
+    ...at,
+  }),
+  heal: z.strictObject({ actor: net, op: z.literal('heal'), ...at }),
+  hold: z.strictObject({ actor: net, op: z.literal('hold'), ...at }),
+  release: z.strictObject({ actor: net, op: z.literal('release'), ...at }),
+} as const
+
+/** Every operation name a step may use. */
+export const STEP_OPS = Object.keys(stepSchemas) as (keyof typeof stepSchemas)[]
+/** One of {@link STEP_OPS}. */
+export type StepOp = keyof typeof stepSchemas
+
+/** One step of a lab script (validated). */
+export const stepSchema = z.discriminatedUnion(
+  'op',
+  Object.values(stepSchemas) as unknown as [
+    (typeof stepSchemas)[StepOp],
+    ...(typeof stepSchemas)[StepOp][],
+  ],
+)
+/** A validated step. */
+export type Step = z.output<(typeof stepSchemas)[StepOp]>
+/** A validated step with a given op. */
+export type StepOf<O extends StepOp> = z.output<(typeof stepSchemas)[O]>
+
+/** Localised text: every user-facing string exists in Chinese and English. */
+export const localizedSchema = z.strictObject({ en: z.string().min(1), zh: z.string().min(1) })
+/** Text in both UI languages. */
+export type Localized = z.output<typeof localizedSchema>
+
+/** Timer overrides; absent fields take the profile's defaults. */
+export const timersSchema = z.strictObject({
+  synRetries: z.number().int().min(0).max(255).optional(),
+  synackRetries: z.number().int().min(0).max(255).optional(),
+  retries2: z.number().int().min(0).max(255).optional(),
+  keepalive: z
+    .strictObject({
+      idleS: z.number().int().min(1).max(32767),
+      intervalS: z.number().int().min(1).max(32767),
+      count: z.number().int().min(1).max(127),
+    })
+    .optional(),
+})
+/** Timer overrides of a script. */
+export type Timers = z.output<typeof timersSchema>
+
+/** The whole lab script, version 1. */
+export const labScriptSchema = z.strictObject({
+  labScript: z.literal(1),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" or "-"')
+    .optional(),
+  title: localizedSchema.optional(),
+  section: z.string().optional(),
+  profile: z.enum(PROFILE_IDS).default('linux'),
+  topology: z.enum(['direct', 'middlebox']).default('direct'),
+  timers: timersSchema.default({}),
+  limitMs: z.number().int().min(1).max(86_400_000).default(15_000),
+  steps: z.array(stepSchema).min(1).max(1000),
+})
+/** A validated lab script with defaults applied. */
+export type LabScript = z.output<typeof labScriptSchema>
+/** A lab script as written (defaults not yet applied). */
+export type LabScriptInput = z.input<typeof labScriptSchema>
+
+/** One problem found in a script: where, and what. */
+export interface ScriptProblem {
+  /** Step index when the problem is inside `steps[i]`. */
+  step?: number
+  /** Dotted path of the field, e.g. `steps.3.port`. */
+  path: string
+  /** Field name alone, e.g. `port`. */
+  field: string
+  /** What was wrong, in English. */
+  message: string
+}
+
+/** The outcome of {@link parseLabScript}. */
+export type ParseResult =
+  { ok: true; script: LabScript } | { ok: false; problems: ScriptProblem[]; message: string }
+
+/**
+ * Validates an unknown value as a lab script v1. Never throws: bad input comes back as
+ * problems, each naming the step index and the field.
+ */
+export function parseLabScript(input: unknown): ParseResult {
+  const parsed = labScriptSchema.safeParse(input)
+  if (parsed.success) {
+    const extra = checkSemantics(parsed.data)
+    if (extra.length === 0) return { ok: true, script: parsed.data }
+    return { ok: false, problems: extra, message: formatProblems(extra) }
+  }
+  const problems = parsed.error.issues.map((issue) => toProblem(issue, input))
+  return { ok: false, problems, message: formatProblems(problems) }
+}
+
+function toProblem(issue: z.core.$ZodIssue, input: unknown): ScriptProblem {
+  const path = issue.path.map(String).join('.')
+  const step =
+    issue.path[0] === 'steps' && typeof issue.path[1] === 'number' ? issue.path[1] : undefined
+  const field = issue.path.length > 0 ? String(issue.path[issue.path.length - 1]) : '(script)'
+  let message = issue.message
+  if (issue.code === 'invalid_union' && step !== undefined && issue.path.length === 2) {
+    const raw = stepAt(input, step)
+    const op = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).op : undefined
+    message =
+      op === undefined
+        ? `missing "op" (one of ${STEP_OPS.join(', ')})`
+        : `unknown op ${JSON.stringify(op)} (one of ${STEP_OPS.join(', ')})`
+    return { step, path: `${path}.op`, field: 'op', message }
+  }
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
+    return { step, path: path || '(script)', field: issue.keys.join(','), message }
+  }
+  if (issue.code === 'invalid_value' && field === 'actor' && step !== undefined) {
+    const raw = stepAt(input, step) as Record<string, unknown> | undefined
+    message = `op "${String(raw?.op)}" must be done by ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, not ${JSON.stringify(raw?.actor)}`
+  }
+  return { step, path, field, message }
+}
+
+function stepAt(input: unknown, i: number): unknown {
+  if (!input || typeof input !== 'object') return undefined
+  const steps = (input as { steps?: unknown }).steps
+  return Array.isArray(steps) ? steps[i] : undefined
+}
+
+/** Checks that need the whole script, beyond each field's own shape. */
+function checkSemantics(script: LabScript): ScriptProblem[] {
+  const problems: ScriptProblem[] = []
+  script.steps.forEach((s, i) => {
+    if ((s.op === 'hold' || s.op === 'release') && script.topology !== 'middlebox') {
+      problems.push({
+        step: i,
+        path: `steps.${i}.op`,
+        field: 'op',
+        message: `"${s.op}" needs "topology": "middlebox"`,
+      })
+    }
+    if (s.at !== undefined && s.at > script.limitMs) {
+      problems.push({
+        step: i,
+        path: `steps.${i}.at`,
+        field: 'at',
+        message: `starts at ${s.at} ms, after the run ends (limitMs ${script.limitMs})`,
+      })
+    }
+  })
+  return problems
+}
+
+/** Formats problems as one line each: `step 3, field "port": expected ...`. */
+export function formatProblems(problems: ScriptProblem[]): string {
+  return problems
+    .map((p) =>
+      p.step !== undefined
+        ? `step ${p.step}, field "${p.field}" (${p.path}): ${p.message}`
+        : `field "${p.field}" (${p.path}): ${p.message}`,
+    )
+    .join('\n')
+}
