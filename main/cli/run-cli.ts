@@ -1,0 +1,251 @@
+/**
+ * `socklab`: the headless entry (lab-script.md "CLI"). Exit codes: 0 done, 1 `check` found a
+ * difference, 2 bad input, 3 the backend cannot run this script on this host.
+ * With `--json`, exactly one JSON document goes to stdout and nothing else.
+ */
+import { listScenarios } from '../../shared/catalog/index'
+import type { LabResult } from '../../shared/lab-result'
+import {
+  BACKEND_IDS,
+  PROFILE_IDS,
+  type BackendId,
+  type LabScript,
+  type ProfileId,
+} from '../../shared/lab-script'
+import { formatTraceLines } from '../../shared/trace-text'
+import { kernelBackend, probeKernel } from '../kernel/index'
+import { simBackend } from '../sim/index'
+import { compareResults, formatDifferences } from '../lab/agreement'
+import type { Backend } from '../lab/backend'
+import { runScript } from '../lab/session'
+import { APP_VERSION } from '../lab/version'
+import { loadScript } from './load-script'
+
+/** Where the CLI writes. */
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+}
+
+/** Exit codes of lab-script.md. */
+export const EXIT = { done: 0, different: 1, badInput: 2, unsupported: 3 } as const
+
+const USAGE = `Socket Anomaly Lab ${APP_VERSION}: cause TCP anomalies and see what connect(), recv() and send() return.
+
+Usage:
+  socklab list [--json]
+  socklab run <scenario-id | script.json|.yaml> [--backend sim|kernel] [--profile P] [--json]
+  socklab check <scenario-id | script.json|.yaml> [--json]
+  socklab doctor [--json]
+  socklab quiz [--seed N] [--lang zh|en] [--json]
+
+Profiles: ${PROFILE_IDS.join(', ')}.  Exit codes: 0 done, 1 check found a difference, 2 bad input,
+3 the backend cannot run this script on this host.`
+
+interface Flags {
+  positional: string[]
+  json: boolean
+  backend: BackendId
+  profile?: ProfileId
+}
+
+function parseFlags(argv: string[]): Flags | string {
+  const flags: Flags = { positional: [], json: false, backend: 'sim' }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? ''
+    if (a === '--json') flags.json = true
+    else if (a === '--backend') {
+      const v = argv[++i] ?? ''
+      if (!(BACKEND_IDS as readonly string[]).includes(v))
+        return `--backend must be one of ${BACKEND_IDS.join(', ')}, got "${v}".`
+      flags.backend = v as BackendId
+    } else if (a === '--profile') {
+      const v = argv[++i] ?? ''
+      if (!(PROFILE_IDS as readonly string[]).includes(v))
+        return `--profile must be one of ${PROFILE_IDS.join(', ')}, got "${v}".`
+      flags.profile = v as ProfileId
+    } else if (a.startsWith('--')) return `Unknown option "${a}".`
+    else flags.positional.push(a)
+  }
+  return flags
+}
+
+const backends: Record<BackendId, Backend> = { sim: simBackend, kernel: kernelBackend }
+
+/** Runs the CLI; resolves with the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    io.out(USAGE)
+    return command ? EXIT.done : EXIT.badInput
+  }
+  const flags = parseFlags(rest)
+  if (typeof flags === 'string') {
+    io.err(flags)
+    return EXIT.badInput
+  }
+  switch (command) {
+    case 'list':
+      return list(flags, io)
+    case 'run':
+      return run(flags, io)
+    case 'check':
+      return check(flags, io)
+    case 'doctor':
+      return doctor(flags, io)
+    case 'quiz':
+      io.err(
+        'socklab quiz: the quiz is not built yet (it comes with the quiz and classroom issue); nothing to run.',
+      )
+      return EXIT.unsupported
+    default:
+      io.err(`Unknown command "${command}".\n\n${USAGE}`)
+      return EXIT.badInput
+  }
+}
+
+function list(flags: Flags, io: CliIo): number {
+  const scenarios = listScenarios()
+  if (flags.json) {
+    io.out(
+      JSON.stringify(
+        {
+          scenarios: scenarios.map(({ id, title, section, backends }) => ({
+            id,
+            title,
+            section,
+            backends,
+          })),
+        },
+        null,
+        2,
+      ),
+    )
+    return EXIT.done
+  }
+  for (const s of scenarios)
+    io.out(`${s.id.padEnd(24)} ${s.backends.join(',').padEnd(11)} ${s.title.en} · ${s.title.zh}`)
+  return EXIT.done
+}
+
+async function loadOne(flags: Flags, io: CliIo): Promise<LabScript | number> {
+  const arg = flags.positional[0]
+  if (!arg || flags.positional.length > 1) {
+    io.err('Name exactly one scenario id or script file.')
+    return EXIT.badInput
+  }
+  const loaded = await loadScript(arg)
+  if (!loaded.ok) {
+    io.err(loaded.message)
+    return EXIT.badInput
+  }
+  return flags.profile ? { ...loaded.script, profile: flags.profile } : loaded.script
+}
+
+async function execute(
+  script: LabScript,
+  backend: BackendId,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<LabResult | number> {
+  const result = await runScript(script, backends[backend], { signal })
+  if (result.ok) return result.value
+  io.err(result.error.message)
+  return result.error.code === 'unsupported'
+    ? EXIT.unsupported
+    : result.error.code === 'bad-input'
+      ? EXIT.badInput
+      : 4
+}
+
+function printText(result: LabResult, script: LabScript, io: CliIo): void {
+  const host = result.host
+    ? `, host ${result.host.platform} ${result.host.release} (${result.host.isolation})`
+    : ''
+  io.out(
+    `# ${script.id ?? '(script)'} on ${result.backend === 'sim' ? 'the simulator' : 'the kernel'}, profile ${result.profile}${host}`,
+  )
+  if (result.timersShortened) {
+    const t = result.timers
+    io.out(
+      `# timers shortened: synRetries=${t.synRetries} synackRetries=${t.synackRetries} retries2=${t.retries2} keepalive=${t.keepalive.idleS}/${t.keepalive.intervalS}/${t.keepalive.count}`,
+    )
+  }
+  for (const line of formatTraceLines(result, script)) io.out(line)
+}
+
+async function run(flags: Flags, io: CliIo): Promise<number> {
+  const script = await loadOne(flags, io)
+  if (typeof script === 'number') return script
+  const controller = interruptible()
+  const result = await execute(script, flags.backend, io, controller.signal)
+  controller.release()
+  if (typeof result === 'number') return result
+  if (flags.json) io.out(JSON.stringify(result, null, 2))
+  else printText(result, script, io)
+  return EXIT.done
+}
+
+async function check(flags: Flags, io: CliIo): Promise<number> {
+  const script = await loadOne(flags, io)
+  if (typeof script === 'number') return script
+  const controller = interruptible()
+  try {
+    const kernel = await execute(script, 'kernel', io, controller.signal)
+    if (typeof kernel === 'number') return kernel
+    // The simulator plays the host's own profile, so the comparison is like for like.
+    const sim = await execute({ ...script, profile: kernel.profile }, 'sim', io, controller.signal)
+    if (typeof sim === 'number') return sim
+    const differences = compareResults(sim, kernel)
+    if (flags.json)
+      io.out(
+        JSON.stringify(
+          { id: script.id, agree: differences.length === 0, differences, sim, kernel },
+          null,
+          2,
+        ),
+      )
+    else {
+      io.out(
+        `# check ${script.id ?? '(script)'}: simulator (${sim.profile}) against the kernel (${kernel.host?.platform ?? ''} ${kernel.host?.release ?? ''})`,
+      )
+      if (differences.length === 0)
+        io.out('agree: every step has the same outcome, return class, errno and timer timing')
+      for (const line of formatDifferences(differences)) io.out(line)
+    }
+    return differences.length === 0 ? EXIT.done : EXIT.different
+  } finally {
+    controller.release()
+  }
+}
+
+async function doctor(flags: Flags, io: CliIo): Promise<number> {
+  const probe = await probeKernel()
+  if (flags.json) {
+    io.out(JSON.stringify(probe, null, 2))
+    return EXIT.done
+  }
+  io.out(
+    `kernel lab: ${probe.available ? 'available' : 'not available'} (isolation: ${probe.isolation})`,
+  )
+  io.out(probe.detail)
+  for (const c of probe.checks) io.out(`  ${c.ok ? 'ok  ' : 'no  '} ${c.name}: ${c.detail}`)
+  const runnable = probe.cases.filter((c) => c.runnable)
+  io.out(`cases on the real kernel here: ${runnable.length} of ${probe.cases.length}`)
+  for (const c of probe.cases)
+    io.out(`  ${c.runnable ? 'kernel+sim' : 'sim only  '} ${c.id}${c.why ? `: ${c.why}` : ''}`)
+  return EXIT.done
+}
+
+/** Ctrl+C cancels the run (and its cleanup runs) instead of killing the process mid-way. */
+function interruptible(): AbortController & { release(): void } {
+  const controller = new AbortController() as AbortController & { release(): void }
+  const onSignal = (): void => controller.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  controller.release = () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+  return controller
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import type { LabResult, StepResult } from '../../shared/lab-result'
+import { compareResults } from './agreement'
+
+function result(steps: Partial<StepResult>[]): LabResult {
+  return {
+    labScript: 1,
+    backend: 'sim',
+    profile: 'linux',
+    timers: {
+      synRetries: 6,
+      synackRetries: 5,
+      retries2: 15,
+      keepalive: { idleS: 7200, intervalS: 75, count: 9 },
+    },
+    timersShortened: false,
+    durationMs: 0,
+    events: [],
+    final: { client: 'CLOSED', server: 'CLOSED' },
+    steps: steps.map((s, index) => ({
+      index,
+      actor: 'client',
+      op: 'connect',
+      startMs: 0,
+      endMs: 1,
+      outcome: 'returned',
+      ...s,
+    })),
+  }
+}
+
+describe('compareResults', () => {
+  it('agrees on the same story', () => {
+    const a = result([{ ret: -1, errno: 'ECONNREFUSED' }])
+    const b = result([{ ret: -1, errno: 'ECONNREFUSED', endMs: 3 }])
+    expect(compareResults(a, b)).toEqual([])
+  })
+
+  it('finds a different errno, sign class and outcome', () => {
+    const a = result([{ ret: -1, errno: 'ECONNREFUSED' }, { ret: 5 }, { outcome: 'blocked' }])
+    const b = result([{ ret: -1, errno: 'ETIMEDOUT' }, { ret: 0 }, { ret: 0 }])
+    expect(compareResults(a, b).map((d) => d.field)).toEqual(['errno', 'ret', 'outcome'])
+  })
+
+  it('compares timings only for calls that ended on a timer, within max(300 ms, 10 %)', () => {
+    const sim = result([{ ret: -1, errno: 'ETIMEDOUT', endMs: 7000 }])
+    expect(compareResults(sim, result([{ ret: -1, errno: 'ETIMEDOUT', endMs: 7600 }]))).toEqual([])
+    expect(
+      compareResults(sim, result([{ ret: -1, errno: 'ETIMEDOUT', endMs: 7800 }]))[0]?.field,
+    ).toBe('endMs')
+    // Immediate answers are not timed: 0.2 ms against 5 ms is the same story.
+    expect(
+      compareResults(result([{ ret: 0, endMs: 0.2 }]), result([{ ret: 0, endMs: 5 }])),
+    ).toEqual([])
+  })
+})

@@ -1,0 +1,92 @@
+/**
+ * The implementation of the contract's calls, independent of transport: the Electron IPC
+ * host (main/app) and the browser-mode WebSocket host (main/web) both wrap one of these.
+ */
+import { listScenarios, scenarioScript } from '../../shared/catalog/index'
+import {
+  fail,
+  ok,
+  type Capabilities,
+  type LabCalls,
+  type RunUpdateMessage,
+} from '../../shared/contract'
+import { PROFILE_IDS, type BackendId } from '../../shared/lab-script'
+import { kernelBackend, probeKernel } from '../kernel/index'
+import { simBackend } from '../sim/index'
+import type { Backend } from './backend'
+import { resolveScript, Sessions } from './session'
+
+/** Options of {@link createLabService}. */
+export interface LabServiceOptions {
+  shell: Capabilities['shell']
+  version: string
+  /** Backends to use (tests may pass others); the real ones by default. */
+  backends?: Record<BackendId, Backend>
+}
+
+/** The contract's calls plus the run-update stream and teardown. */
+export interface LabService {
+  calls: LabCalls
+  onRunUpdate(listener: (message: RunUpdateMessage) => void): () => void
+  /** Cancels every run and waits until each backend has cleaned up. */
+  dispose(): Promise<void>
+}
+
+/** Creates the service of one app instance. */
+export function createLabService(options: LabServiceOptions): LabService {
+  const listeners = new Set<(message: RunUpdateMessage) => void>()
+  const backends = options.backends ?? { sim: simBackend, kernel: kernelBackend }
+  const sessions = new Sessions(backends, (runId, update) => {
+    for (const listener of listeners) listener({ runId, update })
+  })
+  let capabilities: Promise<Capabilities> | undefined
+
+  const calls: LabCalls = {
+    async getCapabilities() {
+      capabilities ??= probeKernel().then((probe) => ({
+        version: options.version,
+        shell: options.shell,
+        platform: process.platform,
+        kernel: { available: probe.available, isolation: probe.isolation, detail: probe.detail },
+        profiles: [...PROFILE_IDS],
+      }))
+      try {
+        return ok(await capabilities)
+      } catch (error) {
+        capabilities = undefined
+        return fail('internal', `Could not probe the kernel lab: ${String(error)}`)
+      }
+    },
+    async listScenarios() {
+      return ok(listScenarios())
+    },
+    async getScenario(id) {
+      const script = scenarioScript(id)
+      return script
+        ? ok(script)
+        : fail('unknown-scenario', `There is no case "${id}" in the catalog.`)
+    },
+    async startRun(request) {
+      const script = resolveScript(request)
+      if (!script.ok) return script
+      const why = await backends[request.backend].unsupported(script.value)
+      if (why) return fail('unsupported', why)
+      return ok({ runId: sessions.start(script.value, request.backend) })
+    },
+    async cancelRun(runId) {
+      const cancelled = await sessions.cancel(runId)
+      return cancelled
+        ? ok(null)
+        : fail('not-found', `No run "${runId}" is going (it may have ended).`)
+    },
+  }
+
+  return {
+    calls,
+    onRunUpdate(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    dispose: () => sessions.dispose(),
+  }
+}

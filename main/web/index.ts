@@ -1,0 +1,61 @@
+/**
+ * Browser mode entry: `node out/main/web.js [--port N] [--no-open]` (or `npm run dev:web`).
+ * Serves the built UI and the contract on 127.0.0.1, prints the URL, opens the browser.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { createLabService } from '../lab/service'
+import { APP_VERSION } from '../lab/version'
+import { parseWebArgs, rendererDir } from './args'
+import { openBrowser } from './open-browser'
+import { PortInUseError, startWebHost } from './server'
+
+async function main(): Promise<number> {
+  const args = parseWebArgs(process.argv.slice(2))
+  if (typeof args === 'string') {
+    console.error(args)
+    return 2
+  }
+  const dir = rendererDir(import.meta.url)
+  if (!existsSync(join(dir, 'index.html'))) {
+    console.error(
+      `The UI is not built yet (${dir} is missing): run "npm run build" (npm start does it for you).`,
+    )
+    return 2
+  }
+  const service = createLabService({ shell: 'web', version: APP_VERSION })
+  let host
+  try {
+    host = await startWebHost({ service, rendererDir: dir, port: args.port })
+  } catch (error) {
+    await service.dispose()
+    if (error instanceof PortInUseError) {
+      console.error(error.message)
+      return 2
+    }
+    throw error
+  }
+  console.log(`Socket Anomaly Lab (browser mode) is running at ${host.url}`)
+  if (args.open) console.log(await openBrowser(host.url))
+  console.log('Press Ctrl+C to stop.')
+  const stop = async (): Promise<void> => {
+    await service.dispose()
+    await host.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop())
+  process.once('SIGTERM', () => void stop())
+  return -1
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code)
+  },
+  (error: unknown) => {
+    console.error(
+      `Browser mode failed to start: ${error instanceof Error ? error.message : String(error)}`,
+    )
+    process.exit(1)
+  },
+)
