@@ -206,14 +206,14 @@ function toProblem(issue: z.core.$ZodIssue, input: unknown): ScriptProblem {
     issue.path[0] === 'steps' && typeof issue.path[1] === 'number' ? issue.path[1] : undefined
   const field = issue.path.length > 0 ? String(issue.path[issue.path.length - 1]) : '(script)'
   let message = issue.message
-  if (issue.code === 'invalid_union' && step !== undefined && issue.path.length === 2) {
+  if (issue.code === 'invalid_union' && step !== undefined && issue.path.length <= 3) {
     const raw = stepAt(input, step)
     const op = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).op : undefined
     message =
       op === undefined
         ? `missing "op" (one of ${STEP_OPS.join(', ')})`
         : `unknown op ${JSON.stringify(op)} (one of ${STEP_OPS.join(', ')})`
-    return { step, path: `${path}.op`, field: 'op', message }
+    return { step, path: `steps.${step}.op`, field: 'op', message }
   }
   if (issue.code === 'unrecognized_keys') {
     message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`

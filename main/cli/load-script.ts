@@ -41,17 +41,27 @@ export function parseScriptText(
     return { ok: true, value: JSON.parse(text) }
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error)
-    const match = /position (\d+)/.exec(detail)
-    let where = ''
-    if (match) {
-      const offset = Number(match[1])
-      const before = text.slice(0, offset)
-      const line = before.split('\n').length
-      const column = offset - before.lastIndexOf('\n')
-      where = ` at line ${line}, column ${column}`
+    return {
+      ok: false,
+      message: `${file}: JSON syntax error${jsonErrorPosition(text, detail)}: ${detail}`,
     }
-    return { ok: false, message: `${file}: JSON syntax error${where}: ${detail}` }
   }
+}
+
+/** Where a JSON syntax error is: Node's message when it says, else the YAML parser's (JSON is YAML). */
+function jsonErrorPosition(text: string, detail: string): string {
+  const match = /position (\d+)/.exec(detail)
+  if (match) {
+    const before = text.slice(0, Number(match[1]))
+    return ` at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`
+  }
+  try {
+    parseYaml(text)
+  } catch (error) {
+    const pos = error instanceof YAMLParseError ? error.linePos?.[0] : undefined
+    if (pos) return ` at line ${pos.line}, column ${pos.col}`
+  }
+  return ''
 }
 
 /** Loads a catalog case or a script file. */

@@ -55,7 +55,10 @@ export async function runScript(
   const controller = new AbortController()
   const onAbort = (): void => controller.abort()
   options.signal?.addEventListener('abort', onAbort)
-  if (options.signal?.aborted) controller.abort()
+  if (options.signal?.aborted) {
+    options.signal.removeEventListener('abort', onAbort)
+    return fail('cancelled', 'The run was cancelled before it started.')
+  }
   const guard = setTimeout(() => controller.abort(), script.limitMs + (options.graceMs ?? 30_000))
   const emit = options.onUpdate ?? (() => undefined)
   try {

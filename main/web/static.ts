@@ -76,7 +76,7 @@ export async function serveStatic(
     return
   }
   let info = await stat(file).catch(() => undefined)
-  if (!info?.isFile() && !extname(file)) {
+  if (!info?.isFile() && !(extname(file).toLowerCase() in TYPES)) {
     file = join(root, 'index.html')
     info = await stat(file).catch(() => undefined)
   }

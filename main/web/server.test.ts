@@ -1,0 +1,152 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import {
+  EVENTS,
+  fail,
+  ok,
+  type LabCalls,
+  type RunUpdateMessage,
+  type WireFrame,
+} from '../../shared/contract'
+import type { LabService } from '../lab/service'
+import { PortInUseError, startWebHost, type WebHost } from './server'
+
+/** A service double that records calls and can push updates: the transport is what is tested. */
+function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: LabCalls } {
+  const listeners = new Set<(m: RunUpdateMessage) => void>()
+  return {
+    calls: {
+      getCapabilities: async () => fail('internal', 'not in this test'),
+      listScenarios: async () => ok([]),
+      getScenario: async (id) => fail('unknown-scenario', `no ${id}`),
+      startRun: async (request) => ok({ runId: `run-${request.backend}` }),
+      cancelRun: async () => ok(null),
+    },
+    onRunUpdate(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    push(m) {
+      for (const l of listeners) l(m)
+    },
+    dispose: async () => undefined,
+  }
+}
+
+function rendererDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'socklab-web-'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>lab</title>')
+  writeFileSync(join(dir, 'app.js'), 'console.log(1)')
+  return dir
+}
+
+let host: WebHost | undefined
+afterEach(async () => {
+  await host?.close()
+  host = undefined
+})
+
+function connect(url: string, origin?: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, origin ? { origin } : {})
+    ws.once('open', () => resolve(ws))
+    ws.once('error', reject)
+  })
+}
+
+function nextFrame(ws: WebSocket): Promise<WireFrame> {
+  return new Promise((resolve) =>
+    ws.once('message', (d) => resolve(JSON.parse(String(d)) as WireFrame)),
+  )
+}
+
+describe('browser-mode host', () => {
+  it('serves the renderer with a CSP and falls back to index.html for deep links', async () => {
+    host = await startWebHost({ service: fakeService(), rendererDir: rendererDir(), port: 0 })
+    const page = await fetch(host.url)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(await page.text()).toContain('<title>lab</title>')
+    const js = await fetch(`${host.url}app.js`)
+    expect(js.headers.get('content-type')).toContain('javascript')
+    expect((await fetch(`${host.url}lab/connect.refused`)).status).toBe(200)
+    expect((await fetch(`${host.url}missing.js`)).status).toBe(404)
+    expect(await (await fetch(`${host.url}..%2f..%2fetc%2fpasswd`)).text()).not.toContain('root:')
+  })
+
+  it('carries calls, validates arguments and pushes run updates over one WebSocket', async () => {
+    const service = fakeService()
+    host = await startWebHost({ service, rendererDir: rendererDir(), port: 0 })
+    const ws = await connect(`ws://127.0.0.1:${host.port}/lab`, host.url.replace(/\/$/, ''))
+    ws.send(
+      JSON.stringify({
+        type: 'call',
+        id: 1,
+        name: 'startRun',
+        args: [{ backend: 'sim', scenarioId: 'x' }],
+      }),
+    )
+    expect(await nextFrame(ws)).toEqual({
+      type: 'reply',
+      id: 1,
+      result: { ok: true, value: { runId: 'run-sim' } },
+    })
+    ws.send(
+      JSON.stringify({ type: 'call', id: 2, name: 'startRun', args: [{ backend: 'quantum' }] }),
+    )
+    const bad = await nextFrame(ws)
+    expect(bad).toMatchObject({
+      type: 'reply',
+      id: 2,
+      result: { ok: false, error: { code: 'bad-input' } },
+    })
+    ws.send(JSON.stringify({ type: 'call', id: 3, name: 'rmRf', args: [] }))
+    expect(await nextFrame(ws)).toMatchObject({ id: 3, result: { ok: false } })
+    const pushed = nextFrame(ws)
+    service.push({
+      runId: 'r1',
+      update: { kind: 'failed', error: { code: 'cancelled', message: 'x' } },
+    })
+    expect(await pushed).toMatchObject({
+      type: 'event',
+      channel: EVENTS.onRunUpdate,
+      payload: { runId: 'r1' },
+    })
+    ws.close()
+  })
+
+  it('refuses sockets opened by pages of another origin', async () => {
+    host = await startWebHost({ service: fakeService(), rendererDir: rendererDir(), port: 0 })
+    await expect(connect(`ws://127.0.0.1:${host.port}/lab`, 'http://evil.example')).rejects.toThrow(
+      /403/,
+    )
+  })
+
+  it('says clearly when the port is in use', async () => {
+    const blocker = createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      const started = startWebHost({ service: fakeService(), rendererDir: rendererDir(), port })
+      await expect(started).rejects.toBeInstanceOf(PortInUseError)
+      await expect(started).rejects.toThrow(`Port ${port} on 127.0.0.1 is already in use`)
+    } finally {
+      blocker.close()
+    }
+  })
+})
+
+describe('resolveStaticPath', () => {
+  it('never leaves the root', async () => {
+    const { resolveStaticPath } = await import('./static')
+    expect(resolveStaticPath('/srv/r', '/')).toBe('/srv/r/index.html')
+    expect(resolveStaticPath('/srv/r', '/a/b.js?x=1')).toBe('/srv/r/a/b.js')
+    expect(resolveStaticPath('/srv/r', '/../../etc/passwd')).toBe('/srv/r/etc/passwd')
+    expect(resolveStaticPath('/srv/r', '/%00')).toBeUndefined()
+    expect(resolveStaticPath('/srv/r', '/%E0%A4%A')).toBeUndefined()
+  })
+})
