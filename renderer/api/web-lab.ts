@@ -1,0 +1,243 @@
+/**
+ * The contract over one WebSocket, for browser mode (no Electron preload there).
+ *
+ * Frames are the contract's {@link WireFrame}s. Calls made while the socket is (re)connecting
+ * wait for it; when the socket drops, every call still waiting resolves at once with a clear
+ * error (as data, like every other failure), and the client reconnects with backoff.
+ */
+import {
+  CALLS,
+  EVENTS,
+  type CallName,
+  type LabApi,
+  type LabCalls,
+  type MenuCommand,
+  type Result,
+  type RunUpdateMessage,
+  type WireFrame,
+} from '../../shared/contract'
+import type { LabError } from '../../shared/lab-result'
+
+/** The part of the browser's WebSocket this client uses (tests pass a fake). */
+export interface SocketLike {
+  readonly readyState: number
+  onopen: ((event: Event) => void) | null
+  onclose: ((event: CloseEvent) => void) | null
+  onerror: ((event: Event) => void) | null
+  onmessage: ((event: MessageEvent) => void) | null
+  send(data: string): void
+  close(): void
+}
+
+/** Is the lab server reachable right now? */
+export type ConnectionState = 'connecting' | 'open' | 'closed'
+
+/** Extra surface of a transport that can lose its connection (browser mode). */
+export interface LabConnection {
+  readonly connectionState: ConnectionState
+  onConnectionChange(listener: (state: ConnectionState) => void): () => void
+}
+
+/** Options of {@link createWebLab}. */
+export interface WebLabOptions {
+  url: string
+  /** Opens a socket; the browser's WebSocket by default. */
+  open?: (url: string) => SocketLike
+  /** First reconnect delay; doubles up to {@link maxBackoffMs}. */
+  backoffMs?: number
+  maxBackoffMs?: number
+  /** A call not answered by then resolves with an error. */
+  callTimeoutMs?: number
+}
+
+const OPEN = 1
+
+interface Pending {
+  frame: WireFrame & { type: 'call' }
+  resolve: (result: Result<unknown>) => void
+  timer: ReturnType<typeof setTimeout>
+  sent: boolean
+}
+
+function failure(code: LabError['code'], message: string): Result<never> {
+  return { ok: false, error: { code, message } }
+}
+
+/** The WebSocket URL of the page's own server: `ws://<host>/lab`. */
+export function labSocketUrl(location: Pick<Location, 'host' | 'protocol'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/lab`
+}
+
+/** A {@link LabApi} over one WebSocket, plus its connection state. */
+export function createWebLab(options: WebLabOptions): LabApi & LabConnection & { dispose(): void } {
+  const open = options.open ?? ((url: string) => new WebSocket(url) as unknown as SocketLike)
+  const baseBackoff = options.backoffMs ?? 250
+  const maxBackoff = options.maxBackoffMs ?? 5000
+  const callTimeout = options.callTimeoutMs ?? 60_000
+
+  let socket: SocketLike | undefined
+  let state: ConnectionState = 'closed'
+  let nextId = 1
+  let backoff = baseBackoff
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let disposed = false
+  const pending = new Map<number, Pending>()
+  const runListeners = new Set<(message: RunUpdateMessage) => void>()
+  const menuListeners = new Set<(command: MenuCommand) => void>()
+  const stateListeners = new Set<(state: ConnectionState) => void>()
+
+  const setState = (next: ConnectionState): void => {
+    if (state === next) return
+    state = next
+    for (const listener of stateListeners) listener(next)
+  }
+
+  const settle = (id: number, result: Result<unknown>): void => {
+    const call = pending.get(id)
+    if (!call) return
+    pending.delete(id)
+    clearTimeout(call.timer)
+    call.resolve(result)
+  }
+
+  const flush = (): void => {
+    for (const call of pending.values()) {
+      if (call.sent || !socket || socket.readyState !== OPEN) continue
+      socket.send(JSON.stringify(call.frame))
+      call.sent = true
+    }
+  }
+
+  const scheduleReconnect = (): void => {
+    if (disposed || retryTimer !== undefined) return
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined
+      connect()
+    }, backoff)
+    backoff = Math.min(backoff * 2, maxBackoff)
+  }
+
+  const onMessage = (data: unknown): void => {
+    if (typeof data !== 'string') return
+    let frame: WireFrame
+    try {
+      frame = JSON.parse(data) as WireFrame
+    } catch {
+      return // A frame that is not JSON cannot belong to any call: ignore it.
+    }
+    if (frame?.type === 'reply' && typeof frame.id === 'number') {
+      const result =
+        frame.result && typeof frame.result === 'object' && 'ok' in frame.result
+          ? frame.result
+          : failure('internal', 'The lab server sent a reply without a result.')
+      settle(frame.id, result)
+    } else if (frame?.type === 'event') {
+      if (frame.channel === EVENTS.onRunUpdate) {
+        for (const listener of runListeners) listener(frame.payload as RunUpdateMessage)
+      } else if (frame.channel === EVENTS.onMenuCommand) {
+        for (const listener of menuListeners) listener(frame.payload as MenuCommand)
+      }
+    }
+  }
+
+  function connect(): void {
+    if (disposed || state !== 'closed') return
+    setState('connecting')
+    let ws: SocketLike
+    try {
+      ws = open(options.url)
+    } catch (error) {
+      setState('closed')
+      failAll(`Could not open ${options.url}: ${String(error)}`)
+      scheduleReconnect()
+      return
+    }
+    socket = ws
+    ws.onopen = () => {
+      backoff = baseBackoff
+      setState('open')
+      flush()
+    }
+    ws.onmessage = (event) => onMessage(event.data)
+    ws.onerror = () => undefined // `close` always follows and does the work.
+    ws.onclose = () => {
+      if (socket !== ws) return
+      socket = undefined
+      const wasOpen = state === 'open'
+      setState('closed')
+      failAll(
+        wasOpen
+          ? `The connection to the lab server (${options.url}) dropped before it answered; it reconnects by itself, try again.`
+          : `Could not reach the lab server at ${options.url}; is browser mode still running?`,
+      )
+      scheduleReconnect()
+    }
+  }
+
+  function failAll(message: string): void {
+    for (const id of [...pending.keys()]) settle(id, failure('internal', message))
+  }
+
+  const call = <N extends CallName>(name: N, args: unknown[]): Promise<Result<unknown>> => {
+    if (disposed) return Promise.resolve(failure('internal', 'The lab client was closed.'))
+    return new Promise((resolve) => {
+      const id = nextId++
+      const timer = setTimeout(
+        () =>
+          settle(
+            id,
+            failure(
+              'internal',
+              `The lab server did not answer ${CALLS[name].channel} within ${callTimeout / 1000} s.`,
+            ),
+          ),
+        callTimeout,
+      )
+      pending.set(id, { frame: { type: 'call', id, name, args }, resolve, timer, sent: false })
+      if (state === 'closed') {
+        // A call made during the backoff pause reconnects now rather than waiting it out.
+        if (retryTimer !== undefined) clearTimeout(retryTimer)
+        retryTimer = undefined
+        connect()
+      } else flush()
+    })
+  }
+
+  const calls: LabCalls = {
+    getCapabilities: () => call('getCapabilities', []) as ReturnType<LabCalls['getCapabilities']>,
+    listScenarios: () => call('listScenarios', []) as ReturnType<LabCalls['listScenarios']>,
+    getScenario: (id) => call('getScenario', [id]) as ReturnType<LabCalls['getScenario']>,
+    startRun: (request) => call('startRun', [request]) as ReturnType<LabCalls['startRun']>,
+    cancelRun: (runId) => call('cancelRun', [runId]) as ReturnType<LabCalls['cancelRun']>,
+  }
+
+  connect()
+
+  return {
+    ...calls,
+    onRunUpdate(listener) {
+      runListeners.add(listener)
+      return () => runListeners.delete(listener)
+    },
+    onMenuCommand(listener) {
+      menuListeners.add(listener)
+      return () => menuListeners.delete(listener)
+    },
+    get connectionState() {
+      return state
+    },
+    onConnectionChange(listener) {
+      stateListeners.add(listener)
+      return () => stateListeners.delete(listener)
+    },
+    dispose() {
+      disposed = true
+      if (retryTimer !== undefined) clearTimeout(retryTimer)
+      failAll('The lab client was closed.')
+      const ws = socket
+      socket = undefined
+      setState('closed')
+      ws?.close()
+    },
+  }
+}

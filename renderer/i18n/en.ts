@@ -1,0 +1,134 @@
+/**
+ * English UI strings. This file is the message schema: `zh.ts` must have every key.
+ * vue-i18n treats `{`, `}`, `@`, `$` and `|` as syntax, so texts avoid them.
+ */
+export const en = {
+  app: {
+    title: 'Socket Anomaly Lab',
+    subtitle: 'What TCP does when the network misbehaves',
+    skipToMain: 'Skip to content',
+  },
+  nav: {
+    label: 'Views',
+    lab: 'Lab',
+    summary: 'Summary',
+    quiz: 'Quiz',
+    classroom: 'Classroom',
+  },
+  settings: {
+    language: 'Language',
+    theme: 'Theme',
+    light: 'Light',
+    dark: 'Dark',
+    toDark: 'Switch to the dark theme',
+    toLight: 'Switch to the light theme',
+  },
+  about: {
+    title: 'About Socket Anomaly Lab',
+    body: 'Cause each network anomaly of the article, watch TCP on the wire, and see exactly what connect(), recv() and send() return, on a simulator and on the real kernel.',
+    version: 'Version',
+    shell: 'Running as',
+    platform: 'Platform',
+    close: 'Close',
+    shells: { electron: 'desktop app', web: 'browser mode' },
+  },
+  picker: {
+    label: 'Cases',
+    groups: {
+      connect: 'Connecting',
+      data: 'Data phase',
+      more: 'More cases',
+    },
+    loading: 'Loading the cases…',
+    failed: 'Could not load the cases: {message}',
+    empty: 'The catalog has no cases.',
+    simOnly: 'simulator only',
+  },
+  controls: {
+    backend: 'Backend',
+    backends: { sim: 'Simulator', kernel: 'Kernel' },
+    backendHints: {
+      sim: 'A TCP simulator in virtual time: every timer, segment and state.',
+      kernel: 'Real sockets on this machine’s kernel.',
+    },
+    kernelUnavailable: 'Kernel unavailable: {detail}',
+    kernelUnsupportedCase: 'This case cannot run on the real kernel.',
+    kernelChecking: 'Checking what the kernel lab can do on this host…',
+    capabilitiesFailed: 'Could not ask what this host can do: {message}',
+    profile: 'OS profile',
+    profiles: {
+      linux: 'Linux 6.5+',
+      'linux-legacy': 'Linux (article)',
+      windows: 'Windows',
+      macos: 'macOS',
+    },
+    profileKernelHint:
+      'The kernel backend runs on this host, so the profile applies to the simulator only.',
+    run: 'Run',
+    running: 'Running…',
+    cancel: 'Cancel',
+    pickFirst: 'Pick a case first.',
+  },
+  lab: {
+    noCase: 'Pick a case on the left to start.',
+    article: 'Article',
+    scriptFailed: 'Could not load this case: {message}',
+    status: {
+      idle: 'Ready',
+      starting: 'Starting…',
+      running: 'Running',
+      done: 'Finished in {ms}',
+      cancelled: 'Cancelled',
+      failed: 'Failed',
+    },
+    ranOn: 'Ran on {backend}, profile {profile}',
+    host: 'host {platform} {release}, isolation {isolation}',
+    timersShortened: 'Timers shortened so the run takes seconds, not minutes: {timers}',
+    runFailed: 'The run failed: {message}',
+    connectionLost: 'The connection to the lab server was lost during the run.',
+    regions: {
+      readout: 'Return values',
+      trace: 'Trace',
+    },
+  },
+  readout: {
+    label: 'Errno readout',
+    empty: 'Run the case: each call’s return value appears here as it returns.',
+    waiting: 'Waiting for the first call to return…',
+    at: 'at {ms}',
+    took: 'returned after {ms}',
+    blocked: 'still blocked when the run ended ({ms})',
+    skipped: 'skipped: its actor had died or was stuck on an earlier step',
+    osTable: 'This error on each OS',
+    os: { linux: 'Linux', macos: 'macOS', windows: 'Windows' },
+    noEquivalent: 'no equivalent',
+    thisRun: 'this run',
+    signal: 'raises {signal}: a C program dies here unless it ignores the signal',
+    meaning: 'Why',
+    section: 'Article {ref}',
+    notes: 'Backend notes',
+    final: 'Final TCP states',
+    finalValue: 'client {client}, server {server}',
+    actors: { client: 'client', server: 'server', net: 'network' },
+    ok: 'success',
+  },
+  trace: {
+    label: 'Run trace (strace-like text)',
+    hint: 'Each call and TCP event, live as the run goes.',
+  },
+  planned: {
+    badge: 'Not built yet',
+    body: 'This view comes with a later issue of the project. Nothing here works yet, so nothing pretends to.',
+    willShow: 'It will show:',
+    summary:
+      'The article’s three summary tables (connect, recv, send) as data, each row linked to the case that shows it.',
+    quiz: 'A seeded quiz built from those tables: predict what a call returns, then run the case to check.',
+    classroom: 'A teacher’s view: hand out cases and lab scripts, see the class’s progress.',
+  },
+  errors: {
+    generic: 'Something went wrong: {message}',
+  },
+}
+
+/** The shape every locale must have. */
+export type Messages = typeof en

@@ -1,0 +1,32 @@
+/**
+ * vue-i18n setup: the two UI languages, and how the first one is chosen (a saved choice, else
+ * the browser's language: Chinese for any `zh-*`, English otherwise).
+ */
+import { createI18n } from 'vue-i18n'
+import { en } from './en'
+import { zh } from './zh'
+
+/** The UI languages. */
+export const LANGUAGES = ['zh', 'en'] as const
+/** One of {@link LANGUAGES}. */
+export type Language = (typeof LANGUAGES)[number]
+
+/** True when a value names a UI language. */
+export function isLanguage(value: unknown): value is Language {
+  return value === 'zh' || value === 'en'
+}
+
+/** The language a browser's `navigator.language` suggests. */
+export function languageFromNavigator(tag: string | undefined): Language {
+  return tag && /^zh\b/i.test(tag) ? 'zh' : 'en'
+}
+
+/** Creates the app's i18n instance (Composition API mode, so `useI18n` works everywhere). */
+export function createLabI18n(locale: Language) {
+  return createI18n({
+    legacy: false,
+    locale,
+    fallbackLocale: 'en',
+    messages: { en, zh },
+  })
+}
