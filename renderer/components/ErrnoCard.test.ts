@@ -1,0 +1,116 @@
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import { articleSection } from '../../shared/article'
+import type { StepResult } from '../../shared/lab-result'
+import { REFUSED_STEP, SCRIPTS } from '../testing/fake-lab'
+import { createLabI18n } from '../i18n/index'
+import ErrnoCard from './ErrnoCard.vue'
+
+function card(
+  step: StepResult,
+  language: 'en' | 'zh' = 'en',
+  system: 'linux' | 'macos' | 'windows' | null = 'linux',
+) {
+  return mount(ErrnoCard, {
+    props: {
+      step,
+      script: SCRIPTS['connect.refused'],
+      section: articleSection('establish.2'),
+      system,
+    },
+    global: { plugins: [createLabI18n(language)] },
+  })
+}
+
+const rowText = (w: ReturnType<typeof card>, os: string) =>
+  w
+    .findAll(`tr[data-os="${os}"] td`)
+    .map((cell) => cell.text())
+    .join(' ')
+
+describe('ErrnoCard', () => {
+  it('reads a refused connect: call, message, every OS, meaning and article section', () => {
+    const w = card(REFUSED_STEP)
+    expect(w.get('[data-testid="errno-call"]').text()).toBe('connect(7002) = -1 ECONNREFUSED')
+    expect(w.get('[data-testid="errno-message"]').text()).toContain('Connection refused')
+    expect(w.get('[data-testid="errno-message"]').text()).toContain('ECONNREFUSED 111')
+    expect(rowText(w, 'linux')).toContain('ECONNREFUSED 111')
+    expect(rowText(w, 'macos')).toContain('ECONNREFUSED 61')
+    expect(rowText(w, 'windows')).toContain('WSAECONNREFUSED 10061')
+    expect(w.text()).toContain('nothing listens on that port')
+    expect(w.get('[data-testid="errno-section"]').text()).toContain('建立连接 §2')
+    expect(w.get('[data-testid="errno-section"]').text()).toContain(
+      'Connecting to a port nobody listens on',
+    )
+    expect(w.get('tr[data-os="linux"]').classes()).toContain('is-this-run')
+    expect(w.get('tr[data-os="windows"]').classes()).not.toContain('is-this-run')
+    expect(w.classes()).toContain('card--error')
+  })
+
+  it('marks the OS the run used', () => {
+    const w = card({ ...REFUSED_STEP, errnoNumber: 10061 }, 'en', 'windows')
+    expect(w.get('tr[data-os="windows"]').classes()).toContain('is-this-run')
+    expect(w.get('tr[data-os="linux"]').classes()).not.toContain('is-this-run')
+  })
+
+  it('shows SIGPIPE and the OS that has no EPIPE', () => {
+    const w = card({
+      ...REFUSED_STEP,
+      op: 'send',
+      errno: 'EPIPE',
+      errnoNumber: 32,
+      message: 'Broken pipe',
+      signal: 'SIGPIPE',
+    })
+    expect(w.get('[data-testid="errno-signal"]').text()).toContain('SIGPIPE')
+    expect(rowText(w, 'windows')).toContain('no equivalent')
+  })
+
+  it('speaks Chinese', () => {
+    const w = card(REFUSED_STEP, 'zh')
+    expect(w.text()).toContain('该端口没有程序监听')
+    expect(w.text()).toContain('客户端')
+    expect(w.get('[data-testid="errno-section"]').text()).toContain(
+      '客户端连接了服务端未监听的端口',
+    )
+  })
+
+  it('shows a success without an errno table', () => {
+    const w = card({
+      ...REFUSED_STEP,
+      ret: 0,
+      errno: undefined,
+      errnoNumber: undefined,
+      message: undefined,
+    })
+    expect(w.get('[data-testid="errno-call"]').text()).toBe('connect(7002) = 0')
+    expect(w.find('[data-testid="errno-os-table"]').exists()).toBe(false)
+    expect(w.classes()).toContain('card--ok')
+  })
+
+  it('says when a call was still blocked or was skipped', () => {
+    const blocked = card({
+      ...REFUSED_STEP,
+      outcome: 'blocked',
+      endMs: 5000,
+      ret: undefined,
+      errno: undefined,
+    })
+    expect(blocked.text()).toContain('still blocked when the run ended (5.00 s)')
+    expect(blocked.attributes('data-outcome')).toBe('blocked')
+    const skipped = card({ ...REFUSED_STEP, outcome: 'skipped', ret: undefined, errno: undefined })
+    expect(skipped.text()).toContain('skipped')
+  })
+
+  it('says how long a call waited', () => {
+    const w = card({
+      ...REFUSED_STEP,
+      op: 'connect',
+      startMs: 0,
+      endMs: 3100,
+      errno: 'ETIMEDOUT',
+      errnoNumber: 110,
+    })
+    expect(w.text()).toContain('returned after 3.10 s')
+  })
+})
