@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron'
 import { EVENTS, type MenuCommand } from '../../shared/contract'
 import { createLabService } from '../lab/service'
@@ -40,8 +41,12 @@ const devTrusted = devUrl ? devOrigin(devUrl) : undefined
 const dev = devTrusted !== undefined
 const trusted: TrustedOrigin[] = devTrusted ? [APP_ORIGIN, devTrusted] : [APP_ORIGIN]
 
-// These three must happen before `ready`.
+// These must happen before `ready`.
 app.setName(APP_NAME)
+// Tests (and anyone running from a checkout) can keep their state apart from a real install.
+if (!app.isPackaged && process.env.SOCKLAB_USER_DATA) {
+  app.setPath('userData', process.env.SOCKLAB_USER_DATA)
+}
 app.enableSandbox()
 registerAppScheme()
 guardWebContents(app, trusted)
@@ -61,9 +66,11 @@ function fatal(error: unknown): void {
 }
 
 function start(): void {
-  const appPath = app.getAppPath()
-  const rendererDir = join(appPath, 'out', 'renderer')
-  const preload = join(appPath, 'out', 'preload', 'index.cjs')
+  // This file is out/main/index.js (or inside app.asar): its siblings are the other builds,
+  // however Electron was started (`electron .`, `electron out/main/index.js`, installed).
+  const outDir = fileURLToPath(new URL('..', import.meta.url))
+  const rendererDir = join(outDir, 'renderer')
+  const preload = join(outDir, 'preload', 'index.cjs')
   if (!dev && !existsSync(join(rendererDir, 'index.html'))) {
     fatal(new Error(`The UI is not built (${rendererDir} is missing): run "npm run build".`))
     return
