@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import { ARTICLE_SECTIONS } from './article'
+import { isErrnoName } from './errno'
+import { SUMMARY_CALLS, SUMMARY_ROWS, SUMMARY_TABLES, TOPICS } from './summary-tables'
+
+/** The case ids of seed-digest.md (the article's cases and the ones worth adding). */
+const DIGEST_CASES = [
+  'connect.ok',
+  'connect.refused',
+  'connect.unreachable',
+  'connect.timeout',
+  'handshake.syn-lost',
+  'handshake.synack-lost',
+  'handshake.ack-lost',
+  'idle.partition',
+  'send.partition',
+  'send.nat-ack',
+  'recv.partition',
+  'peer.crash-fin',
+  'peer.crash-rst',
+  'peer.host-down',
+  'peer.close',
+  'peer.close-unread',
+  'peer.abort',
+  'peer.half-close',
+  'peer.stopped',
+  'recv.timeout',
+  'idle.keepalive',
+]
+
+describe('summary tables', () => {
+  it('has the three tables with the digest row counts', () => {
+    expect(SUMMARY_CALLS.map((c) => SUMMARY_TABLES[c].length)).toEqual([5, 6, 5])
+  })
+
+  it.each(SUMMARY_ROWS.map((r) => [r.id, r] as const))('row %s is well formed', (_id, row) => {
+    expect(row.id.startsWith(`${row.call}.`)).toBe(true)
+    expect(Object.keys(ARTICLE_SECTIONS)).toContain(row.section)
+    expect(Object.keys(TOPICS)).toContain(row.topic)
+    for (const c of row.cases) expect(DIGEST_CASES).toContain(c)
+    expect(row.cause.en.length).toBeGreaterThan(5)
+    expect(row.cause.zh.length).toBeGreaterThan(3)
+    // An error row names its errno, a success row does not.
+    const fails = row.returnClass === 'error' || row.returnClass === 'positive-then-error'
+    expect(row.errno !== null).toBe(fails)
+    if (row.errno) expect(isErrnoName(row.errno)).toBe(true)
+  })
+
+  it('row ids are unique', () => {
+    expect(new Set(SUMMARY_ROWS.map((r) => r.id)).size).toBe(SUMMARY_ROWS.length)
+  })
+
+  it('keeps the digest facts: refused is ECONNREFUSED, recv after FIN is 0, EPIPE brings SIGPIPE', () => {
+    const byId = new Map(SUMMARY_ROWS.map((r) => [r.id, r]))
+    expect(byId.get('connect.refused')?.errno).toBe('ECONNREFUSED')
+    expect(byId.get('recv.fin')?.returns).toBe('0')
+    expect(byId.get('send.epipe')?.signal).toBe('SIGPIPE')
+    expect(byId.get('connect.ack-lost')?.states).toEqual({
+      client: 'ESTABLISHED',
+      server: 'SYN_RCVD',
+    })
+  })
+})
