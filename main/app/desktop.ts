@@ -126,7 +126,10 @@ function start(outDir: string, devUrl: string | undefined, trusted: TrustedOrigi
   const unsubscribe = service.onRunUpdate((message) => send(EVENTS.onRunUpdate, message))
   const sendMenu = (command: MenuCommand): void => send(EVENTS.onMenuCommand, command)
 
+  // The UI has its own About view (in the UI's language); the native dialog is for when
+  // there is no window to show it in (macOS keeps the app running without one).
   const showAbout = (): void => {
+    if (win && !win.isDestroyed()) return sendMenu({ command: 'about' })
     const text = aboutText(
       {
         appName: APP_NAME,
@@ -139,8 +142,7 @@ function start(outDir: string, devUrl: string | undefined, trusted: TrustedOrigi
       },
       language,
     )
-    const options = { type: 'info' as const, ...text, buttons: ['OK'], noLink: true }
-    void (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options))
+    void dialog.showMessageBox({ type: 'info', ...text, buttons: ['OK'], noLink: true })
   }
   const setMenu = (): void => {
     const template = buildMenuTemplate({
