@@ -1,0 +1,340 @@
+/**
+ * The socket calls of a lab script, as a C program on the profile's OS would see them: each
+ * call either returns at once or gives a `poll` that the runner asks again after every event
+ * until it can return (a blocking call). What a call returns is read from the socket's TCP
+ * state and pending error, never decided here per scenario.
+ */
+import type { ErrnoName } from '../../shared/errno'
+import type { Endpoint, Step, StepOf } from '../../shared/lab-script'
+import type { NoteKey } from '../../shared/notes'
+import type { Host } from './host'
+import type { TcpSocket } from './tcp/socket'
+import { armDeadline, armFinWait2, armKeepalive, armRtx } from './tcp/timers'
+
+/** What a call returned. `EBADF`: the descriptor was already closed (see extra-errno.ts). */
+export interface CallResult {
+  ret?: number
+  errno?: ErrnoName | 'EBADF'
+  signal?: 'SIGPIPE'
+  notes?: NoteKey[]
+}
+
+/** A call in progress: asked again after every event; `wakeAt` schedules a check. */
+export interface Pending {
+  poll(): CallResult | null
+  wakeAt?: number
+}
+
+/** The program of one endpoint: its descriptors. */
+export class Program {
+  /** The connected socket (client: the last connect; server: the last accepted). */
+  sock: TcpSocket | null = null
+  listener: TcpSocket | null = null
+  /** close() was called on the descriptor the next calls would use. */
+  closedFd = false
+  dead = false
+  frozen = false
+
+  constructor(
+    readonly actor: Endpoint,
+    readonly host: Host,
+    /** Where connect() sends its SYN (the server, or the middlebox in front of it). */
+    private readonly peer: Host['id'],
+  ) {}
+
+  private get world() {
+    return this.host.world
+  }
+
+  /** The socket later calls act on. */
+  private target(): TcpSocket | null {
+    return this.sock ?? this.listener
+  }
+
+  private note(key: NoteKey): void {
+    this.world.trace.note(key, undefined, this.actor)
+  }
+
+  /** Starts a call: a result now, or a pending call. */
+  start(step: Step): CallResult | Pending {
+    switch (step.op) {
+      case 'listen':
+        return this.listen(step)
+      case 'accept':
+        return { poll: () => this.acceptPoll() }
+      case 'connect':
+        return this.connect(step)
+      case 'send':
+        return this.send(step)
+      case 'recv':
+        return this.recv(step)
+      case 'close':
+        return this.close()
+      case 'shutdown':
+        return this.shutdown(step)
+      case 'abort':
+        return this.abort()
+      case 'keepalive':
+        return this.keepalive()
+      case 'sleep': {
+        const wakeAt = this.world.q.now + step.ms
+        return { wakeAt, poll: () => (this.world.q.now >= wakeAt ? {} : null) }
+      }
+      case 'crash':
+        return this.crash(step.mode)
+      case 'freeze':
+        this.frozen = true
+        this.note('frozen')
+        return {}
+      case 'thaw':
+        this.frozen = false
+        this.note('thawed')
+        return {}
+      default:
+        return {}
+    }
+  }
+
+  private listen(step: StepOf<'listen'>): CallResult {
+    if (this.listener && this.listener.state === 'LISTEN') return { ret: 0 }
+    const l = this.host.newSocket()
+    l.localPort = step.port
+    l.backlog = this.world.profile.backlog
+    if (!this.host.primary || this.host.primary.state === 'CLOSED') this.host.primary = l
+    l.setState('LISTEN', 'call listen')
+    this.host.bind(l)
+    this.listener = l
+    this.closedFd = false
+    return { ret: 0 }
+  }
+
+  private acceptPoll(): CallResult | null {
+    const l = this.listener
+    if (!l || l.state !== 'LISTEN') return { ret: -1, errno: 'EINVAL' }
+    const c = l.acceptQueue.shift()
+    if (!c) return null
+    l.children.delete(c)
+    c.parent = null
+    this.sock = c
+    this.closedFd = false
+    this.host.primary = c
+    return { ret: c.fd, notes: ['accept-returns'] }
+  }
+
+  private connect(step: StepOf<'connect'>): Pending {
+    const world = this.world
+    const s = this.host.newSocket()
+    this.sock = s
+    this.closedFd = false
+    this.host.primary = s
+    s.localPort = this.host.ephemeralPort()
+    s.remoteHost = this.peer
+    s.remotePort = step.port
+    s.startedAt = world.q.now
+    s.headSentAt = world.q.now
+    s.rtoCur = world.profile.syn.initialRtoMs
+    this.host.bind(s)
+    s.setState('SYN_SENT', 'call connect')
+    s.rttSample = { seq: 1, at: world.q.now }
+    s.sendSyn(false)
+    armRtx(s, 'syn', s.rtoCur)
+    armDeadline(s, world.profile.syn, 'syn')
+    return {
+      poll: () => {
+        if (s.err) {
+          const errno = s.err
+          s.err = null
+          s.disconnect()
+          return { ret: -1, errno }
+        }
+        if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
+        if (s.state === 'CLOSED') return { ret: -1, errno: 'ECONNABORTED' }
+        return { ret: 0, notes: ['connect-returns'] }
+      },
+    }
+  }
+
+  /** An error for a send(), with SIGPIPE where the OS raises it for EPIPE. */
+  private sendError(errno: ErrnoName): CallResult {
+    if (errno === 'EPIPE' && this.world.profile.sigpipe)
+      return { ret: -1, errno, signal: 'SIGPIPE', notes: ['sigpipe'] }
+    return { ret: -1, errno }
+  }
+
+  private send(step: StepOf<'send'>): CallResult | Pending {
+    let copied = 0
+    const errors = this.world.profile.errors
+    const once = (): CallResult | null => {
+      if (this.closedFd) return { ret: -1, errno: 'EBADF' }
+      const s = this.target()
+      if (!s || s.state === 'LISTEN') return this.sendError(errors.sendNotConnected)
+      if (errors.sticky && s.err) return copied ? { ret: copied } : { ret: -1, errno: s.err }
+      if (errors.sendShutdownBeforeError && s.wrShut)
+        return copied ? { ret: copied } : this.sendError('EPIPE')
+      if (s.err) {
+        if (copied) return { ret: copied }
+        const errno = s.err
+        s.err = null
+        return this.sendError(errno)
+      }
+      if (s.wrShut) return copied ? { ret: copied } : this.sendError(errors.sendAfterShutdown)
+      if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
+      if (s.state === 'CLOSED') return this.sendError(errors.sendNotConnected)
+      const n = Math.min(s.sendSpace, step.bytes - copied)
+      if (n > 0) {
+        s.writeSeq += n
+        copied += n
+        s.output()
+      }
+      if (copied === step.bytes) return { ret: copied, notes: ['send-buffered'] }
+      return null
+    }
+    const first = once()
+    if (first) return first
+    return { poll: once }
+  }
+
+  private recv(step: StepOf<'recv'>): CallResult | Pending {
+    const max = step.bytes ?? 65536
+    const errors = this.world.profile.errors
+    const wakeAt = step.timeoutMs !== undefined ? this.world.q.now + step.timeoutMs : undefined
+    const once = (): CallResult | null => {
+      if (this.closedFd) return { ret: -1, errno: 'EBADF' }
+      const s = this.target()
+      if (!s || s.state === 'LISTEN') return { ret: -1, errno: errors.recvNotConnected }
+      if (errors.sticky && s.err) return { ret: -1, errno: s.err }
+      if (s.rcvQueued > 0) {
+        const n = Math.min(max, s.rcvQueued)
+        const before = s.rcvWnd
+        s.rcvQueued -= n
+        // Reading reopened a window the sender saw closed (or nearly): tell it.
+        if (before < this.world.mss && s.rcvWnd >= this.world.mss && s.state !== 'CLOSED')
+          s.sendAck()
+        return { ret: n }
+      }
+      if (errors.recvFinBeforeError && s.finReceived) return { ret: 0, notes: ['recv-fin'] }
+      if (s.err) {
+        const errno = s.err
+        s.err = null
+        return { ret: -1, errno }
+      }
+      if (s.finReceived) return { ret: 0, notes: ['recv-fin'] }
+      if (s.rdShut) return { ret: 0 }
+      if (s.state === 'CLOSED') return { ret: -1, errno: errors.recvNotConnected }
+      if (wakeAt !== undefined && this.world.q.now >= wakeAt)
+        return { ret: -1, errno: errors.recvTimeout, notes: ['recv-timeout'] }
+      return null
+    }
+    const first = once()
+    if (first) return first
+    return { poll: once, wakeAt }
+  }
+
+  /** close(): FIN after the queued data, or RST when unread data would be lost. */
+  private close(): CallResult {
+    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
+    const s = this.sock ?? this.listener
+    if (!s) return { ret: 0 }
+    if (s === this.sock) this.sock = null
+    else this.listener = null
+    if (!this.sock && !this.listener) this.closedFd = true
+    closeSocket(s, 'close')
+    return { ret: 0 }
+  }
+
+  private shutdown(step: StepOf<'shutdown'>): CallResult {
+    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
+    const s = this.target()
+    const connected = s && s.state !== 'CLOSED' && s.state !== 'LISTEN' && s.state !== 'SYN_SENT'
+    if (!s || !connected) return { ret: -1, errno: 'ENOTCONN' }
+    if (step.how !== 'wr') s.rdShut = true
+    if (step.how !== 'rd') {
+      this.note('half-close')
+      s.queueFin()
+    }
+    return { ret: 0 }
+  }
+
+  private abort(): CallResult {
+    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
+    const s = this.sock ?? this.listener
+    if (!s) return { ret: 0 }
+    if (s === this.sock) this.sock = null
+    else this.listener = null
+    if (!this.sock && !this.listener) this.closedFd = true
+    closeSocket(s, 'abort')
+    return { ret: 0 }
+  }
+
+  private keepalive(): CallResult {
+    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
+    const s = this.target()
+    if (s) {
+      s.keepaliveOn = true
+      s.kaProbes = 0
+      armKeepalive(s, this.world.timers.keepalive.idleS * 1000)
+    }
+    return { ret: 0 }
+  }
+
+  /** The process dies; what its OS does with the sockets depends on the mode and profile. */
+  private crash(mode: StepOf<'crash'>['mode']): CallResult {
+    this.dead = true
+    const world = this.world
+    if (mode === 'silent') {
+      this.note('crash-silent')
+      this.host.down = true
+      for (const s of this.host.sockets()) s.stopTimers()
+      return {}
+    }
+    const how = mode === 'rst' || world.profile.processExit === 'reset' ? 'abort' : 'close'
+    this.note(how === 'abort' ? 'crash-rst' : 'crash-fin')
+    const open = [this.sock, this.listener].filter((s): s is TcpSocket => s !== null)
+    this.sock = null
+    this.listener = null
+    this.closedFd = true
+    for (const s of open) closeSocket(s, how)
+    return {}
+  }
+}
+
+/**
+ * Linux tcp_close(): a listener resets its unaccepted connections; unread data means RST
+ * (RFC 9293 3.10.4 leaves it open, Linux and RFC 2525 say reset); otherwise a FIN follows the
+ * queued data. `abort` is SO_LINGER {1, 0}: RST from any synchronized state.
+ */
+export function closeSocket(s: TcpSocket, how: 'close' | 'abort'): void {
+  const { trace } = s.world
+  const actor = s.host.endpoint ?? undefined
+  s.orphan = true
+  s.rdShut = true
+  s.keepaliveOn = false
+  if (s.state === 'LISTEN') {
+    for (const c of [...s.acceptQueue]) closeSocket(c, 'abort')
+    for (const c of [...s.children]) s.host.dropChild(c, 'listener closed')
+    s.acceptQueue = []
+    s.done(null, 'call close')
+    return
+  }
+  const synced =
+    s.state === 'ESTABLISHED' ||
+    s.state === 'CLOSE_WAIT' ||
+    s.state === 'FIN_WAIT_1' ||
+    s.state === 'FIN_WAIT_2' ||
+    s.state === 'SYN_RCVD'
+  if (s.state === 'SYN_SENT' || s.state === 'CLOSED') {
+    s.done(null, 'call close')
+    return
+  }
+  if (how === 'abort' || (synced && s.rcvQueued > 0)) {
+    if (synced) {
+      trace.note(how === 'abort' ? 'abort-rst' : 'close-unread-rst', { bytes: s.rcvQueued }, actor)
+      s.sendReset()
+    }
+    s.done(null, how === 'abort' ? 'call close (SO_LINGER 0)' : 'call close (unread data)')
+    return
+  }
+  s.queueFin()
+  // Already half-closed and now orphaned: the FIN_WAIT_2 timer applies.
+  if (s.state === 'FIN_WAIT_2') armFinWait2(s)
+}

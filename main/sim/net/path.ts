@@ -1,0 +1,126 @@
+/**
+ * The wire between the hosts and the student's network faults on it (lab-script.md "net
+ * operations"): cut, drop by flag class and count, reject with ICMP, heal. Every segment
+ * gets a trace event with its fate; delivered ones arrive one link delay later.
+ */
+import type { StepOf } from '../../../shared/lab-script'
+import type { SegmentEvent } from '../../../shared/lab-result'
+import {
+  ACK,
+  FIN,
+  RST,
+  SYN,
+  flagNames,
+  type HostId,
+  type IcmpMessage,
+  type Segment,
+  type World,
+} from '../world'
+
+type Dir = 'both' | 'c2s' | 's2c'
+
+/** One active fault rule. */
+export type NetRule =
+  | { kind: 'cut'; dir: Dir }
+  | { kind: 'drop'; dir: Dir; match: StepOf<'drop'>['match']; left: number }
+  | { kind: 'reject'; dir: Dir; icmp: IcmpMessage['kind'] }
+
+/** Whether a segment belongs to a `drop` match class. */
+export function matches(seg: Segment, match: StepOf<'drop'>['match']): boolean {
+  const f = seg.flags
+  switch (match) {
+    case 'SYN':
+      return (f & SYN) !== 0 && (f & ACK) === 0
+    case 'SYN-ACK':
+      return (f & SYN) !== 0 && (f & ACK) !== 0
+    case 'ACK':
+      return (f & ACK) !== 0 && (f & (SYN | FIN | RST)) === 0 && seg.len === 0
+    case 'FIN':
+      return (f & FIN) !== 0
+    case 'RST':
+      return (f & RST) !== 0
+    case 'data':
+      return seg.len > 0
+    case 'any':
+      return true
+  }
+}
+
+/** The links of a run and the rules on its faulty hop. */
+export class Path {
+  rules: NetRule[] = []
+  /** One-way delay of each link, ms (loopback-like, so kernel and simulator times agree). */
+  readonly delayMs = 0.05
+
+  constructor(
+    private readonly world: World,
+    private readonly deliver: (to: HostId, seg: Segment) => void,
+    private readonly deliverIcmp: (to: HostId, msg: IcmpMessage) => void,
+    private readonly isDown: (host: HostId) => boolean,
+    private readonly middlebox: boolean,
+  ) {}
+
+  /** Adds a rule from a `net` step. */
+  add(rule: NetRule): void {
+    this.rules.push(rule)
+  }
+
+  /** `heal`: removes every rule. */
+  heal(): void {
+    this.rules = []
+  }
+
+  /** A segment leaves `seg.src`: decide its fate, trace it, deliver it or bounce an ICMP. */
+  transmit(seg: Segment): void {
+    const dir: 'c2s' | 's2c' = seg.dst === 'server' || seg.src === 'client' ? 'c2s' : 's2c'
+    // With a middlebox the faults sit between it and the server (the article's NAT case).
+    const faulty = !this.middlebox || seg.src === 'server' || seg.dst === 'server'
+    const hop = this.middlebox ? (faulty ? 'middlebox-server' : 'client-middlebox') : undefined
+    let fate: SegmentEvent['fate'] = 'delivered'
+    let icmp: IcmpMessage['kind'] | null = null
+    if (faulty) {
+      for (let i = 0; i < this.rules.length; i++) {
+        const r = this.rules[i]!
+        if (r.dir !== 'both' && r.dir !== dir) continue
+        if (r.kind === 'drop') {
+          if (!matches(seg, r.match)) continue
+          if (--r.left <= 0) this.rules.splice(i, 1)
+        }
+        fate = r.kind === 'reject' ? 'rejected' : 'dropped'
+        if (r.kind === 'reject') icmp = r.icmp
+        break
+      }
+    }
+    if (fate === 'delivered' && this.isDown(seg.dst)) fate = 'dropped'
+    const now = this.world.q.now
+    const event: SegmentEvent = {
+      tMs: now,
+      type: 'segment',
+      dir,
+      flags: flagNames(seg.flags),
+      seq: seg.seq,
+      ack: seg.ack,
+      len: seg.len,
+      fate,
+      win: seg.win,
+    }
+    if (seg.retransmit) event.retransmit = true
+    if (hop) event.hop = hop
+    this.world.trace.emit(event)
+    if (fate === 'delivered') {
+      this.world.q.schedule(this.delayMs, () => this.deliver(seg.dst, seg))
+    } else if (icmp) {
+      const kind = icmp
+      // The router next to the destination answers; the error travels back to the sender.
+      this.world.q.schedule(2 * this.delayMs, () => {
+        this.world.trace.emit({
+          tMs: this.world.q.now,
+          type: 'icmp',
+          dir: dir === 'c2s' ? 's2c' : 'c2s',
+          icmp: kind,
+        })
+        this.deliverIcmp(seg.src, { kind, about: seg })
+      })
+    }
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Segment arrival (RFC 9293 3.10.7 "SEGMENT ARRIVES"), for a listening socket and for a
+ * connection, with the Linux details that decide what the application sees: which errno an
+ * RST becomes in each state, RST for data that arrives after close(), window updates.
+ */
+import { ACK, FIN, RST, SYN, type Segment } from '../world'
+import type { TcpSocket } from './socket'
+import { armDeadline, armFinWait2, armRtx, enterTimeWait, stopRtx } from './timers'
+
+/** A segment for a socket in LISTEN. */
+export function listenInput(l: TcpSocket, seg: Segment): void {
+  const host = l.host
+  if (seg.flags & RST) return
+  if (seg.flags & ACK) {
+    host.resetFor(seg)
+    return
+  }
+  if (!(seg.flags & SYN)) return
+  const world = l.world
+  if (l.acceptQueue.length >= l.backlog) {
+    // Linux drops the SYN while the accept queue is full; the client will retransmit.
+    world.trace.note('backlog-full', { backlog: l.backlog }, host.endpoint ?? undefined)
+    return
+  }
+  const c = host.newSocket()
+  c.parent = l
+  l.children.add(c)
+  c.localPort = l.localPort
+  c.remoteHost = seg.src
+  c.remotePort = seg.sport
+  c.irs = seg.seq
+  c.rcvNxt = seg.seq + 1
+  c.sndWnd = seg.win
+  c.startedAt = world.q.now
+  c.lastRcvAt = world.q.now
+  c.rtoCur = world.profile.synack.initialRtoMs
+  c.state = 'LISTEN'
+  host.bind(c)
+  host.adoptChild(c)
+  c.setState('SYN_RCVD', 'rcv SYN')
+  c.rttSample = { seq: c.iss + 1, at: world.q.now }
+  c.sendSynAck(false)
+  armRtx(c, 'synack', c.rtoCur)
+  armDeadline(c, world.profile.synack, 'synack')
+}
+
+/** A segment for a connection (any state but LISTEN and CLOSED). */
+export function connInput(s: TcpSocket, seg: Segment): void {
+  const world = s.world
+  s.lastRcvAt = world.q.now
+  if (s.state === 'SYN_SENT') {
+    synSentInput(s, seg)
+    return
+  }
+  // 1. Sequence check. A zero-length segment is acceptable at rcv.nxt; data must overlap the
+  // window. This simulator keeps no out-of-order queue: a later segment waits for the gap.
+  const wnd = s.rcvWnd
+  const seqOk =
+    seg.len === 0
+      ? seg.seq === s.rcvNxt || (wnd > 0 && seg.seq > s.rcvNxt && seg.seq < s.rcvNxt + wnd)
+      : seg.seq <= s.rcvNxt && seg.seq + seg.len > s.rcvNxt
+  const finOnly = seg.len === 0 && seg.flags & FIN && seg.seq === s.rcvNxt
+  if (!seqOk && !finOnly) {
+    if (seg.flags & RST) return
+    if (s.state === 'TIME_WAIT' && seg.flags & FIN) enterTimeWait(s, 'rcv FIN again')
+    // Keepalive and window probes (seq = rcv.nxt - 1) are answered here, as RFC 9293 says.
+    s.sendAck()
+    return
+  }
+  // 2. RST.
+  if (seg.flags & RST) {
+    resetArrives(s)
+    return
+  }
+  // 3. SYN in a synchronized state.
+  if (seg.flags & SYN) {
+    if (s.state === 'SYN_RCVD' && seg.seq === s.irs) s.sendSynAck(true)
+    else s.sendAck() // RFC 5961 challenge ACK
+    return
+  }
+  if (!(seg.flags & ACK)) return
+  // 4. ACK.
+  if (s.state === 'SYN_RCVD') {
+    if (seg.ack <= s.sndUna || seg.ack > s.sndMax) {
+      s.host.resetFor(seg)
+      return
+    }
+    if (!s.host.completePassive(s)) return // accept queue full: the ACK is dropped
+    s.setState('ESTABLISHED', 'rcv ACK')
+  }
+  if (seg.ack > s.sndMax) {
+    s.sendAck()
+    return
+  }
+  s.persistProbes = 0
+  s.kaProbes = 0
+  if (seg.ack > s.sndUna) ackAdvances(s, seg.ack)
+  s.sndWnd = seg.win
+  if (s.state === 'CLOSED') return
+  const finAcked = s.finQueued && s.sndUna > s.finSeq
+  if (finAcked) {
+    if (s.state === 'FIN_WAIT_1') {
+      s.setState('FIN_WAIT_2', 'rcv ACK of FIN')
+      armFinWait2(s)
+    } else if (s.state === 'CLOSING') {
+      enterTimeWait(s, 'rcv ACK of FIN')
+      return
+    } else if (s.state === 'LAST_ACK') {
+      s.done(null, 'rcv ACK of FIN')
+      return
+    }
+  }
+  // 5. Data.
+  let needAck = false
+  if (seg.len > 0) {
+    const st = s.state
+    if (st === 'ESTABLISHED' || st === 'FIN_WAIT_1' || st === 'FIN_WAIT_2') {
+      if (st !== 'ESTABLISHED' && s.rdShut) {
+        // Linux tcp_rcv_state_process: new data for a socket the application has closed
+        // (or shut for reading) cannot be delivered to anyone: abort with RST.
+        world.trace.note('rst-data-after-close', undefined, s.host.endpoint ?? undefined)
+        s.sendReset()
+        s.done(null, 'rcv data after close')
+        return
+      }
+      const fresh = seg.seq + seg.len - s.rcvNxt
+      const take = Math.min(fresh, wnd)
+      if (take > 0) {
+        s.rcvNxt += take
+        s.rcvQueued += take
+      }
+      needAck = true
+    }
+  }
+  // 6. FIN (only when everything before it has been received).
+  if (seg.flags & FIN && seg.seq + seg.len === s.rcvNxt) {
+    s.rcvNxt += 1
+    s.finReceived = true
+    s.sendAck()
+    needAck = false
+    switch (s.state) {
+      case 'ESTABLISHED':
+        s.setState('CLOSE_WAIT', 'rcv FIN')
+        break
+      case 'FIN_WAIT_1':
+        if (s.sndUna > s.finSeq) enterTimeWait(s, 'rcv FIN')
+        else s.setState('CLOSING', 'rcv FIN')
+        break
+      case 'FIN_WAIT_2':
+        enterTimeWait(s, 'rcv FIN')
+        break
+      default:
+        break
+    }
+  }
+  if (needAck) s.sendAck()
+  s.output()
+}
+
+function synSentInput(s: TcpSocket, seg: Segment): void {
+  const world = s.world
+  if (seg.flags & ACK && seg.ack !== s.iss + 1) {
+    if (!(seg.flags & RST)) s.host.resetFor(seg)
+    return
+  }
+  if (seg.flags & RST) {
+    if (!(seg.flags & ACK)) return
+    const actor = s.host.endpoint ?? undefined
+    const retry = world.profile.refusedRetryMs
+    if (retry !== null && s.refusedRetries < world.timers.synRetries) {
+      s.refusedRetries++
+      world.trace.note('refused-retry', { n: s.refusedRetries, ms: retry }, actor)
+      armRtx(s, 'refused', retry)
+      return
+    }
+    world.trace.note('rst-in-syn-sent', undefined, actor)
+    s.done(world.profile.errors.rstInSynSent, 'rcv RST')
+    return
+  }
+  if (!(seg.flags & SYN)) return
+  s.irs = seg.seq
+  s.rcvNxt = seg.seq + 1
+  s.sndWnd = seg.win
+  if (seg.flags & ACK) {
+    ackAdvances(s, seg.ack)
+    if (s.deadline) s.deadline.cancelled = true
+    s.deadline = null
+    s.setState('ESTABLISHED', 'rcv SYN-ACK')
+    s.sendAck()
+    s.output()
+    return
+  }
+  // Simultaneous open (RFC 9293 Figure 8): answer with SYN-ACK from SYN_RCVD.
+  s.setState('SYN_RCVD', 'rcv SYN')
+  s.sendSynAck(true)
+  armRtx(s, 'synack', world.profile.synack.initialRtoMs)
+}
+
+/** New data acknowledged: RTT sample (Karn), timers reset, send buffer space freed. */
+function ackAdvances(s: TcpSocket, ack: number): void {
+  const now = s.world.q.now
+  if (s.rttSample && ack >= s.rttSample.seq) {
+    s.sampleRtt(now - s.rttSample.at)
+    s.rttSample = null
+  }
+  s.sndUna = ack
+  if (s.sndNxt < s.sndUna) s.sndNxt = s.sndUna
+  s.retransmits = 0
+  s.tlpDone = false
+  s.rtoCur = s.rto
+  s.persistRto = 0
+  s.headSentAt = now
+  stopRtx(s)
+}
+
+/** RFC 9293 3.10.7.4 "second, check the RST bit", with Linux's errno per state. */
+function resetArrives(s: TcpSocket): void {
+  const { profile, trace } = s.world
+  const actor = s.host.endpoint ?? undefined
+  switch (s.state) {
+    case 'SYN_RCVD':
+      if (s.parent) {
+        s.host.dropChild(s, 'rcv RST')
+        return
+      }
+      trace.note('rst-in-syn-sent', undefined, actor)
+      s.done(profile.errors.rstInSynSent, 'rcv RST')
+      return
+    case 'ESTABLISHED':
+    case 'FIN_WAIT_1':
+    case 'FIN_WAIT_2':
+      trace.note('rst-received', { errno: profile.errors.rstOther }, actor)
+      s.done(profile.errors.rstOther, 'rcv RST')
+      return
+    case 'CLOSE_WAIT':
+      trace.note('rst-in-close-wait', { errno: profile.errors.rstInCloseWait }, actor)
+      s.done(profile.errors.rstInCloseWait, 'rcv RST')
+      return
+    default:
+      s.done(null, 'rcv RST')
+  }
+}

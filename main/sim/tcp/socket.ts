@@ -1,0 +1,264 @@
+/**
+ * One TCP endpoint (RFC 9293's TCB): its state, sequence space, buffers, pending error and
+ * timers, plus what it sends. Segment arrival is in input.ts, timer expiry in timers.ts; this
+ * file holds the state and the output side, which all of them share.
+ */
+import type { ErrnoName } from '../../../shared/errno'
+import type { TcpState } from '../../../shared/lab-result'
+import type { Timer } from '../engine/event-queue'
+import type { Host } from '../host'
+import { ACK, FIN, PSH, RST, SYN, type HostId, type Segment } from '../world'
+import { afterOutput } from './timers'
+
+/** What the retransmission timer is currently waiting for. */
+export type RtxKind = 'syn' | 'synack' | 'data' | 'tlp' | 'refused'
+
+/** A TCP socket on a simulated host. */
+export class TcpSocket {
+  state: TcpState = 'CLOSED'
+  fd: number
+  localPort = 0
+  remoteHost: HostId = 'server'
+  remotePort = 0
+  /** Registered in the host's demultiplexing table. */
+  bound = false
+
+  // Send sequence space (relative: ISN 0, so the first data byte is 1).
+  iss = 0
+  sndUna = 0
+  sndNxt = 0
+  /** Highest sequence number sent so far (retransmissions stay below it). */
+  sndMax = 0
+  sndWnd = 0
+  /** Sequence number after the last byte the application wrote. */
+  writeSeq = 1
+  /** The application asked for a FIN (close/shutdown); it goes at `finSeq`. */
+  finQueued = false
+  finSeq = 0
+
+  // Receive side.
+  irs = 0
+  rcvNxt = 0
+  /** Bytes received and not yet read by the application. */
+  rcvQueued = 0
+  /** Window last advertised (to send an update when reading opens a closed window). */
+  advertised = 0
+  /** A FIN arrived (Linux SOCK_DONE). */
+  finReceived = false
+  /** RCV_SHUTDOWN / SEND_SHUTDOWN (shutdown(), close(), or the connection's death). */
+  rdShut = false
+  wrShut = false
+
+  /** Pending error (sk_err), reported once to the next call (or every call, when sticky). */
+  err: ErrnoName | null = null
+  /** Soft error (sk_err_soft) from ICMP, reported only if the connection then times out. */
+  softErr: ErrnoName | null = null
+  /** The application closed it (or died): nobody will read or write it again. */
+  orphan = false
+  keepaliveOn = false
+
+  // Retransmission.
+  rtx: Timer | null = null
+  rtxKind: RtxKind | null = null
+  retransmits = 0
+  /** Timeout to use when the retransmission timer is next armed. */
+  rtoCur = 1000
+  /** RFC 6298 state. */
+  srtt: number | null = null
+  rttvar = 0
+  rto = 1000
+  rttSample: { seq: number; at: number } | null = null
+  /** A tail-loss probe was sent in this loss episode. */
+  tlpDone = false
+  /** When the oldest unacknowledged data was first sent (start of the give-up budget). */
+  headSentAt = 0
+  startedAt = 0
+  /** SYNs sent by this connection attempt (the first one comes from connect() itself). */
+  synsSent = 0
+  refusedRetries = 0
+  deadline: Timer | null = null
+
+  persist: Timer | null = null
+  persistProbes = 0
+  persistRto = 0
+  ka: Timer | null = null
+  kaProbes = 0
+  lastRcvAt = 0
+  stateTimer: Timer | null = null
+
+  // Listener / child.
+  backlog = 0
+  acceptQueue: TcpSocket[] = []
+  children = new Set<TcpSocket>()
+  parent: TcpSocket | null = null
+
+  constructor(
+    readonly host: Host,
+    fd: number,
+  ) {
+    this.fd = fd
+    const p = host.world.profile
+    this.rto = p.data.initialRtoMs
+  }
+
+  get world() {
+    return this.host.world
+  }
+
+  /** Bytes in the send buffer (unacknowledged plus unsent). */
+  get sendQueued(): number {
+    return this.writeSeq - Math.max(this.sndUna, this.iss + 1)
+  }
+
+  /** Free space in the send buffer. */
+  get sendSpace(): number {
+    return Math.max(0, this.host.world.profile.buffers.send - this.sendQueued)
+  }
+
+  /** The window we advertise: free space in the receive buffer. */
+  get rcvWnd(): number {
+    return Math.max(0, this.host.world.profile.buffers.receive - this.rcvQueued)
+  }
+
+  /** Changes state and records it when this socket is the one its actor is shown with. */
+  setState(to: TcpState, cause: string): void {
+    const from = this.state
+    if (from === to) return
+    this.state = to
+    this.host.reportState(this, from, to, cause)
+  }
+
+  /** Builds and transmits a segment from this socket. */
+  emit(flags: number, seq: number, len: number, retransmit = false): void {
+    const seg: Segment = {
+      src: this.host.id,
+      dst: this.remoteHost,
+      sport: this.localPort,
+      dport: this.remotePort,
+      seq,
+      ack: flags & ACK ? this.rcvNxt : 0,
+      flags,
+      len,
+      win: this.rcvWnd,
+      retransmit,
+    }
+    if (flags & ACK) this.advertised = seg.win
+    this.host.transmit(seg)
+  }
+
+  /** A pure ACK of what we have received. */
+  sendAck(): void {
+    this.emit(ACK, this.sndNxt, 0)
+  }
+
+  /** RST for this connection (abort, close with unread data, data after close). */
+  sendReset(): void {
+    this.emit(RST | ACK, this.sndNxt, 0)
+  }
+
+  sendSyn(retransmit: boolean): void {
+    this.synsSent++
+    this.emit(SYN, this.iss, 0, retransmit)
+    this.sndNxt = this.iss + 1
+    this.sndMax = Math.max(this.sndMax, this.sndNxt)
+  }
+
+  sendSynAck(retransmit: boolean): void {
+    this.emit(SYN | ACK, this.iss, 0, retransmit)
+    this.sndNxt = this.iss + 1
+    this.sndMax = Math.max(this.sndMax, this.sndNxt)
+  }
+
+  /** Sends what the window and buffers allow: data, then the FIN once all data is out. */
+  output(): void {
+    if (this.host.down) return
+    const s = this.state
+    if (
+      s !== 'ESTABLISHED' &&
+      s !== 'CLOSE_WAIT' &&
+      s !== 'FIN_WAIT_1' &&
+      s !== 'CLOSING' &&
+      s !== 'LAST_ACK'
+    )
+      return
+    const mss = this.world.mss
+    while (this.sndNxt < this.writeSeq) {
+      const can = Math.min(
+        mss,
+        this.writeSeq - this.sndNxt,
+        this.sndUna + this.sndWnd - this.sndNxt,
+      )
+      if (can <= 0) break
+      const retransmit = this.sndNxt < this.sndMax
+      if (!retransmit && this.rttSample === null)
+        this.rttSample = { seq: this.sndNxt + can, at: this.world.q.now }
+      if (this.sndNxt === this.sndUna && !retransmit) this.headSentAt = this.world.q.now
+      this.emit(ACK | PSH, this.sndNxt, can, retransmit)
+      this.sndNxt += can
+      this.sndMax = Math.max(this.sndMax, this.sndNxt)
+    }
+    if (this.finQueued && this.sndNxt === this.finSeq) {
+      const retransmit = this.sndNxt < this.sndMax
+      if (this.sndNxt === this.sndUna && !retransmit) this.headSentAt = this.world.q.now
+      this.emit(FIN | ACK, this.finSeq, 0, retransmit)
+      this.sndNxt = this.finSeq + 1
+      this.sndMax = Math.max(this.sndMax, this.sndNxt)
+    }
+    afterOutput(this)
+  }
+
+  /** Queues the FIN (close or shutdown(SHUT_WR)) and moves to the closing state. */
+  queueFin(): void {
+    if (this.finQueued) return
+    this.finQueued = true
+    this.finSeq = this.writeSeq
+    this.wrShut = true
+    if (this.state === 'ESTABLISHED' || this.state === 'SYN_RCVD')
+      this.setState('FIN_WAIT_1', 'call close/shutdown')
+    else if (this.state === 'CLOSE_WAIT') this.setState('LAST_ACK', 'call close/shutdown')
+    this.output()
+  }
+
+  /** RFC 6298 2.2-2.3, with the profile's floor and ceiling. */
+  sampleRtt(r: number): void {
+    const { minRtoMs, maxRtoMs } = this.world.profile.data
+    if (this.srtt === null) {
+      this.srtt = r
+      this.rttvar = r / 2
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r)
+      this.srtt = 0.875 * this.srtt + 0.125 * r
+    }
+    this.rto = Math.min(maxRtoMs, Math.max(minRtoMs, this.srtt + 4 * this.rttvar))
+  }
+
+  /** Cancels every timer of this socket. */
+  stopTimers(): void {
+    for (const t of [this.rtx, this.persist, this.ka, this.stateTimer, this.deadline])
+      if (t) t.cancelled = true
+    this.rtx = this.persist = this.ka = this.stateTimer = this.deadline = null
+    this.rtxKind = null
+  }
+
+  /**
+   * The connection is over (RFC "delete the TCB"): CLOSED, timers off, unsent data dropped,
+   * both directions shut (Linux tcp_done sets SHUTDOWN_MASK). `err` is what the application
+   * will be told, if anyone is still there to hear it.
+   */
+  done(err: ErrnoName | null, cause: string): void {
+    this.stopTimers()
+    if (err && !this.orphan) this.err = err
+    this.rdShut = true
+    this.wrShut = true
+    this.writeSeq = Math.max(this.sndUna, this.iss + 1)
+    this.setState('CLOSED', cause)
+    this.host.unbind(this)
+  }
+
+  /** After a failed connect(): the socket may be used again (tcp_disconnect clears shutdown). */
+  disconnect(): void {
+    this.rdShut = false
+    this.wrShut = false
+    this.finReceived = false
+  }
+}

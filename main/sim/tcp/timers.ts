@@ -1,0 +1,268 @@
+/**
+ * TCP's timers: retransmission (SYN, SYN-ACK, data and FIN, with backoff and the profile's
+ * give-up rule), the tail-loss probe, the persist timer against a zero window, keepalive,
+ * and the TIME_WAIT / FIN_WAIT_2 timers. Every expiry re-checks the socket's state, because
+ * a timer may outlive the situation that armed it.
+ */
+import { timeBudgetMs, type RetransmitRule } from '../../../shared/profiles'
+import { ACK, FIN } from '../world'
+import type { RtxKind, TcpSocket } from './socket'
+
+/** Arms (or re-arms) the retransmission timer. */
+export function armRtx(s: TcpSocket, kind: RtxKind, delayMs: number): void {
+  if (s.rtx) s.rtx.cancelled = true
+  s.rtxKind = kind
+  s.rtx = s.world.q.schedule(delayMs, () => onRtx(s))
+}
+
+/** Stops the retransmission timer. */
+export function stopRtx(s: TcpSocket): void {
+  if (s.rtx) s.rtx.cancelled = true
+  s.rtx = null
+  s.rtxKind = null
+}
+
+/** After sending: keep a timer running while data is in flight, persist when the window is shut. */
+export function afterOutput(s: TcpSocket): void {
+  const inFlight = s.sndNxt > s.sndUna
+  if (inFlight) {
+    if (!s.rtx) armDataTimer(s)
+    if (s.persist) {
+      s.persist.cancelled = true
+      s.persist = null
+    }
+    return
+  }
+  if (s.rtx && (s.rtxKind === 'data' || s.rtxKind === 'tlp')) stopRtx(s)
+  if (s.sndNxt < s.writeSeq && s.sndUna + s.sndWnd <= s.sndNxt && !s.persist) armPersist(s)
+}
+
+function armDataTimer(s: TcpSocket): void {
+  const p = s.world.profile.data
+  const established = s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT'
+  if (p.tailLossProbe && established && s.retransmits === 0 && !s.tlpDone) {
+    // Linux tcp_schedule_loss_probe: PTO = 2 x SRTT (at least 10 ms), plus the delayed-ACK
+    // allowance when a single segment is in flight, never later than the RTO itself.
+    const srtt = s.srtt ?? s.rto
+    let pto = Math.max(2 * srtt, 10)
+    if (s.sndNxt - s.sndUna <= s.world.mss) pto += p.minRtoMs
+    armRtx(s, 'tlp', Math.min(pto, s.rto))
+    return
+  }
+  armRtx(s, 'data', s.retransmits === 0 ? s.rto : s.rtoCur)
+}
+
+function ruleFor(s: TcpSocket, kind: RtxKind): { rule: RetransmitRule; retries: number } {
+  const { profile, timers } = s.world
+  if (kind === 'syn' || kind === 'refused') return { rule: profile.syn, retries: timers.synRetries }
+  if (kind === 'synack') return { rule: profile.synack, retries: timers.synackRetries }
+  return { rule: profile.data, retries: timers.retries2 }
+}
+
+/** Whether the give-up rule says this expiry is the last. */
+export function givesUp(s: TcpSocket, kind: RtxKind, startedAt: number): boolean {
+  const { rule, retries } = ruleFor(s, kind)
+  if (rule.giveUp.kind === 'count') return s.retransmits >= retries
+  const budget = timeBudgetMs(retries, rule.giveUp.baseMs, rule.maxRtoMs)
+  return s.world.q.now - startedAt >= budget
+}
+
+function onRtx(s: TcpSocket): void {
+  const kind = s.rtxKind
+  s.rtx = null
+  s.rtxKind = null
+  if (!kind || s.host.down) return
+  const world = s.world
+  if (kind === 'tlp') {
+    s.tlpDone = true
+    s.rttSample = null
+    if (s.sndNxt <= s.sndUna) return
+    // The probe repeats the most recent segment, so a lost tail is answered by a SACK/ACK.
+    if (s.finQueued && s.sndNxt === s.finSeq + 1) s.emit(FIN | ACK, s.finSeq, 0, true)
+    else {
+      const end = Math.min(s.sndNxt, s.finQueued ? s.finSeq : s.sndNxt)
+      const len = Math.min(world.mss, end - s.sndUna)
+      s.emit(ACK, end - len, len, true)
+    }
+    world.trace.note('tlp', { ms: round(world.q.now - s.headSentAt) }, s.host.endpoint ?? undefined)
+    armRtx(s, 'data', s.rto)
+    return
+  }
+  if (kind === 'refused') {
+    // Windows: the target is reachable (it answered RST), so retry without backing off.
+    s.sendSyn(true)
+    armRtx(s, 'syn', s.rtoCur)
+    return
+  }
+  const synPhase = kind === 'syn' || kind === 'synack'
+  if (kind === 'syn' && s.state !== 'SYN_SENT') return
+  if (kind === 'synack' && s.state !== 'SYN_RCVD') return
+  if (kind === 'data' && s.sndNxt <= s.sndUna && s.sndUna >= s.writeSeq && !s.finQueued) return
+  if (kind === 'syn' && s.softErr && world.profile.icmpConnect.kind === 'hard-unless-first-syn') {
+    // Linux: the ICMP kept as a soft error while connect() held the socket is reported now.
+    giveUpNow(s, kind, s.softErr)
+    return
+  }
+  const startedAt = synPhase ? s.startedAt : s.headSentAt
+  if (givesUp(s, kind, startedAt)) {
+    giveUpNow(s, kind, s.softErr ?? world.profile.errors.timeout)
+    return
+  }
+  const { rule } = ruleFor(s, kind)
+  s.retransmits++
+  if (s.retransmits > rule.linearTimeouts) s.rtoCur = Math.min(s.rtoCur * 2, rule.maxRtoMs)
+  const actor = s.host.endpoint ?? undefined
+  if (kind === 'syn') {
+    s.sendSyn(true)
+    world.trace.note('syn-retransmit', { n: s.retransmits, nextS: round(s.rtoCur / 1000) }, actor)
+  } else if (kind === 'synack') {
+    s.sendSynAck(true)
+    world.trace.note('synack-retransmit', { n: s.retransmits }, actor)
+  } else {
+    // Go back to the oldest unacknowledged byte; ACKs will clock the rest out again.
+    s.rttSample = null
+    s.sndNxt = s.sndUna
+    resendHead(s)
+    world.trace.note('data-retransmit', { n: s.retransmits, rtoMs: round(s.rtoCur) }, actor)
+  }
+  armRtx(s, kind, s.rtoCur)
+}
+
+/** Sends the segment at snd.una again (one segment: the congestion window after an RTO). */
+function resendHead(s: TcpSocket): void {
+  const dataEnd = s.finQueued ? s.finSeq : s.writeSeq
+  if (s.sndUna < dataEnd) {
+    const len = Math.min(s.world.mss, dataEnd - s.sndUna, Math.max(1, s.sndWnd))
+    s.emit(ACK, s.sndUna, len, true)
+    s.sndNxt = s.sndUna + len
+  } else if (s.finQueued) {
+    s.emit(FIN | ACK, s.finSeq, 0, true)
+    s.sndNxt = s.finSeq + 1
+  }
+}
+
+/** The give-up rule fired: the connection dies with `err`. */
+export function giveUpNow(
+  s: TcpSocket,
+  kind: RtxKind,
+  err: import('../../../shared/errno').ErrnoName,
+): void {
+  const world = s.world
+  const actor = s.host.endpoint ?? undefined
+  const secs = round((world.q.now - (kind === 'data' ? s.headSentAt : s.startedAt)) / 1000)
+  if (kind === 'synack') {
+    world.trace.note('synack-give-up', { n: s.retransmits, s: secs }, actor)
+    s.host.dropChild(s, 'timer SYN-ACK retries exhausted')
+    return
+  }
+  world.trace.note(
+    kind === 'syn' || kind === 'refused' ? 'syn-give-up' : 'data-give-up',
+    { n: s.retransmits, s: secs, errno: err },
+    actor,
+  )
+  s.done(err, kind === 'data' ? 'timer retransmissions exhausted' : 'timer SYN retries exhausted')
+}
+
+/** A wall-clock cut of the handshake (macOS keepinit), armed when the handshake starts. */
+export function armDeadline(s: TcpSocket, rule: RetransmitRule, kind: 'syn' | 'synack'): void {
+  if (rule.deadlineMs === undefined) return
+  s.deadline = s.world.q.schedule(rule.deadlineMs, () => {
+    s.deadline = null
+    if (s.host.down) return
+    if (
+      (kind === 'syn' && s.state === 'SYN_SENT') ||
+      (kind === 'synack' && s.state === 'SYN_RCVD')
+    ) {
+      s.world.trace.note(
+        'handshake-deadline',
+        { s: round(rule.deadlineMs! / 1000) },
+        s.host.endpoint ?? undefined,
+      )
+      giveUpNow(s, kind, s.softErr ?? s.world.profile.errors.timeout)
+    }
+  })
+}
+
+function armPersist(s: TcpSocket): void {
+  if (s.persistRto === 0) s.persistRto = s.rto
+  s.persist = s.world.q.schedule(s.persistRto, () => onPersist(s))
+}
+
+function onPersist(s: TcpSocket): void {
+  s.persist = null
+  if (s.host.down || s.sndNxt > s.sndUna || s.sndNxt >= s.writeSeq) return
+  if (s.sndUna + s.sndWnd > s.sndNxt) {
+    s.output()
+    return
+  }
+  // Linux tcp_probe_timer: unanswered probes beyond retries2 kill the connection; answered
+  // ones (a live receiver with a full buffer) never do.
+  if (s.persistProbes >= s.world.timers.retries2) {
+    giveUpNow(s, 'data', s.softErr ?? s.world.profile.errors.timeout)
+    return
+  }
+  s.persistProbes++
+  s.emit(ACK, s.sndUna - 1, 0)
+  s.world.trace.note('persist-probe', { n: s.persistProbes }, s.host.endpoint ?? undefined)
+  s.persistRto = Math.min(s.persistRto * 2, s.world.profile.data.maxRtoMs)
+  armPersist(s)
+}
+
+/** Starts keepalive: the first check comes one idle period from now. */
+export function armKeepalive(s: TcpSocket, delayMs: number): void {
+  if (s.ka) s.ka.cancelled = true
+  s.ka = s.world.q.schedule(delayMs, () => onKeepalive(s))
+}
+
+function onKeepalive(s: TcpSocket): void {
+  s.ka = null
+  if (!s.keepaliveOn || s.host.down) return
+  if (s.state !== 'ESTABLISHED' && s.state !== 'CLOSE_WAIT' && s.state !== 'FIN_WAIT_2') return
+  const { idleS, intervalS, count } = s.world.timers.keepalive
+  const idle = idleS * 1000
+  // With data outstanding the retransmission timer watches the connection instead.
+  if (s.sndNxt > s.sndUna || s.sndNxt < s.writeSeq) {
+    armKeepalive(s, idle)
+    return
+  }
+  const elapsed = s.world.q.now - s.lastRcvAt
+  if (elapsed < idle) {
+    armKeepalive(s, idle - elapsed)
+    return
+  }
+  const actor = s.host.endpoint ?? undefined
+  if (s.kaProbes >= count) {
+    // tcp_keepalive_timer: tcp_send_active_reset() then tcp_write_err().
+    s.world.trace.note('keepalive-give-up', { n: s.kaProbes }, actor)
+    s.sendReset()
+    s.done(s.softErr ?? s.world.profile.errors.timeout, 'timer keepalive probes unanswered')
+    return
+  }
+  s.kaProbes++
+  s.emit(ACK, s.sndUna - 1, 0)
+  s.world.trace.note('keepalive-probe', { n: s.kaProbes, count }, actor)
+  armKeepalive(s, intervalS * 1000)
+}
+
+/** Enters TIME_WAIT (or restarts its 2 MSL when a FIN is repeated). */
+export function enterTimeWait(s: TcpSocket, cause: string): void {
+  s.stopTimers()
+  s.setState('TIME_WAIT', cause)
+  s.stateTimer = s.world.q.schedule(s.world.profile.timeWaitMs, () => {
+    s.stateTimer = null
+    s.done(null, 'timer 2MSL')
+  })
+}
+
+/** An orphaned FIN_WAIT_2 does not wait forever for the peer's FIN (tcp_fin_timeout). */
+export function armFinWait2(s: TcpSocket): void {
+  if (!s.orphan || s.stateTimer) return
+  s.stateTimer = s.world.q.schedule(s.world.profile.finWait2Ms, () => {
+    s.stateTimer = null
+    if (s.state === 'FIN_WAIT_2') s.done(null, 'timer FIN_WAIT_2')
+  })
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10
+}

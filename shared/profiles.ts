@@ -1,0 +1,314 @@
+/**
+ * OS profiles as data: the timers, give-up rules and error mappings that make Linux, Windows
+ * and macOS answer the same lab script differently (docs/os-profiles.md, docs/kernel-notes.md).
+ *
+ * The simulator reads only these fields; adding a profile means adding an entry here and its
+ * id to `PROFILE_IDS` in lab-script.ts, never touching the engine. Every number carries its
+ * source; where a number is derived rather than documented, the comment says so.
+ */
+import type { ErrnoName, ErrnoSystem } from './errno'
+import type { Localized, ProfileId } from './lab-script'
+
+/** ICMP errors the network can answer with (`reject`). */
+export type IcmpKind =
+  'host-unreachable' | 'net-unreachable' | 'port-unreachable' | 'admin-prohibited'
+
+/**
+ * When a handshake or a data transfer is given up.
+ * - `time-budget`: Linux. The connection dies at the first timer expiry at or past the time
+ *   that N exponential backoffs from `baseMs` would take (tcp_model_timeout in tcp_timer.c:
+ *   ((2^(N+1)) - 1) x base while below the RTO ceiling, then + rtoMax per retry).
+ * - `count`: classic BSD / Windows. It dies at the first expiry after N retransmissions.
+ */
+export type GiveUpRule = { kind: 'time-budget'; baseMs: number } | { kind: 'count' }
+
+/** A retransmission schedule: first timeout, how many stay linear, ceiling, give-up rule. */
+export interface RetransmitRule {
+  /** Default retry count (N of the give-up rule). */
+  retries: number
+  initialRtoMs: number
+  /** Timeouts that keep the initial value before doubling starts (Linux 6.5 linear SYN). */
+  linearTimeouts: number
+  maxRtoMs: number
+  giveUp: GiveUpRule
+  /** A wall-clock cut from the first transmission, whatever the count (macOS keepinit). */
+  deadlineMs?: number
+}
+
+/** How ICMP errors reach a connecting socket. */
+export type IcmpConnectRule =
+  /** Ignored entirely (Windows without TCP_FAIL_CONNECT_ON_ICMP_ERROR). */
+  | { kind: 'ignore' }
+  /**
+   * Linux: fatal at once, except for the ICMP answering the SYN that connect() itself sent:
+   * on a fast path it arrives while the blocking call still holds the socket lock and is kept
+   * as a soft error (measured: reported about 1 s later, at the next SYN).
+   */
+  | { kind: 'hard-unless-first-syn' }
+  /** BSD tcp_notify: soft until more than `afterRetransmits` SYN retransmissions. */
+  | { kind: 'soft-until'; afterRetransmits: number }
+
+/** Everything the simulator needs to behave like one OS. */
+export interface OsProfile {
+  id: ProfileId
+  label: Localized
+  /** Which column of shared/errno.ts gives numbers and messages. */
+  errnoSystem: ErrnoSystem
+  syn: RetransmitRule
+  synack: RetransmitRule
+  /** Data and FIN retransmission (retries2 on Linux). */
+  data: RetransmitRule & {
+    /** Minimum RTO (RFC 6298 2.4 says 1 s; Linux uses 200 ms). */
+    minRtoMs: number
+    /** Tail-loss probe before the first RTO (Linux, RFC 8985). */
+    tailLossProbe: boolean
+  }
+  /** RST answering our SYN: retry the SYN this often (no backoff) up to syn.retries times. */
+  refusedRetryMs: number | null
+  keepalive: { idleS: number; intervalS: number; count: number }
+  /** Socket buffer sizes the simulator uses (bytes). */
+  buffers: { send: number; receive: number }
+  /** Listen backlog used when the program does not choose one (SOMAXCONN). */
+  backlog: number
+  /** TIME_WAIT length (2 MSL) and the orphaned FIN_WAIT_2 timeout, in ms. */
+  timeWaitMs: number
+  finWait2Ms: number
+  /** What the OS sends for the sockets of a process that exits without close(). */
+  processExit: 'close' | 'reset'
+  /** Whether send() on a broken connection raises SIGPIPE. */
+  sigpipe: boolean
+  errors: {
+    rstInSynSent: ErrnoName
+    /** RST received while CLOSE_WAIT (we had the peer's FIN, our data drew the RST). */
+    rstInCloseWait: ErrnoName
+    rstOther: ErrnoName
+    timeout: ErrnoName
+    /** send() once the connection is finished (after the error was reported, or shutdown). */
+    sendAfterShutdown: ErrnoName
+    /** send() on a socket that never connected (or whose connect failed). */
+    sendNotConnected: ErrnoName
+    recvNotConnected: ErrnoName
+    recvTimeout: ErrnoName
+    icmp: Record<IcmpKind, ErrnoName>
+    /**
+     * recv() when both a FIN and a later error are pending: Linux checks SOCK_DONE (FIN)
+     * first and returns 0; BSD's soreceive checks so_error first.
+     */
+    recvFinBeforeError: boolean
+    /** BSD sosend checks SS_CANTSENDMORE before so_error: EPIPE even with an error pending. */
+    sendShutdownBeforeError: boolean
+    /** The pending error is reported once (POSIX) or to every later call (Winsock). */
+    sticky: boolean
+  }
+  icmpConnect: IcmpConnectRule
+  /**
+   * ICMP on an established connection: kept as a soft error (reported only if the connection
+   * later times out), ignored, or ignored for host/net unreachable only (BSD tcp_notify).
+   */
+  icmpEstablished: 'soft' | 'ignore' | 'soft-except-unreachable'
+}
+
+const LINUX_ICMP: Record<IcmpKind, ErrnoName> = {
+  // net/ipv4/icmp.c icmp_err_convert[]: PKT_FILTERED (admin prohibited) -> EHOSTUNREACH.
+  'host-unreachable': 'EHOSTUNREACH',
+  'net-unreachable': 'ENETUNREACH',
+  'port-unreachable': 'ECONNREFUSED',
+  'admin-prohibited': 'EHOSTUNREACH',
+}
+
+const linux: OsProfile = {
+  id: 'linux',
+  label: { en: 'Linux 6.5+', zh: 'Linux 6.5 及以后' },
+  errnoSystem: 'linux',
+  syn: {
+    retries: 6, // net.ipv4.tcp_syn_retries default (ip-sysctl.rst)
+    initialRtoMs: 1000, // TCP_TIMEOUT_INIT, RFC 6298 2.1
+    linearTimeouts: 4, // net.ipv4.tcp_syn_linear_timeouts default since 6.5
+    maxRtoMs: 120_000, // TCP_RTO_MAX
+    // Measured on 6.18: N = 1, 2, 3 -> ETIMEDOUT at 3.1, 7.1, 19.4 s; default ~131 s.
+    giveUp: { kind: 'time-budget', baseMs: 1000 },
+  },
+  synack: {
+    retries: 5, // net.ipv4.tcp_synack_retries default
+    initialRtoMs: 1000,
+    linearTimeouts: 0, // the request socket timer doubles from the start (1, 3, 7, 15, 31 s)
+    maxRtoMs: 120_000,
+    giveUp: { kind: 'count' }, // reqsk_timer_handler counts retransmissions
+  },
+  data: {
+    retries: 15, // net.ipv4.tcp_retries2 default: 924.6 s budget from 200 ms
+    initialRtoMs: 1000,
+    linearTimeouts: 0,
+    maxRtoMs: 120_000, // TCP_RTO_MAX
+    minRtoMs: 200, // TCP_RTO_MIN
+    tailLossProbe: true, // net.ipv4.tcp_early_retrans = 3 (TLP on)
+    giveUp: { kind: 'time-budget', baseMs: 200 },
+  },
+  refusedRetryMs: null,
+  keepalive: { idleS: 7200, intervalS: 75, count: 9 }, // tcp_keepalive_time/intvl/probes
+  buffers: { send: 16_384, receive: 131_072 }, // tcp_wmem[1], tcp_rmem[1] defaults
+  backlog: 4096, // net.core.somaxconn default since 5.4
+  timeWaitMs: 60_000, // TCP_TIMEWAIT_LEN
+  finWait2Ms: 60_000, // net.ipv4.tcp_fin_timeout
+  processExit: 'close', // kill -9 closes sockets normally: FIN (RST if unread data)
+  sigpipe: true,
+  errors: {
+    rstInSynSent: 'ECONNREFUSED', // tcp_reset(): SYN_SENT
+    rstInCloseWait: 'EPIPE', // tcp_reset(): CLOSE_WAIT
+    rstOther: 'ECONNRESET',
+    timeout: 'ETIMEDOUT',
+    sendAfterShutdown: 'EPIPE', // tcp_sendmsg: SEND_SHUTDOWN -> EPIPE (+SIGPIPE)
+    sendNotConnected: 'EPIPE', // sk_stream_wait_connect on a CLOSE socket
+    recvNotConnected: 'ENOTCONN', // tcp_recvmsg on a never-connected socket
+    recvTimeout: 'EAGAIN', // SO_RCVTIMEO expiry
+    icmp: LINUX_ICMP,
+    recvFinBeforeError: true, // tcp_recvmsg_locked: SOCK_DONE is tested before sk_err
+    sendShutdownBeforeError: false, // sk_stream_error: sock_error() first
+    sticky: false, // sock_error() clears sk_err
+  },
+  icmpConnect: { kind: 'hard-unless-first-syn' }, // tcp_v4_err SYN_SENT; kernel-notes.md
+  icmpEstablished: 'soft', // tcp_v4_err: sk_err_soft unless IP_RECVERR
+}
+
+const linuxLegacy: OsProfile = {
+  ...linux,
+  id: 'linux-legacy',
+  label: { en: "Linux before 6.5 (the article's kernels)", zh: 'Linux 6.5 之前（文章所用内核）' },
+  // Without linear timeouts: SYNs at 0, 1, 3, 7, 15, 31, 63 s and ETIMEDOUT at 127 s
+  // (the article's Ubuntu 12.04 figures; tcp_syn_linear_timeouts = 0 gives the same).
+  syn: { ...linux.syn, linearTimeouts: 0 },
+}
+
+const windows: OsProfile = {
+  id: 'windows',
+  label: { en: 'Windows', zh: 'Windows' },
+  errnoSystem: 'windows',
+  syn: {
+    retries: 2, // TcpMaxConnectRetransmissions default (MS "TCP/IP registry values")
+    initialRtoMs: 3000, // TcpInitialRtt default 3 s: 3 + 6 + 12 = 21 s to WSAETIMEDOUT
+    linearTimeouts: 0,
+    maxRtoMs: 240_000,
+    giveUp: { kind: 'count' },
+  },
+  synack: {
+    retries: 2, // TcpMaxConnectResponseRetransmissions default
+    initialRtoMs: 3000,
+    linearTimeouts: 0,
+    maxRtoMs: 240_000,
+    giveUp: { kind: 'count' },
+  },
+  data: {
+    retries: 5, // TcpMaxDataRetransmissions default
+    initialRtoMs: 3000,
+    linearTimeouts: 0,
+    maxRtoMs: 240_000,
+    minRtoMs: 300, // MinRto default 300 ms (netsh interface tcp "Min RTO"); approximate
+    tailLossProbe: false,
+    giveUp: { kind: 'count' },
+  },
+  // KB 175523: after an RST Windows re-sends the SYN after the base timeout without doubling,
+  // up to TcpMaxConnectRetransmissions times. 1 s is derived from the measured ~2 s refusal
+  // (os-profiles.md; daniel.haxx.se "slow TCP connect on Windows", 2024).
+  refusedRetryMs: 1000,
+  keepalive: { idleS: 7200, intervalS: 1, count: 10 }, // KeepAliveTime, KeepAliveInterval, 10 probes
+  buffers: { send: 65_536, receive: 65_536 }, // default SO_SNDBUF / receive window (64 KiB)
+  backlog: 200, // SOMAXCONN in winsock2.h maps to 200
+  timeWaitMs: 240_000, // TcpTimedWaitDelay default 240 s
+  finWait2Ms: 120_000, // approximate: Windows closes an orphaned FIN_WAIT_2 after ~2 min
+  processExit: 'reset', // article: a Win7 process ending without close() (or Ctrl+C) sends RST
+  sigpipe: false,
+  errors: {
+    rstInSynSent: 'ECONNREFUSED',
+    rstInCloseWait: 'ECONNABORTED', // article: send after the peer closed -> 10053
+    rstOther: 'ECONNRESET',
+    timeout: 'ETIMEDOUT',
+    sendAfterShutdown: 'ESHUTDOWN', // WSAESHUTDOWN 10058 (no EPIPE in Winsock)
+    sendNotConnected: 'ENOTCONN',
+    recvNotConnected: 'ENOTCONN',
+    recvTimeout: 'ETIMEDOUT', // SO_RCVTIMEO expiry is WSAETIMEDOUT on Winsock
+    icmp: LINUX_ICMP, // unused while icmpConnect ignores ICMP
+    recvFinBeforeError: false,
+    sendShutdownBeforeError: false,
+    sticky: true, // Winsock: a reset socket "is no longer usable"; every call fails the same way
+  },
+  icmpConnect: { kind: 'ignore' }, // unless TCP_FAIL_CONNECT_ON_ICMP_ERROR
+  icmpEstablished: 'ignore',
+}
+
+const macos: OsProfile = {
+  id: 'macos',
+  label: { en: 'macOS', zh: 'macOS' },
+  errnoSystem: 'macos',
+  syn: {
+    retries: 12, // TCP_MAXRXTSHIFT (XNU tcp_timer.h)
+    initialRtoMs: 1000, // TCPTV_RTOBASE
+    linearTimeouts: 4, // tcp_syn_backoff[] = 1, 1, 1, 1, 1, 2, 4, 8, ...
+    maxRtoMs: 64_000, // TCPTV_REXMTMAX
+    giveUp: { kind: 'count' },
+    deadlineMs: 75_000, // net.inet.tcp.keepinit (TCPTV_KEEP_INIT)
+  },
+  synack: {
+    retries: 12,
+    initialRtoMs: 1000,
+    linearTimeouts: 0,
+    maxRtoMs: 64_000,
+    giveUp: { kind: 'count' },
+    deadlineMs: 75_000, // keepinit also limits SYN_RECEIVED
+  },
+  data: {
+    retries: 12, // TCP_MAXRXTSHIFT
+    initialRtoMs: 1000,
+    linearTimeouts: 0,
+    maxRtoMs: 64_000, // TCPTV_REXMTMAX
+    minRtoMs: 200, // approximate: XNU's rexmt floor (tcp_TCPTV_MIN) is of this order
+    tailLossProbe: false,
+    giveUp: { kind: 'count' },
+  },
+  refusedRetryMs: null,
+  keepalive: { idleS: 7200, intervalS: 75, count: 8 }, // keepidle, keepintvl, keepcnt
+  buffers: { send: 131_072, receive: 131_072 }, // net.inet.tcp.sendspace / recvspace
+  backlog: 128, // SOMAXCONN (sys/socket.h)
+  timeWaitMs: 30_000, // 2 x net.inet.tcp.msl (15 s)
+  finWait2Ms: 60_000, // net.inet.tcp.fin_timeout
+  processExit: 'close',
+  sigpipe: true, // unless SO_NOSIGPIPE
+  errors: {
+    rstInSynSent: 'ECONNREFUSED',
+    rstInCloseWait: 'ECONNRESET', // tcp_input: CLOSE_WAIT -> so_error = ECONNRESET
+    rstOther: 'ECONNRESET',
+    timeout: 'ETIMEDOUT',
+    sendAfterShutdown: 'EPIPE',
+    sendNotConnected: 'ENOTCONN', // sosend on an unconnected stream socket
+    recvNotConnected: 'ENOTCONN',
+    recvTimeout: 'EAGAIN', // EWOULDBLOCK (35)
+    icmp: LINUX_ICMP, // icmp_var / in_pcb: the same unreachable -> errno mapping as BSD
+    recvFinBeforeError: false, // soreceive: so_error before SS_CANTRCVMORE
+    sendShutdownBeforeError: true, // sosendcheck: SS_CANTSENDMORE before so_error
+    sticky: false,
+  },
+  icmpConnect: { kind: 'soft-until', afterRetransmits: 3 }, // tcp_notify: t_rxtshift > 3
+  icmpEstablished: 'soft-except-unreachable', // tcp_notify, established
+}
+
+/** Every profile, keyed by id (a missing profile is a compile error). */
+export const PROFILES = {
+  linux,
+  'linux-legacy': linuxLegacy,
+  windows,
+  macos,
+} as const satisfies Record<ProfileId, OsProfile>
+
+/** Looks a profile up by id. */
+export function profileOf(id: ProfileId): OsProfile {
+  return PROFILES[id]
+}
+
+/**
+ * Linux's tcp_model_timeout(): how long N exponential backoffs from `baseMs` take, with the
+ * RTO capped at `maxRtoMs` (the time budget of a `time-budget` give-up rule).
+ */
+export function timeBudgetMs(retries: number, baseMs: number, maxRtoMs: number): number {
+  const thresh = Math.floor(Math.log2(maxRtoMs / baseMs))
+  if (retries <= thresh) return (2 ** (retries + 1) - 1) * baseMs
+  return (2 ** (thresh + 1) - 1) * baseMs + (retries - thresh) * maxRtoMs
+}
