@@ -131,6 +131,19 @@ describe('useLabStore', () => {
     expect(lab.traceLines.at(-1)).toBe('error: needs netns')
   })
 
+  it('shows a backend failure as plain text, without terminal colour codes', async () => {
+    const { fake, lab } = await ready()
+    await lab.select('connect.refused')
+    await lab.run()
+    fake.push('run-1', {
+      kind: 'failed',
+      error: { code: 'backend-failed', message: "peer exited: \x1b[32m'MODULE_NOT_FOUND'\x1b[39m" },
+    })
+    expect(lab.status).toBe('failed')
+    expect(lab.runError?.message).toBe("peer exited: 'MODULE_NOT_FOUND'")
+    expect(lab.traceLines.at(-1)).toBe("error: peer exited: 'MODULE_NOT_FOUND'")
+  })
+
   it('cancels the current run and records how it ended', async () => {
     const { fake, lab } = await ready()
     await lab.select('connect.refused')

@@ -16,6 +16,7 @@ import type {
 } from '../../shared/lab-result'
 import { formatEventLine, formatStepLine, formatTraceLines } from '../../shared/trace-text'
 import { LAB_API } from '../api/index'
+import { plainText } from '../lib/plain-text'
 import { systemOfRun, type ErrnoSystemOfRun } from './run-system'
 
 /** Where a run is. */
@@ -134,7 +135,7 @@ export const useLabStore = defineStore('lab', () => {
       scenariosError.value = null
       scenariosState.value = 'ready'
     } else {
-      scenariosError.value = answer.error
+      scenariosError.value = { ...answer.error, message: plainText(answer.error.message) }
       scenariosState.value = 'failed'
     }
   }
@@ -144,7 +145,7 @@ export const useLabStore = defineStore('lab', () => {
     if (answer.ok) {
       capabilities.value = answer.value
       capabilitiesError.value = null
-    } else capabilitiesError.value = answer.error
+    } else capabilitiesError.value = { ...answer.error, message: plainText(answer.error.message) }
   }
 
   /** Loads the catalog and the host's capabilities, and listens for run updates. */
@@ -164,7 +165,7 @@ export const useLabStore = defineStore('lab', () => {
     const answer = await api.getScenario(id)
     if (token !== selectToken) return // the user picked another case meanwhile
     if (answer.ok) script.value = answer.value
-    else scriptError.value = answer.error
+    else scriptError.value = { ...answer.error, message: plainText(answer.error.message) }
   }
 
   function setBackend(value: BackendId): void {
@@ -220,13 +221,16 @@ export const useLabStore = defineStore('lab', () => {
     if (status.value !== 'running' || !runId.value) return
     const answer = await api.cancelRun(runId.value)
     // not-found: the run ended on its own meanwhile; its `done` update says so.
-    if (!answer.ok && answer.error.code !== 'not-found') runError.value = answer.error
+    if (!answer.ok && answer.error.code !== 'not-found') {
+      runError.value = { ...answer.error, message: plainText(answer.error.message) }
+    }
   }
 
   function fail(error: LabError): void {
     status.value = error.code === 'cancelled' ? 'cancelled' : 'failed'
-    runError.value = error
-    appendTrace(`error: ${error.message}`)
+    const message = plainText(error.message)
+    runError.value = { ...error, message }
+    appendTrace(`error: ${message}`)
   }
 
   function apply(update: RunUpdate): void {
