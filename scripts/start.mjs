@@ -4,7 +4,15 @@
 // `npm start -- --web` (or `npm run dev:web`) goes straight to browser mode.
 // Options after `--` other than --web are passed to browser mode (e.g. --port 0, --no-open).
 import { spawn, spawnSync } from 'node:child_process'
-import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -13,7 +21,13 @@ const args = process.argv.slice(2)
 const webOnly = args.includes('--web')
 const webArgs = args.filter((a) => a !== '--web')
 
-const OUTPUTS = ['out/main/index.js', 'out/main/web.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html']
+const OUTPUTS = [
+  'out/main/index.js',
+  'out/main/web.js',
+  'out/main/cli.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+]
 const SOURCES = ['main', 'renderer', 'shared', 'electron.config.ts', 'package.json']
 const STAMP = join(root, 'out', '.build-stamp')
 
@@ -35,12 +49,23 @@ function buildIfNeeded() {
   const stamp = existsSync(STAMP) ? Number(readFileSync(STAMP, 'utf8')) : 0
   const stale = SOURCES.some((s) => newestMtime(s) > stamp)
   if (missing.length === 0 && !stale) return
-  console.log(missing.length ? 'Building the app (first start)...' : 'Sources changed: rebuilding the app...')
+  console.log(
+    missing.length ? 'Building the app (first start)...' : 'Sources changed: rebuilding the app...',
+  )
   const started = Date.now()
-  const result = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '-c', 'electron.config.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  const result = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/electron-vite/bin/electron-vite.js'),
+      'build',
+      '-c',
+      'electron.config.ts',
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
   if (result.status !== 0) {
     console.error('The build failed (see the errors above); fix them and run npm start again.')
     process.exit(1)
@@ -62,29 +87,44 @@ function executable(path) {
 function findElectron() {
   if (process.env.ELECTRON_PATH) {
     if (executable(process.env.ELECTRON_PATH)) return { path: process.env.ELECTRON_PATH }
-    return { why: `ELECTRON_PATH is set to ${process.env.ELECTRON_PATH}, which is not an executable file.` }
+    return {
+      why: `ELECTRON_PATH is set to ${process.env.ELECTRON_PATH}, which is not an executable file.`,
+    }
   }
   const pkg = join(root, 'node_modules/electron')
   const pathFile = join(pkg, 'path.txt')
-  const installed = () => existsSync(pathFile) && executable(join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim()))
+  const installed = () =>
+    existsSync(pathFile) && executable(join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim()))
   if (!installed()) {
     // Electron 45 fetches its binary on first use; try once, quietly, with a time limit.
     console.log('Fetching the Electron runtime (first start only)...')
-    const fetch = spawnSync(process.execPath, [join(pkg, 'install.js')], { cwd: root, stdio: 'pipe', timeout: 180_000, encoding: 'utf8' })
+    const fetch = spawnSync(process.execPath, [join(pkg, 'install.js')], {
+      cwd: root,
+      stdio: 'pipe',
+      timeout: 180_000,
+      encoding: 'utf8',
+    })
     if (fetch.status !== 0 || !installed()) {
-      const reason = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|fetch failed|getaddrinfo/i.test(`${fetch.stderr}${fetch.error ?? ''}`)
+      const reason = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|fetch failed|getaddrinfo/i.test(
+        `${fetch.stderr}${fetch.error ?? ''}`,
+      )
         ? 'this machine cannot reach the Electron download server'
         : fetch.error?.code === 'ETIMEDOUT'
           ? 'the download did not finish within 3 minutes'
           : 'the download failed'
-      return { why: `The Electron runtime is not installed and could not be downloaded (${reason}).` }
+      return {
+        why: `The Electron runtime is not installed and could not be downloaded (${reason}).`,
+      }
     }
   }
   return { path: join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim()) }
 }
 
 function startWeb(extra) {
-  const child = spawn(process.execPath, [join(root, 'out/main/web.js'), ...extra], { cwd: root, stdio: 'inherit' })
+  const child = spawn(process.execPath, [join(root, 'out/main/web.js'), ...extra], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   const forward = (signal) => child.kill(signal)
   process.on('SIGINT', forward)
   process.on('SIGTERM', forward)

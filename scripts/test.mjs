@@ -22,7 +22,11 @@ const timings = []
 function run(label, command, args, env = {}) {
   const started = Date.now()
   console.log(`\n=== ${label} ===`)
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  })
   timings.push(`${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
   return result.status === 0
 }
@@ -45,7 +49,11 @@ function readJson(file) {
 
 check('lint', bin('eslint'), ['.'])
 check('format', bin('prettier'), ['--check', '.', '--log-level', 'warn'])
-check('typecheck shared (pure: no DOM, no Node)', bin('tsc'), ['-p', 'tsconfig.shared.json', '--noEmit'])
+check('typecheck shared (pure: no DOM, no Node)', bin('tsc'), [
+  '-p',
+  'tsconfig.shared.json',
+  '--noEmit',
+])
 check('typecheck main (Node, Electron types)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit'])
 check('typecheck renderer (vue-tsc)', bin('vue-tsc'), ['-p', 'tsconfig.web.json', '--noEmit'])
 
@@ -91,8 +99,15 @@ if (!quick) {
   const pwArgs = ['test', '--reporter=list,json']
   const pwOk = built
     ? xvfb
-      ? run('playwright (browser mode + Electron)', '/usr/bin/xvfb-run', ['-a', bin('playwright'), ...pwArgs], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson })
-      : run('playwright (browser mode + Electron)', bin('playwright'), pwArgs, { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson })
+      ? run(
+          'playwright (browser mode + Electron)',
+          '/usr/bin/xvfb-run',
+          ['-a', bin('playwright'), ...pwArgs],
+          { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson },
+        )
+      : run('playwright (browser mode + Electron)', bin('playwright'), pwArgs, {
+          PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+        })
     : false
   const pw = readJson(pwJson)
   if (pw?.stats) {

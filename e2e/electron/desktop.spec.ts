@@ -179,10 +179,19 @@ test.describe('desktop app', () => {
       win.setBounds({ x: area.x + 20, y: area.y + 30, width: 980, height: 660 })
       return win.getNormalBounds()
     })
+    // Saved shortly after the move (so a crash does not lose it), and again on close.
+    const stateFile = join(first.userData, 'desktop-state.json')
+    const savedBounds = () => {
+      try {
+        return JSON.parse(readFileSync(stateFile, 'utf8')).window?.bounds
+      } catch {
+        return undefined
+      }
+    }
+    await expect.poll(savedBounds).toEqual(placed)
     await first.close()
     desktop = undefined
-    const saved = JSON.parse(readFileSync(join(first.userData, 'desktop-state.json'), 'utf8'))
-    expect(saved.window.bounds).toEqual(placed)
+    expect(savedBounds()).toEqual(placed)
     if ('skip' in binary) return
     desktop = await DesktopApp.launch({
       root,

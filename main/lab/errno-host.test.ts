@@ -5,13 +5,17 @@ import { describe, expect, it } from 'vitest'
 import { ERRNO_NAMES, ERRNO_SYSTEMS, ERRNO_TABLES, errnoOn } from '../../shared/errno'
 
 describe('errno tables', () => {
-  it.runIf(process.platform === 'linux')('the Linux column equals this host’s os.constants.errno', () => {
-    const host = constants.errno as Record<string, number>
-    // Node's table lacks a few names (ESHUTDOWN); compare every name it has.
-    const known = ERRNO_NAMES.filter((name) => host[name] !== undefined)
-    expect(known.length).toBeGreaterThanOrEqual(ERRNO_NAMES.length - 1)
-    for (const name of known) expect([name, errnoOn('linux', name)?.number]).toEqual([name, host[name]])
-  })
+  it.runIf(process.platform === 'linux')(
+    'the Linux column equals this host’s os.constants.errno',
+    () => {
+      const host = constants.errno as Record<string, number>
+      // Node's table lacks a few names (ESHUTDOWN); compare every name it has.
+      const known = ERRNO_NAMES.filter((name) => host[name] !== undefined)
+      expect(known.length).toBeGreaterThanOrEqual(ERRNO_NAMES.length - 1)
+      for (const name of known)
+        expect([name, errnoOn('linux', name)?.number]).toEqual([name, host[name]])
+    },
+  )
 
   it('has every name on every system (null only where Winsock has no such error)', () => {
     for (const system of ERRNO_SYSTEMS) {

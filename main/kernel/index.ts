@@ -1,0 +1,32 @@
+/**
+ * The kernel lab: lab scripts on real sockets in real child processes. On Linux with
+ * unprivileged user namespaces each run gets a private network namespace with nft faults,
+ * per-namespace timers, states from the kernel's socket table and segments from nft trace;
+ * elsewhere it runs the loopback cases and says which others it cannot.
+ */
+import type { Backend } from '../lab/backend'
+import { UnsupportedError } from '../lab/backend'
+import { probeKernel, whyNot, type KernelProbe } from './probe'
+import { runOnKernel } from './runner'
+
+export { probeKernel, probeHost, whyNot } from './probe'
+export type { KernelProbe, ProbeCheck, ProbeHost } from './probe'
+
+/** A kernel backend bound to a probe (the real host's by default; tests pass others). */
+export function createKernelBackend(probe: () => Promise<KernelProbe> = probeKernel): Backend {
+  return {
+    id: 'kernel',
+    async unsupported(script) {
+      return whyNot(script, await probe())
+    },
+    async run(script, context) {
+      const p = await probe()
+      const why = whyNot(script, p)
+      if (why) throw new UnsupportedError(why)
+      return runOnKernel(script, context, p)
+    },
+  }
+}
+
+/** The kernel backend on this host. */
+export const kernelBackend: Backend = createKernelBackend()

@@ -1,0 +1,189 @@
+/**
+ * A private network namespace for one run: `unshare -rn` starts a small holder shell that
+ * brings loopback up, writes the run's sysctls, loads the nft ruleset, prints the effective
+ * timers and then waits on its stdin. Everything else of the run enters the namespace with
+ * `nsenter -U -n` on the holder's pid.
+ *
+ * The holder dies when its stdin closes, so even a parent killed with SIGKILL takes the
+ * namespace with it (the namespace lives only while a process is inside).
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+
+/** PATH with the sbin folders, where ip and nft live on Debian even for normal users. */
+export const TOOL_PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin:/usr/bin:/bin`
+
+/** Kernel timer sysctls the lab can set per namespace (net.ipv4.*). */
+export const TIMER_SYSCTLS = [
+  'tcp_syn_retries',
+  'tcp_synack_retries',
+  'tcp_retries2',
+  'tcp_keepalive_time',
+  'tcp_keepalive_intvl',
+  'tcp_keepalive_probes',
+] as const
+/** One of {@link TIMER_SYSCTLS}. */
+export type TimerSysctl = (typeof TIMER_SYSCTLS)[number]
+
+/** What a finished command printed. */
+export interface CommandResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs a command to its end (bounded by `timeoutMs`), feeding `input` on stdin. */
+export function runCommand(
+  cmd: string,
+  args: string[],
+  input?: string,
+  timeoutMs = 5000,
+): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    let child: ChildProcess
+    try {
+      child = spawn(cmd, args, {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, PATH: TOOL_PATH },
+      })
+    } catch (error) {
+      resolve({ code: null, stdout: '', stderr: String(error) })
+      return
+    }
+    let stdout = ''
+    let stderr = ''
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      resolve({ code: null, stdout, stderr: stderr + String(e) })
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+    child.stdin?.on('error', () => undefined)
+    child.stdin?.end(input ?? '')
+  })
+}
+
+/** Waits for a child to exit, SIGKILLing it after `graceMs`. */
+export function waitExit(child: ChildProcess, graceMs = 1000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+/** A live namespace. */
+export class Namespace {
+  private constructor(
+    private readonly holder: ChildProcess,
+    /** The holder's pid: the namespace's handle for nsenter and /proc. */
+    readonly pid: number,
+    /** Effective timer sysctls inside the namespace, as the kernel reports them. */
+    readonly sysctls: Record<TimerSysctl, number>,
+  ) {}
+
+  /**
+   * Creates the namespace. `sysctls` are written before anything runs; `ruleset` is loaded
+   * with `nft -f -`. Rejects (having cleaned up) when any of it fails.
+   */
+  static async create(
+    sysctls: Partial<Record<TimerSysctl, number>>,
+    ruleset: string,
+    timeoutMs = 5000,
+  ): Promise<Namespace> {
+    const writes = Object.entries(sysctls)
+      .map(([k, v]) => `echo ${Math.trunc(Number(v))} > /proc/sys/net/ipv4/${k}`)
+      .join('\n')
+    const reads = TIMER_SYSCTLS.map((k) => `/proc/sys/net/ipv4/${k}`).join(' ')
+    const script = [
+      'set -e',
+      'ip link set lo up',
+      writes,
+      'printf "%s\\n" "$1" | nft -f -',
+      `echo timers $(cat ${reads})`,
+      // Wait for the parent: EOF on stdin (the parent closed it or died) ends the namespace.
+      'read -r _ || true',
+    ].join('\n')
+    // A namespace shares the host's TCP hash table unless its creator's namespace sets
+    // tcp_child_ehash_entries (Linux 6.1+); reading the socket table then walks the host's
+    // whole table (milliseconds). So: a first namespace sets it, a nested one runs the lab.
+    const outer = [
+      'echo 256 > /proc/sys/net/ipv4/tcp_child_ehash_entries 2>/dev/null && exec unshare -n sh -c "$1" sh "$2"',
+      'exec sh -c "$1" sh "$2"',
+    ].join('\n')
+    const holder = spawn('unshare', ['-rn', 'sh', '-c', outer, 'sh', script, ruleset], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, PATH: TOOL_PATH },
+    })
+    holder.stdin?.on('error', () => undefined)
+    let stderr = ''
+    holder.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      const timer = setTimeout(() => reject(new Error('namespace setup timed out')), timeoutMs)
+      holder.stdout?.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /timers ([\d ]+)\n/.exec(out)
+        if (m) {
+          clearTimeout(timer)
+          resolve(m[1]!)
+        }
+      })
+      holder.once('error', (e) => {
+        clearTimeout(timer)
+        reject(e)
+      })
+      holder.once('exit', (code) => {
+        clearTimeout(timer)
+        reject(new Error(`namespace setup failed (exit ${code}): ${stderr.trim()}`))
+      })
+    }).catch(async (error: unknown) => {
+      holder.kill('SIGKILL')
+      await waitExit(holder)
+      throw error
+    })
+    const values = line.trim().split(/\s+/).map(Number)
+    const effective = Object.fromEntries(TIMER_SYSCTLS.map((k, i) => [k, values[i] ?? NaN]))
+    return new Namespace(holder, holder.pid!, effective as Record<TimerSysctl, number>)
+  }
+
+  /** The nsenter prefix that runs a command inside this namespace. */
+  enter(cmd: string, args: string[]): [string, string[]] {
+    return ['nsenter', ['-t', String(this.pid), '-U', '-n', '--preserve-credentials', cmd, ...args]]
+  }
+
+  /** Runs a command inside the namespace. */
+  run(cmd: string, args: string[], input?: string): Promise<CommandResult> {
+    const [c, a] = this.enter(cmd, args)
+    return runCommand(c, a, input)
+  }
+
+  /** Spawns a long-running process inside the namespace (nsenter execs it: same pid). */
+  spawn(cmd: string, args: string[], options: SpawnOptions): ChildProcess {
+    const [c, a] = this.enter(cmd, args)
+    return spawn(c, a, { ...options, env: { ...process.env, ...options.env, PATH: TOOL_PATH } })
+  }
+
+  /**
+   * The namespace's TCP socket table (the table `ss` reads). Read synchronously: in the
+   * namespace's own small hash table it takes tens of microseconds, less than a round trip
+   * through libuv's thread pool.
+   */
+  tcpTable(): string {
+    return readFileSync(`/proc/${this.pid}/net/tcp`, 'utf8')
+  }
+
+  /** Ends the namespace: the holder exits, and with the last process the namespace goes. */
+  async close(): Promise<void> {
+    this.holder.stdin?.end()
+    await waitExit(this.holder, 500)
+  }
+}

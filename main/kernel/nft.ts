@@ -1,0 +1,119 @@
+/**
+ * nftables rules for the kernel lab's `net` steps (run inside the run's private namespace).
+ *
+ * Table `ip lab`:
+ * - chain `trace` (output hook, priority -300) marks every TCP segment for `nft monitor
+ *   trace`; one rule per TCP data offset, so the trace says the header length and the
+ *   payload length can be computed (trace prints the IP length but not the data offset).
+ * - chain `faults` (output hook, priority 0) holds one jump per active net step; `heal`
+ *   flushes it. On loopback every segment crosses the output hook exactly once.
+ * - chain `gone` (priority 1) silences a crashed host (crash mode `silent`); heal keeps it.
+ * - chain `s<i>` per net step: `return` rules skip segments the step does not match, then a
+ *   `drop` (with `numgen inc` as the counter when the step has a count) or a `reject`.
+ */
+import type { StepOf } from '../../shared/lab-script'
+
+/** TCP data offsets (header length in 32-bit words) that can occur. */
+const DOFFS = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+
+/** Ports that tell the two directions apart on the faulted hop. */
+export interface HopPorts {
+  /** The port the server side listens on for this hop: c2s segments go to it. */
+  serverPort: number
+}
+
+/** The base ruleset loaded when the namespace is created. */
+export function baseRuleset(): string {
+  const marks = DOFFS.map((k) => `    tcp doff ${k} meta nftrace set 1`).join('\n')
+  return [
+    'table ip lab {',
+    '  chain trace {',
+    '    type filter hook output priority -300; policy accept;',
+    marks,
+    '  }',
+    '  chain faults {',
+    '    type filter hook output priority 0; policy accept;',
+    '  }',
+    '  chain gone {',
+    '    type filter hook output priority 1; policy accept;',
+    '  }',
+    '}',
+  ].join('\n')
+}
+
+function dirMatches(dir: 'both' | 'c2s' | 's2c', hop: HopPorts): string[] {
+  const c2s = `tcp dport ${hop.serverPort}`
+  const s2c = `tcp sport ${hop.serverPort}`
+  if (dir === 'c2s') return [c2s]
+  if (dir === 's2c') return [s2c]
+  return [c2s, s2c]
+}
+
+/** `return` rules that let through what a drop `match` does not cover. */
+function matchFilter(match: StepOf<'drop'>['match']): string[] {
+  switch (match) {
+    case 'SYN':
+      return ['tcp flags & (syn | ack) != syn return']
+    case 'SYN-ACK':
+      return ['tcp flags & (syn | ack) != syn | ack return']
+    case 'FIN':
+      return ['tcp flags & fin != fin return']
+    case 'RST':
+      return ['tcp flags & rst != rst return']
+    case 'ACK':
+      // A pure ACK: ACK set, no SYN/FIN/RST, and no payload (IP length = 20 + 4 * doff).
+      return [
+        'tcp flags & ack != ack return',
+        'tcp flags & (syn | fin | rst) != 0 return',
+        ...DOFFS.map((k) => `tcp doff ${k} ip length != ${20 + 4 * k} return`),
+      ]
+    case 'data':
+      return DOFFS.map((k) => `tcp doff ${k} ip length ${20 + 4 * k} return`)
+    case 'any':
+      return []
+  }
+}
+
+/** nft names of the ICMP errors a reject step can send. */
+const ICMP_NFT: Record<StepOf<'reject'>['icmp'], string> = {
+  'host-unreachable': 'host-unreachable',
+  'net-unreachable': 'net-unreachable',
+  'port-unreachable': 'port-unreachable',
+  'admin-prohibited': 'admin-prohibited',
+}
+
+/** A net step that installs rules. */
+export type FaultStep = StepOf<'cut'> | StepOf<'drop'> | StepOf<'reject'>
+
+/**
+ * The nft script (for `nft -f -`) that installs one net step as chain `s<index>`.
+ * `count` uses `numgen inc`: the rule's own counter, which only advances for segments that
+ * reached it (every filter before it has let them through).
+ */
+export function faultRules(index: number, step: FaultStep, hop: HopPorts): string {
+  const chain = `s${index}`
+  const body: string[] = []
+  let verdict = 'drop'
+  if (step.op === 'drop') {
+    body.push(...matchFilter(step.match))
+    if (step.count !== undefined) verdict = `numgen inc mod 1000000000 < ${step.count} drop`
+  } else if (step.op === 'reject') {
+    verdict = `reject with icmp type ${ICMP_NFT[step.icmp]}`
+  }
+  body.push(verdict)
+  const lines = [`add chain ip lab ${chain}`]
+  for (const rule of body) lines.push(`add rule ip lab ${chain} ${rule}`)
+  for (const m of dirMatches(step.dir, hop)) lines.push(`add rule ip lab faults ${m} jump ${chain}`)
+  return lines.join('\n') + '\n'
+}
+
+/** Drops everything to and from one local port (crash mode `silent`: the host vanishes). */
+export function silenceRules(port: number): string {
+  // Chain `gone`, not `faults`: a later heal must not bring a vanished host back.
+  return `add rule ip lab gone tcp sport ${port} drop\nadd rule ip lab gone tcp dport ${port} drop\n`
+}
+
+/** `heal`: removes every net rule (the per-step chains stay, unreferenced). */
+export function healRules(): string {
+  return 'flush chain ip lab faults\n'
+}

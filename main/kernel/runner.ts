@@ -1,0 +1,424 @@
+/**
+ * One run of a lab script on the real kernel: sets up the namespace (or maps ports on plain
+ * loopback), starts the peer processes, runs each actor's steps by the timing rule of
+ * lab-script.md, samples TCP states and captures segments, and always cleans up.
+ */
+import { createServer } from 'node:net'
+import { readFile } from 'node:fs/promises'
+import type { ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import type { Actor, Endpoint, LabScript, Step } from '../../shared/lab-script'
+import type { LabResult, StepResult, TcpState, TraceEvent } from '../../shared/lab-result'
+import type { RunContext } from '../lab/backend'
+import { hostTimers, stepResult, type HostTimers } from './host'
+import { baseRuleset, faultRules, healRules, silenceRules } from './nft'
+import { Namespace, waitExit, type TimerSysctl } from './netns'
+import type { CallReturn, PeerCall } from './peer-protocol'
+import { PeerProcess } from './peer-process'
+import type { KernelProbe } from './probe'
+import { endpointStates, parseTcpTable, type EndpointPorts } from './states'
+import { TraceParser } from './trace'
+
+/**
+ * How often the socket table is polled for state changes: often inside a namespace (a read
+ * costs tens of microseconds there), gently on the host's own large table.
+ */
+const POLL_MS = { netns: 2, host: 25 }
+
+/** A free loopback port (for plain-loopback runs, where ports are labels). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+function sysctlsFor(script: LabScript): Partial<Record<TimerSysctl, number>> {
+  const t = script.timers
+  const out: Partial<Record<TimerSysctl, number>> = {}
+  if (t.synRetries !== undefined) out.tcp_syn_retries = t.synRetries
+  if (t.synackRetries !== undefined) out.tcp_synack_retries = t.synackRetries
+  if (t.retries2 !== undefined) out.tcp_retries2 = t.retries2
+  if (t.keepalive) {
+    out.tcp_keepalive_time = t.keepalive.idleS
+    out.tcp_keepalive_intvl = t.keepalive.intervalS
+    out.tcp_keepalive_probes = t.keepalive.count
+  }
+  return out
+}
+
+/** Everything one run holds; `cleanup` releases all of it. */
+class Run {
+  readonly events: TraceEvent[] = []
+  readonly steps: StepResult[] = []
+  readonly peers: Partial<Record<Endpoint | 'relay', PeerProcess>> = {}
+  readonly dead = new Set<Endpoint>()
+  ns: Namespace | null = null
+  monitor: ChildProcess | null = null
+  trace: TraceParser | null = null
+  t0 = 0
+  ended = false
+  /** When the capture last printed (run clock). */
+  lastTraceMs = 0
+  private lastStates: Record<Endpoint, TcpState> = { client: 'CLOSED', server: 'CLOSED' }
+  private poller: NodeJS.Timeout | null = null
+  private sampling = false
+  private chain: Promise<void> = Promise.resolve()
+  /** The client's target port and the server's real port (label-mapped off namespace). */
+  ports: EndpointPorts = { frontPort: 0, serverPort: 0 }
+  timers!: HostTimers
+
+  constructor(
+    readonly script: LabScript,
+    readonly ctx: RunContext,
+    readonly probe: KernelProbe,
+  ) {}
+
+  now(): number {
+    return performance.now() - this.t0
+  }
+
+  emit(event: TraceEvent): void {
+    this.events.push(event)
+    this.ctx.onEvent(event)
+  }
+
+  /**
+   * Reads the socket table and emits a state event for every change. Samples run one after
+   * another (a step's sample waits for the poller's); the poller skips a beat while one runs.
+   */
+  sample(cause: string, fromPoller = false): Promise<void> {
+    if (this.probe.platform !== 'linux') return Promise.resolve()
+    if (fromPoller && this.sampling) return this.chain
+    this.sampling = true
+    this.chain = this.chain
+      .then(() => this.readStates(cause))
+      .finally(() => (this.sampling = false))
+    return this.chain
+  }
+
+  private async readStates(cause: string): Promise<void> {
+    try {
+      // Off a namespace the host's table is large (ms per read): read it off the loop.
+      const text = this.ns ? this.ns.tcpTable() : await readFile('/proc/net/tcp', 'utf8')
+      const states = endpointStates(parseTcpTable(text), this.ports)
+      const t = this.now()
+      for (const actor of ['client', 'server'] as const) {
+        if (states[actor] !== this.lastStates[actor]) {
+          this.emit({
+            tMs: t,
+            type: 'state',
+            actor,
+            from: this.lastStates[actor],
+            to: states[actor],
+            cause,
+          })
+          this.lastStates[actor] = states[actor]
+        }
+      }
+    } catch {
+      // The namespace is going away at the end of the run; the last sample stands.
+    }
+  }
+
+  startPolling(): void {
+    if (this.probe.platform !== 'linux') return
+    this.poller = setInterval(
+      () => void this.sample('ss', true),
+      this.ns ? POLL_MS.netns : POLL_MS.host,
+    )
+  }
+
+  get finalStates(): Record<Endpoint, TcpState> {
+    return { ...this.lastStates }
+  }
+
+  async cleanup(): Promise<void> {
+    if (this.poller) clearInterval(this.poller)
+    await Promise.all(Object.values(this.peers).map((p) => p.kill()))
+    if (this.monitor) {
+      this.monitor.kill('SIGKILL')
+      await waitExit(this.monitor, 1000)
+    }
+    this.trace?.flush()
+    await this.ns?.close()
+  }
+}
+
+/** Runs a script on the real kernel. `probe` says what the host allows. */
+export async function runOnKernel(
+  script: LabScript,
+  ctx: RunContext,
+  probe: KernelProbe,
+): Promise<LabResult> {
+  const run = new Run(script, ctx, probe)
+  try {
+    await setUp(run)
+    return await execute(run)
+  } finally {
+    await run.cleanup()
+  }
+}
+
+async function setUp(run: Run): Promise<void> {
+  const { script, probe } = run
+  const port =
+    script.steps.find(
+      (s): s is Step & { port: number } => 'port' in s && typeof s.port === 'number',
+    )?.port ?? 7000
+  const middlebox = script.topology === 'middlebox'
+  if (probe.isolation === 'netns') {
+    // Inside a private namespace the ports are used as written; the relay takes the script's
+    // port and the server moves one up (nothing else lives in the namespace).
+    run.ports = { frontPort: port, serverPort: middlebox ? (port % 65535) + 1 : port }
+    run.ns = await Namespace.create(sysctlsFor(script), baseRuleset())
+    if (probe.nft) startCapture(run)
+  } else {
+    const serverPort = await freePort()
+    run.ports = { frontPort: middlebox ? await freePort() : serverPort, serverPort }
+  }
+  run.timers = await hostTimers(run.ns?.sysctls)
+  const needs = new Set(script.steps.map((s) => s.actor))
+  const starts: Promise<void>[] = []
+  for (const who of ['client', 'server'] as const) {
+    if (needs.has(who)) {
+      starts.push(PeerProcess.start(who, run.ns).then((p) => void (run.peers[who] = p)))
+    }
+  }
+  if (middlebox)
+    starts.push(PeerProcess.start('relay', run.ns).then((p) => void (run.peers.relay = p)))
+  const settled = await Promise.allSettled(starts)
+  const failed = settled.find((s) => s.status === 'rejected')
+  if (failed) throw (failed as PromiseRejectedResult).reason
+  if (middlebox) {
+    const r = await run.peers.relay!.call({
+      call: 'relay',
+      listenPort: run.ports.frontPort,
+      serverPort: run.ports.serverPort,
+    })
+    if (!r || r.ret !== 0)
+      throw new Error(`the middlebox relay could not listen (${r?.code ?? 'died'})`)
+  }
+}
+
+function startCapture(run: Run): void {
+  const ns = run.ns!
+  const mon = ns.spawn('nft', ['monitor', 'trace'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  run.monitor = mon
+  const parser = new TraceParser(run.ports, (e) => run.emit(e))
+  run.trace = parser
+  if (mon.stdout) {
+    createInterface({ input: mon.stdout }).on('line', (line) => {
+      run.lastTraceMs = run.now()
+      if (!run.ended) parser.line(line, run.now())
+    })
+  }
+}
+
+async function execute(run: Run): Promise<LabResult> {
+  const { script, ctx } = run
+  // nft monitor needs a moment to subscribe before the first segment; a 30 ms head start is
+  // cheap next to a peer's start-up and keeps the handshake in the capture.
+  if (run.monitor) await new Promise((r) => setTimeout(r, 30))
+  run.t0 = performance.now()
+  run.startPolling()
+  await run.sample('ss')
+  let endRun!: () => void
+  const stop = new Promise<'stop'>((r) => (endRun = () => r('stop')))
+  const limit = setTimeout(endRun, script.limitMs)
+  const onAbort = (): void => endRun()
+  ctx.signal.addEventListener('abort', onAbort)
+  if (ctx.signal.aborted) endRun()
+  const results = new Map<number, StepResult>()
+  const record = (r: StepResult): void => {
+    results.set(r.index, r)
+    ctx.onStep(r)
+  }
+  const actors: Actor[] = ['client', 'server', 'net']
+  const inFlight = new Map<Actor, { index: number; startMs: number }>()
+  const loops = actors.map(async (actor) => {
+    const mine = script.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.actor === actor)
+    for (const { s, i } of mine) {
+      if (run.ended) return
+      if (actor !== 'net' && run.dead.has(actor)) {
+        record({
+          index: i,
+          actor,
+          op: s.op,
+          startMs: run.now(),
+          endMs: run.now(),
+          outcome: 'skipped',
+        })
+        continue
+      }
+      // Node's timers may fire up to a millisecond early against performance.now(): wait
+      // again for the remainder so a step never starts before its `at`.
+      for (let wait = (s.at ?? 0) - run.now(); wait > 0; wait = (s.at ?? 0) - run.now()) {
+        const ms = Math.max(1, Math.ceil(wait))
+        const r = await Promise.race([
+          stop,
+          new Promise<'go'>((ok) => setTimeout(() => ok('go'), ms)),
+        ])
+        if (r === 'stop') return
+      }
+      const startMs = run.now()
+      inFlight.set(actor, { index: i, startMs })
+      void run.sample('ss')
+      const r = await Promise.race([stop, perform(run, s, i)])
+      if (r === 'stop') return
+      inFlight.delete(actor)
+      const endMs = run.now()
+      record(stepResult(i, s, startMs, endMs, r, run.probe.platform))
+      run.emit({ tMs: endMs, type: 'syscall', step: i })
+      for (const key of r.notes ?? []) run.emit({ tMs: endMs, type: 'note', key, actor, step: i })
+      await run.sample('ss')
+    }
+  })
+  try {
+    await Promise.race([Promise.all(loops), stop])
+  } finally {
+    clearTimeout(limit)
+    ctx.signal.removeEventListener('abort', onAbort)
+  }
+  await run.sample('ss')
+  const endMs = run.now()
+  if (run.monitor && !ctx.signal.aborted) await drainCapture(run)
+  run.ended = true
+  for (const [actor, f] of inFlight) {
+    const s = script.steps[f.index]!
+    record({ index: f.index, actor, op: s.op, startMs: f.startMs, endMs, outcome: 'blocked' })
+  }
+  script.steps.forEach((s, i) => {
+    if (!results.has(i))
+      record({ index: i, actor: s.actor, op: s.op, startMs: endMs, endMs, outcome: 'skipped' })
+  })
+  run.trace?.flush()
+  const events = [...run.events].sort((a, b) => a.tMs - b.tMs)
+  return {
+    labScript: 1,
+    ...(script.id ? { id: script.id } : {}),
+    backend: 'kernel',
+    profile: run.timers.profile,
+    host: {
+      platform: run.probe.platform,
+      release: run.probe.release,
+      isolation: run.probe.isolation,
+    },
+    timers: run.timers.timers,
+    timersShortened: run.timers.shortened(script),
+    durationMs: endMs,
+    steps: [...results.values()].sort((a, b) => a.index - b.index),
+    events,
+    final: run.finalStates,
+    ...(ctx.signal.aborted ? { cancelled: true } : {}),
+  }
+}
+
+/**
+ * `nft monitor trace` prints a few milliseconds after the segment: let it finish printing
+ * what the run sent (quiet for 30 ms, at most 300 ms) so the last segments are not lost.
+ */
+async function drainCapture(run: Run): Promise<void> {
+  const start = run.now()
+  const until = start + 300
+  while (run.now() < until && (run.now() - start < 25 || run.now() - run.lastTraceMs < 30)) {
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+/** Does one step; resolves with what the call returned. */
+async function perform(run: Run, s: Step, index: number): Promise<CallReturn> {
+  if (s.actor === 'net') return performNet(run, s, index)
+  const peer = run.peers[s.actor]!
+  const call = async (req: PeerCall): Promise<CallReturn> => {
+    const r = await peer.call(req)
+    // The process is gone (it cannot have been the script: its own crash is its last call).
+    return r ?? new Promise<CallReturn>(() => undefined)
+  }
+  switch (s.op) {
+    case 'listen':
+      return call({ call: 'listen', port: run.ports.serverPort })
+    case 'connect':
+      return call({ call: 'connect', port: run.ports.frontPort })
+    case 'accept':
+    case 'close':
+    case 'abort':
+      return call({ call: s.op })
+    case 'send':
+      return call({ call: 'send', bytes: s.bytes })
+    case 'recv':
+      return call({
+        call: 'recv',
+        bytes: s.bytes ?? 65536,
+        ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
+      })
+    case 'shutdown':
+      return call({ call: 'shutdown', how: s.how })
+    case 'keepalive':
+      return call({ call: 'keepalive', idleS: run.timers.timers.keepalive.idleS })
+    case 'sleep':
+      await new Promise((r) => setTimeout(r, s.ms))
+      return { ret: 0 }
+    case 'freeze':
+    case 'thaw':
+      return peer.signal(s.op === 'freeze' ? 'SIGSTOP' : 'SIGCONT')
+        ? { ret: 0 }
+        : { ret: -1, code: 'ESRCH' }
+    case 'crash':
+      return crash(run, s.actor, s.mode, peer)
+    default:
+      return { ret: -1, code: 'EINVAL' }
+  }
+}
+
+async function crash(
+  run: Run,
+  actor: Endpoint,
+  mode: 'fin' | 'rst' | 'silent',
+  peer: PeerProcess,
+): Promise<CallReturn> {
+  run.dead.add(actor)
+  if (mode === 'rst') {
+    await peer.call({ call: 'reset-all-and-exit' })
+    await Promise.race([peer.exited, new Promise((r) => setTimeout(r, 1000))])
+  } else if (mode === 'silent') {
+    // Every segment to or from that end is dropped first, so nothing it sends when it dies
+    // (its FIN) is ever seen: the host vanished.
+    const ports = actor === 'server' ? [run.ports.serverPort] : await clientPorts(run)
+    const rules = ports.map((p) => silenceRules(p)).join('')
+    const r = await run.ns!.run('nft', ['-f', '-'], rules)
+    if (r.code !== 0) throw new Error(`nft could not silence the ${actor}: ${r.stderr.trim()}`)
+  }
+  await peer.kill()
+  const notes = [`kernel.crash-${mode}`]
+  return { ret: 0, notes }
+}
+
+/** The client's local ports, from the socket table. */
+async function clientPorts(run: Run): Promise<number[]> {
+  const rows = parseTcpTable(run.ns!.tcpTable())
+  const ports = rows.filter(
+    (r) => r.remotePort === run.ports.frontPort && r.localPort !== run.ports.frontPort,
+  )
+  return [...new Set(ports.map((r) => r.localPort))]
+}
+
+async function performNet(run: Run, s: Step, index: number): Promise<CallReturn> {
+  if (s.op === 'hold' || s.op === 'release') {
+    return (await run.peers.relay?.call({ call: s.op })) ?? { ret: -1, code: 'ESRCH' }
+  }
+  if (!run.ns) throw new Error(`net op ${s.op} needs the namespace`)
+  const hop = { serverPort: run.ports.serverPort }
+  let rules: string
+  if (s.op === 'heal') rules = healRules()
+  else if (s.op === 'cut' || s.op === 'drop' || s.op === 'reject') rules = faultRules(index, s, hop)
+  else return { ret: -1, code: 'EINVAL' }
+  const r = await run.ns.run('nft', ['-f', '-'], rules)
+  if (r.code !== 0) throw new Error(`nft rejected step ${index} (${s.op}): ${r.stderr.trim()}`)
+  return { ret: 0 }
+}

@@ -1,0 +1,59 @@
+/**
+ * Helpers for the kernel lab's tests: run a script and collect what it streamed, and list
+ * what a run could have left behind (child processes, descriptors, listening ports).
+ */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import type { Backend } from '../lab/backend'
+import type { LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
+import { parseLabScript, type LabScript, type LabScriptInput } from '../../shared/lab-script'
+
+/** Validates a script written in a test (throws on a mistake in the test itself). */
+export function script(input: LabScriptInput): LabScript {
+  const parsed = parseLabScript(input)
+  if (!parsed.ok) throw new Error(parsed.message)
+  return parsed.script
+}
+
+/** Runs a script to its end, collecting the streamed events and steps too. */
+export async function runCollect(
+  backend: Backend,
+  s: LabScript,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<{ result: LabResult; streamed: TraceEvent[]; stepped: StepResult[] }> {
+  const streamed: TraceEvent[] = []
+  const stepped: StepResult[] = []
+  const result = await backend.run(s, {
+    signal,
+    onEvent: (e) => streamed.push(e),
+    onStep: (st) => stepped.push(st),
+  })
+  return { result, streamed, stepped }
+}
+
+/** Pids whose parent is this process (children a run failed to reap). */
+export function childPids(): number[] {
+  const out: number[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      // Field 4 is the ppid; the command name (field 2) may contain spaces, so split after ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid === process.pid) out.push(Number(name))
+    } catch {
+      // The process went away while we looked.
+    }
+  }
+  return out
+}
+
+/** This process's open descriptors, by what they point at. */
+export function openFds(): string[] {
+  return readdirSync('/proc/self/fd').map((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`)
+    } catch {
+      return 'gone'
+    }
+  })
+}
