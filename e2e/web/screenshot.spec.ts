@@ -1,7 +1,7 @@
 /**
  * The README screenshot (docs/screenshot.png): the Lab view after running connect.refused in
  * browser mode, light theme, 1400x900. It rewrites a file in the repository, so it runs only
- * when asked: `UPDATE_SCREENSHOT=1 npx playwright test --project web screenshot`.
+ * when asked: `UPDATE_SCREENSHOT=1 npx playwright test --project=web screenshot`.
  */
 import { expect, test } from '@playwright/test'
 import { LabPage } from './pages/lab-page'
