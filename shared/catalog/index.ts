@@ -6,6 +6,8 @@
 import type { ScenarioSummary } from '../contract'
 import { parseLabScript, type LabScript, type LabScriptInput } from '../lab-script'
 import { CONNECT_CASES } from './connect'
+import { DATA_CASES } from './data'
+import { MORE_CASES } from './more'
 
 /** A catalog case: a lab script plus where it sits in the picker. */
 export interface CatalogCase {
@@ -16,7 +18,7 @@ export interface CatalogCase {
 }
 
 /** Every case, in the article's order. */
-export const CATALOG: readonly CatalogCase[] = [...CONNECT_CASES]
+export const CATALOG: readonly CatalogCase[] = [...CONNECT_CASES, ...DATA_CASES, ...MORE_CASES]
 
 /** Finds a case by id. */
 export function findCase(id: string): CatalogCase | undefined {
