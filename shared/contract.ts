@@ -16,6 +16,11 @@ import {
   type Localized,
 } from './lab-script'
 import type { LabError, RunUpdate } from './lab-result'
+import { pickedFileSchema, quizAttemptSchema, type PickedFile } from './quiz/attempt-schema'
+import type { TopicMastery } from './quiz/grade'
+import type { Gradebook } from './quiz/gradebook'
+import type { ResultFile } from './quiz/result-file'
+import type { QuizAttempt } from './quiz/types'
 
 /** Every call's answer: data or an error as data (Electron keeps only `message` of a throw). */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError }
@@ -88,6 +93,33 @@ export type MenuCommand =
   | { command: 'navigate'; view: 'lab' | 'summary' | 'quiz' | 'classroom' }
   | { command: 'about' }
 
+/** The quiz's history: stored attempts (newest first) and mastery per topic over all of them. */
+export interface QuizHistory {
+  attempts: QuizAttempt[]
+  mastery: TopicMastery[]
+}
+
+/** An imported question pack as stored: the teacher's file text and when it came in. */
+export interface PackRecord {
+  id: string
+  title: Localized
+  /** The file as the teacher wrote it (YAML or JSON); the page builds the quiz from it. */
+  source: string
+  importedAt: string
+}
+
+/** The teacher's gradebook over every imported result file. */
+export interface ClassBook {
+  files: ResultFile[]
+  gradebook: Gradebook
+}
+
+/** What importing result files did: how many were new, which files were refused and why. */
+export interface ResultImport extends ClassBook {
+  added: number
+  problems: { file: string; message: string }[]
+}
+
 /** Request/response calls. */
 export interface LabCalls {
   getCapabilities(): Promise<Result<Capabilities>>
@@ -95,6 +127,17 @@ export interface LabCalls {
   getScenario(id: string): Promise<Result<LabScript>>
   startRun(request: RunRequest): Promise<Result<{ runId: string }>>
   cancelRun(runId: string): Promise<Result<null>>
+  /** Saves a finished quiz attempt (all its answers, mastery) in one transaction. */
+  quizSaveAttempt(attempt: QuizAttempt): Promise<Result<{ saved: boolean }>>
+  quizHistory(): Promise<Result<QuizHistory>>
+  /** Validates and stores a teacher's pack; a bad file names its line and field. */
+  packImport(file: PickedFile): Promise<Result<PackRecord>>
+  packList(): Promise<Result<PackRecord[]>>
+  packDelete(id: string): Promise<Result<null>>
+  /** Imports students' result files into the gradebook; bad files are listed, not fatal. */
+  classImportResults(files: PickedFile[]): Promise<Result<ResultImport>>
+  classGradebook(): Promise<Result<ClassBook>>
+  classClearResults(): Promise<Result<null>>
 }
 
 /** Pushed events: each returns an unsubscribe function. */
@@ -116,6 +159,17 @@ export const CALLS = {
   getScenario: { channel: 'lab:scenario:get', args: z.tuple([z.string().min(1).max(200)]) },
   startRun: { channel: 'lab:run:start', args: z.tuple([runRequestSchema]) },
   cancelRun: { channel: 'lab:run:cancel', args: z.tuple([z.string().min(1).max(100)]) },
+  quizSaveAttempt: { channel: 'lab:quiz:save', args: z.tuple([quizAttemptSchema]) },
+  quizHistory: { channel: 'lab:quiz:history', args: z.tuple([]) },
+  packImport: { channel: 'lab:pack:import', args: z.tuple([pickedFileSchema]) },
+  packList: { channel: 'lab:pack:list', args: z.tuple([]) },
+  packDelete: { channel: 'lab:pack:delete', args: z.tuple([z.string().min(1).max(64)]) },
+  classImportResults: {
+    channel: 'lab:class:import',
+    args: z.tuple([z.array(pickedFileSchema).min(1).max(500)]),
+  },
+  classGradebook: { channel: 'lab:class:gradebook', args: z.tuple([]) },
+  classClearResults: { channel: 'lab:class:clear', args: z.tuple([]) },
 } as const satisfies Record<CallName, { channel: string; args: z.ZodType<unknown[]> }>
 
 /** Channels of pushed events. */

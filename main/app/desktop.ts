@@ -110,7 +110,12 @@ function start(outDir: string, devUrl: string | undefined, trusted: TrustedOrigi
   }
   let language: Language = state.language ?? defaultLanguage(app.getPreferredSystemLanguages())
 
-  const service = createLabService({ shell: 'electron', version: APP_VERSION })
+  const service = createLabService({
+    shell: 'electron',
+    version: APP_VERSION,
+    // The quiz's SQLite file lives beside the window state, in Electron's per-user folder.
+    dataDir: app.getPath('userData'),
+  })
   let win: BrowserWindow | undefined
   const frameOk = createSenderCheck(trusted)
   const unregister = registerLabIpc(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CALLS, ok, type CallName, type LabCalls, type Result } from '../../shared/contract'
+import { createQuizCalls } from '../lab/quiz-service'
 import type { LabService } from '../lab/service'
 import { registerLabIpc, type IpcMainLike } from './ipc'
 
@@ -56,6 +57,8 @@ function recordingService() {
       received.push({ name: 'cancelRun', args: [runId] })
       return ok(null)
     },
+    // The quiz calls without a data folder: they answer, but keep nothing.
+    ...createQuizCalls({}).calls,
   }
   const service: LabService = {
     calls,

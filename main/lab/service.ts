@@ -14,6 +14,7 @@ import { PROFILE_IDS, type BackendId } from '../../shared/lab-script'
 import { kernelBackend, probeKernel } from '../kernel/index'
 import { simBackend } from '../sim/index'
 import type { Backend } from './backend'
+import { createQuizCalls } from './quiz-service'
 import { resolveScript, Sessions } from './session'
 
 /** Options of {@link createLabService}. */
@@ -22,6 +23,11 @@ export interface LabServiceOptions {
   version: string
   /** Backends to use (tests may pass others); the real ones by default. */
   backends?: Record<BackendId, Backend>
+  /**
+   * The data folder of the quiz's SQLite store (Electron: userData; browser mode:
+   * defaultDataDir()). Without it the quiz calls answer that nothing can be kept.
+   */
+  dataDir?: string
 }
 
 /** The contract's calls plus the run-update stream and teardown. */
@@ -40,6 +46,7 @@ export function createLabService(options: LabServiceOptions): LabService {
     for (const listener of listeners) listener({ runId, update })
   })
   let capabilities: Promise<Capabilities> | undefined
+  const quiz = createQuizCalls({ dataDir: options.dataDir })
 
   const calls: LabCalls = {
     async getCapabilities() {
@@ -79,6 +86,7 @@ export function createLabService(options: LabServiceOptions): LabService {
         ? ok(null)
         : fail('not-found', `No run "${runId}" is going (it may have ended).`)
     },
+    ...quiz.calls,
   }
 
   return {
@@ -87,6 +95,9 @@ export function createLabService(options: LabServiceOptions): LabService {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    dispose: () => sessions.dispose(),
+    dispose: async () => {
+      await sessions.dispose()
+      quiz.close()
+    },
   }
 }

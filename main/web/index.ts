@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createLabService } from '../lab/service'
 import { APP_VERSION } from '../lab/version'
+import { defaultDataDir } from '../store/data-dir'
 import { parseWebArgs, rendererDir } from './args'
 import { openBrowser } from './open-browser'
 import { PortInUseError, startWebHost } from './server'
@@ -23,7 +24,12 @@ async function main(): Promise<number> {
     )
     return 2
   }
-  const service = createLabService({ shell: 'web', version: APP_VERSION })
+  // The quiz's SQLite file: SOCKLAB_DATA_DIR, else the platform's per-user data folder.
+  const service = createLabService({
+    shell: 'web',
+    version: APP_VERSION,
+    dataDir: defaultDataDir(),
+  })
   let host
   try {
     host = await startWebHost({ service, rendererDir: dir, port: args.port })

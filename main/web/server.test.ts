@@ -12,6 +12,7 @@ import {
   type RunUpdateMessage,
   type WireFrame,
 } from '../../shared/contract'
+import { createQuizCalls } from '../lab/quiz-service'
 import type { LabService } from '../lab/service'
 import { PortInUseError, startWebHost, type WebHost } from './server'
 
@@ -25,6 +26,8 @@ function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: L
       getScenario: async (id) => fail('unknown-scenario', `no ${id}`),
       startRun: async (request) => ok({ runId: `run-${request.backend}` }),
       cancelRun: async () => ok(null),
+      // The quiz calls without a data folder: they answer, but keep nothing.
+      ...createQuizCalls({}).calls,
     },
     onRunUpdate(listener) {
       listeners.add(listener)

@@ -209,6 +209,17 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
     getScenario: (id) => call('getScenario', [id]) as ReturnType<LabCalls['getScenario']>,
     startRun: (request) => call('startRun', [request]) as ReturnType<LabCalls['startRun']>,
     cancelRun: (runId) => call('cancelRun', [runId]) as ReturnType<LabCalls['cancelRun']>,
+    quizSaveAttempt: (attempt) =>
+      call('quizSaveAttempt', [attempt]) as ReturnType<LabCalls['quizSaveAttempt']>,
+    quizHistory: () => call('quizHistory', []) as ReturnType<LabCalls['quizHistory']>,
+    packImport: (file) => call('packImport', [file]) as ReturnType<LabCalls['packImport']>,
+    packList: () => call('packList', []) as ReturnType<LabCalls['packList']>,
+    packDelete: (id) => call('packDelete', [id]) as ReturnType<LabCalls['packDelete']>,
+    classImportResults: (files) =>
+      call('classImportResults', [files]) as ReturnType<LabCalls['classImportResults']>,
+    classGradebook: () => call('classGradebook', []) as ReturnType<LabCalls['classGradebook']>,
+    classClearResults: () =>
+      call('classClearResults', []) as ReturnType<LabCalls['classClearResults']>,
   }
 
   connect()

@@ -17,6 +17,7 @@ import type { LabScript } from '../../shared/lab-script'
 import type { LabError, LabResult, RunUpdate, StepResult } from '../../shared/lab-result'
 import { LAB_API, type RendererApi } from '../api/index'
 import { createLabI18n, type Language } from '../i18n/index'
+import { createFakeQuiz, type FakeQuizData } from './fake-quiz'
 
 /** Two cases like the catalog's first ones. */
 export const SCENARIOS: ScenarioSummary[] = [
@@ -162,6 +163,8 @@ export interface FakeLab extends RendererApi {
   /** Updates to push, synchronously, before startRun answers (a very fast run). */
   beforeReply: RunUpdate[]
   setConnection(state: 'connecting' | 'open' | 'closed'): void
+  /** What the quiz calls keep (attempts, packs, result files), in memory. */
+  quiz: FakeQuizData
 }
 
 /** Options: replace any answer with an error or other data. */
@@ -171,6 +174,8 @@ export interface FakeLabOptions {
   startRun?: Result<{ runId: string }>
   /** Delay (ms) before calls answer; 0 answers on the next microtask. */
   delayMs?: number
+  /** What the quiz store starts with. */
+  quiz?: Partial<FakeQuizData>
 }
 
 function okResult<T>(value: T): Result<T> {
@@ -188,6 +193,7 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
   const menuListeners = new Set<(c: MenuCommand) => void>()
   const connListeners = new Set<(s: 'connecting' | 'open' | 'closed') => void>()
   let runCount = 0
+  const quiz: FakeQuizData = { attempts: [], packs: [], results: [], ...options.quiz }
   const answer = async <T>(value: T): Promise<T> => {
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs))
     return value
@@ -196,6 +202,8 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
     requests: [],
     cancelled: [],
     beforeReply: [],
+    quiz,
+    ...createFakeQuiz(quiz),
     getCapabilities: () => answer(options.capabilities ?? okResult(CAPABILITIES)),
     listScenarios: () => answer(options.scenarios ?? okResult(SCENARIOS)),
     getScenario: (id) =>

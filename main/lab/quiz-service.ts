@@ -1,0 +1,162 @@
+/**
+ * The quiz and classroom calls of the contract: attempts and mastery, teachers' packs and the
+ * gradebook, all kept in the SQLite store of the app's data folder.
+ *
+ * The store opens on the first quiz call, not at start-up: a Lab-only session never touches the
+ * data folder, and a store that cannot open (another app instance owns it, or a newer app wrote
+ * it) fails only the quiz calls, with a message that says which file and why, while the Lab
+ * keeps working. A later call tries again, so closing the other instance is enough.
+ */
+import {
+  fail,
+  ok,
+  type ClassBook,
+  type LabCalls,
+  type PackRecord,
+  type Result,
+} from '../../shared/contract'
+import { masteryOf, type TopicMastery } from '../../shared/quiz/grade'
+import { buildGradebook } from '../../shared/quiz/gradebook'
+import { formatPackProblems, parsePack } from '../../shared/quiz/pack'
+import { parseResultFile, type ResultFile } from '../../shared/quiz/result-file'
+import { TOPICS } from '../../shared/summary-tables'
+import { QuizStore } from '../store/quiz-store'
+
+/** The contract calls this module implements. */
+export type QuizCallName =
+  | 'quizSaveAttempt'
+  | 'quizHistory'
+  | 'packImport'
+  | 'packList'
+  | 'packDelete'
+  | 'classImportResults'
+  | 'classGradebook'
+  | 'classClearResults'
+
+/** Options of {@link createQuizCalls}. */
+export interface QuizServiceOptions {
+  /** The data folder; without one every quiz call says that nothing can be kept. */
+  dataDir?: string
+  /** Attempts listed in the history (newest first). */
+  historyLimit?: number
+  now?: () => Date
+}
+
+/** The quiz calls plus closing the store. */
+export interface QuizService {
+  calls: Pick<LabCalls, QuizCallName>
+  /** Closes the SQLite file (and gives up ownership of it). */
+  close(): void
+}
+
+/** Mastery of every known topic (unanswered ones as `new`), then any teacher's own topics. */
+export function withAllTopics(stored: readonly TopicMastery[]): TopicMastery[] {
+  const byTopic = new Map(stored.map((m) => [m.topic, m]))
+  const known = Object.keys(TOPICS).map((t) => byTopic.get(t) ?? masteryOf(t, 0, 0))
+  const own = stored.filter((m) => !Object.hasOwn(TOPICS, m.topic))
+  return [...known, ...own]
+}
+
+function classBook(files: ResultFile[]): ClassBook {
+  return { files, gradebook: buildGradebook(files) }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Creates the quiz calls over the store in `options.dataDir`. */
+export function createQuizCalls(options: QuizServiceOptions): QuizService {
+  const now = options.now ?? (() => new Date())
+  let store: QuizStore | undefined
+
+  const withStore = async <T>(work: (s: QuizStore) => Result<T>): Promise<Result<T>> => {
+    if (!options.dataDir)
+      return fail(
+        'unsupported',
+        'This app instance has no data folder, so the quiz cannot keep anything.',
+      )
+    if (!store) {
+      try {
+        store = QuizStore.open(options.dataDir)
+      } catch (error) {
+        return fail(
+          'internal',
+          `The quiz data in ${options.dataDir} could not be opened: ${message(error)}`,
+        )
+      }
+    }
+    try {
+      return work(store)
+    } catch (error) {
+      return fail(
+        'internal',
+        `The quiz data file ${store.file} could not be written or read: ${message(error)}`,
+      )
+    }
+  }
+
+  const calls: QuizService['calls'] = {
+    quizSaveAttempt: (attempt) => withStore((s) => ok({ saved: s.saveAttempt(attempt) })),
+    quizHistory: () =>
+      withStore((s) =>
+        ok({
+          attempts: s.listAttempts(options.historyLimit ?? 50),
+          mastery: withAllTopics(s.mastery()),
+        }),
+      ),
+    packImport: (file) =>
+      withStore((s) => {
+        const parsed = parsePack(file.text)
+        if (!parsed.ok)
+          return fail(
+            'bad-input',
+            `The question pack ${file.name} is not valid:\n${formatPackProblems(parsed.problems, file.name)}`,
+            parsed.problems.map((p) => ({
+              path: p.path,
+              field: p.field,
+              message: `line ${p.line}, column ${p.column}: ${p.message}`,
+            })),
+          )
+        const record: PackRecord = {
+          id: parsed.pack.id,
+          title: parsed.pack.title,
+          source: file.text,
+          importedAt: now().toISOString(),
+        }
+        s.savePack(record)
+        return ok(record)
+      }),
+    packList: () => withStore((s) => ok(s.listPacks())),
+    packDelete: (id) =>
+      withStore((s) =>
+        s.deletePack(id) ? ok(null) : fail('not-found', `There is no imported pack "${id}".`),
+      ),
+    classImportResults: (files) =>
+      withStore((s) => {
+        const problems: { file: string; message: string }[] = []
+        const valid: ResultFile[] = []
+        for (const file of files) {
+          const parsed = parseResultFile(file.text)
+          if (parsed.ok) valid.push(parsed.result)
+          else problems.push({ file: file.name, message: parsed.message })
+        }
+        const added = valid.length > 0 ? s.saveResults(valid, now().toISOString()) : 0
+        return ok({ added, problems, ...classBook(s.listResults()) })
+      }),
+    classGradebook: () => withStore((s) => ok(classBook(s.listResults()))),
+    classClearResults: () =>
+      withStore((s) => {
+        s.clearResults()
+        return ok(null)
+      }),
+  }
+
+  return {
+    calls,
+    close() {
+      store?.close()
+      store = undefined
+    },
+  }
+}
