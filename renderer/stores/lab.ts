@@ -4,7 +4,7 @@
  * the Lab talks to the contract.
  */
 import { defineStore } from 'pinia'
-import { computed, inject, ref, shallowRef, triggerRef } from 'vue'
+import { computed, inject, markRaw, ref, shallowRef, triggerRef } from 'vue'
 import type { Capabilities, RunUpdateMessage, ScenarioSummary } from '../../shared/contract'
 import type { BackendId, LabScript, ProfileId } from '../../shared/lab-script'
 import type {
@@ -16,7 +16,20 @@ import type {
 } from '../../shared/lab-result'
 import { formatEventLine, formatStepLine, formatTraceLines } from '../../shared/trace-text'
 import { LAB_API } from '../api/index'
+import {
+  advance,
+  seek as seekTo,
+  setSpeed as withSpeed,
+  startState,
+  stepBack as back,
+  stepForward as forward,
+  togglePlay as toggle,
+  type PlaybackState,
+  type Speed,
+} from '../lib/playback'
 import { plainText } from '../lib/plain-text'
+import { TraceIndex } from '../lib/trace-index'
+import { traceLinesSince } from '../lib/trace-lines'
 import { systemOfRun, type ErrnoSystemOfRun } from './run-system'
 
 /** Where a run is. */
@@ -27,15 +40,31 @@ export const GROUP_ORDER: ScenarioSummary['group'][] = ['connect', 'data', 'more
 
 /** What the current run was asked to do (the controls may change while it runs). */
 export interface RunRequestInfo {
+  /** The catalog id, or the script's own id (`custom` when it has none). */
   scenarioId: string
   backend: BackendId
   profile: ProfileId
+  /** A catalog case, a teacher's script, or the socket shell's session script. */
+  source?: 'case' | 'script' | 'shell'
+  /** Shell runs: the command line that caused the run (printed instead of `lab> run`). */
+  command?: string
+  /** Shell runs: print only what happened from this run time on (earlier lines repeat). */
+  sinceMs?: number
 }
 
 /** The shell command the trace pane shows before a run's lines. */
 export function runCommandLine(info: RunRequestInfo): string {
+  if (info.command !== undefined) return info.command
   const profile = info.backend === 'sim' ? ` --profile ${info.profile}` : ''
-  return `lab> run ${info.scenarioId} --backend ${info.backend}${profile}`
+  const what = info.source === 'script' ? `script ${info.scenarioId}` : info.scenarioId
+  return `lab> run ${what} --backend ${info.backend}${profile}`
+}
+
+/** How a teacher's or the shell's script is run. */
+export interface ScriptRunOptions {
+  source: 'script' | 'shell'
+  command?: string
+  sinceMs?: number
 }
 
 /** Lab state and actions. */
@@ -67,6 +96,15 @@ export const useLabStore = defineStore('lab', () => {
   /** Trace text; a new epoch means "start the terminal over". */
   const traceEpoch = ref(0)
   const traceLines = shallowRef<string[]>([])
+  /** Counts runs (and clears): a new value means the trace lines belong to a new run. */
+  const traceRun = ref(0)
+
+  // Playback: the index is plain (never reactive: it is large and rebuilt in place);
+  // `indexVersion` tells computeds that it changed.
+  let index = markRaw(new TraceIndex())
+  const indexVersion = ref(0)
+  const speed = ref<Speed>('instant')
+  const playback = ref<PlaybackState>(startState('instant', false))
 
   // Updates can arrive before startRun's reply names their run (a fast simulator run):
   // they wait here until the reply says which run is ours.
@@ -112,7 +150,20 @@ export const useLabStore = defineStore('lab', () => {
     triggerRef(traceLines)
   }
 
+  function reindex(all: TraceEvent[], rebuild: boolean): void {
+    if (rebuild) index = markRaw(new TraceIndex(all))
+    else index.extend(all)
+    indexVersion.value++
+    if (playback.value.shown > index.length)
+      playback.value = seekTo(playback.value, index, index.length)
+    if (playback.value.playing && playback.value.speed === 'instant') tick(0)
+  }
+
   function clearRun(): void {
+    traceRun.value++
+    playback.value = startState(speed.value, false)
+    index = markRaw(new TraceIndex())
+    indexVersion.value++
     status.value = 'idle'
     runId.value = null
     runInfo.value = null
@@ -179,18 +230,50 @@ export const useLabStore = defineStore('lab', () => {
   /** Starts the selected case on the chosen backend. */
   async function run(): Promise<void> {
     if (!canRun.value || !selectedId.value) return
+    await start(
+      {
+        scenarioId: selectedId.value,
+        backend: backend.value,
+        profile: profile.value,
+        source: 'case',
+      },
+      { scenarioId: selectedId.value },
+    )
+  }
+
+  /**
+   * Runs a whole script (the editor's, or the shell's session) on the chosen backend. The
+   * script becomes the view's script, so the trace and the cards name its calls.
+   */
+  async function runScript(value: LabScript, options: ScriptRunOptions): Promise<void> {
+    if (busy.value) await cancel()
+    script.value = value
+    scriptError.value = null
+    await start(
+      {
+        scenarioId: value.id ?? 'custom',
+        backend: backend.value,
+        profile: profile.value,
+        source: options.source,
+        ...(options.command !== undefined ? { command: options.command } : {}),
+        ...(options.sinceMs !== undefined ? { sinceMs: options.sinceMs } : {}),
+      },
+      { script: value },
+    )
+  }
+
+  async function start(
+    info: RunRequestInfo,
+    what: { scenarioId: string } | { script: LabScript },
+  ): Promise<void> {
     clearRun()
     const serial = ++runSerial
-    const info: RunRequestInfo = {
-      scenarioId: selectedId.value,
-      backend: backend.value,
-      profile: profile.value,
-    }
     runInfo.value = info
     status.value = 'starting'
+    playback.value = startState(speed.value, true)
     resetTrace([runCommandLine(info)])
     const answer = await api.startRun({
-      scenarioId: info.scenarioId,
+      ...what,
       backend: info.backend,
       // The kernel runs on this host: an OS profile means nothing to it.
       ...(info.backend === 'sim' ? { profile: info.profile } : {}),
@@ -238,15 +321,19 @@ export const useLabStore = defineStore('lab', () => {
       case 'event': {
         events.value.push(update.event)
         triggerRef(events)
+        reindex(events.value, false)
+        const since = runInfo.value?.sinceMs
         const line = formatEventLine(update.event)
-        if (line) appendTrace(line)
+        if (line && (since === undefined || update.event.tMs >= since)) appendTrace(line)
         break
       }
       case 'step': {
         const at = steps.value.findIndex((s) => s.index === update.step.index)
         if (at >= 0) steps.value.splice(at, 1, update.step)
         else steps.value.push(update.step)
-        appendTrace(formatStepLine(update.step, script.value ?? undefined))
+        const since = runInfo.value?.sinceMs
+        if (since === undefined || update.step.endMs >= since)
+          appendTrace(formatStepLine(update.step, script.value ?? undefined))
         break
       }
       case 'done': {
@@ -255,15 +342,65 @@ export const useLabStore = defineStore('lab', () => {
         steps.value = [...done.steps]
         events.value = [...done.events]
         status.value = done.cancelled ? 'cancelled' : 'done'
+        reindex(events.value, true)
+        tick(0)
         // The result is authoritative: reprint the whole trace in the CLI's order.
         const header = runInfo.value ? [runCommandLine(runInfo.value)] : []
-        resetTrace([...header, ...formatTraceLines(done, script.value ?? undefined)])
+        const since = runInfo.value?.sinceMs
+        const body =
+          since === undefined
+            ? formatTraceLines(done, script.value ?? undefined)
+            : traceLinesSince(done, script.value ?? undefined, since)
+        resetTrace([...header, ...body])
         break
       }
       case 'failed':
         fail(update.error)
         break
     }
+  }
+
+  const finished = computed(() => !busy.value)
+  const shown = computed(() => {
+    void indexVersion.value
+    return Math.min(playback.value.shown, index.length)
+  })
+  /** The trace index (read `indexVersion` in a computed to depend on it). */
+  function traceIndex(): TraceIndex {
+    void indexVersion.value
+    return index
+  }
+  /** Steps whose result is visible at the playback cursor. */
+  const shownSteps = computed(() => {
+    void indexVersion.value
+    const n = shown.value
+    return steps.value.filter((s) => index.stepShown(s, n))
+  })
+
+  /** Advances playback by `dtMs` of wall time (the view's animation frame loop calls it). */
+  function tick(dtMs: number): void {
+    playback.value = advance(playback.value, index, dtMs, finished.value, result.value?.durationMs)
+  }
+  function togglePlay(): void {
+    playback.value = toggle(playback.value, index, finished.value)
+  }
+  function stepForward(): void {
+    playback.value = forward(playback.value, index)
+  }
+  function stepBack(): void {
+    playback.value = back(playback.value, index)
+  }
+  /** Shows the first `n` events (scrub). */
+  function seek(n: number): void {
+    playback.value = seekTo(playback.value, index, n)
+  }
+  function replay(): void {
+    playback.value = startState(speed.value, true)
+    tick(0)
+  }
+  function setSpeed(value: Speed): void {
+    speed.value = value
+    playback.value = withSpeed(playback.value, index, value)
   }
 
   function onRunUpdate(message: RunUpdateMessage): void {
@@ -317,6 +454,21 @@ export const useLabStore = defineStore('lab', () => {
     connectionLost,
     traceEpoch,
     traceLines,
+    traceRun,
+    indexVersion,
+    speed,
+    playback,
+    shown,
+    shownSteps,
+    finished,
+    traceIndex,
+    tick,
+    togglePlay,
+    stepForward,
+    stepBack,
+    seek,
+    replay,
+    setSpeed,
     busy,
     kernelAvailable,
     caseSupportsKernel,
@@ -329,6 +481,7 @@ export const useLabStore = defineStore('lab', () => {
     setBackend,
     setProfile,
     run,
+    runScript,
     cancel,
     dispose,
   }
