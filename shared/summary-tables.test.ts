@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ARTICLE_SECTIONS } from './article'
+import { findCase } from './catalog/index'
 import { isErrnoName } from './errno'
 import { SUMMARY_CALLS, SUMMARY_ROWS, SUMMARY_TABLES, TOPICS } from './summary-tables'
 
@@ -44,6 +45,11 @@ describe('summary tables', () => {
     const fails = row.returnClass === 'error' || row.returnClass === 'positive-then-error'
     expect(row.errno !== null).toBe(fails)
     if (row.errno) expect(isErrnoName(row.errno)).toBe(true)
+  })
+
+  it('every case a row names is in the catalog, so the Summary view can link it', () => {
+    for (const row of SUMMARY_ROWS)
+      for (const c of row.cases) expect(findCase(c)?.script.id, `${row.id} -> ${c}`).toBe(c)
   })
 
   it('row ids are unique', () => {
