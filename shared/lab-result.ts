@@ -76,6 +76,13 @@ export interface SegmentEvent {
   retransmit?: boolean
   /** Middlebox topology: which side of the relay the segment travelled on. */
   hop?: 'client-middlebox' | 'middlebox-server'
+  /**
+   * False when the capture could not see sequence and acknowledgement numbers (the kernel
+   * lab's nft trace): `seq` and `ack` are then 0 and the UI leaves them out. Absent: known.
+   */
+  seqKnown?: boolean
+  /** For a segment not delivered: the index of the `net` step whose rule stopped it. */
+  ruleStep?: number
 }
 
 /** An ICMP error the network sent back. */
@@ -133,6 +140,11 @@ export interface LabResult {
   final: Record<Endpoint, TcpState>
   /** Set when the run was cancelled before it ended. */
   cancelled?: boolean
+  /**
+   * Kernel lab: the socket table as `ss -tan` (or /proc/net/tcp) showed it when the run
+   * ended, one line per socket, for the shell's `ss` command. Absent on the simulator.
+   */
+  socketTable?: string[]
 }
 
 /** What a running session pushes to its listeners, in order. */
