@@ -34,6 +34,14 @@ describe('question pool', () => {
     }
   })
 
+  it('puts the right answer in every position, not always the first', () => {
+    const choices = pool.filter((q) => q.kind === 'choice' && q.answer.length === 1)
+    const positions = new Set(choices.map((q) => q.options.findIndex((o) => o.id === q.answer[0])))
+    expect([...positions].sort()).toEqual([0, 1, 2, 3])
+    const orders = pool.filter((q) => q.kind === 'order')
+    for (const q of orders) expect(q.options.map((o) => o.id)).not.toEqual(q.answer)
+  })
+
   it('cause to result: the answer is the row result and no distractor shares it', () => {
     const qs = pool.filter((q) => q.type === 'cause-to-result')
     expect(qs).toHaveLength(SUMMARY_ROWS.length)

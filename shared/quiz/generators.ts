@@ -14,7 +14,7 @@ import {
   type SummaryRow,
   type WireSegment,
 } from '../summary-tables'
-import { sample, type Rng } from './prng'
+import { sample, shuffled, type Rng } from './prng'
 import { classText, rowClass, stepClassOfRow } from './result-text'
 import type { QuizOption, QuizQuestion } from './types'
 
@@ -69,7 +69,11 @@ function choice(
 ): { options: QuizOption[]; answer: string[] } {
   const seen = new Set([right.id])
   const distinct = wrong.filter((o) => !seen.has(o.id) && (seen.add(o.id), true))
-  return { options: [right, ...sample(rng, distinct, DISTRACTORS)], answer: [right.id] }
+  // Shuffled with the rest: the right answer must not always sit in the same place.
+  return {
+    options: shuffled(rng, [right, ...sample(rng, distinct, DISTRACTORS)]),
+    answer: [right.id],
+  }
 }
 
 /** Cause to result: "the peer sent FIN; what does recv() return?" */
@@ -237,6 +241,12 @@ function segmentText(s: WireSegment): Localized {
   return { en: `${arrow}: ${s.what}${note}`, zh: `${arrowZh}：${s.what}${noteZh}` }
 }
 
+/** A shuffle that is never the original order (which would give the answer away). */
+function scrambled<T>(rng: Rng, items: readonly T[]): T[] {
+  const out = shuffled(rng, items)
+  return out.every((item, i) => item === items[i]) ? [...out.slice(1), ...out.slice(0, 1)] : out
+}
+
 /** Put the segments of a row's case in the order they cross the wire. */
 export function orderQuestions(source: QuizSource, rng: Rng): QuizQuestion[] {
   return source.rows.flatMap((row): QuizQuestion[] => {
@@ -258,7 +268,7 @@ export function orderQuestions(source: QuizSource, rng: Rng): QuizQuestion[] {
           zh: `${row.cause.zh}请把这些报文段按它们在网络上出现的顺序排列。`,
         },
         kind: 'order',
-        options: sample(rng, options, options.length),
+        options: scrambled(rng, options),
         answer: options.map((o) => o.id),
         explanation: {
           en: `${options.map((o) => o.text.en).join(', then ')}. ${gist(row).en}`,
