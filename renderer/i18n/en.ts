@@ -2,7 +2,12 @@
  * English UI strings. This file is the message schema: `zh.ts` must have every key.
  * vue-i18n treats `{`, `}`, `@`, `$` and `|` as syntax, so texts avoid them.
  */
+import { labEn } from './lab.en'
+import { quizEn } from './quiz.en'
+
 export const en = {
+  labView: labEn,
+  ...quizEn,
   app: {
     title: 'Socket Anomaly Lab',
     subtitle: 'What TCP does when the network misbehaves',

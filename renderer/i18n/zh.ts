@@ -1,7 +1,11 @@
 /** Chinese UI strings (the article's language); the shape is checked against `en.ts`. */
 import type { Messages } from './en'
+import { labZh } from './lab.zh'
+import { quizZh } from './quiz.zh'
 
 export const zh: Messages = {
+  labView: labZh,
+  ...quizZh,
   app: {
     title: '网络异常实验室',
     subtitle: '网络出问题时 TCP 会怎样',

@@ -13,7 +13,7 @@ import type { Endpoint } from '../../shared/lab-script'
 import type { SegmentEvent, StepResult, TraceEvent } from '../../shared/lab-result'
 import { layoutAxis, type AxisBreak, type AxisMode, type AxisTick } from './time-axis'
 
-/** Width of the drawing (SVG viewBox units). */
+/** Default width of the drawing (SVG units); the view passes the pane's real width. */
 export const SEQ_WIDTH = 760
 /** Space above the first row (lane titles). */
 export const SEQ_TOP = 46
@@ -101,13 +101,16 @@ export interface SequenceOptions {
   axis?: AxisMode
   /** Draw the middlebox lane (the script's topology). */
   middlebox?: boolean
+  /** Width to lay out for, so text is drawn at its real size. */
+  width?: number
 }
 
-/** Lifeline positions for two or three hosts. */
-export function lanesFor(middlebox: boolean): Lanes {
-  return middlebox
-    ? { client: 190, middlebox: 380, server: 570 }
-    : { client: 220, server: SEQ_WIDTH - 220 }
+/** Lifeline positions for two or three hosts; call labels need room outside the lanes. */
+export function lanesFor(middlebox: boolean, width = SEQ_WIDTH): Lanes {
+  const margin = Math.round(Math.min(230, Math.max(120, width * 0.27)))
+  if (!middlebox) return { client: margin, server: width - margin }
+  const m = Math.round(margin * 0.9)
+  return { client: m, middlebox: Math.round(width / 2), server: width - m }
 }
 
 /** Where a segment starts and ends horizontally, given its hop. */
@@ -185,7 +188,8 @@ export function layoutSequence(
   options: SequenceOptions = {},
 ): SequenceLayout {
   const middlebox = options.middlebox ?? events.some((e) => e.type === 'segment' && e.hop)
-  const lanes = lanesFor(middlebox)
+  const width = Math.max(360, Math.round(options.width ?? SEQ_WIDTH))
+  const lanes = lanesFor(middlebox, width)
   const rows = buildRows(events, steps)
   const axis = layoutAxis(
     rows.map((r) => r.t),
@@ -258,7 +262,7 @@ export function layoutSequence(
   }
   items.sort((a, b) => top(a) - top(b))
   return {
-    width: SEQ_WIDTH,
+    width,
     height: SEQ_TOP + axis.height,
     lanes,
     eventY,

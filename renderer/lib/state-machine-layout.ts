@@ -8,11 +8,11 @@ import type { TcpState } from '../../shared/lab-result'
 
 /** Drawing size of the diagram (SVG viewBox units). */
 export const SM_WIDTH = 420
-export const SM_HEIGHT = 340
+export const SM_HEIGHT = 286
 const NODE_W = 104
 const NODE_H = 24
 const COL = [68, 210, 352] as const
-const ROW = (r: number): number => 24 + r * 48
+const ROW = (r: number): number => 22 + r * 40
 
 /** A box of the diagram. CLOSED appears twice, as in the RFC (`CLOSED` and `CLOSED_END`). */
 export interface SmNode {
