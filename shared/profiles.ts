@@ -40,11 +40,13 @@ export type IcmpConnectRule =
   /** Ignored entirely (Windows without TCP_FAIL_CONNECT_ON_ICMP_ERROR). */
   | { kind: 'ignore' }
   /**
-   * Linux: fatal at once, except for the ICMP answering the SYN that connect() itself sent:
-   * on a fast path it arrives while the blocking call still holds the socket lock and is kept
-   * as a soft error (measured: reported about 1 s later, at the next SYN).
+   * Linux tcp_v4_err in SYN_SENT: fatal at once. (The kernel keeps it as a soft error only
+   * when it arrives while the socket is locked by the connecting call itself, which happens
+   * when the reject is generated synchronously inside the sender's own kernel, as with an nft
+   * rule in the lab's namespace; from a router on a real path, and for the kernel lab's
+   * non-blocking connect, it is immediate: see the simulator's decision record.)
    */
-  | { kind: 'hard-unless-first-syn' }
+  | { kind: 'hard' }
   /** BSD tcp_notify: soft until more than `afterRetransmits` SYN retransmissions. */
   | { kind: 'soft-until'; afterRetransmits: number }
 
@@ -166,7 +168,7 @@ const linux: OsProfile = {
     sendShutdownBeforeError: false, // sk_stream_error: sock_error() first
     sticky: false, // sock_error() clears sk_err
   },
-  icmpConnect: { kind: 'hard-unless-first-syn' }, // tcp_v4_err SYN_SENT; kernel-notes.md
+  icmpConnect: { kind: 'hard' }, // tcp_v4_err SYN_SENT: sk_err + tcp_done
   icmpEstablished: 'soft', // tcp_v4_err: sk_err_soft unless IP_RECVERR
 }
 

@@ -78,18 +78,18 @@ export class Program {
         return this.keepalive()
       case 'sleep': {
         const wakeAt = this.world.q.now + step.ms
-        return { wakeAt, poll: () => (this.world.q.now >= wakeAt ? {} : null) }
+        return { wakeAt, poll: () => (this.world.q.now >= wakeAt ? { ret: 0 } : null) }
       }
       case 'crash':
         return this.crash(step.mode)
       case 'freeze':
         this.frozen = true
         this.note('frozen')
-        return {}
+        return { ret: 0 }
       case 'thaw':
         this.frozen = false
         this.note('thawed')
-        return {}
+        return { ret: 0 }
       default:
         return {}
     }
@@ -285,7 +285,7 @@ export class Program {
       this.note('crash-silent')
       this.host.down = true
       for (const s of this.host.sockets()) s.stopTimers()
-      return {}
+      return { ret: 0 }
     }
     const how = mode === 'rst' || world.profile.processExit === 'reset' ? 'abort' : 'close'
     this.note(how === 'abort' ? 'crash-rst' : 'crash-fin')
@@ -294,7 +294,7 @@ export class Program {
     this.listener = null
     this.closedFd = true
     for (const s of open) closeSocket(s, how)
-    return {}
+    return { ret: 0 }
   }
 }
 

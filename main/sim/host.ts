@@ -20,7 +20,7 @@ import {
 
 /** A simulated machine. */
 export class Host {
-  private conns = new Map<string, TcpSocket>()
+  private conns = new Map<number, TcpSocket>()
   private listeners = new Map<number, TcpSocket>()
   private nextFd = 3
   /** The host vanished (`crash --mode silent`): nothing goes in or out any more. */
@@ -164,9 +164,6 @@ export class Host {
       const rule = profile.icmpConnect
       if (rule.kind === 'ignore') {
         trace.note('icmp-ignored', { icmp: msg.kind }, actor)
-      } else if (rule.kind === 'hard-unless-first-syn' && s.synsSent <= 1) {
-        s.softErr = err
-        trace.note('icmp-soft-connect', { icmp: msg.kind, errno: err }, actor)
       } else if (rule.kind === 'soft-until' && s.retransmits <= rule.afterRetransmits) {
         s.softErr = err
         trace.note('icmp-soft-connect', { icmp: msg.kind, errno: err }, actor)
@@ -193,6 +190,12 @@ export class Host {
   }
 }
 
-function key(localPort: number, remoteHost: HostId, remotePort: number): string {
-  return `${localPort}/${remoteHost}/${remotePort}`
+const HOST_INDEX: Record<HostId, number> = { client: 0, server: 1, middlebox: 2 }
+
+/**
+ * The demultiplexing key of a connection. A number rather than a string: building and hashing
+ * a string per arriving segment was the largest single cost of a run.
+ */
+function key(localPort: number, remoteHost: HostId, remotePort: number): number {
+  return (localPort * 65536 + remotePort) * 3 + HOST_INDEX[remoteHost]
 }

@@ -40,14 +40,22 @@ export interface IcmpMessage {
   about: Segment
 }
 
-/** The flags of a segment as drawn in the trace. */
+const FLAG_NAMES: TcpFlag[][] = []
+
+/**
+ * The flags of a segment as drawn in the trace. One shared array per combination (there are
+ * 32): a run draws thousands of segments and the arrays are never modified.
+ */
 export function flagNames(flags: number): TcpFlag[] {
+  const cached = FLAG_NAMES[flags]
+  if (cached) return cached
   const out: TcpFlag[] = []
   if (flags & SYN) out.push('SYN')
   if (flags & FIN) out.push('FIN')
   if (flags & RST) out.push('RST')
   if (flags & PSH) out.push('PSH')
   if (flags & ACK) out.push('ACK')
+  FLAG_NAMES[flags] = out
   return out
 }
 

@@ -4,21 +4,38 @@
  * were scheduled and a run never depends on the host's clock.
  */
 
-/** A scheduled callback; `cancel()` it instead of removing it from the heap (lazy deletion). */
+/** A scheduled callback. */
 export interface Timer {
   readonly at: number
-  cancelled: boolean
+  readonly cancelled: boolean
+  /** Stops it from running (idempotent). */
+  cancel(): void
 }
 
-interface Entry extends Timer {
-  seq: number
-  fn: () => void
+class Entry implements Timer {
+  cancelled = false
+
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    readonly fn: (arg: unknown) => void,
+    readonly arg: unknown,
+    private readonly queue: EventQueue,
+  ) {}
+
+  cancel(): void {
+    if (this.cancelled) return
+    this.cancelled = true
+    this.queue.onCancel()
+  }
 }
 
 /** Discrete-event agenda with a virtual clock in milliseconds. */
 export class EventQueue {
   private heap: Entry[] = []
   private seq = 0
+  /** Cancelled entries still in the heap (lazy deletion). */
+  private dead = 0
   /** The virtual time of the event being processed. */
   now = 0
   /** Events run so far (the bench's events-per-second figure). */
@@ -26,12 +43,18 @@ export class EventQueue {
 
   /** Runs `fn` after `delayMs` of virtual time (0: after everything already due now). */
   schedule(delayMs: number, fn: () => void): Timer {
-    const entry: Entry = {
-      at: this.now + Math.max(0, delayMs),
-      seq: this.seq++,
-      fn,
-      cancelled: false,
-    }
+    return this.scheduleWith(delayMs, fn, undefined)
+  }
+
+  /** Runs `fn(arg)` after `delayMs`: a segment in flight needs no closure of its own. */
+  scheduleWith<A>(delayMs: number, fn: (arg: A) => void, arg: A): Timer {
+    const entry = new Entry(
+      this.now + Math.max(0, delayMs),
+      this.seq++,
+      fn as (arg: unknown) => void,
+      arg,
+      this,
+    )
     this.push(entry)
     return entry
   }
@@ -43,8 +66,12 @@ export class EventQueue {
 
   /** Time of the next live event, or `undefined` when the agenda is empty. */
   peekTime(): number | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop()
-    return this.heap[0]?.at
+    const h = this.heap
+    while (h.length > 0 && h[0]!.cancelled) {
+      this.pop()
+      this.dead--
+    }
+    return h.length > 0 ? h[0]!.at : undefined
   }
 
   /** Advances the clock to the next live event and runs it; false when none is left. */
@@ -52,24 +79,46 @@ export class EventQueue {
     for (;;) {
       const entry = this.pop()
       if (!entry) return false
-      if (entry.cancelled) continue
+      if (entry.cancelled) {
+        this.dead--
+        continue
+      }
       this.now = entry.at
       this.processed++
-      entry.fn()
+      entry.fn(entry.arg)
       return true
     }
   }
 
+  /**
+   * A timer was cancelled. Retransmission timers are re-armed on every ACK, so a long transfer
+   * would otherwise fill the heap with dead entries and slow every push and pop: once they are
+   * the majority, rebuild the heap from the live ones (amortised O(1); order is unchanged, since
+   * it depends only on (at, seq)).
+   */
+  onCancel(): void {
+    this.dead++
+    if (this.dead > 32 && this.dead * 2 > this.heap.length) {
+      const live = this.heap.filter((e) => !e.cancelled)
+      this.heap = live
+      this.dead = 0
+      for (let i = (live.length >> 1) - 1; i >= 0; i--) this.siftDown(i, live[i]!)
+    }
+  }
+
+  // Sift with a moving hole instead of swaps: no temporary arrays in the hottest loop.
   private push(entry: Entry): void {
     const h = this.heap
+    let i = h.length
     h.push(entry)
-    let i = h.length - 1
     while (i > 0) {
       const parent = (i - 1) >> 1
-      if (!less(h[i]!, h[parent]!)) break
-      ;[h[i], h[parent]] = [h[parent]!, h[i]!]
+      const p = h[parent]!
+      if (!less(entry, p)) break
+      h[i] = p
       i = parent
     }
+    h[i] = entry
   }
 
   private pop(): Entry | undefined {
@@ -77,21 +126,24 @@ export class EventQueue {
     if (h.length === 0) return undefined
     const top = h[0]!
     const last = h.pop()!
-    if (h.length > 0) {
-      h[0] = last
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let m = i
-        if (l < h.length && less(h[l]!, h[m]!)) m = l
-        if (r < h.length && less(h[r]!, h[m]!)) m = r
-        if (m === i) break
-        ;[h[i], h[m]] = [h[m]!, h[i]!]
-        i = m
-      }
-    }
+    if (h.length > 0) this.siftDown(0, last)
     return top
+  }
+
+  /** Places `entry` at hole `i` or below it. */
+  private siftDown(i: number, entry: Entry): void {
+    const h = this.heap
+    const size = h.length
+    for (;;) {
+      const l = 2 * i + 1
+      if (l >= size) break
+      const r = l + 1
+      const m = r < size && less(h[r]!, h[l]!) ? r : l
+      if (!less(h[m]!, entry)) break
+      h[i] = h[m]!
+      i = m
+    }
+    h[i] = entry
   }
 }
 

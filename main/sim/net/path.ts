@@ -60,6 +60,9 @@ export class Path {
     private readonly middlebox: boolean,
   ) {}
 
+  /** A delivered segment reaches its destination (one bound function for every segment). */
+  private readonly arrive = (seg: Segment): void => this.deliver(seg.dst, seg)
+
   /** Adds a rule from a `net` step. */
   add(rule: NetRule): void {
     this.rules.push(rule)
@@ -108,7 +111,7 @@ export class Path {
     if (hop) event.hop = hop
     this.world.trace.emit(event)
     if (fate === 'delivered') {
-      this.world.q.schedule(this.delayMs, () => this.deliver(seg.dst, seg))
+      this.world.q.scheduleWith(this.delayMs, this.arrive, seg)
     } else if (icmp) {
       const kind = icmp
       // The router next to the destination answers; the error travels back to the sender.

@@ -183,7 +183,7 @@ function synSentInput(s: TcpSocket, seg: Segment): void {
   s.sndWnd = seg.win
   if (seg.flags & ACK) {
     ackAdvances(s, seg.ack)
-    if (s.deadline) s.deadline.cancelled = true
+    s.deadline?.cancel()
     s.deadline = null
     s.setState('ESTABLISHED', 'rcv SYN-ACK')
     s.sendAck()

@@ -234,8 +234,7 @@ export class TcpSocket {
 
   /** Cancels every timer of this socket. */
   stopTimers(): void {
-    for (const t of [this.rtx, this.persist, this.ka, this.stateTimer, this.deadline])
-      if (t) t.cancelled = true
+    for (const t of [this.rtx, this.persist, this.ka, this.stateTimer, this.deadline]) t?.cancel()
     this.rtx = this.persist = this.ka = this.stateTimer = this.deadline = null
     this.rtxKind = null
   }

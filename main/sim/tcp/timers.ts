@@ -10,14 +10,14 @@ import type { RtxKind, TcpSocket } from './socket'
 
 /** Arms (or re-arms) the retransmission timer. */
 export function armRtx(s: TcpSocket, kind: RtxKind, delayMs: number): void {
-  if (s.rtx) s.rtx.cancelled = true
+  s.rtx?.cancel()
   s.rtxKind = kind
   s.rtx = s.world.q.schedule(delayMs, () => onRtx(s))
 }
 
 /** Stops the retransmission timer. */
 export function stopRtx(s: TcpSocket): void {
-  if (s.rtx) s.rtx.cancelled = true
+  s.rtx?.cancel()
   s.rtx = null
   s.rtxKind = null
 }
@@ -28,7 +28,7 @@ export function afterOutput(s: TcpSocket): void {
   if (inFlight) {
     if (!s.rtx) armDataTimer(s)
     if (s.persist) {
-      s.persist.cancelled = true
+      s.persist.cancel()
       s.persist = null
     }
     return
@@ -98,11 +98,6 @@ function onRtx(s: TcpSocket): void {
   if (kind === 'syn' && s.state !== 'SYN_SENT') return
   if (kind === 'synack' && s.state !== 'SYN_RCVD') return
   if (kind === 'data' && s.sndNxt <= s.sndUna && s.sndUna >= s.writeSeq && !s.finQueued) return
-  if (kind === 'syn' && s.softErr && world.profile.icmpConnect.kind === 'hard-unless-first-syn') {
-    // Linux: the ICMP kept as a soft error while connect() held the socket is reported now.
-    giveUpNow(s, kind, s.softErr)
-    return
-  }
   const startedAt = synPhase ? s.startedAt : s.headSentAt
   if (givesUp(s, kind, startedAt)) {
     giveUpNow(s, kind, s.softErr ?? world.profile.errors.timeout)
@@ -210,7 +205,7 @@ function onPersist(s: TcpSocket): void {
 
 /** Starts keepalive: the first check comes one idle period from now. */
 export function armKeepalive(s: TcpSocket, delayMs: number): void {
-  if (s.ka) s.ka.cancelled = true
+  s.ka?.cancel()
   s.ka = s.world.q.schedule(delayMs, () => onKeepalive(s))
 }
 
