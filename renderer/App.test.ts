@@ -46,19 +46,18 @@ describe('App', () => {
     w.unmount()
   })
 
-  it('says plainly that Summary, Quiz and Classroom are not built yet', async () => {
+  it('shows the Summary, Quiz and Classroom views, and keeps the Lab mounted', async () => {
     const { w, settings } = await app()
     for (const view of ['summary', 'quiz', 'classroom'] as const) {
       settings.navigate(view)
       await flush()
-      const planned = w.get(`[data-testid="planned-${view}"]`)
-      expect(planned.text()).toContain('Not built yet')
-      expect(planned.find('button, input, select').exists()).toBe(false)
+      expect(w.find(`[data-testid="${view}-view"]`).exists()).toBe(true)
       expect(w.get(`[data-testid="nav-${view}"]`).attributes('aria-current')).toBe('page')
     }
+    expect(w.find('[data-testid="planned-quiz"]').exists()).toBe(false)
     settings.navigate('lab')
     await flush()
-    expect(w.find('[data-testid="planned-classroom"]').exists()).toBe(false)
+    expect(w.find('[data-testid="classroom-view"]').exists()).toBe(false)
     expect(w.get('[data-testid="lab-view"]').isVisible()).toBe(true)
     w.unmount()
   })

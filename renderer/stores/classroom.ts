@@ -1,0 +1,184 @@
+/**
+ * The classroom: teachers' question packs (imported from a YAML or JSON file, validated with
+ * line-and-field errors, kept in the SQLite store), a student's start of a pack lab, and the
+ * teacher's gradebook over many imported result files, with its CSV export.
+ */
+import { defineStore } from 'pinia'
+import { computed, inject, ref, shallowRef } from 'vue'
+import type { ClassBook, PackRecord } from '../../shared/contract'
+import type { PickedFile } from '../../shared/quiz/attempt-schema'
+import { gradebookCsv } from '../../shared/quiz/gradebook'
+import { packQuiz, parsePack, type QuestionPack } from '../../shared/quiz/pack'
+import { LAB_API } from '../api/index'
+import { plainText } from '../lib/plain-text'
+import { useQuizStore } from './quiz'
+
+/** Result files go to main in batches that stay under browser mode's 1 MiB frame limit. */
+export const BATCH_CHARS = 700_000
+
+/** Splits files into batches of at most {@link BATCH_CHARS} characters (a bigger file alone). */
+export function batches(files: readonly PickedFile[]): PickedFile[][] {
+  const out: PickedFile[][] = []
+  let current: PickedFile[] = []
+  let size = 0
+  for (const f of files) {
+    if (current.length > 0 && size + f.text.length > BATCH_CHARS) {
+      out.push(current)
+      current = []
+      size = 0
+    }
+    current.push(f)
+    size += f.text.length
+  }
+  if (current.length > 0) out.push(current)
+  return out
+}
+
+/** A student's details for a class lab. */
+export interface StudentEntry {
+  classCode: string
+  student: string
+}
+
+/** Classroom state and actions. */
+export const useClassroomStore = defineStore('classroom', () => {
+  const injected = inject(LAB_API, undefined)
+  if (!injected)
+    throw new Error('useClassroomStore needs the lab API: app.provide(LAB_API, api) first.')
+  const api = injected
+
+  const packs = ref<PackRecord[]>([])
+  const packsError = ref<string | null>(null)
+  /** The last pack import's error, with the file's line and field. */
+  const importError = ref<string | null>(null)
+  const imported = ref<PackRecord | null>(null)
+  const book = shallowRef<ClassBook | null>(null)
+  const bookError = ref<string | null>(null)
+  const resultProblems = ref<{ file: string; message: string }[]>([])
+  const lastAdded = ref<number | null>(null)
+  const busy = ref(false)
+
+  const students = computed(() => book.value?.gradebook.students ?? [])
+
+  async function loadPacks(): Promise<void> {
+    const answer = await api.packList()
+    if (answer.ok) {
+      packs.value = answer.value
+      packsError.value = null
+    } else packsError.value = plainText(answer.error.message)
+  }
+
+  /** Imports a pack file; a bad one is refused with its problems and nothing is stored. */
+  async function importPack(file: PickedFile): Promise<boolean> {
+    importError.value = null
+    imported.value = null
+    const answer = await api.packImport(file)
+    if (!answer.ok) {
+      importError.value = plainText(answer.error.message)
+      return false
+    }
+    imported.value = answer.value
+    await loadPacks()
+    return true
+  }
+
+  async function deletePack(id: string): Promise<void> {
+    const answer = await api.packDelete(id)
+    if (!answer.ok) packsError.value = plainText(answer.error.message)
+    await loadPacks()
+  }
+
+  /** The validated pack of a stored record (the store kept the teacher's text). */
+  function packOf(id: string): QuestionPack | string {
+    const record = packs.value.find((p) => p.id === id)
+    if (!record) return `There is no imported pack "${id}".`
+    const parsed = parsePack(record.source)
+    return parsed.ok ? parsed.pack : parsed.message
+  }
+
+  /** Starts a pack as a class lab for a student; returns a problem to show, or null. */
+  function startPack(id: string, entry: StudentEntry): string | null {
+    const classCode = entry.classCode.trim()
+    const student = entry.student.trim()
+    if (!classCode) return 'classCode'
+    if (!student) return 'student'
+    const pack = packOf(id)
+    if (typeof pack === 'string') return pack
+    useQuizStore().start(packQuiz(pack), {
+      kind: 'pack',
+      packId: pack.id,
+      packTitle: pack.title,
+      classCode,
+      student,
+    })
+    return null
+  }
+
+  async function loadGradebook(): Promise<void> {
+    const answer = await api.classGradebook()
+    if (answer.ok) {
+      book.value = answer.value
+      bookError.value = null
+    } else bookError.value = plainText(answer.error.message)
+  }
+
+  /** Imports students' result files; files that are not valid are listed, the rest count. */
+  async function importResults(files: readonly PickedFile[]): Promise<void> {
+    if (files.length === 0) return
+    busy.value = true
+    resultProblems.value = []
+    lastAdded.value = null
+    let added = 0
+    try {
+      for (const batch of batches(files)) {
+        const answer = await api.classImportResults(batch)
+        if (!answer.ok) {
+          bookError.value = plainText(answer.error.message)
+          break
+        }
+        added += answer.value.added
+        resultProblems.value = [...resultProblems.value, ...answer.value.problems]
+        book.value = { files: answer.value.files, gradebook: answer.value.gradebook }
+        bookError.value = null
+      }
+      lastAdded.value = added
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function clearResults(): Promise<void> {
+    const answer = await api.classClearResults()
+    if (!answer.ok) bookError.value = plainText(answer.error.message)
+    resultProblems.value = []
+    lastAdded.value = null
+    await loadGradebook()
+  }
+
+  /** The gradebook as CSV text (with a BOM, so spreadsheet programs read UTF-8 names right). */
+  function csv(): string | null {
+    return book.value ? `\uFEFF${gradebookCsv(book.value.gradebook)}` : null
+  }
+
+  return {
+    packs,
+    packsError,
+    importError,
+    imported,
+    book,
+    bookError,
+    resultProblems,
+    lastAdded,
+    busy,
+    students,
+    loadPacks,
+    importPack,
+    deletePack,
+    packOf,
+    startPack,
+    loadGradebook,
+    importResults,
+    clearResults,
+    csv,
+  }
+})

@@ -1,0 +1,372 @@
+/**
+ * The quiz a student is taking: one question at a time, immediate feedback, predict-then-run
+ * questions really run through the contract, a score and mastery per topic, a review of the
+ * mistakes and a retry of the missed items. Finished attempts go to the SQLite store (through
+ * the contract) and the history comes back from it, so it survives a restart.
+ */
+import { defineStore } from 'pinia'
+import { computed, inject, ref, shallowRef } from 'vue'
+import type { BackendId, Localized } from '../../shared/lab-script'
+import { generateQuiz } from '../../shared/quiz/generate'
+import {
+  computeMastery,
+  gradeResponse,
+  missedQuestionIds,
+  toAnswer,
+  type TopicMastery,
+} from '../../shared/quiz/grade'
+import { seedFromTime } from '../../shared/quiz/prng'
+import { buildResultFile, type ResultFile } from '../../shared/quiz/result-file'
+import { runOutcomeOf } from '../../shared/quiz/run-outcome'
+import { questionScript } from '../../shared/quiz/script-text'
+import type {
+  QuizAnswer,
+  QuizAttempt,
+  QuizQuestion,
+  Quiz,
+  RunOutcome,
+} from '../../shared/quiz/types'
+import { LAB_API } from '../api/index'
+import { plainText } from '../lib/plain-text'
+import { runToEnd } from './quiz-run'
+import { useSettingsStore } from './settings'
+
+/** Practice (generated) or a teacher's pack taken for a class. */
+export type QuizMode =
+  | { kind: 'practice' }
+  | { kind: 'pack'; packId: string; packTitle: Localized; classCode: string; student: string }
+
+/** Where the student is. */
+export type QuizPhase = 'setup' | 'question' | 'finished'
+
+/** What the student sees after answering. */
+export interface Feedback {
+  correct: boolean
+  expected: string[]
+  run?: RunOutcome
+}
+
+/** Questions in a practice quiz unless the student picks another count. */
+export const DEFAULT_COUNT = 10
+
+function newId(): string {
+  const c = globalThis.crypto
+  return c?.randomUUID
+    ? c.randomUUID()
+    : `a-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+}
+
+/** Quiz state and actions; the only place the quiz talks to the contract. */
+export const useQuizStore = defineStore('quiz', () => {
+  const injected = inject(LAB_API, undefined)
+  if (!injected) throw new Error('useQuizStore needs the lab API: app.provide(LAB_API, api) first.')
+  const api = injected
+  const settings = useSettingsStore()
+
+  const quiz = shallowRef<Quiz | null>(null)
+  const mode = ref<QuizMode>({ kind: 'practice' })
+  const phase = ref<QuizPhase>('setup')
+  const index = ref(0)
+  /** The choice picked, or the order arranged, for the current question. */
+  const response = ref<string[]>([])
+  const feedback = ref<Feedback | null>(null)
+  const answers = ref<QuizAnswer[]>([])
+  const backend = ref<BackendId>('sim')
+  const runState = ref<'idle' | 'running' | 'failed'>('idle')
+  const runError = ref<string | null>(null)
+  const startedAt = ref('')
+  const deadline = ref<number | null>(null)
+  const now = ref(Date.now())
+  const timedOut = ref(false)
+  const attempt = shallowRef<QuizAttempt | null>(null)
+  const saveState = ref<'idle' | 'saving' | 'saved' | 'failed'>('idle')
+  const saveError = ref<string | null>(null)
+  const history = shallowRef<QuizAttempt[]>([])
+  const mastery = ref<TopicMastery[]>([])
+  const historyState = ref<'idle' | 'loading' | 'ready' | 'failed'>('idle')
+  const historyError = ref<string | null>(null)
+  let ticker: ReturnType<typeof setInterval> | undefined
+  let runSerial = 0
+
+  const questions = computed(() => quiz.value?.questions ?? [])
+  const question = computed<QuizQuestion | undefined>(() => questions.value[index.value])
+  const total = computed(() => questions.value.length)
+  const score = computed(() => answers.value.filter((a) => a.correct).length)
+  const remainingMs = computed(() =>
+    deadline.value === null ? null : Math.max(0, deadline.value - now.value),
+  )
+  const attemptMastery = computed(() =>
+    computeMastery(attempt.value?.answers ?? []).filter((m) => m.answered > 0),
+  )
+  /** Wrong answers of the finished attempt, with their questions, for the review. */
+  const mistakes = computed(() => {
+    const byId = new Map(questions.value.map((q) => [q.id, q]))
+    return (attempt.value?.answers ?? []).flatMap((a) => {
+      const q = byId.get(a.questionId)
+      return !a.correct && q ? [{ answer: a, question: q }] : []
+    })
+  })
+  const canSubmit = computed(() => {
+    const q = question.value
+    if (!q || feedback.value || runState.value === 'running') return false
+    return q.kind === 'order'
+      ? response.value.length === q.options.length
+      : response.value.length === 1
+  })
+
+  function stopTicker(): void {
+    if (ticker !== undefined) clearInterval(ticker)
+    ticker = undefined
+  }
+
+  function prepare(): void {
+    const q = question.value
+    feedback.value = null
+    runState.value = 'idle'
+    runError.value = null
+    // An order question starts in the order shown; a choice starts with nothing picked.
+    response.value = q?.kind === 'order' ? q.options.map((o) => o.id) : []
+  }
+
+  /** Starts a quiz (generated or a pack's) in a mode. */
+  function start(next: Quiz, nextMode: QuizMode = { kind: 'practice' }): void {
+    stopTicker()
+    runSerial++
+    quiz.value = next
+    mode.value = nextMode
+    answers.value = []
+    index.value = 0
+    attempt.value = null
+    saveState.value = 'idle'
+    saveError.value = null
+    timedOut.value = false
+    startedAt.value = new Date().toISOString()
+    now.value = Date.now()
+    deadline.value = next.timeLimitMin ? now.value + next.timeLimitMin * 60_000 : null
+    phase.value = next.questions.length > 0 ? 'question' : 'setup'
+    prepare()
+    if (deadline.value !== null) {
+      ticker = setInterval(() => {
+        now.value = Date.now()
+        if (remainingMs.value === 0 && phase.value === 'question') void finish(true)
+      }, 1000)
+    }
+  }
+
+  /** A generated practice quiz; without a seed, one from the clock (shown, so it can be repeated). */
+  function startPractice(options: { seed?: number; count?: number } = {}): void {
+    const seed = options.seed ?? seedFromTime(Date.now())
+    start(generateQuiz({ seed, count: options.count ?? DEFAULT_COUNT }))
+  }
+
+  function choose(optionId: string): void {
+    if (!feedback.value && runState.value !== 'running') response.value = [optionId]
+  }
+
+  /** Moves an item of an order question one place up (-1) or down (+1). */
+  function move(from: number, by: -1 | 1): void {
+    const to = from + by
+    if (feedback.value || to < 0 || to >= response.value.length) return
+    const next = [...response.value]
+    const [item] = next.splice(from, 1)
+    if (item !== undefined) next.splice(to, 0, item)
+    response.value = next
+  }
+
+  function record(q: QuizQuestion, run?: RunOutcome): void {
+    const grade = gradeResponse(q, response.value, run)
+    if (grade.status !== 'graded') return
+    answers.value = [...answers.value, toAnswer(q, response.value, grade, run)]
+    feedback.value = { correct: grade.correct, expected: grade.expected, ...(run ? { run } : {}) }
+  }
+
+  /** Grades the current answer; a predict-then-run question first runs its case. */
+  async function submit(): Promise<void> {
+    const q = question.value
+    if (!q || !canSubmit.value) return
+    if (q.type !== 'predict-run') return record(q)
+    const script = questionScript(q)
+    if (!q.run || !script) {
+      runState.value = 'failed'
+      runError.value = 'This question names no case to run.'
+      return
+    }
+    runState.value = 'running'
+    runError.value = null
+    const serial = ++runSerial
+    const request = q.run.scenarioId
+      ? { scenarioId: q.run.scenarioId, backend: backend.value }
+      : { script: q.run.script, backend: backend.value }
+    const result = await runToEnd(api, request, script.limitMs ?? 10_000)
+    if (serial !== runSerial) return // the quiz moved on (restart, time up) meanwhile
+    const outcome = result.ok ? runOutcomeOf(q.run, result.value) : plainText(result.error.message)
+    if (typeof outcome === 'string') {
+      runState.value = 'failed'
+      runError.value = outcome
+      return
+    }
+    runState.value = 'idle'
+    record(q, outcome)
+  }
+
+  /** The next question, or the end. */
+  async function next(): Promise<void> {
+    if (!feedback.value) return
+    if (index.value + 1 < total.value) {
+      index.value++
+      prepare()
+    } else await finish(false)
+  }
+
+  /** Ends the quiz (time up: every unanswered question counts as not answered) and saves it. */
+  async function finish(timeUp: boolean): Promise<void> {
+    if (phase.value !== 'question' || !quiz.value) return
+    stopTicker()
+    runSerial++
+    timedOut.value = timeUp
+    const answered = new Set(answers.value.map((a) => a.questionId))
+    const missing = timeUp ? questions.value.filter((q) => !answered.has(q.id)) : []
+    const all = [
+      ...answers.value,
+      ...missing.map((q): QuizAnswer => ({
+        questionId: q.id,
+        type: q.type,
+        topic: q.topic,
+        response: [],
+        correct: false,
+        expected: q.answer,
+      })),
+    ]
+    answers.value = all
+    phase.value = 'finished'
+    if (all.length === 0) return
+    const packId = mode.value.kind === 'pack' ? mode.value.packId : undefined
+    attempt.value = {
+      id: newId(),
+      startedAt: startedAt.value,
+      finishedAt: new Date().toISOString(),
+      seed: quiz.value.seed,
+      ...(packId ? { packId } : {}),
+      lang: settings.language,
+      answers: all,
+      score: all.filter((a) => a.correct).length,
+      total: all.length,
+    }
+    await save()
+  }
+
+  /** Saves the finished attempt (again, after a failure: nothing is lost meanwhile). */
+  async function save(): Promise<void> {
+    if (!attempt.value) return
+    saveState.value = 'saving'
+    const answer = await api.quizSaveAttempt(attempt.value)
+    if (answer.ok) {
+      saveState.value = 'saved'
+      saveError.value = null
+      await loadHistory()
+    } else {
+      saveState.value = 'failed'
+      saveError.value = plainText(answer.error.message)
+    }
+  }
+
+  /** A quiz of the missed questions (practice: a retry is not a class result). */
+  function retryMissed(
+    from: { attempt: QuizAttempt; questions: QuizQuestion[] } | null = null,
+  ): void {
+    const source =
+      from ?? (attempt.value ? { attempt: attempt.value, questions: questions.value } : null)
+    if (!source) return
+    const missed = new Set(missedQuestionIds(source.attempt.answers))
+    const again = source.questions.filter((q) => missed.has(q.id))
+    if (again.length > 0) start({ seed: source.attempt.seed, questions: again })
+  }
+
+  /** Back to the start page (a quiz in progress is dropped). */
+  function reset(): void {
+    stopTicker()
+    runSerial++
+    quiz.value = null
+    phase.value = 'setup'
+    answers.value = []
+    attempt.value = null
+    deadline.value = null
+    feedback.value = null
+    runState.value = 'idle'
+  }
+
+  async function loadHistory(): Promise<void> {
+    historyState.value = 'loading'
+    const answer = await api.quizHistory()
+    if (answer.ok) {
+      history.value = answer.value.attempts
+      mastery.value = answer.value.mastery
+      historyError.value = null
+      historyState.value = 'ready'
+    } else {
+      historyError.value = plainText(answer.error.message)
+      historyState.value = 'failed'
+    }
+  }
+
+  /** The result file of a finished pack attempt, for the student to hand in. */
+  function resultFile(): ResultFile | null {
+    const m = mode.value
+    if (m.kind !== 'pack' || !attempt.value) return null
+    return buildResultFile({
+      attempt: attempt.value,
+      questions: questions.value,
+      classCode: m.classCode,
+      student: m.student,
+      packId: m.packId,
+      packTitle: m.packTitle,
+    })
+  }
+
+  function setBackend(value: BackendId): void {
+    backend.value = value
+  }
+
+  return {
+    quiz,
+    mode,
+    phase,
+    index,
+    response,
+    feedback,
+    answers,
+    backend,
+    runState,
+    runError,
+    deadline,
+    remainingMs,
+    timedOut,
+    attempt,
+    saveState,
+    saveError,
+    history,
+    mastery,
+    historyState,
+    historyError,
+    questions,
+    question,
+    total,
+    score,
+    attemptMastery,
+    mistakes,
+    canSubmit,
+    start,
+    startPractice,
+    choose,
+    move,
+    submit,
+    next,
+    finish,
+    save,
+    retryMissed,
+    reset,
+    loadHistory,
+    resultFile,
+    setBackend,
+  }
+})
