@@ -121,15 +121,6 @@ export const en = {
     label: 'Run trace (strace-like text)',
     hint: 'Each call and TCP event, live as the run goes.',
   },
-  planned: {
-    badge: 'Not built yet',
-    body: 'This view comes with a later issue of the project. Nothing here works yet, so nothing pretends to.',
-    willShow: 'It will show:',
-    summary:
-      'The article’s three summary tables (connect, recv, send) as data, each row linked to the case that shows it.',
-    quiz: 'A seeded quiz built from those tables: predict what a call returns, then run the case to check.',
-    classroom: 'A teacher’s view: hand out cases and lab scripts, see the class’s progress.',
-  },
   errors: {
     generic: 'Something went wrong: {message}',
   },

@@ -118,15 +118,6 @@ export const zh: Messages = {
     label: '运行跟踪（类似 strace 的文本）',
     hint: '每个调用和 TCP 事件，随运行实时显示。',
   },
-  planned: {
-    badge: '尚未实现',
-    body: '这个视图将在项目后续的需求中完成。这里目前没有任何功能，也不假装有。',
-    willShow: '它将展示：',
-    summary:
-      '文章中的三张总结表（connect、recv、send），以数据形式呈现，每一行链接到演示它的案例。',
-    quiz: '由这些表生成的可复现测验：先预测调用的返回值，再运行案例验证。',
-    classroom: '教师视图：分发案例和实验脚本，查看全班进度。',
-  },
   errors: {
     generic: '出错了：{message}',
   },
