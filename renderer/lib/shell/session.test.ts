@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest'
+import type { BackendId, LabScript } from '../../../shared/lab-script'
+import type { LabResult } from '../../../shared/lab-result'
+import { scenarioScript } from '../../../shared/catalog/index'
+import { RECORDED } from '../fixtures/index'
+import { ShellSession, type SessionHost } from './session'
+
+function host(overrides: Partial<SessionHost> = {}): SessionHost & { backendValue: BackendId } {
+  const h = {
+    backendValue: 'sim' as BackendId,
+    lang: () => 'en' as const,
+    backend: () => h.backendValue,
+    setBackend: (v: BackendId) => {
+      h.backendValue = v
+      return null
+    },
+    setProfile: () => undefined,
+    currentScript: () => scenarioScript('peer.crash-fin') ?? null,
+    lastResult: () => RECORDED['peer.crash-fin']!,
+    getScenario: async (id: string) => {
+      const s = scenarioScript(id)
+      return s
+        ? { ok: true as const, value: s }
+        : { ok: false as const, error: { code: 'unknown-scenario' as const, message: `no ${id}` } }
+    },
+    caseIds: () => ['peer.crash-fin', 'connect.ok'],
+    ...overrides,
+  }
+  return h
+}
+
+describe('ShellSession', () => {
+  it('times each new step just after the last call that returned', async () => {
+    const s = new ShellSession(host())
+    const first = await s.exec('listen')
+    expect(first.run?.sinceMs).toBe(0)
+    expect(first.run?.script.steps[0]).toEqual({ actor: 'server', op: 'listen', port: 7001 })
+    s.afterRun(
+      {
+        ...RECORDED['peer.crash-fin']!,
+        steps: [
+          {
+            index: 0,
+            actor: 'server',
+            op: 'listen',
+            startMs: 0,
+            endMs: 0.2,
+            outcome: 'returned',
+            ret: 0,
+          },
+        ],
+      },
+      0,
+    )
+    const second = await s.exec('connect')
+    expect(second.run?.sinceMs).toBe(11)
+    expect(second.run?.script.limitMs).toBeGreaterThanOrEqual(11 + 150_000)
+  })
+
+  it('refuses a step the whole script cannot take, and keeps the script as it was', async () => {
+    const s = new ShellSession(host())
+    const r = await s.exec('hold')
+    expect(r.run).toBeUndefined()
+    expect(r.lines.join()).toMatch(/needs "topology": "middlebox"/)
+    expect(s.steps).toHaveLength(0)
+    await s.exec('topology middlebox')
+    expect((await s.exec('hold')).run).toBeDefined()
+  })
+
+  it('loads a case, undoes a step and prints the script', async () => {
+    const s = new ShellSession(host())
+    const loaded = await s.exec('load peer.crash-fin')
+    expect(loaded.lines[0]).toMatch(/loaded peer.crash-fin: \d+ steps/)
+    expect(loaded.run?.sinceMs).toBe(0)
+    const n = s.steps.length
+    const undone = await s.exec('undo')
+    expect(s.steps).toHaveLength(n - 1)
+    expect(undone.run?.sinceMs).toBe(Infinity)
+    expect((await s.exec('script')).lines.join('\n')).toMatch(/op: crash/)
+    expect((await s.exec('load nope')).lines[0]).toMatch(/^error: no nope/)
+  })
+
+  it('says when a re-run changed earlier calls (the kernel is not deterministic)', () => {
+    const s = new ShellSession(host())
+    const base: LabResult = RECORDED['peer.crash-fin']!
+    expect(s.afterRun(base, 99)).toEqual([])
+    const changed = {
+      ...base,
+      backend: 'kernel' as const,
+      steps: base.steps.map((st) =>
+        st.op === 'connect' ? { ...st, ret: -1, errno: 'ECONNREFUSED' } : st,
+      ),
+    }
+    const note = s.afterRun(changed, 99)
+    expect(note[0]).toMatch(/kernel’s re-run differed/)
+    expect(note[1]).toMatch(/connect: 0 -> -1 ECONNREFUSED/)
+  })
+
+  it('sets timers, backend and profile, and shows the socket table', async () => {
+    const h = host()
+    const s = new ShellSession(h)
+    expect((await s.exec('timers synRetries=2 keepalive=1/1/2')).lines[0]).toMatch(/synRetries/)
+    expect((await s.exec('timers synRetries=x')).lines[0]).toMatch(/^error: usage/)
+    await s.exec('backend kernel')
+    expect(h.backendValue).toBe('kernel')
+    const ss = (await s.exec('ss')).lines
+    expect(ss[0]).toMatch(/simulator’s model/)
+    expect(ss.some((l) => /^client\s+CLOSED/.test(l))).toBe(true)
+    const table = { ...RECORDED['peer.crash-fin']!, socketTable: ['ESTAB 0 0 127.0.0.1:7001'] }
+    const s2 = new ShellSession(host({ lastResult: () => table }))
+    expect((await s2.exec('ss')).lines).toContain('ESTAB 0 0 127.0.0.1:7001')
+  })
+
+  it('completes case ids after run and load, and explains every command in help', async () => {
+    const s = new ShellSession(host())
+    expect(s.complete(['run'], 'peer')).toEqual(['peer.crash-fin'])
+    const help = (await s.exec('help')).lines.join('\n')
+    for (const word of ['connect', 'drop', 'reject', 'ss', 'undo']) expect(help).toContain(word)
+    const zh = new ShellSession(host({ lang: () => 'zh' }))
+    expect((await zh.exec('help')).lines[0]).toMatch(/套接字调用/)
+    const used = (await s.exec('use server')).lines
+    expect(used).toEqual([])
+    expect(s.prompt()).toBe('server> ')
+    const script: LabScript | undefined = (await s.exec('run')).run?.script
+    expect(script).toBeUndefined()
+  })
+})

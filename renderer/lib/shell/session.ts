@@ -1,0 +1,383 @@
+/**
+ * A socket-shell session: the lab script the student builds one command at a time. Each step
+ * command appends a step timed just after what already happened, and the whole script is run
+ * again on the chosen backend (docs/decisions/003-socket-shell.md): the simulator repeats the
+ * earlier lines exactly, the kernel may not, and the session says so when it differs.
+ */
+import { stringify } from 'yaml'
+import type { Result } from '../../../shared/contract'
+import {
+  parseLabScript,
+  PROFILE_IDS,
+  type BackendId,
+  type LabScript,
+  type LabScriptInput,
+  type Localized,
+  type ProfileId,
+} from '../../../shared/lab-script'
+import type { LabResult, StepResult } from '../../../shared/lab-result'
+import {
+  ALL_COMMANDS,
+  completions,
+  FIRST_WORDS,
+  META_COMMANDS,
+  NET_COMMANDS,
+  STEP_COMMANDS,
+} from './commands'
+import { parseLine } from './parse'
+
+/** What the session needs from the app. */
+export interface SessionHost {
+  lang(): keyof Localized
+  backend(): BackendId
+  setBackend(value: BackendId): string | null
+  setProfile(value: ProfileId): void
+  /** The open case's script, if any. */
+  currentScript(): LabScript | null
+  /** The last finished run shown in the view (for `ss`). */
+  lastResult(): LabResult | null
+  getScenario(id: string): Promise<Result<LabScript>>
+  caseIds(): string[]
+}
+
+/** What a command asks the terminal to do. */
+export interface ShellReply {
+  lines: string[]
+  /** Run the session's script and print from this time on. */
+  run?: { script: LabScript; sinceMs: number }
+  /** Run a catalog case like the Run button. */
+  runCase?: string
+  clear?: boolean
+  history?: boolean
+}
+
+/** How long runs go on after the last step, per backend (kernel runs take real time). */
+const WINDOW_MS: Record<BackendId, number> = { sim: 150_000, kernel: 10_000 }
+/** Space between what happened and the next command (ms of run time). */
+const GAP_MS = 10
+
+type Draft = Omit<LabScriptInput, 'steps'> & { steps: Record<string, unknown>[] }
+
+function emptyDraft(): Draft {
+  return { labScript: 1, id: 'shell-session', steps: [] }
+}
+
+function outcomeClass(s: StepResult | undefined): string {
+  if (!s) return 'missing'
+  if (s.outcome !== 'returned') return s.outcome
+  const sign = s.ret === undefined ? 'done' : s.ret < 0 ? '-1' : s.ret === 0 ? '0' : '>0'
+  return `${sign}${s.errno ? ` ${s.errno}` : ''}`
+}
+
+/** The shell's state between commands. */
+export class ShellSession {
+  actor: 'client' | 'server' = 'client'
+  private draft: Draft = emptyDraft()
+  private last: LabResult | null = null
+  /** Steps the last run had, to compare a re-run with. */
+  private lastSteps: StepResult[] = []
+  private windowMs: number | null = null
+
+  constructor(private readonly host: SessionHost) {}
+
+  /** The prompt: which end un-prefixed commands act on. */
+  prompt(): string {
+    return `${this.actor}> `
+  }
+
+  /** Completions for Tab. */
+  complete(before: string[], partial: string): string[] {
+    const first = before.find((w) => !/^@\d/.test(w) && !['client', 'server', 'net'].includes(w))
+    if ((first === 'run' || first === 'load') && before.length === 1)
+      return this.host.caseIds().filter((id) => id.startsWith(partial))
+    if (first === 'help' && before.length === 1)
+      return FIRST_WORDS.filter((w) => w.startsWith(partial) && w in ALL_COMMANDS)
+    return completions(before, partial)
+  }
+
+  /** The session script as it stands (for tests and `script`). */
+  get steps(): readonly Record<string, unknown>[] {
+    return this.draft.steps
+  }
+
+  private t(text: Localized): string {
+    return text[this.host.lang()]
+  }
+
+  private say(en: string, zh: string): string {
+    return this.host.lang() === 'zh' ? zh : en
+  }
+
+  /** When the next command happens: just after the last call that returned. */
+  now(): number {
+    if (this.draft.steps.length === 0) return 0
+    let latest = 0
+    for (const s of this.draft.steps) latest = Math.max(latest, Number(s.at ?? 0))
+    for (const s of this.last?.steps ?? [])
+      if (s.outcome === 'returned') latest = Math.max(latest, s.endMs)
+    return Math.ceil(latest) + GAP_MS
+  }
+
+  private defaultPort(): number {
+    const listen = [...this.draft.steps].reverse().find((s) => s.op === 'listen')
+    return typeof listen?.port === 'number' ? listen.port : 7001
+  }
+
+  private build(
+    steps: Record<string, unknown>[],
+  ): { ok: true; script: LabScript } | { ok: false; message: string } {
+    const lastAt = steps.reduce((m, s) => Math.max(m, Number(s.at ?? 0)), 0)
+    const windowMs = this.windowMs ?? WINDOW_MS[this.host.backend()]
+    const limitMs = Math.min(
+      86_400_000,
+      Math.max(Number(this.draft.limitMs ?? 0), lastAt + windowMs),
+    )
+    const parsed = parseLabScript({ ...this.draft, limitMs, steps })
+    return parsed.ok ? { ok: true, script: parsed.script } : { ok: false, message: parsed.message }
+  }
+
+  /** Runs one line. */
+  async exec(line: string): Promise<ShellReply> {
+    const action = parseLine(line, this.actor, this.defaultPort())
+    switch (action.kind) {
+      case 'empty':
+        return { lines: [] }
+      case 'error':
+        return { lines: [`error: ${this.t(action.message)}`] }
+      case 'meta':
+        return this.meta(action.name, action.args)
+      case 'step': {
+        const at = action.at ?? this.now()
+        const step = at > 0 ? { ...action.step, at } : action.step
+        const built = this.build([...this.draft.steps, step])
+        if (!built.ok) return { lines: built.message.split('\n').map((l) => `error: ${l}`) }
+        this.draft.steps.push(step)
+        return { lines: [], run: { script: built.script, sinceMs: at } }
+      }
+    }
+  }
+
+  /** Called when a session run has finished: remembers it, and says if earlier calls changed. */
+  afterRun(result: LabResult, compareUpTo: number): string[] {
+    const previous = this.lastSteps
+    this.last = result
+    this.lastSteps = result.steps
+    const changed: string[] = []
+    for (const before of previous) {
+      if (before.index >= compareUpTo) continue
+      const now = result.steps.find((s) => s.index === before.index)
+      const a = outcomeClass(before)
+      const b = outcomeClass(now)
+      if (a !== b) changed.push(`#${before.index} ${before.actor} ${before.op}: ${a} -> ${b}`)
+    }
+    if (changed.length === 0) return []
+    const head =
+      result.backend === 'kernel'
+        ? this.say(
+            'note: the kernel’s re-run differed from the last run on earlier calls (real timing):',
+            '注意：内核重新运行时，之前的调用结果与上次不同（真实时序）：',
+          )
+        : this.say(
+            'note: the re-run differed on earlier calls (the simulator should repeat itself: please report):',
+            '注意：重新运行时之前的调用结果不同（模拟器本应完全重复，请报告此问题）：',
+          )
+    return [head, ...changed.map((c) => `  ${c}`)]
+  }
+
+  private async meta(name: string, args: string[]): Promise<ShellReply> {
+    const arg = args[0]
+    switch (name) {
+      case 'help':
+        return { lines: this.help(arg) }
+      case 'history':
+        return { lines: [], history: true }
+      case 'clear':
+        return { lines: [], clear: true }
+      case 'use':
+        if (arg !== 'client' && arg !== 'server') return this.usage(name)
+        this.actor = arg
+        return { lines: [] }
+      case 'backend': {
+        if (arg !== 'sim' && arg !== 'kernel') return this.usage(name)
+        const why = this.host.setBackend(arg)
+        return { lines: [why ? `error: ${why}` : `backend: ${arg}`] }
+      }
+      case 'profile':
+        if (!PROFILE_IDS.includes(arg as ProfileId)) return this.usage(name)
+        this.host.setProfile(arg as ProfileId)
+        return { lines: [`profile: ${arg}`] }
+      case 'topology':
+        if (arg !== 'direct' && arg !== 'middlebox') return this.usage(name)
+        this.draft.topology = arg
+        return { lines: [`topology: ${arg}`] }
+      case 'limit': {
+        const ms = Number(arg)
+        if (!Number.isInteger(ms) || ms < 1 || ms > 86_400_000) return this.usage(name)
+        this.windowMs = ms
+        return {
+          lines: [
+            this.say(
+              `each run goes on ${ms} ms after the last command`,
+              `每次运行在最后一条命令之后继续 ${ms} 毫秒`,
+            ),
+          ],
+        }
+      }
+      case 'timers':
+        return this.timers(args)
+      case 'new':
+        this.draft = emptyDraft()
+        this.last = null
+        this.lastSteps = []
+        return { lines: [this.say('new session: an empty script', '新会话：空脚本')] }
+      case 'load':
+        return this.load(arg)
+      case 'script':
+        return {
+          lines: this.draft.steps.length
+            ? stringify({ ...this.draft })
+                .trimEnd()
+                .split('\n')
+            : [this.say('the session script has no steps yet', '会话脚本还没有步骤')],
+        }
+      case 'undo': {
+        const removed = this.draft.steps.pop()
+        if (!removed) return { lines: [this.say('nothing to undo', '没有可撤销的步骤')] }
+        const built = this.build(this.draft.steps)
+        const lines = [
+          this.say(
+            `removed: ${removed.actor} ${removed.op}`,
+            `已删除：${removed.actor} ${removed.op}`,
+          ),
+        ]
+        return built.ok ? { lines, run: { script: built.script, sinceMs: Infinity } } : { lines }
+      }
+      case 'run': {
+        if (arg) {
+          if (!this.host.caseIds().includes(arg))
+            return { lines: [`error: ${this.say(`no case "${arg}"`, `没有案例“${arg}”`)}`] }
+          return { lines: [], runCase: arg }
+        }
+        const built = this.build(this.draft.steps)
+        if (!built.ok)
+          return {
+            lines: [
+              this.say(
+                'the session script has no steps yet: type a command, or load a case',
+                '会话脚本还没有步骤：输入命令，或用 load 载入案例',
+              ),
+            ],
+          }
+        return { lines: [], run: { script: built.script, sinceMs: 0 } }
+      }
+      case 'ss':
+        return { lines: this.ss() }
+      default:
+        return this.usage(name)
+    }
+  }
+
+  private usage(name: string): ShellReply {
+    return { lines: [`error: ${this.say('usage', '用法')}: ${META_COMMANDS[name]?.usage ?? name}`] }
+  }
+
+  private timers(args: string[]): ShellReply {
+    const timers: Record<string, unknown> = { ...(this.draft.timers ?? {}) }
+    for (const word of args) {
+      const m = /^(synRetries|synackRetries|retries2)=(\d+)$/.exec(word)
+      const k = /^keepalive=(\d+)\/(\d+)\/(\d+)$/.exec(word)
+      if (m) timers[m[1]!] = Number(m[2])
+      else if (k)
+        timers.keepalive = { idleS: Number(k[1]), intervalS: Number(k[2]), count: Number(k[3]) }
+      else return this.usage('timers')
+    }
+    const parsed = parseLabScript({ ...this.draft, timers, steps: [{ actor: 'net', op: 'heal' }] })
+    if (!parsed.ok) return { lines: parsed.message.split('\n').map((l) => `error: ${l}`) }
+    this.draft.timers = timers
+    return { lines: [`timers: ${JSON.stringify(timers)}`] }
+  }
+
+  private async load(id: string | undefined): Promise<ShellReply> {
+    let script: LabScript | null
+    if (id) {
+      const answer = await this.host.getScenario(id)
+      if (!answer.ok) return { lines: [`error: ${answer.error.message}`] }
+      script = answer.value
+    } else script = this.host.currentScript()
+    if (!script) return { lines: [`error: ${this.say('no case is open', '没有打开的案例')}`] }
+    this.draft = {
+      labScript: 1,
+      id: 'shell-session',
+      profile: script.profile,
+      topology: script.topology,
+      timers: { ...script.timers },
+      limitMs: script.limitMs,
+      steps: script.steps.map((s) => ({ ...s })),
+    }
+    this.last = null
+    this.lastSteps = []
+    const built = this.build(this.draft.steps)
+    const lines = [
+      this.say(
+        `loaded ${script.id ?? 'the script'}: ${script.steps.length} steps`,
+        `已载入 ${script.id ?? '脚本'}：${script.steps.length} 个步骤`,
+      ),
+    ]
+    return built.ok ? { lines, run: { script: built.script, sinceMs: 0 } } : { lines }
+  }
+
+  private ss(): string[] {
+    const result = this.host.lastResult()
+    if (!result) return [this.say('no run yet', '还没有运行')]
+    if (result.socketTable?.length)
+      return [
+        this.say('socket table when the run ended (kernel):', '运行结束时的套接字表（内核）：'),
+        ...result.socketTable,
+      ]
+    const source =
+      result.backend === 'kernel'
+        ? this.say(
+            'states read from the kernel’s socket table during the run',
+            '运行中从内核套接字表读取的状态',
+          )
+        : this.say('states of the simulator’s model', '模拟器模型中的状态')
+    const lines = [`# ${source}`, 'End     State         Since']
+    for (const actor of ['client', 'server'] as const) {
+      const last = [...result.events].reverse().find((e) => e.type === 'state' && e.actor === actor)
+      const since = last ? `${last.tMs.toFixed(1)} ms` : '-'
+      lines.push(`${actor.padEnd(7)} ${result.final[actor].padEnd(13)} ${since}`)
+    }
+    return lines
+  }
+
+  private help(name: string | undefined): string[] {
+    if (name) {
+      const c = ALL_COMMANDS[name]
+      if (!c) return [`error: ${this.say(`no command "${name}"`, `没有命令“${name}”`)}`]
+      return [`${c.usage}`, `  ${this.t(c.help)}`]
+    }
+    const section = (title: string, list: Record<string, { usage: string; help: Localized }>) => [
+      title,
+      ...Object.values(list).map((c) => `  ${c.usage.padEnd(44)} ${this.t(c.help)}`),
+    ]
+    return [
+      ...section(
+        this.say(
+          'Socket calls (a step of the session script; re-runs it):',
+          '套接字调用（会话脚本的一个步骤；会重新运行脚本）：',
+        ),
+        STEP_COMMANDS,
+      ),
+      ...section(this.say('Network faults:', '网络故障：'), NET_COMMANDS),
+      ...section(this.say('Session:', '会话：'), META_COMMANDS),
+      this.say(
+        'Prefix a command with client, server or net to choose who does it, and with @<ms> to set its time.',
+        '在命令前加 client、server 或 net 指定执行者，加 @<毫秒> 指定时间。',
+      ),
+      this.say(
+        'Tab completes, Up and Down recall commands, Ctrl+C cancels a run.',
+        'Tab 补全，上下键调出历史命令，Ctrl+C 取消运行。',
+      ),
+    ]
+  }
+}
