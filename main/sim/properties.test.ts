@@ -1,0 +1,312 @@
+// Property tests over random lab scripts (issue 3): whatever the student writes, the simulator
+// never sends from CLOSED, keeps its sequence numbers consistent, accounts for every call
+// (returned, reported blocked, or skipped), and gives the same run for the same script and seed.
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { errnoOn } from '../../shared/errno'
+import {
+  DROP_MATCHES,
+  ICMP_TYPES,
+  parseLabScript,
+  PROFILE_IDS,
+  type LabScript,
+  type LabScriptInput,
+} from '../../shared/lab-script'
+import { TCP_STATES, type LabResult, type TcpState } from '../../shared/lab-result'
+import { profileOf } from '../../shared/profiles'
+import { Path } from './net/path'
+import { simulate } from './simulate'
+import { TcpSocket } from './tcp/socket'
+import { ACK, FIN, RST, SYN, type Segment } from './world'
+
+type StepInput = LabScriptInput['steps'][number]
+
+const dir = fc.constantFrom('both', 'c2s', 's2c') as fc.Arbitrary<'both' | 'c2s' | 's2c'>
+const endpoint = fc.constantFrom('client', 'server') as fc.Arbitrary<'client' | 'server'>
+
+/** Steps either endpoint may take (plus connect/listen/accept for their actor). */
+const endpointStep: fc.Arbitrary<StepInput> = fc.oneof(
+  fc.record({
+    actor: endpoint,
+    op: fc.constant('send' as const),
+    bytes: fc.oneof(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 400_000 })),
+  }),
+  fc.record(
+    {
+      actor: endpoint,
+      op: fc.constant('recv' as const),
+      bytes: fc.integer({ min: 1, max: 70_000 }),
+      timeoutMs: fc.integer({ min: 1, max: 5000 }),
+    },
+    { requiredKeys: ['actor', 'op'] },
+  ),
+  fc.record({
+    actor: endpoint,
+    op: fc.constantFrom('close', 'abort', 'keepalive', 'freeze', 'thaw'),
+  }),
+  fc.record({
+    actor: endpoint,
+    op: fc.constant('shutdown' as const),
+    how: fc.constantFrom('wr', 'rd', 'rdwr'),
+  }),
+  fc.record({
+    actor: endpoint,
+    op: fc.constant('sleep' as const),
+    ms: fc.integer({ min: 0, max: 5000 }),
+  }),
+  fc.record({
+    actor: endpoint,
+    op: fc.constant('crash' as const),
+    mode: fc.constantFrom('fin', 'rst', 'silent'),
+  }),
+  fc.constant({ actor: 'client' as const, op: 'connect' as const, port: 7001 }),
+  fc.constant({ actor: 'client' as const, op: 'connect' as const, port: 7002 }),
+  fc.constant({ actor: 'server' as const, op: 'accept' as const }),
+  fc.constant({ actor: 'server' as const, op: 'listen' as const, port: 7001 }),
+) as fc.Arbitrary<StepInput>
+
+const netStep = (middlebox: boolean): fc.Arbitrary<StepInput> =>
+  fc.oneof(
+    fc.record({ actor: fc.constant('net' as const), op: fc.constant('cut' as const), dir }),
+    fc.record(
+      {
+        actor: fc.constant('net' as const),
+        op: fc.constant('drop' as const),
+        dir,
+        match: fc.constantFrom(...DROP_MATCHES),
+        count: fc.integer({ min: 1, max: 4 }),
+      },
+      { requiredKeys: ['actor', 'op', 'dir', 'match'] },
+    ),
+    fc.record({
+      actor: fc.constant('net' as const),
+      op: fc.constant('reject' as const),
+      dir,
+      icmp: fc.constantFrom(...ICMP_TYPES),
+    }),
+    fc.constant({ actor: 'net' as const, op: 'heal' as const }),
+    ...(middlebox
+      ? [
+          fc.constant({ actor: 'net' as const, op: 'hold' as const }),
+          fc.constant({ actor: 'net' as const, op: 'release' as const }),
+        ]
+      : []),
+  ) as fc.Arbitrary<StepInput>
+
+/** A random valid script: usually a connection first, then anything, at random times. */
+const randomScript: fc.Arbitrary<LabScript> = fc
+  .record({
+    profile: fc.constantFrom(...PROFILE_IDS),
+    middlebox: fc.boolean(),
+    limitMs: fc.integer({ min: 500, max: 40_000 }),
+    timers: fc.record(
+      {
+        synRetries: fc.integer({ min: 0, max: 3 }),
+        synackRetries: fc.integer({ min: 0, max: 3 }),
+        retries2: fc.integer({ min: 0, max: 4 }),
+        keepalive: fc.record({
+          idleS: fc.integer({ min: 1, max: 3 }),
+          intervalS: fc.integer({ min: 1, max: 2 }),
+          count: fc.integer({ min: 1, max: 3 }),
+        }),
+      },
+      { requiredKeys: [] },
+    ),
+    prefix: fc.boolean(),
+    seed: fc.integer({ min: 1, max: 1000 }),
+  })
+  .chain((base) =>
+    fc
+      .array(
+        fc.tuple(
+          fc.oneof(endpointStep, netStep(base.middlebox)),
+          fc.option(fc.integer({ min: 0, max: base.limitMs }), { nil: undefined }),
+        ),
+        { maxLength: 12 },
+      )
+      .map((rest) => {
+        const steps: StepInput[] = base.prefix
+          ? [
+              { actor: 'server', op: 'listen', port: 7001 },
+              { actor: 'client', op: 'connect', port: 7001 },
+              { actor: 'server', op: 'accept' },
+            ]
+          : []
+        for (const [s, at] of rest) steps.push(at === undefined ? s : { ...s, at })
+        if (steps.length === 0) steps.push({ actor: 'client', op: 'sleep', ms: 1 })
+        const parsed = parseLabScript({
+          labScript: 1,
+          profile: base.profile,
+          topology: base.middlebox ? 'middlebox' : 'direct',
+          limitMs: base.limitMs,
+          timers: base.timers,
+          steps,
+        })
+        if (!parsed.ok) throw new Error(parsed.message)
+        return parsed.script
+      }),
+  )
+
+/** RFC 9293's transitions (plus abort to CLOSED, and a half-open child back to LISTEN). */
+const ALLOWED: Record<TcpState, TcpState[]> = {
+  CLOSED: ['LISTEN', 'SYN_SENT'],
+  LISTEN: ['SYN_RCVD', 'CLOSED'],
+  SYN_SENT: ['ESTABLISHED', 'SYN_RCVD', 'CLOSED'],
+  SYN_RCVD: ['ESTABLISHED', 'FIN_WAIT_1', 'LISTEN', 'CLOSED'],
+  ESTABLISHED: ['FIN_WAIT_1', 'CLOSE_WAIT', 'CLOSED'],
+  FIN_WAIT_1: ['FIN_WAIT_2', 'CLOSING', 'TIME_WAIT', 'CLOSED'],
+  FIN_WAIT_2: ['TIME_WAIT', 'CLOSED'],
+  CLOSE_WAIT: ['LAST_ACK', 'CLOSED'],
+  CLOSING: ['TIME_WAIT', 'CLOSED'],
+  LAST_ACK: ['CLOSED'],
+  TIME_WAIT: ['CLOSED'],
+}
+
+/** Checks made from inside the engine while a run is going on. */
+let violations: string[] = []
+let wire: Segment[] = []
+
+beforeEach(() => {
+  violations = []
+  wire = []
+  const emit = TcpSocket.prototype.emit
+  vi.spyOn(TcpSocket.prototype, 'emit').mockImplementation(function (
+    this: TcpSocket,
+    flags: number,
+    seq: number,
+    len: number,
+    retransmit?: boolean,
+  ) {
+    const where = `${this.host.id}:${this.localPort} ${this.state} t=${this.world.q.now}`
+    if (this.state === 'CLOSED' || this.state === 'LISTEN')
+      violations.push(`${where}: sends flags ${flags} from ${this.state}`)
+    if (!(this.sndUna <= this.sndNxt && this.sndNxt <= this.sndMax))
+      violations.push(`${where}: una ${this.sndUna} nxt ${this.sndNxt} max ${this.sndMax}`)
+    const dataEnd = this.finQueued ? this.finSeq : this.writeSeq
+    if (len > 0 && (seq < this.sndUna || seq + len > dataEnd))
+      violations.push(`${where}: data [${seq}, ${seq + len}) outside [${this.sndUna}, ${dataEnd})`)
+    if (flags & FIN && (!this.finQueued || seq !== this.finSeq))
+      violations.push(`${where}: FIN at ${seq}, queued ${this.finQueued} at ${this.finSeq}`)
+    if (flags & SYN && seq !== this.iss) violations.push(`${where}: SYN at ${seq}`)
+    if (this.rcvQueued < 0 || this.rcvQueued > this.world.profile.buffers.receive)
+      violations.push(`${where}: ${this.rcvQueued} bytes queued`)
+    return emit.call(this, flags, seq, len, retransmit)
+  })
+  const transmit = Path.prototype.transmit
+  vi.spyOn(Path.prototype, 'transmit').mockImplementation(function (this: Path, seg: Segment) {
+    wire.push({ ...seg })
+    return transmit.call(this, seg)
+  })
+})
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+/** The checks made on the result document. */
+function checkResult(s: LabScript, r: LabResult): void {
+  expect(r.steps.map((x) => x.index)).toEqual(s.steps.map((_, i) => i))
+  expect(r.durationMs).toBeLessThanOrEqual(s.limitMs)
+  const errnoSystem = profileOf(s.profile).errnoSystem
+  for (const actor of ['client', 'server', 'net'] as const) {
+    const mine = r.steps.filter((x) => x.actor === actor)
+    // returned* (blocked)? skipped*: a blocked call holds its actor until the end of the run.
+    const pattern = mine.map((x) => x.outcome[0]).join('')
+    expect(pattern, `${actor} outcomes`).toMatch(/^r*b?s*$/)
+    for (const x of mine) {
+      const step = s.steps[x.index]!
+      expect(x.endMs).toBeGreaterThanOrEqual(x.startMs)
+      if (x.outcome === 'returned') {
+        expect(x.startMs).toBeGreaterThanOrEqual(step.at ?? 0)
+        expect(x.ret, `step ${x.index} ret`).toBeTypeOf('number')
+        if (x.ret === -1) {
+          expect(x.errno, `step ${x.index} errno`).toBeTruthy()
+          if (x.errno !== 'EBADF' && x.errno !== 'WSAENOTSOCK') {
+            const known = Object.values(
+              Object.fromEntries(
+                (
+                  [
+                    'ECONNREFUSED',
+                    'ETIMEDOUT',
+                    'ECONNRESET',
+                    'EPIPE',
+                    'EHOSTUNREACH',
+                    'ENETUNREACH',
+                    'ECONNABORTED',
+                    'EAGAIN',
+                    'ENOTCONN',
+                    'EINVAL',
+                    'ESHUTDOWN',
+                  ] as const
+                ).map((n) => [n, errnoOn(errnoSystem, n)]),
+              ),
+            ).find((e) => e?.name === x.errno)
+            expect(known?.number, `${x.errno} on ${errnoSystem}`).toBe(x.errnoNumber)
+          }
+        }
+      }
+      if (x.outcome === 'blocked') expect(x.endMs).toBe(s.limitMs)
+    }
+  }
+  for (let i = 1; i < r.events.length; i++)
+    expect(r.events[i]!.tMs).toBeGreaterThanOrEqual(r.events[i - 1]!.tMs)
+  for (const e of r.events) {
+    expect(e.tMs).toBeLessThanOrEqual(s.limitMs)
+    if (e.type === 'state')
+      expect(ALLOWED[e.from], `${e.actor} ${e.from} -> ${e.to}`).toContain(e.to)
+  }
+  expect(TCP_STATES).toContain(r.final.client)
+  expect(TCP_STATES).toContain(r.final.server)
+  // Direct topology: no one reads more than the other side's send() calls accepted.
+  if (s.topology === 'direct') {
+    const sum = (actor: string, op: string) =>
+      r.steps
+        .filter((x) => x.actor === actor && x.op === op && (x.ret ?? 0) > 0)
+        .reduce((a, x) => a + x.ret!, 0)
+    expect(sum('server', 'recv')).toBeLessThanOrEqual(sum('client', 'send'))
+    expect(sum('client', 'recv')).toBeLessThanOrEqual(sum('server', 'send'))
+  }
+}
+
+/** Acknowledgement numbers of one connection and direction never go backwards. */
+function checkWire(): void {
+  const lastAck = new Map<string, number>()
+  for (const seg of wire) {
+    const k = `${seg.src}:${seg.sport}>${seg.dst}:${seg.dport}`
+    if (seg.flags & SYN && !(seg.flags & ACK)) lastAck.delete(k)
+    if (seg.flags & RST || !(seg.flags & ACK)) continue
+    const prev = lastAck.get(k)
+    if (prev !== undefined && seg.ack < prev) violations.push(`${k}: ack ${seg.ack} after ${prev}`)
+    if (seg.flags & SYN) lastAck.delete(k)
+    else lastAck.set(k, seg.ack)
+  }
+}
+
+describe('properties over random lab scripts', () => {
+  it('nothing is sent from CLOSED, sequence numbers stay consistent, every call is accounted for', () => {
+    fc.assert(
+      fc.property(randomScript, (s) => {
+        violations = []
+        wire = []
+        const r = simulate(s)
+        checkWire()
+        expect(violations).toEqual([])
+        checkResult(s, r)
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('runs are deterministic: same script and seed, same result byte for byte', () => {
+    fc.assert(
+      fc.property(randomScript, fc.integer({ min: 1, max: 1 << 30 }), (s, seed) => {
+        const streamed: unknown[] = []
+        const a = JSON.stringify(simulate(s, { seed }))
+        const b = simulate(s, { seed, onEvent: (e) => streamed.push(e) })
+        expect(JSON.stringify(b)).toBe(a)
+        expect(streamed).toEqual(b.events)
+      }),
+      { numRuns: 150 },
+    )
+  })
+})
