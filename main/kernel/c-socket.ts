@@ -2,19 +2,25 @@
  * One TCP socket with C call semantics on top of Node's `net.Socket` (kernel-notes.md:
  * "Node's net module is not the C socket API").
  *
- * - The socket is created paused (`pauseOnConnect`, or paused before connect completes), so
- *   Node does not read from the kernel until the program calls recv(): unread data stays in
- *   the kernel's receive buffer (close then sends RST, as in C) and a FIN or RST is noticed
- *   by the first call that looks, not by Node in the background.
+ * - Node reads from the kernel only inside a recv(): the socket is created with its handle
+ *   stopped, and every recv stops it again as soon as one chunk arrived (what `pause()` does
+ *   for a socket with `onread`; a plain socket's `pause()` would let libuv read ahead up to the
+ *   stream's high-water mark). So unread data stays in the kernel's receive buffer, a window
+ *   can close, and a FIN or RST is noticed by the first call that looks, as in C.
  * - `allowHalfOpen: true`, so a FIN from the peer does not make Node close our side.
- * - An error Node sees while no call is in progress (it reads ahead after the first recv) is
- *   kept and reported once to the next call, like the kernel's pending socket error.
- * - Where Node cannot make the call at all (send after shutdown(SHUT_WR), shutdown(SHUT_RD),
- *   any call after Node destroyed the socket on an error), the result is Linux's documented
- *   rule and the reply carries a note saying so.
+ * - An error is reported once, to the first call that looks (the kernel's pending socket
+ *   error), never twice: Node emits a write error both to the write callback and as 'error'.
+ * - Calls Node cannot make go to the socket helper (sockctl.ts) on the same socket where the
+ *   host has it: exact keepalive interval and count, shutdown(SHUT_RD), send after
+ *   shutdown(SHUT_WR) (a real EPIPE, without Node destroying a half-closed socket).
+ * - After Node has destroyed the socket on an error its descriptor is gone, so later calls
+ *   get Linux's documented answer (recv 0, send EPIPE), and the reply carries a note saying
+ *   so. Bytes Node read beyond a recv's size count as unread: close() then resets, as the
+ *   kernel does when it closes a socket with unread data.
  */
 import type { Socket } from 'node:net'
 import type { CallReturn } from './peer-protocol'
+import { SockCtl, type HelperOp } from './sockctl'
 
 /** Notes keys this module attaches (English text in notes.ts). */
 export const SOCKET_NOTES = {
@@ -23,7 +29,20 @@ export const SOCKET_NOTES = {
   ruleSendAfterShutdown: 'kernel.rule-send-after-shutdown',
   ruleShutRd: 'kernel.rule-shut-rd',
   pendingError: 'kernel.pending-error',
+  rcvtimeoTimer: 'kernel.rcvtimeo-timer',
+  keepaliveLibuv: 'kernel.keepalive-libuv',
+  unreadInNode: 'kernel.unread-read-ahead',
 } as const
+
+/** Keepalive timings for one socket. */
+export interface KeepaliveTimes {
+  idleS: number
+  intervalS: number
+  count: number
+}
+
+/** Runs one helper command on a socket (injectable for tests). */
+export type HelperRunner = (socket: Socket, command: HelperOp) => Promise<CallReturn>
 
 interface Waiter {
   onData(chunk: Buffer): void
@@ -36,19 +55,36 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : 'EIO'
 }
 
+/**
+ * Node's handle: `readStop`/`readStart` and the `reading` flag are what `pause()` and
+ * `_read()` use for sockets read with `onread` (lib/net.js tryReadStart).
+ */
+interface StreamHandle {
+  reading?: boolean
+  readStop?(): number
+  readStart?(): number
+}
+
 /** A connected (or connecting) TCP socket driven like a C program drives its descriptor. */
 export class CSocket {
   private readonly rx: Buffer[] = []
   private eof = false
   private pending: string | null = null
+  /** An error already went to a call: Node's echo of it must not become pending again. */
+  private reported = false
   private dead = false
   private rdShut = false
   private wrShut = false
   private waiter: Waiter | null = null
 
+  /**
+   * `helper` runs the calls Node cannot make; null where the host has no helper (then the
+   * notes say which answer is a rule rather than the kernel's).
+   */
   constructor(
     readonly sock: Socket,
     private connected: boolean,
+    private readonly helper: HelperRunner | null = SockCtl.once,
   ) {
     sock.on('error', (e) => this.failed(codeOf(e)))
     sock.on('end', () => {
@@ -58,6 +94,7 @@ export class CSocket {
     sock.on('close', () => {
       this.dead = true
     })
+    this.stopReading()
   }
 
   /** Marks the handshake done (connect returned 0). */
@@ -72,7 +109,39 @@ export class CSocket {
 
   private failed(code: string): void {
     if (this.waiter) this.waiter.onError(code)
-    else this.pending = code
+    else if (!this.reported) this.pending = code
+  }
+
+  private deliver(code: string, notes?: string[]): CallReturn {
+    this.reported = true
+    return notes ? { ret: -1, code, notes } : { ret: -1, code }
+  }
+
+  private get handle(): StreamHandle | null {
+    return (this.sock as unknown as { _handle?: StreamHandle | null })._handle ?? null
+  }
+
+  /** Stops libuv reading from the kernel (see the module comment). */
+  private stopReading(): void {
+    const handle = this.handle
+    if (handle?.reading && handle.readStop) {
+      handle.reading = false
+      handle.readStop()
+    }
+    if (!this.sock.destroyed) this.sock.pause()
+  }
+
+  /**
+   * Lets libuv read again. `resume()` alone does not when the stream still waits for the
+   * data of an earlier read request (a recv that timed out): the handle must restart too.
+   */
+  private startReading(): void {
+    this.sock.resume()
+    const handle = this.handle
+    if (handle && !handle.reading && handle.readStart && !this.sock.destroyed) {
+      handle.reading = true
+      handle.readStart()
+    }
   }
 
   private take(max: number): number {
@@ -87,17 +156,21 @@ export class CSocket {
     return n
   }
 
+  private get unread(): number {
+    return this.rx.reduce((n, b) => n + b.length, 0) + this.sock.readableLength
+  }
+
   /** recv(): data first, then a pending error, then EOF; otherwise read from the kernel. */
   recv(max: number, timeoutMs?: number): Promise<CallReturn> {
-    if (this.rdShut) return Promise.resolve({ ret: 0, notes: [SOCKET_NOTES.ruleShutRd] })
     const buffered = this.take(max)
     if (buffered > 0) return Promise.resolve({ ret: buffered })
     if (this.pending) {
       const code = this.pending
       this.pending = null
-      return Promise.resolve({ ret: -1, code, notes: [SOCKET_NOTES.pendingError] })
+      return Promise.resolve(this.deliver(code, [SOCKET_NOTES.pendingError]))
     }
     if (this.eof) return Promise.resolve({ ret: 0 })
+    if (this.rdShut) return Promise.resolve({ ret: 0, notes: [SOCKET_NOTES.ruleShutRd] })
     if (this.dead) {
       return Promise.resolve(
         this.connected
@@ -111,7 +184,7 @@ export class CSocket {
         if (timer) clearTimeout(timer)
         this.waiter = null
         this.sock.off('data', onData)
-        if (!this.sock.destroyed) this.sock.pause()
+        this.stopReading()
         resolve(r)
       }
       const onData = (chunk: Buffer): void => {
@@ -121,31 +194,32 @@ export class CSocket {
       this.waiter = {
         onData,
         onEnd: () => finish({ ret: 0 }),
-        onError: (code) => finish({ ret: -1, code }),
+        onError: (code) => finish(this.deliver(code)),
       }
-      // SO_RCVTIMEO does not exist in Node: a timer fails the call the way the kernel would
-      // (-1 EAGAIN), and the socket stays open.
-      if (timeoutMs !== undefined)
-        timer = setTimeout(() => finish({ ret: -1, code: 'EAGAIN' }), timeoutMs)
+      // SO_RCVTIMEO has no Node equivalent: a timer fails the call the way the kernel would
+      // (-1 EAGAIN) and the socket stays open.
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(
+          () => finish({ ret: -1, code: 'EAGAIN', notes: [SOCKET_NOTES.rcvtimeoTimer] }),
+          timeoutMs,
+        )
+      }
       this.sock.on('data', onData)
-      this.sock.resume()
+      this.startReading()
     })
   }
 
-  /** send(): resolves once every byte is in the kernel's send buffer, or with the error. */
-  send(bytes: number): Promise<CallReturn> {
+  /**
+   * send(): resolves once every byte is in the kernel's send buffer, or with the error.
+   * `onIssued` runs once the bytes were handed to the kernel's first write.
+   */
+  send(bytes: number, onIssued?: () => void): Promise<CallReturn> {
     if (this.pending) {
       const code = this.pending
       this.pending = null
-      return Promise.resolve({ ret: -1, code, notes: [SOCKET_NOTES.pendingError] })
+      return Promise.resolve(this.deliver(code, [SOCKET_NOTES.pendingError]))
     }
-    if (this.wrShut) {
-      return Promise.resolve({
-        ret: -1,
-        code: 'EPIPE',
-        notes: [SOCKET_NOTES.ruleSendAfterShutdown],
-      })
-    }
+    if (this.wrShut && !this.dead) return this.sendAfterShutdown(bytes)
     if (this.dead || !this.connected) {
       return Promise.resolve({
         ret: -1,
@@ -165,18 +239,33 @@ export class CSocket {
       this.waiter = {
         onData: () => undefined,
         onEnd: () => undefined,
-        onError: (code) => done({ ret: -1, code }),
+        onError: (code) => done(this.deliver(code)),
       }
       // Node calls back when libuv has handed every byte to the kernel: that is when a
       // blocking send() returns.
       this.sock.write(Buffer.alloc(bytes, 0x61), (error) => {
-        done(error ? { ret: -1, code: codeOf(error) } : { ret: bytes })
+        done(error ? this.deliver(codeOf(error)) : { ret: bytes })
       })
+      onIssued?.()
     })
   }
 
-  /** close(): Node closes the descriptor; the kernel sends FIN, or RST if data is unread. */
+  /** After shutdown(SHUT_WR): the helper's send() on the same socket gets the kernel's EPIPE. */
+  private async sendAfterShutdown(bytes: number): Promise<CallReturn> {
+    if (this.helper) return this.helper(this.sock, { op: 'send', bytes })
+    return { ret: -1, code: 'EPIPE', notes: [SOCKET_NOTES.ruleSendAfterShutdown] }
+  }
+
+  /**
+   * close(): Node closes the descriptor; the kernel sends FIN, or RST if data is unread.
+   * Bytes Node already took from the kernel but the program never read are unread too.
+   */
   close(): CallReturn {
+    if (!this.sock.destroyed && this.unread > 0) {
+      this.sock.resetAndDestroy()
+      this.dead = true
+      return { ret: 0, notes: [SOCKET_NOTES.unreadInNode] }
+    }
     this.sock.destroy()
     this.dead = true
     return { ret: 0 }
@@ -190,28 +279,35 @@ export class CSocket {
     return { ret: 0 }
   }
 
-  /** shutdown(): SHUT_WR is Node's end(); SHUT_RD has no Node call (see the note). */
-  shutdown(how: 'wr' | 'rd' | 'rdwr'): CallReturn {
+  /**
+   * shutdown(): SHUT_WR is Node's end() (it flushes, then shuts the write side); SHUT_RD
+   * goes to the helper (Node has no such call); without a helper it is Linux's rule.
+   */
+  async shutdown(how: 'wr' | 'rd' | 'rdwr'): Promise<CallReturn> {
     if (this.dead || !this.connected) {
       return { ret: -1, code: 'ENOTCONN', notes: [SOCKET_NOTES.ruleNeverConnected] }
     }
-    const notes: string[] = []
+    if (how !== 'wr') {
+      if (this.helper) {
+        const r = await this.helper(this.sock, { op: 'shutdown', how: 'rd' })
+        if (r.ret !== 0) return r
+      } else this.rdShut = true
+    }
     if (how !== 'rd') {
       this.wrShut = true
       this.sock.end()
     }
-    if (how !== 'wr') {
-      // Linux's SHUT_RD sends nothing; afterwards recv returns 0.
-      this.rdShut = true
-      notes.push(SOCKET_NOTES.ruleShutRd)
-    }
-    return notes.length ? { ret: 0, notes } : { ret: 0 }
+    return how !== 'wr' && !this.helper ? { ret: 0, notes: [SOCKET_NOTES.ruleShutRd] } : { ret: 0 }
   }
 
-  /** SO_KEEPALIVE with TCP_KEEPIDLE; interval and count come from the namespace sysctls. */
-  keepalive(idleS: number): CallReturn {
+  /**
+   * SO_KEEPALIVE with the run's idle time, interval and count. The helper sets all three on
+   * the socket; Node alone can set only the idle time (libuv forces 1 s and 10 probes).
+   */
+  async keepalive(t: KeepaliveTimes): Promise<CallReturn> {
     if (this.dead) return { ret: -1, code: 'EBADF', notes: [SOCKET_NOTES.ruleAfterError] }
-    this.sock.setKeepAlive(true, idleS * 1000)
-    return { ret: 0 }
+    if (this.helper) return this.helper(this.sock, { op: 'keepalive', ...t })
+    this.sock.setKeepAlive(true, t.idleS * 1000)
+    return { ret: 0, notes: [SOCKET_NOTES.keepaliveLibuv] }
   }
 }

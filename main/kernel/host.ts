@@ -111,13 +111,13 @@ function errnoSystem(platform: string): ErrnoSystem {
   return platform === 'darwin' ? 'macos' : platform === 'win32' ? 'windows' : 'linux'
 }
 
-/** Builds a returned step's result from what the peer reported. */
+/** Builds a returned step's result from what the peer reported (no `ret` for non-calls). */
 export function stepResult(
   index: number,
   step: Step,
   startMs: number,
   endMs: number,
-  r: CallReturn,
+  r: Partial<CallReturn>,
   platform: string,
 ): StepResult {
   const out: StepResult = {
@@ -127,8 +127,8 @@ export function stepResult(
     startMs,
     endMs,
     outcome: 'returned',
-    ret: r.ret,
   }
+  if (r.ret !== undefined) out.ret = r.ret
   const notes = [...(r.notes ?? [])]
   if (r.ret === -1 && r.code) {
     out.errno = r.code

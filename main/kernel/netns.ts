@@ -8,7 +8,7 @@
  * namespace with it (the namespace lives only while a process is inside).
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
 
 /** PATH with the sbin folders, where ip and nft live on Debian even for normal users. */
 export const TOOL_PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin:/usr/bin:/bin`
@@ -181,9 +181,57 @@ export class Namespace {
     return readFileSync(`/proc/${this.pid}/net/tcp`, 'utf8')
   }
 
-  /** Ends the namespace: the holder exits, and with the last process the namespace goes. */
-  async close(): Promise<void> {
+  /** Pids of every process inside this namespace but the holder (read from /proc). */
+  processes(): number[] {
+    let mine: string
+    try {
+      mine = readlinkSync(`/proc/${this.pid}/ns/net`)
+    } catch {
+      return []
+    }
+    const out: number[] = []
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name) || Number(name) === this.pid) continue
+      try {
+        if (readlinkSync(`/proc/${name}/ns/net`) === mine && !isZombie(Number(name))) {
+          out.push(Number(name))
+        }
+      } catch {
+        // Gone meanwhile, or another user's process: not ours.
+      }
+    }
+    return out
+  }
+
+  /**
+   * Ends the namespace: kills whatever still runs inside it (a peer's helper, a capture), waits
+   * until it is gone (bounded), then lets the holder exit; with the last process the
+   * namespace goes.
+   */
+  async close(graceMs = 2000): Promise<void> {
+    const until = performance.now() + graceMs
+    for (let left = this.processes(); left.length > 0; left = this.processes()) {
+      for (const pid of left) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // Already gone.
+        }
+      }
+      if (performance.now() > until) break
+      await new Promise((r) => setTimeout(r, 5))
+    }
     this.holder.stdin?.end()
     await waitExit(this.holder, 500)
+  }
+}
+
+/** True when a process has exited but was not reaped yet (it holds nothing any more). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+  } catch {
+    return true
   }
 }

@@ -8,10 +8,12 @@
  * - chain `faults` (output hook, priority 0) holds one jump per active net step; `heal`
  *   flushes it. On loopback every segment crosses the output hook exactly once.
  * - chain `gone` (priority 1) silences a crashed host (crash mode `silent`); heal keeps it.
+ * - chain `ack` stays empty: the persistent `nft -i` lists it to mark the end of a batch.
  * - chain `s<i>` per net step: `return` rules skip segments the step does not match, then a
  *   `drop` (with `numgen inc` as the counter when the step has a count) or a `reject`.
  */
 import type { StepOf } from '../../shared/lab-script'
+import { ACK_CHAIN } from './nft-shell'
 
 /** TCP data offsets (header length in 32-bit words) that can occur. */
 const DOFFS = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
@@ -36,6 +38,9 @@ export function baseRuleset(): string {
     '  }',
     '  chain gone {',
     '    type filter hook output priority 1; policy accept;',
+    '  }',
+    // Empty: nft-shell.ts lists it to know a batch is done.
+    `  chain ${ACK_CHAIN} {`,
     '  }',
     '}',
   ].join('\n')

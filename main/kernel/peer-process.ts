@@ -3,13 +3,14 @@
  * bundle, or inside Electron), typed calls over IPC, signals, and a cleanup that waits for
  * the process to be gone.
  */
-import { fork, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Namespace } from './netns'
 import { waitExit } from './netns'
 import type { CallReturn, PeerCall, PeerMessage, PeerRequest } from './peer-protocol'
+import { WRAPPER } from './sockctl'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -44,10 +45,21 @@ export function peerCommand(moduleUrl: string = import.meta.url): PeerCommand {
   return { exec: process.execPath, args: [join(dir, 'peer.js')], cwd: dir, env }
 }
 
+/** How to start a peer beyond where. */
+export interface PeerStartOptions {
+  /**
+   * Start it inside the socket helper's wrapper with this many unconnected sockets (for its
+   * connect() calls); undefined where the host has no helper.
+   */
+  sockets?: number
+  timeoutMs?: number
+}
+
 /** A running peer. */
 export class PeerProcess {
   private nextId = 1
   private readonly waiting = new Map<number, (r: CallReturn) => void>()
+  private readonly issuedWaiting = new Map<number, () => void>()
   private exitedResolve!: () => void
   /** Resolves when the process has exited (for any reason). */
   readonly exited = new Promise<void>((r) => (this.exitedResolve = r))
@@ -58,7 +70,13 @@ export class PeerProcess {
     private readonly child: ChildProcess,
   ) {
     child.on('message', (m: PeerMessage) => {
+      if (m.type === 'issued') {
+        this.issuedWaiting.get(m.id)?.()
+        this.issuedWaiting.delete(m.id)
+        return
+      }
       if (m.type !== 'reply') return
+      this.issuedWaiting.delete(m.id)
       const w = this.waiting.get(m.id)
       this.waiting.delete(m.id)
       const { type: _t, id: _i, ...ret } = m
@@ -80,22 +98,32 @@ export class PeerProcess {
     return this.alive
   }
 
-  /** Starts a peer (inside `ns` when given) and waits until it says it is ready. */
-  static async start(name: string, ns: Namespace | null, timeoutMs = 15_000): Promise<PeerProcess> {
+  /**
+   * Starts a peer (inside `ns` when given) and waits until it says it is ready. The peer
+   * leads a process group of its own, so a crash or a freeze reaches its helpers too.
+   */
+  static async start(
+    name: string,
+    ns: Namespace | null,
+    { sockets, timeoutMs = 15_000 }: PeerStartOptions = {},
+  ): Promise<PeerProcess> {
     const cmd = peerCommand()
+    const env: Record<string, string> = { ...cmd.env }
+    let exec = cmd.exec
+    let args = cmd.args
+    if (sockets !== undefined) {
+      if (sockets > 0) {
+        args = ['-e', WRAPPER, String(sockets), exec, ...args]
+        exec = 'perl'
+      } else env.SOCKLAB_SOCKETS = ''
+    }
     const options = {
       cwd: cmd.cwd,
-      env: { ...process.env, ...cmd.env },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
-      execArgv: [],
+      detached: true,
     }
-    const child = ns
-      ? ns.spawn(cmd.exec, cmd.args, options)
-      : fork(cmd.args[cmd.args.length - 1]!, [], {
-          ...options,
-          execPath: cmd.exec,
-          execArgv: cmd.args.slice(0, -1),
-        })
+    const child = ns ? ns.spawn(exec, args, options) : spawn(exec, args, options)
     const peer = new PeerProcess(name, child)
     let stderr = ''
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)))
@@ -127,12 +155,25 @@ export class PeerProcess {
     return peer
   }
 
-  /** Makes a call; resolves with its return, or `null` if the process died first. */
-  call(req: PeerCall): Promise<CallReturn | null> {
-    if (!this.alive || !this.child.connected) return Promise.resolve(null)
+  /**
+   * Makes a call; resolves with its return, or `null` if the process died first. `onIssued`
+   * runs when a blocking call has entered the kernel (or with the reply, if it never said).
+   */
+  call(req: PeerCall, onIssued?: () => void): Promise<CallReturn | null> {
+    let said = false
+    const issued = (): void => {
+      if (said) return
+      said = true
+      onIssued?.()
+    }
+    if (!this.alive || !this.child.connected) {
+      issued()
+      return Promise.resolve(null)
+    }
     const id = this.nextId++
     const message: PeerRequest = { id, req }
-    return new Promise((resolve) => {
+    if (onIssued) this.issuedWaiting.set(id, issued)
+    return new Promise<CallReturn | null>((resolve) => {
       this.waiting.set(id, resolve)
       void this.exited.then(() => {
         if (this.waiting.delete(id)) resolve(null)
@@ -140,17 +181,40 @@ export class PeerProcess {
       this.child.send(message, (error) => {
         if (error && this.waiting.delete(id)) resolve(null)
       })
-    })
+    }).finally(issued)
   }
 
-  /** Sends a signal (SIGSTOP/SIGCONT/SIGKILL); false if the process is gone. */
+  /** Sends a signal to the peer's whole process group; false if it is gone. */
   signal(sig: NodeJS.Signals): boolean {
-    if (!this.alive) return false
+    if (!this.alive || this.pid <= 0) return false
     try {
-      return this.child.kill(sig)
+      process.kill(-this.pid, sig)
+      return true
     } catch {
-      return false
+      try {
+        return this.child.kill(sig)
+      } catch {
+        return false
+      }
     }
+  }
+
+  /**
+   * Resolves when the peer's main process shows state `T` (stopped) in /proc, so a freeze
+   * has taken effect before the run goes on (bounded: `timeoutMs`).
+   */
+  async stopped(timeoutMs = 500): Promise<boolean> {
+    const until = performance.now() + timeoutMs
+    while (performance.now() < until) {
+      try {
+        const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8')
+        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) return true
+      } catch {
+        return false
+      }
+      await new Promise((r) => setTimeout(r, 1))
+    }
+    return false
   }
 
   /** SIGKILL (after SIGCONT, in case it is stopped) and wait until it is gone. */

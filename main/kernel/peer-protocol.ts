@@ -14,7 +14,7 @@ export type PeerCall =
   | { call: 'close' }
   | { call: 'shutdown'; how: 'wr' | 'rd' | 'rdwr' }
   | { call: 'abort' }
-  | { call: 'keepalive'; idleS: number }
+  | { call: 'keepalive'; idleS: number; intervalS: number; count: number }
   /** Crash mode `rst`: reset every socket this process holds, then exit. */
   | { call: 'reset-all-and-exit' }
   /** Middlebox: relay listening on `listenPort` to the server on `serverPort`. */
@@ -45,7 +45,9 @@ export interface CallReturn {
 
 /** Peer to parent. */
 export type PeerMessage =
-  | { type: 'ready'; pid: number }
+  | { type: 'ready'; pid: number; helper: boolean }
+  /** A blocking call has entered the kernel (the run's ordering waits for this, not the reply). */
+  | { type: 'issued'; id: number }
   | ({ type: 'reply'; id: number } & CallReturn)
   | { type: 'fatal'; message: string }
 

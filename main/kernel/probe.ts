@@ -29,6 +29,11 @@ export interface KernelProbe {
   sysctls: boolean
   /** True when segments can be captured (nft trace inside the namespace). */
   capture: boolean
+  /**
+   * True when the socket helper (sockctl.ts: Perl with its core Socket module, Linux) can make
+   * the calls Node cannot: a blocking connect, exact keepalive timings, shutdown(SHUT_RD).
+   */
+  helper: boolean
   platform: NodeJS.Platform
   release: string
   cases: { id: string; runnable: boolean; why?: string }[]
@@ -47,6 +52,10 @@ const realHost: ProbeHost = {
   run: (c, a) => runCommand(c, a),
 }
 
+// The socket helper needs perl and these constants of its core Socket module.
+const HELPER_PROBE =
+  'use Socket qw(TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT MSG_NOSIGNAL MSG_DONTWAIT); print "ok"'
+
 // One unshare does every check inside a throwaway namespace; each prints a marker.
 const PROBE_SCRIPT = [
   'ip link set lo up && echo mark:lo',
@@ -63,7 +72,17 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
   let netns = false
   let nft = false
   let sysctls = false
+  let helper = false
   if (host.platform === 'linux') {
+    const h = await host.run('perl', ['-e', HELPER_PROBE])
+    helper = h.code === 0 && h.stdout.trim() === 'ok'
+    checks.push({
+      name: 'socket helper',
+      ok: helper,
+      detail: helper
+        ? 'perl with its Socket module: blocking connect(), exact keepalive interval and count, shutdown(SHUT_RD)'
+        : 'perl (with its core Socket module) is missing: Node alone cannot make a blocking connect(), set the keepalive interval and count, or shut the read side',
+    })
     const r = await host.run('unshare', ['-rn', 'sh', '-c', PROBE_SCRIPT])
     const marks = new Set(
       r.stdout
@@ -128,6 +147,7 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
     nft,
     sysctls,
     capture: nft,
+    helper,
     platform: host.platform,
     release: host.release,
     cases: [],
@@ -167,6 +187,21 @@ export function whyNot(script: LabScript, probe: KernelProbe): string | null {
     t.keepalive !== undefined
   if (timed && !probe.sysctls) {
     return 'the script shortens kernel timers, which needs per-namespace sysctls; this host has no private network namespace.'
+  }
+  if (!probe.helper) {
+    const noHelper = `Node's own socket calls cannot do it and the socket helper (perl) is not available here`
+    for (const s of script.steps) {
+      if (s.op === 'keepalive' && t.keepalive !== undefined) {
+        return `keepalive with the script's interval and count needs TCP_KEEPINTVL and TCP_KEEPCNT; ${noHelper}.`
+      }
+      if (s.op === 'shutdown' && s.how !== 'wr') {
+        return `shutdown(SHUT_RD) has no Node call; ${noHelper}.`
+      }
+    }
+    const connects = script.steps.some((s) => s.op === 'connect')
+    if (connects && script.steps.some((s) => s.op === 'reject')) {
+      return `an ICMP error during a blocking connect() is reported at the next SYN; Node's connect is non-blocking and sees it at once, and the socket helper (perl) for a blocking connect is not available here.`
+    }
   }
   return null
 }

@@ -1,7 +1,8 @@
 /**
  * One run of a lab script on the real kernel: sets up the namespace (or maps ports on plain
  * loopback), starts the peer processes, runs each actor's steps by the timing rule of
- * lab-script.md, samples TCP states and captures segments, and always cleans up.
+ * lab-script.md (in the script's order, see schedule.ts), samples TCP states and captures
+ * segments, and always cleans up.
  */
 import { createServer } from 'node:net'
 import { readFile } from 'node:fs/promises'
@@ -10,12 +11,14 @@ import { createInterface } from 'node:readline'
 import type { Actor, Endpoint, LabScript, Step } from '../../shared/lab-script'
 import type { LabResult, StepResult, TcpState, TraceEvent } from '../../shared/lab-result'
 import type { RunContext } from '../lab/backend'
+import { perform, type ActionContext } from './actions'
 import { hostTimers, stepResult, type HostTimers } from './host'
-import { baseRuleset, faultRules, healRules, silenceRules } from './nft'
+import { baseRuleset } from './nft'
+import { NftShell } from './nft-shell'
 import { Namespace, waitExit, type TimerSysctl } from './netns'
-import type { CallReturn, PeerCall } from './peer-protocol'
 import { PeerProcess } from './peer-process'
 import type { KernelProbe } from './probe'
+import { Schedule } from './schedule'
 import { endpointStates, parseTcpTable, type EndpointPorts } from './states'
 import { TraceParser } from './trace'
 
@@ -53,12 +56,12 @@ function sysctlsFor(script: LabScript): Partial<Record<TimerSysctl, number>> {
 }
 
 /** Everything one run holds; `cleanup` releases all of it. */
-class Run {
+class Run implements ActionContext {
   readonly events: TraceEvent[] = []
-  readonly steps: StepResult[] = []
   readonly peers: Partial<Record<Endpoint | 'relay', PeerProcess>> = {}
   readonly dead = new Set<Endpoint>()
   ns: Namespace | null = null
+  nft: NftShell | null = null
   monitor: ChildProcess | null = null
   trace: TraceParser | null = null
   t0 = 0
@@ -78,6 +81,15 @@ class Run {
     readonly ctx: RunContext,
     readonly probe: KernelProbe,
   ) {}
+
+  get keepalive(): ActionContext['keepalive'] {
+    return this.timers.timers.keepalive
+  }
+
+  get tcpTable(): (() => string) | null {
+    const ns = this.ns
+    return ns ? () => ns.tcpTable() : null
+  }
 
   now(): number {
     return performance.now() - this.t0
@@ -145,6 +157,7 @@ class Run {
       this.monitor.kill('SIGKILL')
       await waitExit(this.monitor, 1000)
     }
+    await this.nft?.close()
     this.trace?.flush()
     await this.ns?.close()
   }
@@ -177,18 +190,23 @@ async function setUp(run: Run): Promise<void> {
     // port and the server moves one up (nothing else lives in the namespace).
     run.ports = { frontPort: port, serverPort: middlebox ? (port % 65535) + 1 : port }
     run.ns = await Namespace.create(sysctlsFor(script), baseRuleset())
-    if (probe.nft) startCapture(run)
+    if (probe.nft) {
+      run.nft = new NftShell(run.ns.spawn('sh', ['-c', 'exec nft -i 2>&1'], { stdio: 'pipe' }))
+      startCapture(run)
+    }
   } else {
     const serverPort = await freePort()
     run.ports = { frontPort: middlebox ? await freePort() : serverPort, serverPort }
   }
   run.timers = await hostTimers(run.ns?.sysctls)
   const needs = new Set(script.steps.map((s) => s.actor))
+  const connects = script.steps.filter((s) => s.op === 'connect').length
   const starts: Promise<void>[] = []
   for (const who of ['client', 'server'] as const) {
-    if (needs.has(who)) {
-      starts.push(PeerProcess.start(who, run.ns).then((p) => void (run.peers[who] = p)))
-    }
+    if (!needs.has(who)) continue
+    // With the socket helper, the client gets one unconnected socket per connect step.
+    const sockets = probe.helper ? (who === 'client' ? connects : 0) : undefined
+    starts.push(PeerProcess.start(who, run.ns, { sockets }).then((p) => void (run.peers[who] = p)))
   }
   if (middlebox)
     starts.push(PeerProcess.start('relay', run.ns).then((p) => void (run.peers.relay = p)))
@@ -208,7 +226,11 @@ async function setUp(run: Run): Promise<void> {
 
 function startCapture(run: Run): void {
   const ns = run.ns!
-  const mon = ns.spawn('nft', ['monitor', 'trace'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  // The shell ends the monitor when its stdin closes, so a parent that dies takes it along.
+  const mon = ns.spawn('sh', ['-c', 'nft monitor trace & m=$!; read -r _; kill $m'], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+  })
+  mon.stdin?.on('error', () => undefined)
   run.monitor = mon
   const parser = new TraceParser(run.ports, (e) => run.emit(e))
   run.trace = parser
@@ -239,21 +261,16 @@ async function execute(run: Run): Promise<LabResult> {
     results.set(r.index, r)
     ctx.onStep(r)
   }
-  const actors: Actor[] = ['client', 'server', 'net']
+  const schedule = new Schedule(script)
   const inFlight = new Map<Actor, { index: number; startMs: number }>()
-  const loops = actors.map(async (actor) => {
+  const loop = async (actor: Actor): Promise<void> => {
     const mine = script.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.actor === actor)
     for (const { s, i } of mine) {
       if (run.ended) return
       if (actor !== 'net' && run.dead.has(actor)) {
-        record({
-          index: i,
-          actor,
-          op: s.op,
-          startMs: run.now(),
-          endMs: run.now(),
-          outcome: 'skipped',
-        })
+        const t = run.now()
+        record({ index: i, actor, op: s.op, startMs: t, endMs: t, outcome: 'skipped' })
+        schedule.returned(actor, t)
         continue
       }
       // Node's timers may fire up to a millisecond early against performance.now(): wait
@@ -266,19 +283,25 @@ async function execute(run: Run): Promise<LabResult> {
         ])
         if (r === 'stop') return
       }
+      if ((await schedule.gate(actor, stop)) === 'stop') return
       const startMs = run.now()
       inFlight.set(actor, { index: i, startMs })
+      schedule.started(actor)
       void run.sample('ss')
-      const r = await Promise.race([stop, perform(run, s, i)])
+      const r = await Promise.race([stop, perform(run, s, i, () => schedule.issued(actor))])
       if (r === 'stop') return
       inFlight.delete(actor)
       const endMs = run.now()
       record(stepResult(i, s, startMs, endMs, r, run.probe.platform))
       run.emit({ tMs: endMs, type: 'syscall', step: i })
       for (const key of r.notes ?? []) run.emit({ tMs: endMs, type: 'note', key, actor, step: i })
+      schedule.returned(actor, endMs)
       await run.sample('ss')
     }
-  })
+  }
+  const loops = (['client', 'server', 'net'] as const).map((actor) =>
+    loop(actor).finally(() => schedule.finished(actor)),
+  )
   try {
     await Promise.race([Promise.all(loops), stop])
   } finally {
@@ -289,6 +312,7 @@ async function execute(run: Run): Promise<LabResult> {
   const endMs = run.now()
   if (run.monitor && !ctx.signal.aborted) await drainCapture(run)
   run.ended = true
+  endRun()
   for (const [actor, f] of inFlight) {
     const s = script.steps[f.index]!
     record({ index: f.index, actor, op: s.op, startMs: f.startMs, endMs, outcome: 'blocked' })
@@ -329,96 +353,4 @@ async function drainCapture(run: Run): Promise<void> {
   while (run.now() < until && (run.now() - start < 25 || run.now() - run.lastTraceMs < 30)) {
     await new Promise((r) => setTimeout(r, 10))
   }
-}
-
-/** Does one step; resolves with what the call returned. */
-async function perform(run: Run, s: Step, index: number): Promise<CallReturn> {
-  if (s.actor === 'net') return performNet(run, s, index)
-  const peer = run.peers[s.actor]!
-  const call = async (req: PeerCall): Promise<CallReturn> => {
-    const r = await peer.call(req)
-    // The process is gone (it cannot have been the script: its own crash is its last call).
-    return r ?? new Promise<CallReturn>(() => undefined)
-  }
-  switch (s.op) {
-    case 'listen':
-      return call({ call: 'listen', port: run.ports.serverPort })
-    case 'connect':
-      return call({ call: 'connect', port: run.ports.frontPort })
-    case 'accept':
-    case 'close':
-    case 'abort':
-      return call({ call: s.op })
-    case 'send':
-      return call({ call: 'send', bytes: s.bytes })
-    case 'recv':
-      return call({
-        call: 'recv',
-        bytes: s.bytes ?? 65536,
-        ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
-      })
-    case 'shutdown':
-      return call({ call: 'shutdown', how: s.how })
-    case 'keepalive':
-      return call({ call: 'keepalive', idleS: run.timers.timers.keepalive.idleS })
-    case 'sleep':
-      await new Promise((r) => setTimeout(r, s.ms))
-      return { ret: 0 }
-    case 'freeze':
-    case 'thaw':
-      return peer.signal(s.op === 'freeze' ? 'SIGSTOP' : 'SIGCONT')
-        ? { ret: 0 }
-        : { ret: -1, code: 'ESRCH' }
-    case 'crash':
-      return crash(run, s.actor, s.mode, peer)
-    default:
-      return { ret: -1, code: 'EINVAL' }
-  }
-}
-
-async function crash(
-  run: Run,
-  actor: Endpoint,
-  mode: 'fin' | 'rst' | 'silent',
-  peer: PeerProcess,
-): Promise<CallReturn> {
-  run.dead.add(actor)
-  if (mode === 'rst') {
-    await peer.call({ call: 'reset-all-and-exit' })
-    await Promise.race([peer.exited, new Promise((r) => setTimeout(r, 1000))])
-  } else if (mode === 'silent') {
-    // Every segment to or from that end is dropped first, so nothing it sends when it dies
-    // (its FIN) is ever seen: the host vanished.
-    const ports = actor === 'server' ? [run.ports.serverPort] : await clientPorts(run)
-    const rules = ports.map((p) => silenceRules(p)).join('')
-    const r = await run.ns!.run('nft', ['-f', '-'], rules)
-    if (r.code !== 0) throw new Error(`nft could not silence the ${actor}: ${r.stderr.trim()}`)
-  }
-  await peer.kill()
-  const notes = [`kernel.crash-${mode}`]
-  return { ret: 0, notes }
-}
-
-/** The client's local ports, from the socket table. */
-async function clientPorts(run: Run): Promise<number[]> {
-  const rows = parseTcpTable(run.ns!.tcpTable())
-  const ports = rows.filter(
-    (r) => r.remotePort === run.ports.frontPort && r.localPort !== run.ports.frontPort,
-  )
-  return [...new Set(ports.map((r) => r.localPort))]
-}
-
-async function performNet(run: Run, s: Step, index: number): Promise<CallReturn> {
-  if (s.op === 'hold' || s.op === 'release') {
-    return (await run.peers.relay?.call({ call: s.op })) ?? { ret: -1, code: 'ESRCH' }
-  }
-  if (!run.ns) throw new Error(`net op ${s.op} needs the namespace`)
-  const hop = { serverPort: run.ports.serverPort }
-  let rules: string
-  if (s.op === 'heal') rules = healRules()
-  else if (s.op === 'cut' || s.op === 'drop' || s.op === 'reject') rules = faultRules(index, s, hop)
-  else return { ret: -1, code: 'EINVAL' }
-  const r = await run.ns.run('nft', ['-f', '-'], rules)
-  if (r.code !== 0) throw new Error(`nft rejected step ${index} (${s.op}): ${r.stderr.trim()}`)
-  return { ret: 0 }
 }
