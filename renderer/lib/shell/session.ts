@@ -152,7 +152,10 @@ export class ShellSession {
         const built = this.build([...this.draft.steps, step])
         if (!built.ok) return { lines: built.message.split('\n').map((l) => `error: ${l}`) }
         this.draft.steps.push(step)
-        return { lines: [], run: { script: built.script, sinceMs: at } }
+        // Print from where the last run's printout stopped: what happened after it ended
+        // (an RST still on its way) shows up now, before the new call.
+        const since = this.last ? Math.min(at, this.last.durationMs + 1e-6) : at
+        return { lines: [], run: { script: built.script, sinceMs: since } }
       }
     }
   }
