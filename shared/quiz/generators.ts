@@ -325,9 +325,21 @@ export function predictQuestions(source: QuizSource, rng: Rng): QuizQuestion[] {
         options: sample(rng, predictOptions(source.rows, row.call), Number.MAX_SAFE_INTEGER),
         answer: [],
         claim,
+        // The claim itself travels in `claim` (the UI and the CLI show it beside the run); the
+        // explanation says why, row by row, with any condition under which a row holds.
         explanation: {
-          en: `The article's table says: ${claim.map((id) => classText(id).en).join(' or ')}. ${claimRows.map((r) => r.cause.en).join(' ')}`,
-          zh: `文章的总结表说：${claim.map((id) => classText(id).zh).join(' 或 ')}。${claimRows.map((r) => r.cause.zh).join('')}`,
+          en: claimRows
+            .map(
+              (r) =>
+                `${call(r.call)} ${classText(rowClass(r)).en}: ${r.cause.en}${r.condition ? ` (${r.condition.en})` : ''}`,
+            )
+            .join(' '),
+          zh: claimRows
+            .map(
+              (r) =>
+                `${call(r.call)}${classText(rowClass(r)).zh}：${r.cause.zh}${r.condition ? `（${r.condition.zh}）` : ''}`,
+            )
+            .join(''),
         },
         caseId,
         section: row.section,

@@ -129,6 +129,9 @@ export class ClassroomPage {
   }
 
   studentRow(name: string): Locator {
-    return this.page.getByTestId('gradebook-students').locator(`tr[data-student="${name}"]`)
+    // JSON string syntax is valid CSS string syntax: quotes in a name are escaped.
+    return this.page
+      .getByTestId('gradebook-students')
+      .locator(`tr[data-student=${JSON.stringify(name)}]`)
   }
 }
