@@ -48,8 +48,9 @@ export class EventQueue {
 
   /** Runs `fn(arg)` after `delayMs`: a segment in flight needs no closure of its own. */
   scheduleWith<A>(delayMs: number, fn: (arg: A) => void, arg: A): Timer {
+    // Whole nanoseconds: sums of 0.05 ms link delays would otherwise print as 0.15000000000000002.
     const entry = new Entry(
-      this.now + Math.max(0, delayMs),
+      Math.round((this.now + Math.max(0, delayMs)) * 1e6) / 1e6,
       this.seq++,
       fn as (arg: unknown) => void,
       arg,
