@@ -1,0 +1,43 @@
+import { mount } from '@vue/test-utils'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SUMMARY_ROWS } from '../../shared/summary-tables'
+import { createFakeLab, flush, testGlobals } from '../testing/fake-lab'
+import SummaryView from './SummaryView.vue'
+
+afterEach(() => {
+  document.body.innerHTML = ''
+})
+
+async function summary(language: 'en' | 'zh') {
+  const { global } = testGlobals(createFakeLab(), language)
+  const w = mount(SummaryView, { global, attachTo: document.body })
+  await flush()
+  return w
+}
+
+describe('SummaryView', () => {
+  it('shows the three tables with every row, each case linked to the Lab', async () => {
+    const w = await summary('en')
+    for (const call of ['connect', 'recv', 'send'])
+      expect(w.find(`[data-testid="summary-${call}"]`).exists()).toBe(true)
+    expect(w.findAll('tr[data-row]')).toHaveLength(SUMMARY_ROWS.length)
+    const refused = w.get('tr[data-row="connect.refused"]')
+    expect(refused.text()).toContain('ECONNREFUSED 111')
+    expect(refused.text()).toContain('建立连接 §2')
+    expect(refused.get('a[data-case-link="connect.refused"]').attributes('href')).toBe(
+      '#/lab/connect.refused',
+    )
+    expect(w.get('tr[data-row="send.epipe"]').text()).toContain('and SIGPIPE')
+    expect(w.get('tr[data-row="recv.data"]').text()).toContain('no case of its own')
+    w.unmount()
+  })
+
+  it('reads in Chinese', async () => {
+    const w = await summary('zh')
+    expect(w.get('h1').text()).toBe('文章的总结表')
+    const blocks = w.get('tr[data-row="recv.blocks"]')
+    expect(blocks.text()).toContain('一直阻塞')
+    expect(blocks.text()).toContain('网络断开或对端主机消失')
+    w.unmount()
+  })
+})
