@@ -169,6 +169,13 @@ export const NOTES = {
       zh: 'RST 在 CLOSE_WAIT 状态到达（对端已发 FIN，我们的数据引来了 RST）：报告为 {errno}。',
     },
   },
+  'reported-once': {
+    section: 'transfer.4.2',
+    text: {
+      en: 'The connection had already failed and an earlier call reported why: the error is reported once, after that recv() returns 0 and send() fails as on a shut socket.',
+      zh: '连接早已失败，之前的调用已经报告了原因：错误只报告一次，之后 recv() 返回 0，send() 像对已关闭的套接字一样失败。',
+    },
+  },
   sigpipe: {
     section: 'transfer.4.1',
     text: {

@@ -16,7 +16,9 @@ export interface CallResult {
   ret?: number
   errno?: ErrnoName | 'EBADF'
   signal?: 'SIGPIPE'
+  /** Teaching notes saying why the call returned this, and the values their texts use. */
   notes?: NoteKey[]
+  params?: Record<string, string | number>
 }
 
 /** A call in progress: asked again after every event; `wakeAt` schedules a check. */
@@ -142,10 +144,9 @@ export class Program {
     return {
       poll: () => {
         if (s.err) {
-          const errno = s.err
-          s.err = null
+          const r = this.takeError(s)
           s.disconnect()
-          return { ret: -1, errno }
+          return r
         }
         if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
         if (s.state === 'CLOSED') return { ret: -1, errno: 'ECONNABORTED' }
@@ -154,11 +155,36 @@ export class Program {
     }
   }
 
+  /**
+   * Reports the socket's pending error, with the note that explains it. POSIX systems report
+   * it once (`consume`); Winsock keeps failing every call the same way.
+   */
+  private takeError(s: TcpSocket, consume = true): CallResult & { errno: ErrnoName } {
+    const errno = s.err!
+    const r: CallResult & { errno: ErrnoName } = { ret: -1, errno }
+    if (s.errWhy) {
+      r.notes = [s.errWhy.key]
+      r.params = { ...s.errWhy.params, errno }
+    }
+    if (consume) {
+      s.err = null
+      s.errReported = true
+    }
+    return r
+  }
+
   /** An error for a send(), with SIGPIPE where the OS raises it for EPIPE. */
-  private sendError(errno: ErrnoName): CallResult {
-    if (errno === 'EPIPE' && this.world.profile.sigpipe)
-      return { ret: -1, errno, signal: 'SIGPIPE', notes: ['sigpipe'] }
-    return { ret: -1, errno }
+  private sendError(errno: ErrnoName, s?: TcpSocket | null, base: CallResult = {}): CallResult {
+    const notes = [...(base.notes ?? [])]
+    // The connection had already failed and said so: what is left is the shut socket.
+    if (errno !== base.errno && s?.errReported && s.state === 'CLOSED') notes.push('reported-once')
+    const r: CallResult = { ...base, ret: -1, errno }
+    if (errno === 'EPIPE' && this.world.profile.sigpipe) {
+      r.signal = 'SIGPIPE'
+      notes.push('sigpipe')
+    }
+    if (notes.length) r.notes = notes
+    return r
   }
 
   private send(step: StepOf<'send'>): CallResult | Pending {
@@ -168,18 +194,17 @@ export class Program {
       if (this.closedFd) return { ret: -1, errno: 'EBADF' }
       const s = this.target()
       if (!s || s.state === 'LISTEN') return this.sendError(errors.sendNotConnected)
-      if (errors.sticky && s.err) return copied ? { ret: copied } : { ret: -1, errno: s.err }
+      if (errors.sticky && s.err) return copied ? { ret: copied } : this.takeError(s, false)
       if (errors.sendShutdownBeforeError && s.wrShut)
-        return copied ? { ret: copied } : this.sendError('EPIPE')
+        return copied ? { ret: copied } : this.sendError('EPIPE', s)
       if (s.err) {
         if (copied) return { ret: copied }
-        const errno = s.err
-        s.err = null
-        return this.sendError(errno)
+        const r = this.takeError(s)
+        return this.sendError(r.errno, s, r)
       }
-      if (s.wrShut) return copied ? { ret: copied } : this.sendError(errors.sendAfterShutdown)
+      if (s.wrShut) return copied ? { ret: copied } : this.sendError(errors.sendAfterShutdown, s)
       if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
-      if (s.state === 'CLOSED') return this.sendError(errors.sendNotConnected)
+      if (s.state === 'CLOSED') return this.sendError(errors.sendNotConnected, s)
       const n = Math.min(s.sendSpace, step.bytes - copied)
       if (n > 0) {
         s.writeSeq += n
@@ -202,7 +227,7 @@ export class Program {
       if (this.closedFd) return { ret: -1, errno: 'EBADF' }
       const s = this.target()
       if (!s || s.state === 'LISTEN') return { ret: -1, errno: errors.recvNotConnected }
-      if (errors.sticky && s.err) return { ret: -1, errno: s.err }
+      if (errors.sticky && s.err) return this.takeError(s, false)
       if (s.rcvQueued > 0) {
         const n = Math.min(max, s.rcvQueued)
         const before = s.rcvWnd
@@ -213,13 +238,9 @@ export class Program {
         return { ret: n }
       }
       if (errors.recvFinBeforeError && s.finReceived) return { ret: 0, notes: ['recv-fin'] }
-      if (s.err) {
-        const errno = s.err
-        s.err = null
-        return { ret: -1, errno }
-      }
+      if (s.err) return this.takeError(s)
       if (s.finReceived) return { ret: 0, notes: ['recv-fin'] }
-      if (s.rdShut) return { ret: 0 }
+      if (s.rdShut) return s.errReported ? { ret: 0, notes: ['reported-once'] } : { ret: 0 }
       if (s.state === 'CLOSED') return { ret: -1, errno: errors.recvNotConnected }
       if (wakeAt !== undefined && this.world.q.now >= wakeAt)
         return { ret: -1, errno: errors.recvTimeout, notes: ['recv-timeout'] }
@@ -289,7 +310,9 @@ export class Program {
     }
     const how = mode === 'rst' || world.profile.processExit === 'reset' ? 'abort' : 'close'
     this.note(how === 'abort' ? 'crash-rst' : 'crash-fin')
-    const open = [this.sock, this.listener].filter((s): s is TcpSocket => s !== null)
+    // Every descriptor the process still holds (older connections included); not the sockets
+    // it already closed (the kernel owns those now) nor unaccepted ones (the listener's).
+    const open = this.host.sockets().filter((s) => !s.orphan && !s.parent)
     this.sock = null
     this.listener = null
     this.closedFd = true

@@ -169,7 +169,10 @@ export class Host {
         trace.note('icmp-soft-connect', { icmp: msg.kind, errno: err }, actor)
       } else {
         trace.note('icmp-hard', { icmp: msg.kind, errno: err }, actor)
-        s.done(err, `rcv ICMP ${msg.kind}`)
+        s.done(err, `rcv ICMP ${msg.kind}`, {
+          key: 'icmp-hard',
+          params: { icmp: msg.kind, errno: err },
+        })
       }
     } else if (s.state !== 'SYN_RCVD') {
       const rule = profile.icmpEstablished

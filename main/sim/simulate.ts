@@ -154,8 +154,8 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
     if (r.signal) res.signal = r.signal
     if (r.notes?.length) {
       res.notes = r.notes
-      for (const key of r.notes)
-        trace.note(key, r.errno ? { errno: r.errno } : undefined, step.actor, index)
+      const params = r.params ?? (r.errno ? { errno: r.errno } : undefined)
+      for (const key of r.notes) trace.note(key, params, step.actor, index)
     }
     results[index] = res
     trace.emit({ tMs: q.now, type: 'syscall', step: index })

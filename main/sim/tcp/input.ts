@@ -174,7 +174,7 @@ function synSentInput(s: TcpSocket, seg: Segment): void {
       return
     }
     world.trace.note('rst-in-syn-sent', undefined, actor)
-    s.done(world.profile.errors.rstInSynSent, 'rcv RST')
+    s.done(world.profile.errors.rstInSynSent, 'rcv RST', { key: 'rst-in-syn-sent' })
     return
   }
   if (!(seg.flags & SYN)) return
@@ -224,17 +224,17 @@ function resetArrives(s: TcpSocket): void {
         return
       }
       trace.note('rst-in-syn-sent', undefined, actor)
-      s.done(profile.errors.rstInSynSent, 'rcv RST')
+      s.done(profile.errors.rstInSynSent, 'rcv RST', { key: 'rst-in-syn-sent' })
       return
     case 'ESTABLISHED':
     case 'FIN_WAIT_1':
     case 'FIN_WAIT_2':
       trace.note('rst-received', { errno: profile.errors.rstOther }, actor)
-      s.done(profile.errors.rstOther, 'rcv RST')
+      s.done(profile.errors.rstOther, 'rcv RST', { key: 'rst-received' })
       return
     case 'CLOSE_WAIT':
       trace.note('rst-in-close-wait', { errno: profile.errors.rstInCloseWait }, actor)
-      s.done(profile.errors.rstInCloseWait, 'rcv RST')
+      s.done(profile.errors.rstInCloseWait, 'rcv RST', { key: 'rst-in-close-wait' })
       return
     default:
       s.done(null, 'rcv RST')

@@ -4,11 +4,18 @@
  * file holds the state and the output side, which all of them share.
  */
 import type { ErrnoName } from '../../../shared/errno'
+import type { NoteKey } from '../../../shared/notes'
 import type { TcpState } from '../../../shared/lab-result'
 import type { Timer } from '../engine/event-queue'
 import type { Host } from '../host'
 import { ACK, FIN, PSH, RST, SYN, type HostId, type Segment } from '../world'
 import { afterOutput } from './timers'
+
+/** Why a connection failed: the teaching note (and its values) for the call that reports it. */
+export interface ErrorWhy {
+  key: NoteKey
+  params?: Record<string, string | number>
+}
 
 /** What the retransmission timer is currently waiting for. */
 export type RtxKind = 'syn' | 'synack' | 'data' | 'tlp' | 'refused'
@@ -51,6 +58,10 @@ export class TcpSocket {
 
   /** Pending error (sk_err), reported once to the next call (or every call, when sticky). */
   err: ErrnoName | null = null
+  /** The teaching note that explains `err` (attached to the call that reports it). */
+  errWhy: ErrorWhy | null = null
+  /** The connection's error has been reported to a call (Linux reports it only once). */
+  errReported = false
   /** Soft error (sk_err_soft) from ICMP, reported only if the connection then times out. */
   softErr: ErrnoName | null = null
   /** The application closed it (or died): nobody will read or write it again. */
@@ -244,9 +255,12 @@ export class TcpSocket {
    * both directions shut (Linux tcp_done sets SHUTDOWN_MASK). `err` is what the application
    * will be told, if anyone is still there to hear it.
    */
-  done(err: ErrnoName | null, cause: string): void {
+  done(err: ErrnoName | null, cause: string, why: ErrorWhy | null = null): void {
     this.stopTimers()
-    if (err && !this.orphan) this.err = err
+    if (err && !this.orphan) {
+      this.err = err
+      this.errWhy = why
+    }
     this.rdShut = true
     this.wrShut = true
     this.writeSeq = Math.max(this.sndUna, this.iss + 1)

@@ -150,12 +150,13 @@ export function giveUpNow(
     s.host.dropChild(s, 'timer SYN-ACK retries exhausted')
     return
   }
-  world.trace.note(
-    kind === 'syn' || kind === 'refused' ? 'syn-give-up' : 'data-give-up',
-    { n: s.retransmits, s: secs, errno: err },
-    actor,
-  )
-  s.done(err, kind === 'data' ? 'timer retransmissions exhausted' : 'timer SYN retries exhausted')
+  const key = kind === 'syn' || kind === 'refused' ? 'syn-give-up' : 'data-give-up'
+  const params = { n: s.retransmits, s: secs, errno: err }
+  world.trace.note(key, params, actor)
+  s.done(err, kind === 'data' ? 'timer retransmissions exhausted' : 'timer SYN retries exhausted', {
+    key,
+    params,
+  })
 }
 
 /** A wall-clock cut of the handshake (macOS keepinit), armed when the handshake starts. */
@@ -230,7 +231,10 @@ function onKeepalive(s: TcpSocket): void {
     // tcp_keepalive_timer: tcp_send_active_reset() then tcp_write_err().
     s.world.trace.note('keepalive-give-up', { n: s.kaProbes }, actor)
     s.sendReset()
-    s.done(s.softErr ?? s.world.profile.errors.timeout, 'timer keepalive probes unanswered')
+    s.done(s.softErr ?? s.world.profile.errors.timeout, 'timer keepalive probes unanswered', {
+      key: 'keepalive-give-up',
+      params: { n: s.kaProbes },
+    })
     return
   }
   s.kaProbes++

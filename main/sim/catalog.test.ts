@@ -1,0 +1,183 @@
+// Every catalog case on every profile. On `linux` each matches the article's claim or the
+// documented modern-kernel correction; the other profiles differ only where os-profiles.md
+// (or the article, for Windows) says they do. The expectations are written from those
+// documents, case by case; the simulator only ever sees the script.
+import { describe, expect, it } from 'vitest'
+import { CATALOG, scenarioScript } from '../../shared/catalog/index'
+import { PROFILE_IDS, type ProfileId } from '../../shared/lab-script'
+import type { LabResult, StepResult } from '../../shared/lab-result'
+import { simulate } from './simulate'
+
+/** What a call returned, briefly: `+` any positive count, `-1 ERRNO [SIGPIPE]`, or an outcome. */
+function brief(s: StepResult): string {
+  if (s.outcome !== 'returned') return s.outcome
+  const ret = (s.ret ?? 0) > 0 ? '+' : String(s.ret)
+  return [ret, s.errno, s.signal].filter(Boolean).join(' ')
+}
+
+/** The socket calls of a run (not net steps, listen, sleep, crash, freeze, thaw, keepalive). */
+function calls(r: LabResult): string[] {
+  const quiet = new Set(['listen', 'sleep', 'crash', 'freeze', 'thaw', 'keepalive'])
+  return r.steps.filter((s) => s.actor !== 'net' && !quiet.has(s.op)).map(brief)
+}
+
+interface Expectation {
+  /** The calls on `linux` (article claim or documented correction). */
+  linux: string[]
+  /** Profiles whose calls differ, and how (os-profiles.md). */
+  differ?: Partial<Record<ProfileId, string[]>>
+  /** Virtual seconds at which a step (by script index) ends on `linux`. */
+  endS?: Record<number, number>
+}
+
+const EPIPE = '-1 EPIPE SIGPIPE'
+
+const EXPECTED: Record<string, Expectation> = {
+  // 建立连接 §1: connect 0, accept a new connection.
+  'connect.ok': { linux: ['0', '+'] },
+  // §2: ECONNREFUSED at once; Windows retries the SYN and refuses after about 2 s.
+  'connect.refused': {
+    linux: ['-1 ECONNREFUSED'],
+    differ: { windows: ['-1 WSAECONNREFUSED'] },
+    endS: { 0: 0 },
+  },
+  // §3.1: EHOSTUNREACH; Windows ignores ICMP while connecting and times out instead.
+  'connect.unreachable': {
+    linux: ['-1 EHOSTUNREACH'],
+    differ: { windows: ['-1 WSAETIMEDOUT'] },
+    endS: { 2: 0 },
+  },
+  // §3.2: ETIMEDOUT; with synRetries 2 the Linux budget is 7 s (measured 7.1 s).
+  'connect.timeout': {
+    linux: ['-1 ETIMEDOUT'],
+    differ: { windows: ['-1 WSAETIMEDOUT'] },
+    endS: { 2: 7 },
+  },
+  // §4.1: one lost SYN only delays the connection by the first RTO.
+  'handshake.syn-lost': { linux: ['0', '+'], endS: { 2: 1 } },
+  // §4.2: the client times out, the server's application never sees anything.
+  'handshake.synack-lost': {
+    linux: ['-1 ETIMEDOUT', 'blocked'],
+    differ: { windows: ['-1 WSAETIMEDOUT', 'blocked'] },
+    endS: { 2: 3 },
+  },
+  // §4.3: connect 0, send buffered, finally ETIMEDOUT; accept never returns.
+  'handshake.ack-lost': {
+    linux: ['0', 'blocked', '+', '-1 ETIMEDOUT'],
+    differ: { windows: ['0', 'blocked', '+', '-1 WSAETIMEDOUT'] },
+  },
+  // 通信过程 §1: nothing happens; both stay ESTABLISHED.
+  'idle.partition': { linux: ['0', '+'] },
+  // §2: send returns the count; later ETIMEDOUT (BSD: EPIPE, it checks "can't send" first).
+  'send.partition': {
+    linux: ['0', '+', '+', '+', '-1 ETIMEDOUT'],
+    differ: {
+      windows: ['0', '+', '+', '+', '-1 WSAETIMEDOUT'],
+      macos: ['0', '+', '+', '+', EPIPE],
+    },
+  },
+  // §2 (NAT): send succeeded long before the server received anything.
+  'send.nat-ack': { linux: ['0', '+', '+', '+'], endS: { 4: 0.2, 5: 2 } },
+  // §3: recv blocks forever.
+  'recv.partition': { linux: ['0', '+', 'blocked'] },
+  // §4.1: recv 0 (modern kernels; the article saw EINVAL on 3.8), send ok, send EPIPE + SIGPIPE.
+  // Windows: its process exit resets the connection.
+  'peer.crash-fin': {
+    linux: ['0', '+', '0', '+', EPIPE],
+    differ: { windows: ['0', '+', '-1 WSAECONNRESET', '-1 WSAECONNRESET', '-1 WSAECONNRESET'] },
+  },
+  // §4.2: ECONNRESET; reported once on Linux, so the next send is EPIPE (kernel-notes.md).
+  'peer.crash-rst': {
+    linux: ['0', '+', '-1 ECONNRESET', EPIPE],
+    differ: { windows: ['0', '+', '-1 WSAECONNRESET', '-1 WSAECONNRESET'] },
+  },
+  // §4.3: recv would block (our timeout shows it), send buffered, then ETIMEDOUT.
+  'peer.host-down': {
+    linux: ['0', '+', '-1 EAGAIN', '+', '-1 ETIMEDOUT'],
+    differ: { windows: ['0', '+', '-1 WSAETIMEDOUT', '+', '-1 WSAETIMEDOUT'] },
+  },
+  // §5: as crash-fin; Windows reports 10053 (article).
+  'peer.close': {
+    linux: ['0', '+', '0', '0', '+', EPIPE],
+    differ: { windows: ['0', '+', '0', '0', '+', '-1 WSAECONNABORTED'] },
+  },
+  // Added: SO_RCVTIMEO gives EAGAIN (Winsock: WSAETIMEDOUT).
+  'recv.timeout': {
+    linux: ['0', '+', '-1 EAGAIN'],
+    differ: { windows: ['0', '+', '-1 WSAETIMEDOUT'] },
+    endS: { 4: 1.2 },
+  },
+  // Added: idle 1 + 2 probes at 1 s: ETIMEDOUT about 3 s after the last segment.
+  'idle.keepalive': {
+    linux: ['0', '+', '-1 ETIMEDOUT'],
+    differ: { windows: ['0', '+', '-1 WSAETIMEDOUT'] },
+    endS: { 5: 3.1 },
+  },
+  // Added: RST instead of FIN, so ECONNRESET; then EPIPE (reported once).
+  'peer.close-unread': {
+    linux: ['0', '+', '+', '0', '-1 ECONNRESET', EPIPE],
+    differ: { windows: ['0', '+', '+', '0', '-1 WSAECONNRESET', '-1 WSAECONNRESET'] },
+  },
+  // Added: the first send after an abort gets ECONNRESET without SIGPIPE, the next EPIPE.
+  'peer.abort': {
+    linux: ['0', '+', '0', '-1 ECONNRESET', EPIPE],
+    differ: {
+      windows: ['0', '+', '0', '-1 WSAECONNRESET', '-1 WSAECONNRESET'],
+      macos: ['0', '+', '0', EPIPE, EPIPE],
+    },
+  },
+  // Added: recv 0, the other direction still works, then the usual close.
+  'peer.half-close': { linux: ['0', '+', '0', '0', '+', '+', '0', '0'] },
+  // Added: the sender blocks without any error; the reader gets data after SIGCONT.
+  'peer.stopped': { linux: ['0', '+', 'blocked', '+'], endS: { 6: 3 } },
+}
+
+describe('catalog on every profile', () => {
+  it('has an expectation for every case', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(CATALOG.map((c) => c.script.id).sort())
+  })
+
+  for (const c of CATALOG) {
+    const id = c.script.id
+    it.each(PROFILE_IDS)(`${id} on %s`, (profile) => {
+      const want = EXPECTED[id]!
+      const r = simulate({ ...scenarioScript(id)!, profile })
+      expect(calls(r)).toEqual(want.differ?.[profile] ?? want.linux)
+      expect(r.id).toBe(id)
+      expect(r.profile).toBe(profile)
+      // Every failed call carries a teaching note that says why it failed then.
+      for (const s of r.steps.filter((x) => x.errno)) {
+        const why = r.events.filter((e) => e.type === 'note' && e.step === s.index)
+        expect(why.length, `step ${s.index} ${s.errno}`).toBeGreaterThan(0)
+      }
+      if (profile === 'linux')
+        for (const [i, s] of Object.entries(want.endS ?? {})) {
+          const step = r.steps.find((x) => x.index === Number(i))!
+          expect(Math.round(step.endMs / 100) / 10, `step ${i}`).toBe(s)
+        }
+    })
+  }
+
+  it.each([
+    // Windows' 2-second refusal, macOS and Windows connect timeouts under the same script.
+    ['connect.refused', 0, { linux: 0, 'linux-legacy': 0, windows: 2, macos: 0 }],
+    ['connect.timeout', 2, { linux: 7, 'linux-legacy': 7, windows: 21, macos: 3 }],
+    ['handshake.syn-lost', 2, { linux: 1, 'linux-legacy': 1, windows: 3, macos: 1 }],
+  ] as const)('%s: step %d ends at the documented time on each profile', (id, index, want) => {
+    for (const profile of PROFILE_IDS) {
+      const r = simulate({ ...scenarioScript(id)!, profile })
+      const step = r.steps.find((x) => x.index === index)!
+      expect(Math.round(step.endMs / 100) / 10, profile).toBe(want[profile])
+    }
+  })
+
+  it('every case explains its run with teaching notes', () => {
+    for (const c of CATALOG) {
+      const r = simulate(scenarioScript(c.script.id)!)
+      expect(
+        r.events.some((e) => e.type === 'note'),
+        c.script.id,
+      ).toBe(true)
+    }
+  })
+})
