@@ -89,7 +89,7 @@ function start(outDir: string, devUrl: string | undefined, trusted: TrustedOrigi
   }
 
   const defaults = session.defaultSession
-  lockSession(defaults)
+  lockSession(defaults, trusted)
   serveApp(defaults, rendererDir)
   if (devUrl) {
     const csp = contentSecurityPolicy({ kind: 'dev', devOrigin: new URL(devUrl).origin })

@@ -1,9 +1,11 @@
 /**
  * App-wide guards that hold for every web contents Electron ever creates, not only the main
  * window: no navigation away from the app's own pages, no new windows, no <webview>, no
- * permission prompts (camera, notifications...), no downloads. The lab needs none of them.
+ * permission prompts (camera, notifications...), no downloads but the files the app's own page
+ * builds (result files, the gradebook CSV; see downloads.ts). The lab needs nothing else.
  */
 import type { App, Session } from 'electron'
+import { isPageDownload } from './downloads'
 import { isTrustedUrl, type TrustedOrigin } from './sender'
 
 function shortUrl(url: string): string {
@@ -32,10 +34,15 @@ export function guardWebContents(app: App, trusted: readonly TrustedOrigin[]): v
   })
 }
 
-/** Denies every permission request and check, and every download, in `session`. */
-export function lockSession(session: Session): void {
+/**
+ * Denies every permission request and check in `session`, and every download except a file the
+ * page of a `trusted` origin built itself (it goes through the Save dialog).
+ */
+export function lockSession(session: Session, trusted: readonly TrustedOrigin[] = []): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
   session.setPermissionCheckHandler(() => false)
   session.setDevicePermissionHandler(() => false)
-  session.on('will-download', (event) => event.preventDefault())
+  session.on('will-download', (event, item) => {
+    if (!isPageDownload(item.getURL(), trusted)) event.preventDefault()
+  })
 }
