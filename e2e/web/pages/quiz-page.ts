@@ -3,6 +3,7 @@
  * own port and data folder) for tests that restart the app: `node out/main/web.js --port 0`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, type Locator, type Page } from '@playwright/test'
 import type { QuizQuestion } from '../../../shared/quiz/types'
 
@@ -134,4 +135,21 @@ export class ClassroomPage {
       .getByTestId('gradebook-students')
       .locator(`tr[data-student=${JSON.stringify(name)}]`)
   }
+}
+
+/** Serious or critical axe violations on the page, in both themes, as readable lines. */
+export async function seriousViolations(page: Page, label: string): Promise<string[]> {
+  const found: string[] = []
+  for (const theme of ['light', 'dark']) {
+    if ((await page.getByTestId('theme-toggle').getAttribute('data-theme')) !== theme)
+      await page.getByTestId('theme-toggle').click()
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
+    const results = await new AxeBuilder({ page }).exclude('.xterm').analyze()
+    for (const v of results.violations)
+      if (v.impact === 'serious' || v.impact === 'critical')
+        found.push(
+          `${label} ${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        )
+  }
+  return found
 }
