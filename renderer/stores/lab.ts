@@ -98,6 +98,8 @@ export const useLabStore = defineStore('lab', () => {
   const traceLines = shallowRef<string[]>([])
   /** Counts runs (and clears): a new value means the trace lines belong to a new run. */
   const traceRun = ref(0)
+  /** The shown run is a saved trace that was opened, not a live run. */
+  const imported = ref(false)
 
   // Playback: the index is plain (never reactive: it is large and rebuilt in place);
   // `indexVersion` tells computeds that it changed.
@@ -161,6 +163,7 @@ export const useLabStore = defineStore('lab', () => {
 
   function clearRun(): void {
     traceRun.value++
+    imported.value = false
     playback.value = startState(speed.value, false)
     index = markRaw(new TraceIndex())
     indexVersion.value++
@@ -293,6 +296,37 @@ export const useLabStore = defineStore('lab', () => {
     early = new Map()
     for (const update of waiting) apply(update)
     if (cancelRequested && status.value === 'running') await cancel()
+  }
+
+  /**
+   * Shows a saved run (an opened trace file) as if it had just finished: diagrams, cards and
+   * trace, ready to replay. Nothing is sent to a backend.
+   */
+  async function loadResult(
+    saved: LabResult,
+    savedScript: LabScript | null,
+    name: string,
+  ): Promise<void> {
+    if (busy.value) await cancel()
+    clearRun()
+    imported.value = true
+    script.value = savedScript
+    scriptError.value = null
+    const info: RunRequestInfo = {
+      scenarioId: saved.id ?? savedScript?.id ?? name,
+      backend: saved.backend,
+      profile: saved.profile,
+      source: 'script',
+      command: `lab> open ${name}`,
+    }
+    runInfo.value = info
+    result.value = saved
+    steps.value = [...saved.steps]
+    events.value = [...saved.events]
+    status.value = 'done'
+    reindex(events.value, true)
+    playback.value = seekTo(playback.value, index, index.length)
+    resetTrace([runCommandLine(info), ...formatTraceLines(saved, savedScript ?? undefined)])
   }
 
   /** Asks the backend to stop the current run; its final update says how it ended. */
@@ -455,6 +489,8 @@ export const useLabStore = defineStore('lab', () => {
     traceEpoch,
     traceLines,
     traceRun,
+    imported,
+    loadResult,
     indexVersion,
     speed,
     playback,

@@ -14,6 +14,20 @@ describe('hash routes', () => {
     expect(parseHash(hash)).toEqual(route)
   })
 
+  it('reads a deep link’s backend, profile and run flag, ignoring unknown values', () => {
+    expect(parseHash('#/lab/peer.crash-fin?backend=kernel&profile=windows&run')).toEqual({
+      view: 'lab',
+      caseId: 'peer.crash-fin',
+      backend: 'kernel',
+      profile: 'windows',
+      run: true,
+    })
+    expect(parseHash('#/lab/x?backend=nope&profile=beos')).toEqual({ view: 'lab', caseId: 'x' })
+    const link = { view: 'lab' as const, caseId: 'a.b', backend: 'sim' as const, run: true }
+    expect(formatHash(link)).toBe('#/lab/a.b?backend=sim&run')
+    expect(parseHash(formatHash(link))).toEqual(link)
+  })
+
   it('round-trips', () => {
     const route = { view: 'lab' as const, caseId: 'peer.crash-fin' }
     expect(parseHash(formatHash(route))).toEqual(route)

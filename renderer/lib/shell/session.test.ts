@@ -6,10 +6,10 @@ import { RECORDED } from '../fixtures/index'
 import { ShellSession, type SessionHost } from './session'
 
 function host(overrides: Partial<SessionHost> = {}): SessionHost & { backendValue: BackendId } {
-  const h = {
-    backendValue: 'sim' as BackendId,
-    lang: () => 'en' as const,
-    backend: () => h.backendValue,
+  const h: SessionHost & { backendValue: BackendId } = {
+    backendValue: 'sim',
+    lang: () => 'en',
+    backend: (): BackendId => h.backendValue,
     setBackend: (v: BackendId) => {
       h.backendValue = v
       return null
