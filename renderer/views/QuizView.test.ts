@@ -2,6 +2,7 @@ import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateQuiz } from '../../shared/quiz/generate'
 import type { QuizQuestion } from '../../shared/quiz/types'
+import { useLabStore } from '../stores/lab'
 import { useQuizStore } from '../stores/quiz'
 import { useSettingsStore } from '../stores/settings'
 import { createFakeLab, flush, refusedResult, testGlobals } from '../testing/fake-lab'
@@ -68,6 +69,16 @@ describe('QuizView', () => {
       'The Simulator returned: connect() = -1 ECONNREFUSED (111)',
     )
     expect(feedback.text()).toContain('The article’s table says: -1 with errno ECONNREFUSED (111)')
+    // "Run this case in the Lab" opens the case there and runs it.
+    await useLabStore().init()
+    await w.get('[data-testid="quiz-open-case"]').trigger('click')
+    await flush()
+    expect(useSettingsStore().route).toEqual({ view: 'lab', caseId: 'connect.refused' })
+    expect(fake.requests.at(-1)).toEqual({
+      scenarioId: 'connect.refused',
+      backend: 'sim',
+      profile: 'linux',
+    })
     await w.get('[data-testid="quiz-next"]').trigger('click')
     await flush()
     expect(w.get('[data-testid="quiz-final-score"]').text()).toBe('1 of 1 right')
