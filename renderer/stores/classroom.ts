@@ -14,21 +14,37 @@ import { plainText } from '../lib/plain-text'
 import { useQuizStore } from './quiz'
 
 /** Result files go to main in batches that stay under browser mode's 1 MiB frame limit. */
-export const BATCH_CHARS = 700_000
+export const BATCH_BYTES = 700_000
+/** A bigger file cannot cross browser mode's socket in one frame: it is refused here. */
+export const MAX_FILE_BYTES = 900_000
 
-/** Splits files into batches of at most {@link BATCH_CHARS} characters (a bigger file alone). */
+/** UTF-8 size of a text (a Chinese character takes three bytes on the wire). */
+export function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).length
+}
+
+/** Why a picked file cannot be sent, or null. */
+export function tooLarge(file: PickedFile): string | null {
+  const size = utf8Bytes(file.text)
+  return size > MAX_FILE_BYTES
+    ? `${file.name} is ${Math.ceil(size / 1000)} KB; the app takes files up to ${MAX_FILE_BYTES / 1000} KB.`
+    : null
+}
+
+/** Splits files into batches of at most {@link BATCH_BYTES} (a bigger file alone), in order. */
 export function batches(files: readonly PickedFile[]): PickedFile[][] {
   const out: PickedFile[][] = []
   let current: PickedFile[] = []
   let size = 0
   for (const f of files) {
-    if (current.length > 0 && size + f.text.length > BATCH_CHARS) {
+    const bytes = utf8Bytes(f.text)
+    if (current.length > 0 && size + bytes > BATCH_BYTES) {
       out.push(current)
       current = []
       size = 0
     }
     current.push(f)
-    size += f.text.length
+    size += bytes
   }
   if (current.length > 0) out.push(current)
   return out
@@ -72,6 +88,11 @@ export const useClassroomStore = defineStore('classroom', () => {
   async function importPack(file: PickedFile): Promise<boolean> {
     importError.value = null
     imported.value = null
+    const big = tooLarge(file)
+    if (big) {
+      importError.value = big
+      return false
+    }
     const answer = await api.packImport(file)
     if (!answer.ok) {
       importError.value = plainText(answer.error.message)
@@ -126,11 +147,15 @@ export const useClassroomStore = defineStore('classroom', () => {
   async function importResults(files: readonly PickedFile[]): Promise<void> {
     if (files.length === 0) return
     busy.value = true
-    resultProblems.value = []
     lastAdded.value = null
+    const sendable = files.filter((f) => !tooLarge(f))
+    resultProblems.value = files.flatMap((f) => {
+      const big = tooLarge(f)
+      return big ? [{ file: f.name, message: big }] : []
+    })
     let added = 0
     try {
-      for (const batch of batches(files)) {
+      for (const batch of batches(sendable)) {
         const answer = await api.classImportResults(batch)
         if (!answer.ok) {
           bookError.value = plainText(answer.error.message)
