@@ -109,7 +109,7 @@ export interface SequenceOptions {
 export function lanesFor(middlebox: boolean, width = SEQ_WIDTH): Lanes {
   const margin = Math.round(Math.min(230, Math.max(120, width * 0.27)))
   if (!middlebox) return { client: margin, server: width - margin }
-  const m = Math.round(margin * 0.9)
+  const m = Math.round(margin * 0.75)
   return { client: m, middlebox: Math.round(width / 2), server: width - m }
 }
 

@@ -117,6 +117,42 @@ export class LabPage {
     return found
   }
 
+  /** One end's state machine (`data-state` is the lit state). */
+  machine(actor: 'client' | 'server'): Locator {
+    return this.page.getByTestId(`sm-${actor}`)
+  }
+
+  /** The packet sequence diagram (`data-segments`, `data-dropped` count what is drawn). */
+  get sequence(): Locator {
+    return this.page.getByTestId('sequence')
+  }
+
+  get playbackPosition(): Locator {
+    return this.page.getByTestId('pb-position')
+  }
+
+  /** Goes back to the start of the trace, then steps (the `.` key) until `done` says so. */
+  async stepUntil(done: () => Promise<boolean>, max = 200): Promise<void> {
+    await this.page.getByTestId('pb-replay').click()
+    await this.page.getByTestId('pb-play').click() // pause the replay at once
+    await this.page.getByTestId('pb-scrub').fill('0')
+    for (let i = 0; i < max; i++) {
+      if (await done()) return
+      await this.page.getByTestId('pb-forward').click()
+    }
+    throw new Error(`condition not reached in ${max} steps`)
+  }
+
+  /** Types a line into the socket shell and waits until the prompt is back (run over). */
+  async shell(line: string): Promise<void> {
+    await this.page.getByTestId('trace-terminal').click()
+    await this.page.keyboard.type(line)
+    await this.page.keyboard.press('Enter')
+    await expect(this.status).not.toHaveAttribute('data-status', /^(starting|running)$/, {
+      timeout: 45_000,
+    })
+  }
+
   async setLanguage(language: 'zh' | 'en'): Promise<void> {
     await this.page.getByTestId(`lang-${language}`).click()
     await expect(this.page.getByTestId(`lang-${language}`)).toHaveAttribute('aria-pressed', 'true')
