@@ -73,7 +73,10 @@ export class CSocket {
   /** An error already went to a call: Node's echo of it must not become pending again. */
   private reported = false
   private dead = false
+  /** shutdown(SHUT_RD) by Linux's rule (no helper): recv returns 0. */
   private rdShut = false
+  /** shutdown(SHUT_RD) made for real by the helper: recv asks the kernel through it. */
+  private rdShutReal = false
   private wrShut = false
   private waiter: Waiter | null = null
 
@@ -171,6 +174,13 @@ export class CSocket {
     }
     if (this.eof) return Promise.resolve({ ret: 0 })
     if (this.rdShut) return Promise.resolve({ ret: 0, notes: [SOCKET_NOTES.ruleShutRd] })
+    // After a real SHUT_RD a recv never blocks (0 on an empty queue, yet data that arrives
+    // later is still read); Node would take that first 0 for EOF for good, so the helper asks.
+    if (this.rdShutReal && this.helper && !this.dead) {
+      return this.helper(this.sock, { op: 'recv', bytes: max }).then((r) =>
+        r.ret === -1 && r.code ? this.deliver(r.code) : r,
+      )
+    }
     if (this.dead) {
       return Promise.resolve(
         this.connected
@@ -291,6 +301,7 @@ export class CSocket {
       if (this.helper) {
         const r = await this.helper(this.sock, { op: 'shutdown', how: 'rd' })
         if (r.ret !== 0) return r
+        this.rdShutReal = true
       } else this.rdShut = true
     }
     if (how !== 'rd') {

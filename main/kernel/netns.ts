@@ -13,6 +13,17 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
 /** PATH with the sbin folders, where ip and nft live on Debian even for normal users. */
 export const TOOL_PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin:/usr/bin:/bin`
 
+/**
+ * Set in the environment of every process the kernel lab starts (and so of theirs): tests
+ * and the bench find anything a run left behind by it, whatever became of its parent.
+ */
+export const OWNER_ENV = 'SOCKLAB_OWNER'
+
+/** The environment for the lab's child processes. */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra, PATH: TOOL_PATH, [OWNER_ENV]: String(process.pid) }
+}
+
 /** Kernel timer sysctls the lab can set per namespace (net.ipv4.*). */
 export const TIMER_SYSCTLS = [
   'tcp_syn_retries',
@@ -44,7 +55,7 @@ export function runCommand(
     try {
       child = spawn(cmd, args, {
         stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, PATH: TOOL_PATH },
+        env: childEnv(),
       })
     } catch (error) {
       resolve({ code: null, stdout: '', stderr: String(error) })
@@ -121,7 +132,7 @@ export class Namespace {
     ].join('\n')
     const holder = spawn('unshare', ['-rn', 'sh', '-c', outer, 'sh', script, ruleset], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, PATH: TOOL_PATH },
+      env: childEnv(),
     })
     holder.stdin?.on('error', () => undefined)
     let stderr = ''
@@ -169,7 +180,7 @@ export class Namespace {
   /** Spawns a long-running process inside the namespace (nsenter execs it: same pid). */
   spawn(cmd: string, args: string[], options: SpawnOptions): ChildProcess {
     const [c, a] = this.enter(cmd, args)
-    return spawn(c, a, { ...options, env: { ...process.env, ...options.env, PATH: TOOL_PATH } })
+    return spawn(c, a, { ...options, env: childEnv(options.env) })
   }
 
   /**

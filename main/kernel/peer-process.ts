@@ -5,12 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Namespace } from './netns'
-import { waitExit } from './netns'
+import { childEnv, waitExit } from './netns'
 import type { CallReturn, PeerCall, PeerMessage, PeerRequest } from './peer-protocol'
-import { WRAPPER } from './sockctl'
+import { compiledPeer } from './peer-build'
+import { LAUNCHER } from './sockctl'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -23,20 +24,16 @@ export interface PeerCommand {
 }
 
 /**
- * From source (this module is a .ts file: tests, tsx) the peer is `main/kernel/peer.ts` under
- * tsx; from the bundle it is `peer.js` beside the running bundle. In Electron `execPath` is
- * the Electron binary, which runs as plain Node with ELECTRON_RUN_AS_NODE.
+ * From source (this module is a .ts file: tests, tsx) the peer is `main/kernel/peer.ts`
+ * transpiled once into a cache folder (peer-build.ts); from the bundle it is `peer.js` beside
+ * the running bundle. In Electron `execPath` is the Electron binary, which runs as plain Node
+ * with ELECTRON_RUN_AS_NODE.
  */
-export function peerCommand(moduleUrl: string = import.meta.url): PeerCommand {
+export async function peerCommand(moduleUrl: string = import.meta.url): Promise<PeerCommand> {
   const env: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}
   if (moduleUrl.endsWith('.ts')) {
-    const root = resolve(here, '../..')
-    return {
-      exec: process.execPath,
-      args: ['--import', 'tsx', join(here, 'peer.ts')],
-      cwd: root,
-      env,
-    }
+    const entry = await compiledPeer(here)
+    return { exec: process.execPath, args: [entry], cwd: dirname(entry), env }
   }
   // The bundler may put this module in a shared chunk (out/main/chunks/) rather than beside
   // the entries; peer.js is an entry, so look here and one level up.
@@ -48,7 +45,7 @@ export function peerCommand(moduleUrl: string = import.meta.url): PeerCommand {
 /** How to start a peer beyond where. */
 export interface PeerStartOptions {
   /**
-   * Start it inside the socket helper's wrapper with this many unconnected sockets (for its
+   * Start it from the socket helper's launcher, with this many unconnected sockets (for its
    * connect() calls); undefined where the host has no helper.
    */
   sockets?: number
@@ -107,19 +104,16 @@ export class PeerProcess {
     ns: Namespace | null,
     { sockets, timeoutMs = 15_000 }: PeerStartOptions = {},
   ): Promise<PeerProcess> {
-    const cmd = peerCommand()
-    const env: Record<string, string> = { ...cmd.env }
+    const cmd = await peerCommand()
     let exec = cmd.exec
     let args = cmd.args
     if (sockets !== undefined) {
-      if (sockets > 0) {
-        args = ['-e', WRAPPER, String(sockets), exec, ...args]
-        exec = 'perl'
-      } else env.SOCKLAB_SOCKETS = ''
+      args = ['-e', LAUNCHER, String(sockets), exec, ...args]
+      exec = 'perl'
     }
     const options = {
       cwd: cmd.cwd,
-      env: { ...process.env, ...env },
+      env: childEnv(cmd.env),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
       detached: true,
     }

@@ -3,19 +3,21 @@
  * or the middlebox relay) driven by the parent over Node's IPC channel. Built as
  * `out/main/peer.js`; run from source with `node --import tsx main/kernel/peer.ts`.
  *
- * Where the socket helper exists (sockctl.ts) the peer was started inside its wrapper and has
- * unconnected sockets (SOCKLAB_SOCKETS): connect() is then a real blocking connect() made by
- * the helper on one of them. Otherwise it is Node's non-blocking connect.
+ * Where the socket helper exists (sockctl.ts) the peer was started by its launcher, which
+ * made unconnected sockets for it (SOCKLAB_SOCKETS) and answers on SOCKLAB_HELPER_FD:
+ * connect() is then a real blocking connect() made by the launcher on one of them, and the
+ * calls Node cannot make go to it too. Otherwise connect is Node's non-blocking one.
  *
- * The process leads its own process group (helpers included), so a crash kills them all; and
- * it kills that group when the parent goes away (IPC disconnect), so a crashed parent leaves
- * nothing behind.
+ * The launcher leads a process group of its own (the peer and any helper included), so a
+ * crash kills them all; the peer kills that group when the parent goes away (IPC
+ * disconnect), so a crashed parent leaves nothing behind.
  */
+import { readFileSync } from 'node:fs'
 import { createServer, connect as netConnect, Socket, type Server } from 'node:net'
-import { CSocket, SOCKET_NOTES } from './c-socket'
+import { CSocket, SOCKET_NOTES, type HelperRunner } from './c-socket'
 import { isPeerRequest, type CallReturn, type PeerCall, type PeerMessage } from './peer-protocol'
 import { Relay } from './relay'
-import { SockCtl } from './sockctl'
+import { SockCtl, type HelperOp } from './sockctl'
 
 const HOST = '127.0.0.1'
 
@@ -50,12 +52,27 @@ interface FdSocketOptions {
   pauseOnCreate: boolean
 }
 
-/** The unconnected sockets the wrapper made, and the helper that owns copies of them. */
-interface Slots {
+/** The launcher's channel and the unconnected sockets it made for this peer. */
+interface Launcher {
   ctl: SockCtl
-  /** Descriptors in this process, in order; the helper has them as 3, 4, ... */
+  /** Descriptors in this process, in order; the launcher names them s0, s1, ... */
   fds: number[]
   next: number
+}
+
+/**
+ * Runs a call Node cannot make on one of this peer's sockets: through the launcher (it
+ * fetches the descriptor with pidfd_getfd), or in a one-shot helper where that is refused.
+ */
+function helperRunner(launcher: Launcher | null): HelperRunner {
+  return async (socket: Socket, op: HelperOp) => {
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd
+    if (launcher && typeof fd === 'number' && fd >= 0) {
+      const r = await launcher.ctl.call({ ...op, ref: `n${fd}` } as Parameters<SockCtl['call']>[0])
+      if (!r.unreachable) return r
+    }
+    return SockCtl.once(socket, op)
+  }
 }
 
 /** Everything one peer process holds. */
@@ -65,14 +82,11 @@ class Peer {
   private acceptWaiter: ((s: Socket) => void) | null = null
   private conn: CSocket | null = null
   /** A socket whose helper connect failed: later calls on it go to the helper (real answers). */
-  private failed: { helperFd: number } | null = null
+  private failed: { ref: string } | null = null
   private relay: Relay | null = null
   private readonly all = new Set<Socket>()
 
-  constructor(
-    private readonly slots: Slots | null,
-    private readonly helper: boolean,
-  ) {}
+  constructor(private readonly launcher: Launcher | null) {}
 
   private track(s: Socket): Socket {
     this.all.add(s)
@@ -92,25 +106,22 @@ class Peer {
         return this.connect(req.port, issued)
       case 'send':
         if (this.conn) return this.conn.send(req.bytes, issued)
-        if (failed)
-          return this.slots!.ctl.call({ op: 'send', fd: failed.helperFd, bytes: req.bytes })
+        if (failed) return this.onFailed({ op: 'send', ref: failed.ref, bytes: req.bytes })
         return noSocket(req.call)
       case 'recv':
         issued()
         if (this.conn) return this.conn.recv(req.bytes, req.timeoutMs)
-        if (failed)
-          return this.slots!.ctl.call({ op: 'recv', fd: failed.helperFd, bytes: req.bytes })
+        if (failed) return this.onFailed({ op: 'recv', ref: failed.ref, bytes: req.bytes })
         return noSocket(req.call)
       case 'close':
         if (this.conn) return this.conn.close()
-        if (failed) return this.slots!.ctl.call({ op: 'close', fd: failed.helperFd })
+        if (failed) return this.onFailed({ op: 'close', ref: failed.ref })
         this.server?.close()
         this.server = null
         return { ret: 0 }
       case 'shutdown':
         if (this.conn) return this.conn.shutdown(req.how)
-        if (failed)
-          return this.slots!.ctl.call({ op: 'shutdown', fd: failed.helperFd, how: req.how })
+        if (failed) return this.onFailed({ op: 'shutdown', ref: failed.ref, how: req.how })
         return noSocket(req.call)
       case 'abort':
         return this.conn ? this.conn.abort() : noSocket(req.call)
@@ -134,8 +145,14 @@ class Peer {
     }
   }
 
-  private helperRunner(): typeof SockCtl.once | null {
-    return this.helper ? SockCtl.once : null
+  private helperRunner(): HelperRunner | null {
+    return this.launcher ? helperRunner(this.launcher) : null
+  }
+
+  /** A call on the socket whose connect failed: the launcher still holds it. */
+  private async onFailed(command: Parameters<SockCtl['call']>[0]): Promise<CallReturn> {
+    const { unreachable: _u, ...r } = await this.launcher!.ctl.call(command)
+    return r
   }
 
   private listen(port: number): Promise<CallReturn> {
@@ -168,8 +185,10 @@ class Peer {
   }
 
   private connect(port: number, issued: () => void): Promise<CallReturn> {
-    const slots = this.slots
-    if (slots && slots.next < slots.fds.length) return this.blockingConnect(slots, port, issued)
+    const launcher = this.launcher
+    if (launcher && launcher.next < launcher.fds.length) {
+      return this.blockingConnect(launcher, port, issued)
+    }
     const s = this.track(netConnect({ port, host: HOST, allowHalfOpen: true }))
     // Paused before the handshake completes, so Node never reads before a recv().
     s.pause()
@@ -189,16 +208,16 @@ class Peer {
     })
   }
 
-  /** A real blocking connect() by the helper; on success the descriptor becomes a Socket. */
-  private async blockingConnect(slots: Slots, port: number, issued: () => void) {
-    const index = slots.next++
-    const fd = slots.fds[index]!
-    const helperFd = 3 + index
+  /** A real blocking connect() by the launcher; on success the descriptor becomes a Socket. */
+  private async blockingConnect(launcher: Launcher, port: number, issued: () => void) {
+    const index = launcher.next++
+    const fd = launcher.fds[index]!
+    const ref = `s${index}`
     this.conn = null
     this.failed = null
-    const r = await slots.ctl.call({ op: 'connect', fd: helperFd, port }, issued)
+    const { unreachable: _u, ...r } = await launcher.ctl.call({ op: 'connect', ref, port }, issued)
     if (r.ret !== 0) {
-      this.failed = { helperFd }
+      this.failed = { ref }
       return r
     }
     const options: FdSocketOptions = {
@@ -209,47 +228,44 @@ class Peer {
       pauseOnCreate: true,
     }
     const s = this.track(new Socket(options as ConstructorParameters<typeof Socket>[0]))
-    this.conn = new CSocket(s, true, SockCtl.once)
+    this.conn = new CSocket(s, true, helperRunner(launcher))
     return { ret: 0, localPort: s.localPort }
   }
 }
 
-/** The helper for the wrapper's sockets, when the peer was started inside the wrapper. */
-async function startSlots(list: string): Promise<Slots | null> {
-  const fds = list
+/** The launcher's channel and sockets, when this peer was started by it. */
+function launcherOf(env: NodeJS.ProcessEnv): Launcher | null {
+  const channel = env.SOCKLAB_HELPER_FD
+  if (channel === undefined) return null
+  const fds = (env.SOCKLAB_SOCKETS ?? '')
     .split(',')
     .filter((f) => f !== '')
     .map(Number)
-  return fds.length ? { ctl: await SockCtl.start(fds), fds, next: 0 } : null
+  const socket = new Socket({ fd: Number(channel), readable: true, writable: true })
+  // The channel must not keep the peer alive once the parent has gone.
+  socket.unref()
+  return { ctl: SockCtl.fromLauncher(socket), fds, next: 0 }
 }
 
-/** Kills this process's group (the helpers) and exits. */
+/** Kills this process's group (launcher, helpers) when it leads or its launcher does, and exits. */
 function die(): never {
   try {
-    process.kill(-process.pid, 'SIGKILL')
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+    if (pgrp === process.pid || pgrp === process.ppid) process.kill(-pgrp, 'SIGKILL')
   } catch {
-    // Not a group leader (started without a group of its own): exiting is enough.
+    // No /proc (not Linux), or the group is gone: exiting is enough.
   }
   process.exit(0)
 }
 
-async function main(): Promise<void> {
+function main(): void {
   if (!process.send) {
     console.error('peer.ts is started by the kernel lab over IPC; it does nothing on its own.')
     process.exit(2)
   }
   process.on('disconnect', die)
-  // Set (possibly empty) when the parent found the socket helper on this host.
-  const list = process.env.SOCKLAB_SOCKETS
-  let slots: Slots | null = null
-  if (list !== undefined) {
-    try {
-      slots = await startSlots(list)
-    } catch (error) {
-      send({ type: 'fatal', message: `socket helper: ${String(error)}` })
-    }
-  }
-  const peer = new Peer(slots, list !== undefined)
+  const peer = new Peer(launcherOf(process.env))
   process.on('message', (raw: unknown) => {
     if (!isPeerRequest(raw)) {
       send({ type: 'fatal', message: `bad request ${JSON.stringify(raw)}` })
@@ -267,7 +283,7 @@ async function main(): Promise<void> {
     )
   })
   // Node ignores SIGPIPE already; the parent reports it where a C program would have died.
-  send({ type: 'ready', pid: process.pid, helper: list !== undefined })
+  send({ type: 'ready', pid: process.pid, helper: process.env.SOCKLAB_HELPER_FD !== undefined })
 }
 
-void main()
+main()

@@ -232,7 +232,19 @@ function startCapture(run: Run): void {
   })
   mon.stdin?.on('error', () => undefined)
   run.monitor = mon
-  const parser = new TraceParser(run.ports, (e) => run.emit(e))
+  const parser = new TraceParser(
+    run.ports,
+    (e) => run.emit(e),
+    (chain) => {
+      if (chain === 'gone') return { fate: 'dropped' }
+      const index = /^s(\d+)$/.exec(chain)
+      const step = index ? run.script.steps[Number(index[1])] : undefined
+      if (!step) return undefined
+      return step.op === 'reject'
+        ? { fate: 'rejected', step: Number(index![1]), icmp: step.icmp }
+        : { fate: 'dropped', step: Number(index![1]) }
+    },
+  )
   run.trace = parser
   if (mon.stdout) {
     createInterface({ input: mon.stdout }).on('line', (line) => {

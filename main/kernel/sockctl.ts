@@ -2,82 +2,124 @@
  * The socket helper: a few lines of Perl that make the socket calls Node's `net` module cannot
  * (kernel-notes.md), on the very socket the Node peer uses.
  *
- * A socket option or a shutdown acts on the socket, not on the descriptor, so a child process
- * that inherits a duplicate of the peer's descriptor can call setsockopt(TCP_KEEPINTVL) or
- * shutdown(SHUT_RD) and the peer's socket has it. The same trick gives the client a real
- * *blocking* connect(): the peer starts inside a Perl wrapper that creates unconnected TCP
- * sockets and execs Node with them (Node cannot create a socket without connecting it); the
- * helper connects one of them with a blocking connect() (so an ICMP error arriving while the
- * socket is locked is kept as a soft error, as for a C program) and closes its copy; the peer
- * then wraps the connected descriptor in a `net.Socket`.
+ * A socket option or a shutdown acts on the socket, not on the descriptor, so a process that
+ * holds a duplicate of the peer's descriptor can call setsockopt(TCP_KEEPINTVL) or
+ * shutdown(SHUT_RD) and the peer's socket has it. The helper is the peer's *launcher*: it
+ * creates unconnected TCP sockets (Node cannot create one without connecting it), forks, and
+ * the child execs the Node peer with them. The launcher stays as the peer's parent and answers
+ * commands on a socketpair:
+ * - `connect`: a real *blocking* connect() on one of those sockets (an ICMP error arriving
+ *   while the socket is locked is then kept as a soft error, as for a C program); it closes
+ *   its copy, and the peer wraps its own descriptor in a `net.Socket`;
+ * - anything else on a socket Node made (an accepted one): it fetches a duplicate of the
+ *   peer's descriptor with pidfd_getfd(2) (a parent may, under every ptrace policy but
+ *   "admin only"), makes the call, and closes the duplicate.
+ * Where pidfd_getfd is refused, the peer falls back to a one-shot helper that inherits the
+ * socket as its descriptor 3 ({@link SockCtl.once}): the same calls, one process start later.
  *
  * Perl because it is on every Debian/Ubuntu system (perl-base is Essential) and its core
- * `Socket` module has every constant needed. Linux only: elsewhere the peer falls back to
- * Node's own calls and the probe says which cases that rules out.
+ * `Socket` module has every constant needed. Linux only: elsewhere the peer uses Node's own
+ * calls and the probe says which cases that rules out.
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
+import { spawn, type StdioOptions } from 'node:child_process'
 import type { Socket } from 'node:net'
+import type { Readable, Writable } from 'node:stream'
 import { getSystemErrorName } from 'node:util'
 import type { CallReturn } from './peer-protocol'
 
 /**
- * Wrapper: `perl -e WRAPPER N cmd args...` creates N unconnected TCP sockets without
- * close-on-exec, lists their descriptors in SOCKLAB_SOCKETS and execs `cmd`.
+ * Shared by the launcher and the one-shot helper: `command(line)` makes one call and returns
+ * the answer line. A socket is named `s<i>` (the launcher's i-th socket), `n<fd>` (the Node
+ * peer's descriptor, fetched with pidfd_getfd) or a plain number (the helper's own).
+ * Answers: a return value, `-1 <errno>`, or `x <errno>` when the socket could not be reached.
  */
-export const WRAPPER = [
-  'use strict; use Socket qw(PF_INET SOCK_STREAM);',
-  // Perl sets close-on-exec only on descriptors above $^F.
-  '$^F = 1 << 20; my @s; my $n = shift @ARGV;',
-  'for (1 .. $n) { socket(my $s, PF_INET, SOCK_STREAM, 0) or die "socklab: socket: $!\\n"; push @s, $s }',
-  "$ENV{SOCKLAB_SOCKETS} = join ',', map { fileno $_ } @s;",
-  'exec { $ARGV[0] } @ARGV or die "socklab: exec $ARGV[0]: $!\\n";',
-].join('\n')
-
-/**
- * Helper: reads one command a line on stdin, answers one line (`connect` first says
- * `issued`, right before the call). Numbers are descriptors of the helper (3, 4, ...).
- * Answers: a return value, or `-1 <errno number>`.
- */
-export const HELPER = [
+const CORE = [
   'use strict; use warnings;',
-  'use Socket qw(inet_aton pack_sockaddr_in SOL_SOCKET SO_KEEPALIVE IPPROTO_TCP TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT MSG_NOSIGNAL MSG_DONTWAIT);',
-  '$| = 1; my %h;',
-  "sub fh { my $fd = shift; return $h{$fd} if $h{$fd}; open(my $s, '+<&=', $fd) or return undef; $h{$fd} = $s }",
+  'use Socket qw(inet_aton pack_sockaddr_in SOL_SOCKET SO_KEEPALIVE IPPROTO_TCP TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT MSG_NOSIGNAL MSG_DONTWAIT PF_INET PF_UNIX SOCK_STREAM);',
+  'our (%slot, $pidfd, $out);',
   'sub err { return "-1 " . ($! + 0) . "\\n" }',
+  "sub io { my $fd = shift; open(my $h, '+<&=', $fd) or return undef; return $h }",
   'sub int_opt { my ($s, $l, $o, $v) = @_; return setsockopt($s, $l, $o, pack("i", $v)) }',
-  'print "ready\\n";',
-  'while (my $line = <STDIN>) {',
-  '  chomp $line; my ($op, $fd, @a) = split / /, $line;',
-  '  my $s = fh($fd); if (!$s) { print err(); next }',
+  'sub target {',
+  '  my $ref = shift;',
+  '  if ($ref =~ /^s(\\d+)$/) { $! = 9; return ($slot{$1}, 0) }',
+  '  if ($ref =~ /^n(\\d+)$/) {',
+  '    if (!defined $pidfd || $pidfd < 0) { $! = 1; return (undef, 0) }',
+  // pidfd_getfd(2): the same number (438) on every architecture.
+  '    my $fd = syscall(438, $pidfd, $1 + 0, 0);',
+  '    return $fd < 0 ? (undef, 0) : (io($fd), 1);',
+  '  }',
+  '  return (io($ref), 0);',
+  '}',
+  'sub command {',
+  '  my ($op, $ref, @a) = split / /, shift;',
+  '  my ($s, $dup) = target($ref);',
+  '  return "x " . ($! + 0) . "\\n" if !$s;',
+  '  my $r;',
   '  if ($op eq "connect") {',
-  '    print "issued\\n";',
+  '    print $out "issued\\n";',
   // The helper's copy must go at once: the peer's close() has to be the last reference.
-  '    if (connect($s, pack_sockaddr_in($a[0], inet_aton(\'127.0.0.1\')))) { close($s); delete $h{$fd}; print "0\\n" } else { print err() }',
+  '    if (connect($s, pack_sockaddr_in($a[0], inet_aton(\'127.0.0.1\')))) { close($s); delete $slot{substr($ref, 1)}; $r = "0\\n" } else { $r = err() }',
   '  } elsif ($op eq "keepalive") {',
   '    my $ok = int_opt($s, SOL_SOCKET, SO_KEEPALIVE, 1) && int_opt($s, IPPROTO_TCP, TCP_KEEPIDLE, $a[0])',
   '      && int_opt($s, IPPROTO_TCP, TCP_KEEPINTVL, $a[1]) && int_opt($s, IPPROTO_TCP, TCP_KEEPCNT, $a[2]);',
-  '    print $ok ? "0\\n" : err();',
-  '  } elsif ($op eq "shutdown") { print shutdown($s, $a[0]) ? "0\\n" : err() }',
-  '  elsif ($op eq "send") { my $n = send($s, "a" x $a[0], MSG_NOSIGNAL); print defined $n ? "$n\\n" : err() }',
-  '  elsif ($op eq "recv") { my $r = recv($s, my $b, $a[0], MSG_DONTWAIT); print defined $r ? length($b) . "\\n" : err() }',
-  '  elsif ($op eq "close") { close($s); delete $h{$fd}; print "0\\n" }',
-  '  else { print "-1 22\\n" }',
+  '    $r = $ok ? "0\\n" : err();',
+  '  } elsif ($op eq "shutdown") { $r = shutdown($s, $a[0]) ? "0\\n" : err() }',
+  '  elsif ($op eq "send") { my $n = send($s, "a" x $a[0], MSG_NOSIGNAL); $r = defined $n ? "$n\\n" : err() }',
+  '  elsif ($op eq "recv") { my $got = recv($s, my $b, $a[0], MSG_DONTWAIT); $r = defined $got ? length($b) . "\\n" : err() }',
+  '  elsif ($op eq "close") { close($s); delete $slot{substr($ref, 1)} if $ref =~ /^s/; $dup = 0; $r = "0\\n" }',
+  '  else { $r = "-1 22\\n" }',
+  '  close($s) if $dup;',
+  '  return $r;',
   '}',
 ].join('\n')
 
-/** A helper command (descriptor numbers are the helper's own). */
-export type HelperCommand =
-  | { op: 'connect'; fd: number; port: number }
-  | { op: 'keepalive'; fd: number; idleS: number; intervalS: number; count: number }
-  | { op: 'shutdown'; fd: number; how: 'rd' | 'wr' | 'rdwr' }
-  | { op: 'send'; fd: number; bytes: number }
-  | { op: 'recv'; fd: number; bytes: number }
-  | { op: 'close'; fd: number }
+/**
+ * Launcher: `perl -e LAUNCHER N cmd args...` creates N unconnected TCP sockets and a
+ * socketpair (all without close-on-exec), forks; the child execs `cmd` with SOCKLAB_SOCKETS
+ * and SOCKLAB_HELPER_FD set; the parent serves commands until the child closes its end, then
+ * exits with the child's status.
+ */
+export const LAUNCHER = [
+  CORE,
+  // Perl sets close-on-exec only on descriptors above $^F.
+  'my $n = shift @ARGV; $^F = 1 << 20;',
+  'for my $i (0 .. $n - 1) { socket(my $s, PF_INET, SOCK_STREAM, 0) or die "socklab: socket: $!\\n"; $slot{$i} = $s }',
+  'socketpair(my $mine, my $theirs, PF_UNIX, SOCK_STREAM, 0) or die "socklab: socketpair: $!\\n";',
+  "$ENV{SOCKLAB_SOCKETS} = join ',', map { fileno $slot{$_} } 0 .. $n - 1;",
+  '$ENV{SOCKLAB_HELPER_FD} = fileno $theirs;',
+  'my $pid = fork() // die "socklab: fork: $!\\n";',
+  'if (!$pid) { close $mine; exec { $ARGV[0] } @ARGV or die "socklab: exec $ARGV[0]: $!\\n" }',
+  'close $theirs;',
+  // Only the peer talks on the IPC channel: drop our copy of it.
+  'if (defined $ENV{NODE_CHANNEL_FD} && (my $c = io($ENV{NODE_CHANNEL_FD}))) { close $c }',
+  // pidfd_open(2): 434 on every architecture.
+  '$pidfd = syscall(434, $pid, 0);',
+  '$out = $mine; select($mine); $| = 1;',
+  'while (my $line = <$mine>) { chomp $line; print $mine command($line) }',
+  'waitpid($pid, 0); exit($? & 127 ? 128 + ($? & 127) : $? >> 8);',
+].join('\n')
 
-/** A command without its descriptor (for a one-shot helper, where it is always 3). */
+/** One-shot helper: the socket is its descriptor 3; commands on stdin, answers on stdout. */
+export const ONESHOT = [
+  CORE,
+  '$out = *STDOUT; $| = 1; print "ready\\n";',
+  'while (my $line = <STDIN>) { chomp $line; print command($line) }',
+].join('\n')
+
+/** A helper command; `ref` names the socket (see the module comment). */
+export type HelperCommand =
+  | { op: 'connect'; ref: string; port: number }
+  | { op: 'keepalive'; ref: string; idleS: number; intervalS: number; count: number }
+  | { op: 'shutdown'; ref: string; how: 'rd' | 'wr' | 'rdwr' }
+  | { op: 'send'; ref: string; bytes: number }
+  | { op: 'recv'; ref: string; bytes: number }
+  | { op: 'close'; ref: string }
+
+/** A command without its socket reference (the runner picks the reference). */
 export type HelperOp = HelperCommand extends infer C
   ? C extends HelperCommand
-    ? Omit<C, 'fd'>
+    ? Omit<C, 'ref'>
     : never
   : never
 
@@ -86,25 +128,25 @@ const SHUT = { rd: 0, wr: 1, rdwr: 2 } as const
 function line(c: HelperCommand): string {
   switch (c.op) {
     case 'connect':
-      return `connect ${c.fd} ${c.port}`
+      return `connect ${c.ref} ${c.port}`
     case 'keepalive':
-      return `keepalive ${c.fd} ${c.idleS} ${c.intervalS} ${c.count}`
+      return `keepalive ${c.ref} ${c.idleS} ${c.intervalS} ${c.count}`
     case 'shutdown':
-      return `shutdown ${c.fd} ${SHUT[c.how]}`
+      return `shutdown ${c.ref} ${SHUT[c.how]}`
     case 'send':
     case 'recv':
-      return `${c.op} ${c.fd} ${c.bytes}`
+      return `${c.op} ${c.ref} ${c.bytes}`
     case 'close':
-      return `close ${c.fd}`
+      return `close ${c.ref}`
   }
 }
 
-/** Parses an answer line: a return value, or `-1 <errno>` as Node names it. */
-export function parseAnswer(text: string): CallReturn {
+/** What a helper answered: a call's return, or that it could not reach the socket. */
+export type HelperAnswer = CallReturn & { unreachable?: boolean }
+
+/** Parses an answer line: a return value, `-1 <errno>` or `x <errno>`, errno named as Node does. */
+export function parseAnswer(text: string): HelperAnswer {
   const [ret, errno] = text.trim().split(' ')
-  const value = Number(ret)
-  if (!Number.isFinite(value)) return { ret: -1, code: 'EIO' }
-  if (value !== -1) return { ret: value }
   const n = Number(errno)
   let code = 'EIO'
   try {
@@ -112,61 +154,68 @@ export function parseAnswer(text: string): CallReturn {
   } catch {
     // Not an errno this Node knows: EIO stands for it.
   }
-  return { ret: -1, code }
+  if (ret === 'x') return { ret: -1, code, unreachable: true }
+  const value = Number(ret)
+  if (!Number.isFinite(value)) return { ret: -1, code: 'EIO' }
+  return value === -1 ? { ret: -1, code } : { ret: value }
 }
 
-/** A running helper process (persistent, or one-shot for one socket). */
+interface Waiting {
+  resolve: (r: HelperAnswer) => void
+  onIssued?: () => void
+}
+
+/** A line-protocol client of a helper (the launcher over a socketpair, or a one-shot child). */
 export class SockCtl {
-  private queue: { resolve: (r: CallReturn) => void; onIssued?: () => void }[] = []
+  private readonly queue: Waiting[] = []
   private buffer = ''
   private gone = false
 
-  private constructor(private readonly child: ChildProcess) {
-    child.stdout?.setEncoding('utf8')
-    child.stdout?.on('data', (d: string) => this.data(d))
-    child.stdin?.on('error', () => undefined)
-    child.once('exit', () => {
+  /** `input` carries the helper's answers, `output` our commands. */
+  constructor(
+    input: Readable,
+    private readonly output: Writable,
+  ) {
+    input.setEncoding('utf8')
+    input.on('data', (d: string) => this.data(d))
+    const end = (): void => {
       this.gone = true
-      for (const w of this.queue.splice(0)) w.resolve({ ret: -1, code: 'EIO' })
-    })
+      for (const w of this.queue.splice(0)) w.resolve({ ret: -1, code: 'EIO', unreachable: true })
+    }
+    input.once('close', end)
+    input.once('error', end)
+    output.on('error', end)
+  }
+
+  /** The launcher's channel, when this process was started by it (SOCKLAB_HELPER_FD). */
+  static fromLauncher(socket: Socket): SockCtl {
+    return new SockCtl(socket, socket)
   }
 
   /**
-   * Starts a helper. `shared` become its descriptors 3, 4, ...: descriptor numbers of this
-   * process, or sockets (their descriptors are duplicated into the helper).
+   * One call on `socket` in a helper process of its own (the socket is its descriptor 3),
+   * which has exited, and so closed its duplicate, before this resolves.
    */
-  static start(shared: (number | Socket)[], timeoutMs = 10_000): Promise<SockCtl> {
-    const stdio: StdioOptions = ['pipe', 'pipe', 'ignore', ...shared]
-    const child = spawn('perl', ['-e', HELPER], { stdio })
-    const ctl = new SockCtl(child)
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL')
-        reject(new Error(`the socket helper (perl) did not start in ${timeoutMs} ms`))
-      }, timeoutMs)
+  static once(socket: Socket, command: HelperOp, timeoutMs = 10_000): Promise<CallReturn> {
+    const stdio: StdioOptions = ['pipe', 'pipe', 'ignore', socket]
+    const child = spawn('perl', ['-e', ONESHOT], { stdio })
+    const ctl = new SockCtl(child.stdout!, child.stdin!)
+    const exited = new Promise<void>((r) => child.once('close', () => r()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    return new Promise<CallReturn>((resolve) => {
+      child.once('error', () => resolve({ ret: -1, code: 'EIO' }))
       ctl.queue.push({
-        resolve: (r) => {
-          clearTimeout(timer)
-          if (r.ret === 0) resolve(ctl)
-          else reject(new Error('the socket helper (perl) could not start'))
+        resolve: () => {
+          void ctl.call({ ...command, ref: '3' } as HelperCommand).then(async (r) => {
+            child.stdin?.end()
+            await exited
+            clearTimeout(timer)
+            const { unreachable: _u, ...ret } = r
+            resolve(ret)
+          })
         },
       })
-      child.once('error', (e) => {
-        clearTimeout(timer)
-        reject(e)
-      })
     })
-  }
-
-  /**
-   * One call on `socket` in a helper of its own, which exits before this resolves (so the
-   * helper's duplicate of the descriptor is closed by then).
-   */
-  static async once(socket: Socket, command: HelperOp): Promise<CallReturn> {
-    const ctl = await SockCtl.start([socket])
-    const r = await ctl.call({ ...command, fd: 3 } as HelperCommand)
-    await ctl.close()
-    return r
   }
 
   private data(text: string): void {
@@ -177,36 +226,22 @@ export class SockCtl {
       this.buffer = this.buffer.slice(nl + 1)
       const head = this.queue[0]
       if (!head) continue
-      if (answer === 'ready') {
-        this.queue.shift()
-        head.resolve({ ret: 0 })
-      } else if (answer === 'issued') head.onIssued?.()
+      if (answer === 'issued') head.onIssued?.()
       else {
         this.queue.shift()
-        head.resolve(parseAnswer(answer))
+        head.resolve(answer === 'ready' ? { ret: 0 } : parseAnswer(answer))
       }
     }
   }
 
   /** Makes a call; `onIssued` runs when a connect is about to enter the kernel. */
-  call(command: HelperCommand, onIssued?: () => void): Promise<CallReturn> {
-    if (this.gone || !this.child.stdin?.writable) return Promise.resolve({ ret: -1, code: 'EIO' })
+  call(command: HelperCommand, onIssued?: () => void): Promise<HelperAnswer> {
+    if (this.gone || !this.output.writable) {
+      return Promise.resolve({ ret: -1, code: 'EIO', unreachable: true })
+    }
     return new Promise((resolve) => {
       this.queue.push({ resolve, ...(onIssued ? { onIssued } : {}) })
-      this.child.stdin!.write(`${line(command)}\n`)
-    })
-  }
-
-  /** Ends the helper (EOF on its stdin) and waits until it has exited. */
-  close(): Promise<void> {
-    if (this.gone) return Promise.resolve()
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 2000)
-      this.child.once('exit', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-      this.child.stdin?.end()
+      this.output.write(`${line(command)}\n`)
     })
   }
 }

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import type { Backend } from '../lab/backend'
 import type { LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
 import { parseLabScript, type LabScript, type LabScriptInput } from '../../shared/lab-script'
+import { OWNER_ENV } from './netns'
 
 /** Validates a script written in a test (throws on a mistake in the test itself). */
 export function script(input: LabScriptInput): LabScript {
@@ -42,6 +43,27 @@ export function childPids(): number[] {
       if (ppid === process.pid) out.push(Number(name))
     } catch {
       // The process went away while we looked.
+    }
+  }
+  return out
+}
+
+/**
+ * Every live process the kernel lab started for this process, wherever it ended up (peers,
+ * helpers, nft, namespace holders): they carry OWNER_ENV in their environment. Zombies are
+ * not counted (they hold nothing; their parent reaps them).
+ */
+export function leftovers(owner: number = process.pid): number[] {
+  const tag = `${OWNER_ENV}=${owner}\0`
+  const out: number[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue
+      if (readFileSync(`/proc/${name}/environ`, 'latin1').includes(tag)) out.push(Number(name))
+    } catch {
+      // Gone meanwhile, or not ours to read.
     }
   }
   return out

@@ -1,9 +1,11 @@
 /**
  * Segments from `nft monitor trace` inside the run's namespace (kernel-notes.md: tcpdump cannot
  * run in an unprivileged namespace; nft tracing can). The trace gives ports, TCP flags, the IP
- * length, the data offset (from which `trace` rule matched, see nft.ts) and each rule's
- * verdict, so a segment killed by a lab rule shows as dropped or rejected. It gives no
- * sequence numbers: `seq` and `ack` are 0 in the events and a note says why.
+ * length, the data offset (from which `trace` rule matched, see nft.ts) and the verdict of
+ * each chain, so a segment killed by a lab rule shows as dropped or rejected, with the step
+ * whose rule did it. The monitor prints rules added after it started as "unknown rule
+ * handle", so what a rule does is looked up by its chain (`s<step>`, `gone`), never read from
+ * the text. It gives no sequence numbers: `seq` and `ack` are 0 and `seqKnown` is false.
  */
 import type { IcmpEvent, SegmentEvent, TcpFlag } from '../../shared/lab-result'
 
@@ -52,6 +54,15 @@ export function parseFlags(text: string): TcpFlag[] {
   return FLAG_BITS.map(([, f]) => f).filter((f) => set.has(f))
 }
 
+/** What a lab chain does to the segments it stops. */
+export interface ChainRule {
+  fate: 'dropped' | 'rejected'
+  /** The `net` step that installed it (absent for a silent crash's chain). */
+  step?: number
+  /** The ICMP error a reject answers with. */
+  icmp?: string
+}
+
 /** Turns trace lines into segment and ICMP events (feed lines as they arrive). */
 export class TraceParser {
   private readonly pending = new Map<string, Pending>()
@@ -59,6 +70,8 @@ export class TraceParser {
   constructor(
     private readonly ports: TracePorts,
     private readonly emit: (event: SegmentEvent | IcmpEvent) => void,
+    /** What the lab chain of that name does (nft.ts: `s<step>`, `gone`). */
+    private readonly rules: (chain: string) => ChainRule | undefined = () => undefined,
   ) {}
 
   /** One line of `nft monitor trace`, read at `tMs` (run clock). */
@@ -68,7 +81,7 @@ export class TraceParser {
     const [, id, chain, rest] = m as unknown as [string, string, string, string]
     if (chain === 'trace' && rest.startsWith('packet:')) {
       const old = this.pending.get(id)
-      if (old) this.finish(old, 'delivered')
+      if (old) this.finish(old)
       const p = this.packet(rest, tMs)
       if (p) this.pending.set(id, p)
       return
@@ -82,18 +95,18 @@ export class TraceParser {
     }
     if (/\(verdict drop\)/.test(rest)) {
       this.pending.delete(id)
-      this.finish(p, rest.includes('reject') ? 'rejected' : 'dropped', rest)
+      this.finish(p, this.rules(chain) ?? { fate: 'dropped' })
       return
     }
     if (chain === 'gone' && rest.startsWith('policy accept')) {
       this.pending.delete(id)
-      this.finish(p, 'delivered')
+      this.finish(p)
     }
   }
 
   /** Ends the capture: anything still open went through. */
   flush(): void {
-    for (const p of this.pending.values()) this.finish(p, 'delivered')
+    for (const p of this.pending.values()) this.finish(p)
     this.pending.clear()
   }
 
@@ -114,7 +127,8 @@ export class TraceParser {
     }
   }
 
-  private finish(p: Pending, fate: SegmentEvent['fate'], rule = ''): void {
+  private finish(p: Pending, rule?: ChainRule): void {
+    const fate: SegmentEvent['fate'] = rule?.fate ?? 'delivered'
     const { frontPort, serverPort } = this.ports
     const toServerSide = p.dport === frontPort || p.dport === serverPort
     const dir: SegmentEvent['dir'] = toServerSide ? 'c2s' : 's2c'
@@ -130,13 +144,14 @@ export class TraceParser {
       ack: 0,
       len,
       fate,
+      seqKnown: false,
+      ...(rule?.step !== undefined ? { ruleStep: rule.step } : {}),
       ...(p.win !== undefined ? { win: p.win } : {}),
       ...(middlebox ? { hop: onServerHop ? 'middlebox-server' : 'client-middlebox' } : {}),
     }
     this.emit(event)
-    const icmp = /reject with icmp type ([\w-]+)/.exec(rule)
-    if (fate === 'rejected' && icmp) {
-      this.emit({ tMs: p.tMs, type: 'icmp', dir: dir === 'c2s' ? 's2c' : 'c2s', icmp: icmp[1]! })
+    if (rule?.fate === 'rejected' && rule.icmp) {
+      this.emit({ tMs: p.tMs, type: 'icmp', dir: dir === 'c2s' ? 's2c' : 'c2s', icmp: rule.icmp })
     }
   }
 }

@@ -1,0 +1,70 @@
+// The kernel lab on a host without private namespaces (macOS, Windows, a locked-down Linux):
+// the loopback cases still run on real sockets, with mapped ports, and agree with the
+// simulator; with the socket helper (Linux with perl) and with Node's calls alone (what
+// macOS and Windows get). Runs on this host with a probe that pretends namespaces are denied.
+import { describe, expect, it } from 'vitest'
+import { scenarioScript } from '../../shared/catalog/index'
+import { compareResults, formatDifferences } from '../lab/agreement'
+import { simBackend } from '../sim/index'
+import { createKernelBackend, probeKernel } from './index'
+import { probeHost, type KernelProbe } from './probe'
+import { leftovers, runCollect } from './test-util'
+
+const real = await probeKernel()
+
+/** This host's probe as a host without user namespaces would answer it. */
+async function withoutNamespaces(helper: boolean): Promise<KernelProbe> {
+  return probeHost({
+    platform: real.platform,
+    release: real.release,
+    run: async (cmd) =>
+      cmd === 'perl' && helper
+        ? { code: 0, stdout: 'ok', stderr: '' }
+        : { code: 1, stdout: '', stderr: `${cmd}: Operation not permitted` },
+  })
+}
+
+const variants = [
+  ...(real.platform === 'linux' && real.helper
+    ? [{ name: 'with the socket helper', helper: true }]
+    : []),
+  { name: "with Node's calls alone", helper: false },
+]
+
+describe.each(variants)('kernel lab on plain loopback ($name)', ({ helper }) => {
+  it.concurrent.each([
+    'connect.ok',
+    'connect.refused',
+    'peer.close',
+    'peer.crash-fin',
+    'peer.crash-rst',
+    'peer.close-unread',
+    'peer.abort',
+    'peer.half-close',
+  ])(
+    '%s runs and agrees with the simulator',
+    async (id) => {
+      const probe = await withoutNamespaces(helper)
+      const entry = probe.cases.find((c) => c.id === id)
+      expect(entry?.runnable, entry?.why).toBe(true)
+      const script = scenarioScript(id)!
+      const { result } = await runCollect(
+        createKernelBackend(async () => probe),
+        script,
+      )
+      expect(result.host?.isolation).toBe('loopback')
+      const sim = await runCollect(simBackend, { ...script, profile: result.profile })
+      expect(formatDifferences(compareResults(sim.result, result))).toEqual([])
+    },
+    30_000,
+  )
+
+  it('names the cases it cannot run and refuses them with exit-code semantics', async () => {
+    const probe = await withoutNamespaces(helper)
+    const backend = createKernelBackend(async () => probe)
+    const timeout = scenarioScript('connect.timeout')!
+    expect(await backend.unsupported(timeout)).toMatch(/namespace/)
+    await expect(runCollect(backend, timeout).then(() => 'ran')).rejects.toThrow(/namespace/)
+    expect(leftovers()).toEqual([])
+  })
+})
