@@ -68,13 +68,18 @@ test.describe('Lab view in browser mode', () => {
     await expect(lab.card('connect')).toContainText('主机可达，但该端口没有程序监听')
   })
 
-  test('the other views say they are not built yet', async ({ page }) => {
+  test('the Lab keeps its run and its terminal while another view is open', async ({ page }) => {
     const lab = new LabPage(page)
-    await lab.goto()
-    await page.getByTestId('nav-quiz').click()
-    await expect(page.getByTestId('planned-quiz')).toContainText('Not built yet')
+    await lab.goto('connect.refused')
+    expect(await lab.run()).toBe('done')
+    await page.getByTestId('nav-summary').click()
+    await expect(page.getByTestId('lab-view')).toBeHidden()
     await page.getByTestId('nav-lab').click()
     await expect(page.getByTestId('lab-view')).toBeVisible()
+    await expect(lab.card('connect').getByTestId('errno-call')).toHaveText(
+      'connect(7002) = -1 ECONNREFUSED',
+    )
+    await lab.expectTraceLine(/client connect\(7002\)\s+= -1 ECONNREFUSED/)
   })
 
   test('has no serious accessibility violations after a run, in both themes', async ({ page }) => {
