@@ -27,6 +27,27 @@ export interface Pending {
   wakeAt?: number
 }
 
+/**
+ * A blocking call in progress. A small object rather than a closure per call: a long run makes
+ * thousands of calls, and each closure also costs a name definition under tsx.
+ */
+class BlockingCall implements Pending {
+  /** Bytes a send() has copied into the buffer so far. */
+  copied = 0
+
+  constructor(
+    private readonly program: Program,
+    readonly step: Step,
+    /** The socket connect() created. */
+    readonly sock: TcpSocket | null = null,
+    readonly wakeAt?: number,
+  ) {}
+
+  poll(): CallResult | null {
+    return this.program.resume(this)
+  }
+}
+
 /** The program of one endpoint: its descriptors. */
 export class Program {
   /** The connected socket (client: the last connect; server: the last accepted). */
@@ -63,7 +84,7 @@ export class Program {
       case 'listen':
         return this.listen(step)
       case 'accept':
-        return { poll: () => this.acceptPoll() }
+        return new BlockingCall(this, step)
       case 'connect':
         return this.connect(step)
       case 'send':
@@ -78,10 +99,8 @@ export class Program {
         return this.abort()
       case 'keepalive':
         return this.keepalive()
-      case 'sleep': {
-        const wakeAt = this.world.q.now + step.ms
-        return { wakeAt, poll: () => (this.world.q.now >= wakeAt ? { ret: 0 } : null) }
-      }
+      case 'sleep':
+        return new BlockingCall(this, step, null, this.world.q.now + step.ms)
       case 'crash':
         return this.crash(step.mode)
       case 'freeze':
@@ -92,6 +111,24 @@ export class Program {
         this.frozen = false
         this.note('thawed')
         return { ret: 0 }
+      default:
+        return {}
+    }
+  }
+
+  /** Asks a blocking call again: its result, or null while it must keep waiting. */
+  resume(call: BlockingCall): CallResult | null {
+    switch (call.step.op) {
+      case 'accept':
+        return this.acceptPoll()
+      case 'connect':
+        return this.connectPoll(call.sock!)
+      case 'send':
+        return this.sendOnce(call, call.step.bytes)
+      case 'recv':
+        return this.recvOnce(call, call.step.bytes ?? 65536)
+      case 'sleep':
+        return this.world.q.now >= call.wakeAt! ? { ret: 0 } : null
       default:
         return {}
     }
@@ -141,18 +178,18 @@ export class Program {
     s.sendSyn(false)
     armRtx(s, 'syn', s.rtoCur)
     armDeadline(s, world.profile.syn, 'syn')
-    return {
-      poll: () => {
-        if (s.err) {
-          const r = this.takeError(s)
-          s.disconnect()
-          return r
-        }
-        if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
-        if (s.state === 'CLOSED') return { ret: -1, errno: 'ECONNABORTED' }
-        return { ret: 0, notes: ['connect-returns'] }
-      },
+    return new BlockingCall(this, step, s)
+  }
+
+  private connectPoll(s: TcpSocket): CallResult | null {
+    if (s.err) {
+      const r = this.takeError(s)
+      s.disconnect()
+      return r
     }
+    if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
+    if (s.state === 'CLOSED') return { ret: -1, errno: 'ECONNABORTED' }
+    return { ret: 0, notes: ['connect-returns'] }
   }
 
   /**
@@ -188,67 +225,67 @@ export class Program {
   }
 
   private send(step: StepOf<'send'>): CallResult | Pending {
-    let copied = 0
+    const call = new BlockingCall(this, step)
+    return this.sendOnce(call, step.bytes) ?? call
+  }
+
+  /** One attempt of a send(): copy what fits, return when all is copied or it must fail. */
+  private sendOnce(call: BlockingCall, bytes: number): CallResult | null {
     const errors = this.world.profile.errors
-    const once = (): CallResult | null => {
-      if (this.closedFd) return { ret: -1, errno: 'EBADF' }
-      const s = this.target()
-      if (!s || s.state === 'LISTEN') return this.sendError(errors.sendNotConnected)
-      if (errors.sticky && s.err) return copied ? { ret: copied } : this.takeError(s, false)
-      if (errors.sendShutdownBeforeError && s.wrShut)
-        return copied ? { ret: copied } : this.sendError('EPIPE', s)
-      if (s.err) {
-        if (copied) return { ret: copied }
-        const r = this.takeError(s)
-        return this.sendError(r.errno, s, r)
-      }
-      if (s.wrShut) return copied ? { ret: copied } : this.sendError(errors.sendAfterShutdown, s)
-      if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
-      if (s.state === 'CLOSED') return this.sendError(errors.sendNotConnected, s)
-      const n = Math.min(s.sendSpace, step.bytes - copied)
-      if (n > 0) {
-        s.writeSeq += n
-        copied += n
-        s.output()
-      }
-      if (copied === step.bytes) return { ret: copied, notes: ['send-buffered'] }
-      return null
+    const copied = call.copied
+    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
+    const s = this.target()
+    if (!s || s.state === 'LISTEN') return this.sendError(errors.sendNotConnected)
+    if (errors.sticky && s.err) return copied ? { ret: copied } : this.takeError(s, false)
+    if (errors.sendShutdownBeforeError && s.wrShut)
+      return copied ? { ret: copied } : this.sendError('EPIPE', s)
+    if (s.err) {
+      if (copied) return { ret: copied }
+      const r = this.takeError(s)
+      return this.sendError(r.errno, s, r)
     }
-    const first = once()
-    if (first) return first
-    return { poll: once }
+    if (s.wrShut) return copied ? { ret: copied } : this.sendError(errors.sendAfterShutdown, s)
+    if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
+    if (s.state === 'CLOSED') return this.sendError(errors.sendNotConnected, s)
+    const n = Math.min(s.sendSpace, bytes - copied)
+    if (n > 0) {
+      s.writeSeq += n
+      call.copied += n
+      s.output()
+    }
+    if (call.copied === bytes) return { ret: bytes, notes: ['send-buffered'] }
+    return null
   }
 
   private recv(step: StepOf<'recv'>): CallResult | Pending {
-    const max = step.bytes ?? 65536
-    const errors = this.world.profile.errors
     const wakeAt = step.timeoutMs !== undefined ? this.world.q.now + step.timeoutMs : undefined
-    const once = (): CallResult | null => {
-      if (this.closedFd) return { ret: -1, errno: 'EBADF' }
-      const s = this.target()
-      if (!s || s.state === 'LISTEN') return { ret: -1, errno: errors.recvNotConnected }
-      if (errors.sticky && s.err) return this.takeError(s, false)
-      if (s.rcvQueued > 0) {
-        const n = Math.min(max, s.rcvQueued)
-        const before = s.rcvWnd
-        s.rcvQueued -= n
-        // Reading reopened a window the sender saw closed (or nearly): tell it.
-        if (before < this.world.mss && s.rcvWnd >= this.world.mss && s.state !== 'CLOSED')
-          s.sendAck()
-        return { ret: n }
-      }
-      if (errors.recvFinBeforeError && s.finReceived) return { ret: 0, notes: ['recv-fin'] }
-      if (s.err) return this.takeError(s)
-      if (s.finReceived) return { ret: 0, notes: ['recv-fin'] }
-      if (s.rdShut) return s.errReported ? { ret: 0, notes: ['reported-once'] } : { ret: 0 }
-      if (s.state === 'CLOSED') return { ret: -1, errno: errors.recvNotConnected }
-      if (wakeAt !== undefined && this.world.q.now >= wakeAt)
-        return { ret: -1, errno: errors.recvTimeout, notes: ['recv-timeout'] }
-      return null
+    const call = new BlockingCall(this, step, null, wakeAt)
+    return this.recvOnce(call, step.bytes ?? 65536) ?? call
+  }
+
+  /** One attempt of a recv(): data, end of stream, an error, the timeout, or keep waiting. */
+  private recvOnce(call: BlockingCall, max: number): CallResult | null {
+    const errors = this.world.profile.errors
+    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
+    const s = this.target()
+    if (!s || s.state === 'LISTEN') return { ret: -1, errno: errors.recvNotConnected }
+    if (errors.sticky && s.err) return this.takeError(s, false)
+    if (s.rcvQueued > 0) {
+      const n = Math.min(max, s.rcvQueued)
+      const before = s.rcvWnd
+      s.rcvQueued -= n
+      // Reading reopened a window the sender saw closed (or nearly): tell it.
+      if (before < this.world.mss && s.rcvWnd >= this.world.mss && s.state !== 'CLOSED') s.sendAck()
+      return { ret: n }
     }
-    const first = once()
-    if (first) return first
-    return { poll: once, wakeAt }
+    if (errors.recvFinBeforeError && s.finReceived) return { ret: 0, notes: ['recv-fin'] }
+    if (s.err) return this.takeError(s)
+    if (s.finReceived) return { ret: 0, notes: ['recv-fin'] }
+    if (s.rdShut) return s.errReported ? { ret: 0, notes: ['reported-once'] } : { ret: 0 }
+    if (s.state === 'CLOSED') return { ret: -1, errno: errors.recvNotConnected }
+    if (call.wakeAt !== undefined && this.world.q.now >= call.wakeAt)
+      return { ret: -1, errno: errors.recvTimeout, notes: ['recv-timeout'] }
+    return null
   }
 
   /** close(): FIN after the queued data, or RST when unread data would be lost. */

@@ -49,13 +49,11 @@ export class EventQueue {
   /** Runs `fn(arg)` after `delayMs`: a segment in flight needs no closure of its own. */
   scheduleWith<A>(delayMs: number, fn: (arg: A) => void, arg: A): Timer {
     // Whole nanoseconds: sums of 0.05 ms link delays would otherwise print as 0.15000000000000002.
-    const entry = new Entry(
-      Math.round((this.now + Math.max(0, delayMs)) * 1e6) / 1e6,
-      this.seq++,
-      fn as (arg: unknown) => void,
-      arg,
-      this,
-    )
+    // A positive delay always moves the clock (by a nanosecond at least): a timer that re-arms
+    // for "the rest" of a floating-point remainder must not fire at the same instant forever.
+    let at = Math.round((this.now + Math.max(0, delayMs)) * 1e6) / 1e6
+    if (delayMs > 0 && at <= this.now) at = Math.round((this.now + 1e-6) * 1e6) / 1e6
+    const entry = new Entry(at, this.seq++, fn as (arg: unknown) => void, arg, this)
     this.push(entry)
     return entry
   }

@@ -11,15 +11,28 @@ export interface Random {
   int(lo: number, hi: number): number
 }
 
-/** Creates a seeded generator. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
+/** mulberry32 (a class, not closures: one is made per run). */
+class Mulberry32 implements Random {
+  private a: number
+
+  constructor(seed: number) {
+    this.a = seed >>> 0
+  }
+
+  next(): number {
+    this.a = (this.a + 0x6d2b79f5) >>> 0
+    let t = this.a
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
-  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)) }
+
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1))
+  }
+}
+
+/** Creates a seeded generator. */
+export function seededRandom(seed: number): Random {
+  return new Mulberry32(seed)
 }

@@ -46,6 +46,13 @@ export function matches(seg: Segment, match: StepOf<'drop'>['match']): boolean {
   }
 }
 
+/** The machines at the ends of the links. */
+export interface Endpoints {
+  receive(to: HostId, seg: Segment): void
+  receiveIcmp(to: HostId, msg: IcmpMessage): void
+  isDown(host: HostId): boolean
+}
+
 /** The links of a run and the rules on its faulty hop. */
 export class Path {
   rules: NetRule[] = []
@@ -54,14 +61,12 @@ export class Path {
 
   constructor(
     private readonly world: World,
-    private readonly deliver: (to: HostId, seg: Segment) => void,
-    private readonly deliverIcmp: (to: HostId, msg: IcmpMessage) => void,
-    private readonly isDown: (host: HostId) => boolean,
+    private readonly hosts: Endpoints,
     private readonly middlebox: boolean,
   ) {}
 
   /** A delivered segment reaches its destination (one bound function for every segment). */
-  private readonly arrive = (seg: Segment): void => this.deliver(seg.dst, seg)
+  private readonly arrive = (seg: Segment): void => this.hosts.receive(seg.dst, seg)
 
   /** Adds a rule from a `net` step. */
   add(rule: NetRule): void {
@@ -94,7 +99,7 @@ export class Path {
         break
       }
     }
-    if (fate === 'delivered' && this.isDown(seg.dst)) fate = 'dropped'
+    if (fate === 'delivered' && this.hosts.isDown(seg.dst)) fate = 'dropped'
     const now = this.world.q.now
     const event: SegmentEvent = {
       tMs: now,
@@ -122,7 +127,7 @@ export class Path {
           dir: dir === 'c2s' ? 's2c' : 'c2s',
           icmp: kind,
         })
-        this.deliverIcmp(seg.src, { kind, about: seg })
+        this.hosts.receiveIcmp(seg.src, { kind, about: seg })
       })
     }
   }

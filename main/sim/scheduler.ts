@@ -1,0 +1,240 @@
+/**
+ * The timing rule of lab-script.md: each actor (client, server, net) runs its own steps in
+ * script order; a step starts when its actor's previous step has returned and the clock has
+ * reached its `at`; a blocking call holds its actor until it returns. At the end, calls still
+ * blocked are reported as blocked and steps that never started as skipped, with the reason.
+ */
+import type { Actor, LabScript, Step } from '../../shared/lab-script'
+import type { StepResult } from '../../shared/lab-result'
+import type { ErrnoSystem } from '../../shared/errno'
+import type { CallResult, Pending, Program } from './calls'
+import type { EventQueue } from './engine/event-queue'
+import { describeErrno } from './extra-errno'
+import type { Trace } from './world'
+
+/** One actor's place in the script. */
+class ActorRun {
+  readonly steps: number[] = []
+  pos = 0
+  pending: Pending | null = null
+  pendingIndex = -1
+  pendingStart = 0
+  /** The step a wake-up is already scheduled for (its `at` lies in the future). */
+  wakeFor = -1
+
+  constructor(
+    readonly actor: Actor,
+    /** The program that makes the calls (none for `net`). */
+    readonly program: Program | null,
+  ) {}
+}
+
+/** Starts the script's steps when the timing rule allows, and collects their results. */
+export class Scheduler {
+  private readonly runs: ActorRun[]
+  private readonly results: (StepResult | undefined)[]
+  /** Something a call may be waiting for changed since the calls were last asked. */
+  dirty = true
+  private stuckAt = -1
+  private stuckCount = 0
+  /** Wakes the scheduler (a bound method: hosts and timers call it). */
+  readonly markDirty = (): void => {
+    this.dirty = true
+  }
+
+  constructor(
+    private readonly script: LabScript,
+    private readonly q: EventQueue,
+    private readonly trace: Trace,
+    private readonly errnoSystem: ErrnoSystem,
+    programs: { client: Program; server: Program },
+    /** Runs a `net` step (never blocks). */
+    private readonly netStep: (step: Step) => CallResult,
+    /** Called after every pass (the middlebox moves its bytes). */
+    private readonly afterPass: () => void,
+    private readonly onStep?: (step: StepResult) => void,
+  ) {
+    this.runs = [
+      new ActorRun('client', programs.client),
+      new ActorRun('server', programs.server),
+      new ActorRun('net', null),
+    ]
+    for (let i = 0; i < script.steps.length; i++) {
+      const a = script.steps[i]!.actor
+      this.runs[a === 'client' ? 0 : a === 'server' ? 1 : 2]!.steps.push(i)
+    }
+    this.results = new Array<StepResult | undefined>(script.steps.length)
+  }
+
+  /** Every actor has finished its steps or died. */
+  finished(): boolean {
+    for (const r of this.runs)
+      if (r.pending || (r.pos < r.steps.length && !(r.program?.dead ?? false))) return false
+    return true
+  }
+
+  /**
+   * Asks the blocked calls again and starts what may start, until nothing moves. Calls are
+   * asked only after something that could wake one (`dirty`): a timer that changed nothing a
+   * call looks at (a retransmission) costs no polling.
+   */
+  settle(): void {
+    while (this.dirty) {
+      this.dirty = false
+      this.pass()
+      this.watchdog()
+    }
+  }
+
+  /**
+   * A run whose clock stops moving is a simulator bug (a timer re-arming itself for zero time,
+   * a relay feeding itself): fail with a message instead of hanging the caller.
+   */
+  watchdog(): void {
+    if (this.q.now !== this.stuckAt) {
+      this.stuckAt = this.q.now
+      this.stuckCount = 0
+    } else if (++this.stuckCount > 1_000_000)
+      throw new Error(
+        `simulator livelock: a million events at ${this.q.now} ms without time moving`,
+      )
+  }
+
+  private pass(): void {
+    for (;;) {
+      let progressed = false
+      for (const run of this.runs) {
+        if (!run.pending) continue
+        const r = run.pending.poll()
+        if (r) {
+          run.pending = null
+          this.finish(run, run.pendingIndex, run.pendingStart, r)
+          progressed = true
+        }
+      }
+      // Of the steps ready now, the one written first starts first.
+      let best: ActorRun | null = null
+      let bestIndex = Infinity
+      for (const run of this.runs) {
+        const i = this.ready(run)
+        if (i !== -1 && i < bestIndex) {
+          best = run
+          bestIndex = i
+        }
+      }
+      if (best) {
+        this.start(best, bestIndex)
+        progressed = true
+      }
+      this.afterPass()
+      if (!progressed) return
+    }
+  }
+
+  /** The index of the run's next step if it may start now, else -1. */
+  private ready(run: ActorRun): number {
+    if (run.pending || run.pos >= run.steps.length || run.program?.dead) return -1
+    const index = run.steps[run.pos]!
+    const step = this.script.steps[index]!
+    if (run.program?.frozen && step.op !== 'thaw') return -1
+    const at = step.at ?? 0
+    if (at > this.q.now) {
+      if (run.wakeFor !== index) {
+        run.wakeFor = index
+        this.q.scheduleAt(at, this.markDirty)
+      }
+      return -1
+    }
+    return index
+  }
+
+  private start(run: ActorRun, index: number): void {
+    const step = this.script.steps[index]!
+    const startMs = this.q.now
+    const out = run.program ? run.program.start(step) : this.netStep(step)
+    if ('poll' in out) {
+      run.pending = out
+      run.pendingIndex = index
+      run.pendingStart = startMs
+      if (out.wakeAt !== undefined) this.q.scheduleAt(out.wakeAt, this.markDirty)
+      const r = out.poll()
+      if (r) {
+        run.pending = null
+        this.finish(run, index, startMs, r)
+      }
+    } else this.finish(run, index, startMs, out)
+  }
+
+  private finish(run: ActorRun, index: number, startMs: number, r: CallResult): void {
+    const step = this.script.steps[index]!
+    const res: StepResult = {
+      index,
+      actor: step.actor,
+      op: step.op,
+      startMs,
+      endMs: this.q.now,
+      outcome: 'returned',
+    }
+    if (r.ret !== undefined) res.ret = r.ret
+    if (r.errno) {
+      const e = describeErrno(this.errnoSystem, r.errno)
+      res.errno = e.name
+      res.errnoNumber = e.number
+      res.message = e.message
+    }
+    if (r.signal) res.signal = r.signal
+    if (r.notes?.length) {
+      res.notes = r.notes
+      const params = r.params ?? (r.errno ? { errno: r.errno } : undefined)
+      for (const key of r.notes) this.trace.note(key, params, step.actor, index)
+    }
+    this.results[index] = res
+    this.trace.emit({ tMs: this.q.now, type: 'syscall', step: index })
+    this.onStep?.(res)
+    run.pos++
+  }
+
+  /** Reports calls still blocked and steps that never started; returns every step's result. */
+  close(end: number): StepResult[] {
+    for (const run of this.runs) {
+      if (run.pending) {
+        const step = this.script.steps[run.pendingIndex]!
+        this.report({
+          index: run.pendingIndex,
+          actor: step.actor,
+          op: step.op,
+          startMs: run.pendingStart,
+          endMs: end,
+          outcome: 'blocked',
+          notes: ['blocked-at-limit'],
+        })
+        run.pending = null
+        run.pos++
+      }
+      for (; run.pos < run.steps.length; run.pos++) {
+        const index = run.steps[run.pos]!
+        const step = this.script.steps[index]!
+        const why = run.program?.dead
+          ? 'skipped-dead'
+          : run.program?.frozen
+            ? 'skipped-frozen'
+            : 'skipped-stuck'
+        this.report({
+          index,
+          actor: step.actor,
+          op: step.op,
+          startMs: end,
+          endMs: end,
+          outcome: 'skipped',
+          notes: [why],
+        })
+      }
+    }
+    return this.results.filter((r): r is StepResult => r !== undefined)
+  }
+
+  private report(res: StepResult): void {
+    this.results[res.index] = res
+    this.onStep?.(res)
+  }
+}
