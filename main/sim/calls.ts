@@ -37,7 +37,9 @@ class BlockingCall implements Pending {
 
   constructor(
     private readonly program: Program,
-    readonly step: Step,
+    /** The op, and the byte count of a send or recv (read once: steps differ in shape). */
+    readonly op: 'accept' | 'connect' | 'send' | 'recv' | 'sleep',
+    readonly bytes = 0,
     /** The socket connect() created. */
     readonly sock: TcpSocket | null = null,
     readonly wakeAt?: number,
@@ -84,7 +86,7 @@ export class Program {
       case 'listen':
         return this.listen(step)
       case 'accept':
-        return new BlockingCall(this, step)
+        return new BlockingCall(this, 'accept')
       case 'connect':
         return this.connect(step)
       case 'send':
@@ -100,7 +102,7 @@ export class Program {
       case 'keepalive':
         return this.keepalive()
       case 'sleep':
-        return new BlockingCall(this, step, null, this.world.q.now + step.ms)
+        return new BlockingCall(this, 'sleep', 0, null, this.world.q.now + step.ms)
       case 'crash':
         return this.crash(step.mode)
       case 'freeze':
@@ -118,19 +120,17 @@ export class Program {
 
   /** Asks a blocking call again: its result, or null while it must keep waiting. */
   resume(call: BlockingCall): CallResult | null {
-    switch (call.step.op) {
+    switch (call.op) {
       case 'accept':
         return this.acceptPoll()
       case 'connect':
         return this.connectPoll(call.sock!)
       case 'send':
-        return this.sendOnce(call, call.step.bytes)
+        return this.sendOnce(call, call.bytes)
       case 'recv':
-        return this.recvOnce(call, call.step.bytes ?? 65536)
+        return this.recvOnce(call, call.bytes)
       case 'sleep':
         return this.world.q.now >= call.wakeAt! ? { ret: 0 } : null
-      default:
-        return {}
     }
   }
 
@@ -178,7 +178,7 @@ export class Program {
     s.sendSyn(false)
     armRtx(s, 'syn', s.rtoCur)
     armDeadline(s, world.profile.syn, 'syn')
-    return new BlockingCall(this, step, s)
+    return new BlockingCall(this, 'connect', 0, s)
   }
 
   private connectPoll(s: TcpSocket): CallResult | null {
@@ -225,7 +225,7 @@ export class Program {
   }
 
   private send(step: StepOf<'send'>): CallResult | Pending {
-    const call = new BlockingCall(this, step)
+    const call = new BlockingCall(this, 'send', step.bytes)
     return this.sendOnce(call, step.bytes) ?? call
   }
 
@@ -259,8 +259,8 @@ export class Program {
 
   private recv(step: StepOf<'recv'>): CallResult | Pending {
     const wakeAt = step.timeoutMs !== undefined ? this.world.q.now + step.timeoutMs : undefined
-    const call = new BlockingCall(this, step, null, wakeAt)
-    return this.recvOnce(call, step.bytes ?? 65536) ?? call
+    const call = new BlockingCall(this, 'recv', step.bytes ?? 65536, null, wakeAt)
+    return this.recvOnce(call, call.bytes) ?? call
   }
 
   /** One attempt of a recv(): data, end of stream, an error, the timeout, or keep waiting. */

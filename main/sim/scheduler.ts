@@ -33,6 +33,12 @@ class ActorRun {
 export class Scheduler {
   private readonly runs: ActorRun[]
   private readonly results: (StepResult | undefined)[]
+  /**
+   * Each step's `at` and whether it is a thaw, copied out of the step objects once: the steps
+   * have as many shapes as there are ops, and reading them after every event was slow.
+   */
+  private readonly at: number[] = []
+  private readonly thaw: boolean[] = []
   /** Something a call may be waiting for changed since the calls were last asked. */
   dirty = true
   private stuckAt = -1
@@ -60,16 +66,21 @@ export class Scheduler {
       new ActorRun('net', null),
     ]
     for (let i = 0; i < script.steps.length; i++) {
-      const a = script.steps[i]!.actor
-      this.runs[a === 'client' ? 0 : a === 'server' ? 1 : 2]!.steps.push(i)
+      const s = script.steps[i]!
+      this.runs[s.actor === 'client' ? 0 : s.actor === 'server' ? 1 : 2]!.steps.push(i)
+      this.at.push(s.at ?? 0)
+      this.thaw.push(s.op === 'thaw')
     }
     this.results = new Array<StepResult | undefined>(script.steps.length)
   }
 
   /** Every actor has finished its steps or died. */
   finished(): boolean {
-    for (const r of this.runs)
+    const runs = this.runs
+    for (let i = 0; i < runs.length; i++) {
+      const r = runs[i]!
       if (r.pending || (r.pos < r.steps.length && !(r.program?.dead ?? false))) return false
+    }
     return true
   }
 
@@ -103,7 +114,9 @@ export class Scheduler {
   private pass(): void {
     for (;;) {
       let progressed = false
-      for (const run of this.runs) {
+      const runs = this.runs
+      for (let ri = 0; ri < runs.length; ri++) {
+        const run = runs[ri]!
         if (!run.pending) continue
         const r = run.pending.poll()
         if (r) {
@@ -115,7 +128,8 @@ export class Scheduler {
       // Of the steps ready now, the one written first starts first.
       let best: ActorRun | null = null
       let bestIndex = Infinity
-      for (const run of this.runs) {
+      for (let ri = 0; ri < runs.length; ri++) {
+        const run = runs[ri]!
         const i = this.ready(run)
         if (i !== -1 && i < bestIndex) {
           best = run
@@ -135,9 +149,8 @@ export class Scheduler {
   private ready(run: ActorRun): number {
     if (run.pending || run.pos >= run.steps.length || run.program?.dead) return -1
     const index = run.steps[run.pos]!
-    const step = this.script.steps[index]!
-    if (run.program?.frozen && step.op !== 'thaw') return -1
-    const at = step.at ?? 0
+    if (run.program?.frozen && !this.thaw[index]) return -1
+    const at = this.at[index]!
     if (at > this.q.now) {
       if (run.wakeFor !== index) {
         run.wakeFor = index

@@ -14,19 +14,25 @@ export interface Timer {
 
 class Entry implements Timer {
   cancelled = false
+  /** Still in the heap (a cancelled entry there may be revived). */
+  queued = true
+  /** When it should really run: later than `at` once moved by {@link EventQueue.rearm}. */
+  due: number
 
   constructor(
-    readonly at: number,
-    readonly seq: number,
+    public at: number,
+    public seq: number,
     readonly fn: (arg: unknown) => void,
     readonly arg: unknown,
     private readonly queue: EventQueue,
-  ) {}
+  ) {
+    this.due = at
+  }
 
   cancel(): void {
     if (this.cancelled) return
     this.cancelled = true
-    this.queue.onCancel()
+    if (this.queued) this.queue.onCancel()
   }
 }
 
@@ -46,6 +52,27 @@ export class EventQueue {
     return this.scheduleWith(delayMs, fn, undefined)
   }
 
+  /**
+   * Re-arms a timer for `delayMs` from now, reusing its entry (even a cancelled one) when that
+   * only moves it later: the entry stays where it is and is moved when its old time comes.
+   * Retransmission timers are re-armed on every ACK; without this each ACK would add a heap
+   * entry and leave a dead one behind. Returns the timer now armed (the same, or a new one).
+   */
+  rearm<A>(timer: Timer | null, delayMs: number, fn: (arg: A) => void, arg: A): Timer {
+    const e = timer as Entry | null
+    const at = this.timeAfter(delayMs)
+    if (e && e.queued && e.fn === fn && e.arg === arg && at >= e.at) {
+      if (e.cancelled) {
+        e.cancelled = false
+        this.dead--
+      }
+      e.due = at
+      return e
+    }
+    e?.cancel()
+    return this.scheduleWith(delayMs, fn, arg)
+  }
+
   /** Runs `fn(arg)` after `delayMs`: a segment in flight needs no closure of its own. */
   scheduleWith<A>(delayMs: number, fn: (arg: A) => void, arg: A): Timer {
     // Whole nanoseconds: sums of 0.05 ms link delays would otherwise print as 0.15000000000000002.
@@ -58,6 +85,17 @@ export class EventQueue {
     return entry
   }
 
+  /**
+   * The time `delayMs` from now, in whole nanoseconds (sums of 0.05 ms link delays would
+   * otherwise print as 0.15000000000000002). A positive delay always moves the clock, by a
+   * nanosecond at least: a timer re-armed for "the rest" of a floating-point remainder must
+   * not fire at the same instant forever.
+   */
+  private timeAfter(delayMs: number): number {
+    const at = Math.round((this.now + Math.max(0, delayMs)) * 1e6) / 1e6
+    return delayMs > 0 && at <= this.now ? Math.round((this.now + 1e-6) * 1e6) / 1e6 : at
+  }
+
   /** Runs `fn` at an absolute virtual time (never in the past). */
   scheduleAt(at: number, fn: () => void): Timer {
     return this.schedule(at - this.now, fn)
@@ -66,22 +104,34 @@ export class EventQueue {
   /** Time of the next live event, or `undefined` when the agenda is empty. */
   peekTime(): number | undefined {
     const h = this.heap
-    while (h.length > 0 && h[0]!.cancelled) {
-      this.pop()
-      this.dead--
-    }
+    while (h.length > 0 && (h[0]!.cancelled || h[0]!.due > h[0]!.at)) this.settleTop()
     return h.length > 0 ? h[0]!.at : undefined
+  }
+
+  /** Drops a cancelled top entry, or moves a re-armed one to its real time. */
+  private settleTop(): void {
+    const e = this.pop()!
+    if (e.cancelled) {
+      e.queued = false
+      this.dead--
+      return
+    }
+    e.at = e.due
+    e.seq = this.seq++
+    this.push(e)
   }
 
   /** Advances the clock to the next live event and runs it; false when none is left. */
   step(): boolean {
     for (;;) {
-      const entry = this.pop()
-      if (!entry) return false
-      if (entry.cancelled) {
-        this.dead--
+      const top = this.heap[0]
+      if (!top) return false
+      if (top.cancelled || top.due > top.at) {
+        this.settleTop()
         continue
       }
+      const entry = this.pop()!
+      entry.queued = false
       this.now = entry.at
       this.processed++
       entry.fn(entry.arg)
@@ -98,6 +148,7 @@ export class EventQueue {
   onCancel(): void {
     this.dead++
     if (this.dead > 32 && this.dead * 2 > this.heap.length) {
+      for (const e of this.heap) if (e.cancelled) e.queued = false
       const live = this.heap.filter((e) => !e.cancelled)
       this.heap = live
       this.dead = 0

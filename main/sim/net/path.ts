@@ -66,7 +66,11 @@ export class Path {
   ) {}
 
   /** A delivered segment reaches its destination (one bound function for every segment). */
-  private readonly arrive = (seg: Segment): void => this.hosts.receive(seg.dst, seg)
+  private readonly arrive = this.deliver.bind(this)
+
+  private deliver(seg: Segment): void {
+    this.hosts.receive(seg.dst, seg)
+  }
 
   /** Adds a rule from a `net` step. */
   add(rule: NetRule): void {

@@ -71,6 +71,8 @@ export class TcpSocket {
   // Retransmission.
   rtx: Timer | null = null
   rtxKind: RtxKind | null = null
+  /** The last stopped retransmission timer, which the next arm may reuse (EventQueue.rearm). */
+  rtxSpare: Timer | null = null
   retransmits = 0
   /** Timeout to use when the retransmission timer is next armed. */
   rtoCur = 1000
@@ -246,7 +248,7 @@ export class TcpSocket {
   /** Cancels every timer of this socket. */
   stopTimers(): void {
     for (const t of [this.rtx, this.persist, this.ka, this.stateTimer, this.deadline]) t?.cancel()
-    this.rtx = this.persist = this.ka = this.stateTimer = this.deadline = null
+    this.rtx = this.persist = this.ka = this.stateTimer = this.deadline = this.rtxSpare = null
     this.rtxKind = null
   }
 

@@ -10,14 +10,17 @@ import type { RtxKind, TcpSocket } from './socket'
 
 /** Arms (or re-arms) the retransmission timer. */
 export function armRtx(s: TcpSocket, kind: RtxKind, delayMs: number): void {
-  s.rtx?.cancel()
   s.rtxKind = kind
-  s.rtx = s.world.q.schedule(delayMs, () => onRtx(s))
+  s.rtx = s.world.q.rearm(s.rtx ?? s.rtxSpare, delayMs, onRtx, s)
+  s.rtxSpare = null
 }
 
-/** Stops the retransmission timer. */
+/** Stops the retransmission timer (its entry is kept for the next arm to reuse). */
 export function stopRtx(s: TcpSocket): void {
-  s.rtx?.cancel()
+  if (s.rtx) {
+    s.rtx.cancel()
+    s.rtxSpare = s.rtx
+  }
   s.rtx = null
   s.rtxKind = null
 }
