@@ -79,16 +79,58 @@ export function runCommand(
   })
 }
 
-/** Waits for a child to exit, SIGKILLing it after `graceMs`. */
+/**
+ * Waits until a child has exited and Node has closed its pipes and IPC channel to it,
+ * SIGKILLing it after `graceMs`. Bounded: a pipe a grandchild still holds is not waited for
+ * more than a second after the exit.
+ */
 export function waitExit(child: ChildProcess, graceMs = 1000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve()
-    })
+  const open = (): Promise<void>[] => [
+    ...[child.stdin, child.stdout, child.stderr]
+      .filter((s) => s && !s.destroyed)
+      .map((s) => new Promise<void>((r) => s!.once('close', () => r()))),
+    ...(child.connected ? [new Promise<void>((r) => child.once('disconnect', () => r()))] : []),
+  ]
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+          child.once('exit', () => {
+            clearTimeout(timer)
+            resolve()
+          })
+        })
+  return exited.then(async () => {
+    let late: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.all(open()),
+      new Promise<void>((r) => (late = setTimeout(r, 1000))),
+    ])
+    clearTimeout(late)
   })
+}
+
+/** Pids of live processes in process group `pgid` (read from /proc; empty off Linux). */
+export function groupMembers(pgid: number): number[] {
+  const out: number[] = []
+  let names: string[]
+  try {
+    names = readdirSync('/proc')
+  } catch {
+    return out
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (fields[0] !== 'Z' && Number(fields[2]) === pgid) out.push(Number(name))
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out
 }
 
 /** A live namespace. */

@@ -109,8 +109,8 @@ describe.skipIf(!full)('every op on the real kernel (private namespace)', () => 
     const r = await run([
       { actor: 'net', op: 'drop', dir: 'c2s', match: 'FIN', count: 1 },
       ...connected(7105),
-      { actor: 'client', op: 'close', at: 50 },
-      { actor: 'server', op: 'recv', at: 50 },
+      { actor: 'client', op: 'close', at: 100 },
+      { actor: 'server', op: 'recv', at: 100 },
     ])
     expect(step(r, 5)).toMatchObject({ outcome: 'returned', ret: 0 })
     expect(step(r, 5).endMs).toBeGreaterThan(200)
@@ -122,8 +122,8 @@ describe.skipIf(!full)('every op on the real kernel (private namespace)', () => 
     const r = await run([
       { actor: 'net', op: 'drop', dir: 's2c', match: 'RST' },
       ...connected(7106),
-      { actor: 'server', op: 'abort', at: 50 },
-      { actor: 'client', op: 'recv', timeoutMs: 300, at: 100 },
+      { actor: 'server', op: 'abort', at: 100 },
+      { actor: 'client', op: 'recv', timeoutMs: 300, at: 300 },
     ])
     expect(step(r, 5)).toMatchObject({ ret: -1, errno: 'EAGAIN' })
     expect(segments(r).some((s) => s.flags.includes('RST') && s.fate === 'dropped')).toBe(true)
@@ -203,8 +203,8 @@ describe.skipIf(!full)('every op on the real kernel (private namespace)', () => 
   ] as const)('crash %s: what the client reads afterwards', async (mode, ret, errno) => {
     const r = await run([
       ...connected(7111),
-      { actor: 'server', op: 'crash', mode, at: 50 },
-      { actor: 'client', op: 'recv', timeoutMs: 500, at: 150 },
+      { actor: 'server', op: 'crash', mode, at: 100 },
+      { actor: 'client', op: 'recv', timeoutMs: 500, at: 300 },
       { actor: 'server', op: 'recv' },
     ])
     expect(step(r, 4)).toMatchObject({ outcome: 'returned', ret, ...(errno ? { errno } : {}) })
@@ -268,11 +268,11 @@ describe.skipIf(!full)('every op on the real kernel (private namespace)', () => 
     async () => {
       const r = await run([
         ...connected(7114),
-        { actor: 'client', op: 'shutdown', how: 'wr', at: 50 },
-        { actor: 'server', op: 'recv', at: 100 },
-        { actor: 'client', op: 'send', bytes: 5, at: 100 },
-        { actor: 'server', op: 'send', bytes: 10, at: 150 },
-        { actor: 'client', op: 'recv', at: 200 },
+        { actor: 'client', op: 'shutdown', how: 'wr', at: 100 },
+        { actor: 'server', op: 'recv', at: 300 },
+        { actor: 'client', op: 'send', bytes: 5, at: 300 },
+        { actor: 'server', op: 'send', bytes: 10, at: 400 },
+        { actor: 'client', op: 'recv', at: 500 },
       ])
       expect(step(r, 4)).toMatchObject({ ret: 0 })
       expect(step(r, 5)).toMatchObject({ ret: -1, errno: 'EPIPE', signal: 'SIGPIPE' })
@@ -284,8 +284,8 @@ describe.skipIf(!full)('every op on the real kernel (private namespace)', () => 
   it.concurrent('abort: RST; the first call gets ECONNRESET, the next send EPIPE', async () => {
     const r = await run([
       ...connected(7115),
-      { actor: 'server', op: 'abort', at: 50 },
-      { actor: 'client', op: 'send', bytes: 5, at: 100 },
+      { actor: 'server', op: 'abort', at: 100 },
+      { actor: 'client', op: 'send', bytes: 5, at: 300 },
       { actor: 'client', op: 'send', bytes: 5 },
     ])
     expect(step(r, 4)).toMatchObject({ ret: -1, errno: 'ECONNRESET' })

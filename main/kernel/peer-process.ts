@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Namespace } from './netns'
-import { childEnv, waitExit } from './netns'
+import { childEnv, groupMembers, waitExit } from './netns'
 import type { CallReturn, PeerCall, PeerMessage, PeerRequest } from './peer-protocol'
 import { compiledPeer } from './peer-build'
 import { LAUNCHER } from './sockctl'
@@ -212,12 +212,29 @@ export class PeerProcess {
   }
 
   /** SIGKILL (after SIGCONT, in case it is stopped) and wait until it is gone. */
+  /**
+   * SIGKILL to the whole group (after SIGCONT, in case it is stopped), then wait until the
+   * process and every member of its group (the Node peer under its launcher, helpers) is
+   * gone, and Node has closed its pipes and IPC channel to it (bounded).
+   */
   async kill(): Promise<void> {
     if (this.alive) {
       this.signal('SIGKILL')
       this.signal('SIGCONT')
     }
-    await waitExit(this.child, 2000)
     if (this.child.connected) this.child.disconnect()
+    await waitExit(this.child, 2000)
+    const until = performance.now() + 2000
+    for (let left = groupMembers(this.pid); left.length > 0; left = groupMembers(this.pid)) {
+      if (performance.now() > until) break
+      for (const pid of left) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // Gone already.
+        }
+      }
+      await new Promise((r) => setTimeout(r, 2))
+    }
   }
 }

@@ -192,7 +192,7 @@ async function setUp(run: Run): Promise<void> {
     run.ns = await Namespace.create(sysctlsFor(script), baseRuleset())
     if (probe.nft) {
       run.nft = new NftShell(run.ns.spawn('sh', ['-c', 'exec nft -i 2>&1'], { stdio: 'pipe' }))
-      startCapture(run)
+      await startCapture(run)
     }
   } else {
     const serverPort = await freePort()
@@ -224,10 +224,15 @@ async function setUp(run: Run): Promise<void> {
   }
 }
 
-function startCapture(run: Run): void {
+/**
+ * Starts `nft monitor` (rule events and traces) and waits until it is subscribed: a marker
+ * chain added through the nft shell shows up in its output (retried with a new name while it
+ * does not), so the capture holds the first segment. Bounded: after 3 s the run goes on.
+ */
+async function startCapture(run: Run): Promise<void> {
   const ns = run.ns!
   // The shell ends the monitor when its stdin closes, so a parent that dies takes it along.
-  const mon = ns.spawn('sh', ['-c', 'nft monitor trace & m=$!; read -r _; kill $m'], {
+  const mon = ns.spawn('sh', ['-c', 'nft monitor & m=$!; read -r _; kill $m'], {
     stdio: ['pipe', 'pipe', 'ignore'],
   })
   mon.stdin?.on('error', () => undefined)
@@ -246,19 +251,25 @@ function startCapture(run: Run): void {
     },
   )
   run.trace = parser
+  let seen = -1
   if (mon.stdout) {
     createInterface({ input: mon.stdout }).on('line', (line) => {
+      const marker = /^add chain ip lab ready(\d+)/.exec(line)
+      if (marker) seen = Number(marker[1])
       run.lastTraceMs = run.now()
       if (!run.ended) parser.line(line, run.now())
     })
+  }
+  const until = performance.now() + 3000
+  for (let k = 0; seen < 0 && performance.now() < until; k++) {
+    await run.nft!.apply(`add chain ip lab ready${k}`)
+    const wait = performance.now() + 50
+    while (seen < 0 && performance.now() < wait) await new Promise((r) => setTimeout(r, 2))
   }
 }
 
 async function execute(run: Run): Promise<LabResult> {
   const { script, ctx } = run
-  // nft monitor needs a moment to subscribe before the first segment; a 30 ms head start is
-  // cheap next to a peer's start-up and keeps the handshake in the capture.
-  if (run.monitor) await new Promise((r) => setTimeout(r, 30))
   run.t0 = performance.now()
   run.startPolling()
   await run.sample('ss')
