@@ -4,6 +4,7 @@
  * `npm run bench -- sim` or `-- kernel` runs one suite.
  */
 import { runKernelBench } from './kernel'
+import { runRenderBench } from './render'
 import { runSimBench } from './sim'
 
 /** One measured figure. */
@@ -18,6 +19,7 @@ export interface BenchRow {
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   sim: runSimBench,
   kernel: runKernelBench,
+  render: runRenderBench,
 }
 
 async function main(): Promise<void> {

@@ -134,6 +134,8 @@ export const labEn = {
     panels: 'Diagrams, script editor, compare',
     help: 'Show this list',
   },
+  readoutHidden:
+    '{n} earlier calls are not shown here: they are in the trace below, or move the cursor back.',
   notices: {
     importedTrace: 'Showing a saved trace, not a live run.',
   },

@@ -131,6 +131,7 @@ export const labZh: typeof labEn = {
     panels: '图示、脚本编辑器、对比',
     help: '显示此列表',
   },
+  readoutHidden: '还有 {n} 个更早的调用没有在这里显示：它们在下方的跟踪中，也可以把光标往回移。',
   notices: {
     importedTrace: '正在显示保存的跟踪，而不是实时运行。',
   },

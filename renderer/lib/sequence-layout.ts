@@ -134,10 +134,13 @@ interface Row {
   before: number
 }
 
-function buildRows(events: readonly TraceEvent[], steps: readonly StepResult[]): Row[] {
+function buildRows(
+  events: readonly TraceEvent[],
+  steps: readonly StepResult[],
+  returnIndex: Map<number, number>,
+): Row[] {
   // A call is issued before the first event at or after its start, but never before its
   // actor's previous call has returned (a thread makes one call at a time).
-  const returnIndex = new Map<number, number>()
   events.forEach((e, i) => {
     if (e.type === 'syscall' && !returnIndex.has(e.step)) returnIndex.set(e.step, i)
   })
@@ -190,7 +193,8 @@ export function layoutSequence(
   const middlebox = options.middlebox ?? events.some((e) => e.type === 'segment' && e.hop)
   const width = Math.max(360, Math.round(options.width ?? SEQ_WIDTH))
   const lanes = lanesFor(middlebox, width)
-  const rows = buildRows(events, steps)
+  const returnIndex = new Map<number, number>()
+  const rows = buildRows(events, steps, returnIndex)
   const axis = layoutAxis(
     rows.map((r) => r.t),
     SEQ_TOP,
@@ -246,7 +250,7 @@ export function layoutSequence(
     if (step.actor === 'net' || step.outcome === 'skipped') continue
     const start = issued.get(step.index)
     if (!start) continue
-    const returnAt = step.outcome === 'returned' ? indexOfSyscall(events, step.index) : -1
+    const returnAt = step.outcome === 'returned' ? (returnIndex.get(step.index) ?? -1) : -1
     const s = side(step.actor)
     calls.push({
       kind: 'call',
@@ -271,10 +275,6 @@ export function layoutSequence(
     ticks: axis.ticks,
     breaks: axis.breaks,
   }
-}
-
-function indexOfSyscall(events: readonly TraceEvent[], step: number): number {
-  return events.findIndex((e) => e.type === 'syscall' && e.step === step)
 }
 
 function top(item: RowItem): number {

@@ -88,7 +88,8 @@ export const useLabStore = defineStore('lab', () => {
   const status = ref<RunStatus>('idle')
   const runId = ref<string | null>(null)
   const runInfo = ref<RunRequestInfo | null>(null)
-  const steps = ref<StepResult[]>([])
+  // Shallow: a saved trace can hold thousands of steps; nothing mutates one in place.
+  const steps = shallowRef<StepResult[]>([])
   const events = shallowRef<TraceEvent[]>([])
   const result = shallowRef<LabResult | null>(null)
   const runError = ref<LabError | null>(null)
@@ -365,6 +366,7 @@ export const useLabStore = defineStore('lab', () => {
         const at = steps.value.findIndex((s) => s.index === update.step.index)
         if (at >= 0) steps.value.splice(at, 1, update.step)
         else steps.value.push(update.step)
+        triggerRef(steps)
         const since = runInfo.value?.sinceMs
         if (since === undefined || update.step.endMs >= since)
           appendTrace(formatStepLine(update.step, script.value ?? undefined))
