@@ -260,6 +260,13 @@ export const NOTES = {
       zh: '连接过程中收到 ICMP {icmp}：先记为软错误（{errno}），在下一次 SYN 重传时报告。',
     },
   },
+  'icmp-reported': {
+    section: 'establish.3.1',
+    text: {
+      en: 'At the SYN timer ({s} s) the kept ICMP error is reported: connect() fails with {errno} instead of sending the SYN again.',
+      zh: '在 SYN 定时器到期时（{s} 秒）报告先前记下的 ICMP 错误：connect() 以 {errno} 失败，不再重发 SYN。',
+    },
+  },
   'icmp-hard': {
     section: 'establish.3.1',
     text: {

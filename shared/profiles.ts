@@ -40,13 +40,13 @@ export type IcmpConnectRule =
   /** Ignored entirely (Windows without TCP_FAIL_CONNECT_ON_ICMP_ERROR). */
   | { kind: 'ignore' }
   /**
-   * Linux tcp_v4_err in SYN_SENT: fatal at once. (The kernel keeps it as a soft error only
-   * when it arrives while the socket is locked by the connecting call itself, which happens
-   * when the reject is generated synchronously inside the sender's own kernel, as with an nft
-   * rule in the lab's namespace; from a router on a real path, and for the kernel lab's
-   * non-blocking connect, it is immediate: see the simulator's decision record.)
+   * Linux tcp_v4_err in SYN_SENT: fatal at once, unless the socket is locked by the blocking
+   * connect() that is still sending its first SYN; then it is kept as a soft error and
+   * reported at the next SYN tick (measured: about 1 s later). That happens when the reject
+   * comes from the sender's own kernel, as the lab's nft rule does; see the simulator's
+   * decision record.
    */
-  | { kind: 'hard' }
+  | { kind: 'hard-unless-first-syn' }
   /** BSD tcp_notify: soft until more than `afterRetransmits` SYN retransmissions. */
   | { kind: 'soft-until'; afterRetransmits: number }
 
@@ -168,7 +168,7 @@ const linux: OsProfile = {
     sendShutdownBeforeError: false, // sk_stream_error: sock_error() first
     sticky: false, // sock_error() clears sk_err
   },
-  icmpConnect: { kind: 'hard' }, // tcp_v4_err SYN_SENT: sk_err + tcp_done
+  icmpConnect: { kind: 'hard-unless-first-syn' }, // tcp_v4_err SYN_SENT; os-profiles.md
   icmpEstablished: 'soft', // tcp_v4_err: sk_err_soft unless IP_RECVERR
 }
 

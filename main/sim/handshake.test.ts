@@ -179,12 +179,14 @@ describe('the server side of the handshake', () => {
 
 describe('refused and unreachable', () => {
   it.each([
-    ['linux', 'host-unreachable', 'EHOSTUNREACH', 113, 0],
-    ['linux', 'net-unreachable', 'ENETUNREACH', 101, 0],
-    ['linux', 'port-unreachable', 'ECONNREFUSED', 111, 0],
+    // os-profiles.md, measured: the ICMP answering the SYN of a blocking connect() arrives
+    // while connect() holds the socket, is kept as a soft error and reported at the next tick.
+    ['linux', 'host-unreachable', 'EHOSTUNREACH', 113, 1],
+    ['linux', 'net-unreachable', 'ENETUNREACH', 101, 1],
+    ['linux', 'port-unreachable', 'ECONNREFUSED', 111, 1],
     // icmp_err_convert: ICMP_PKT_FILTERED -> EHOSTUNREACH.
-    ['linux', 'admin-prohibited', 'EHOSTUNREACH', 113, 0],
-    ['linux-legacy', 'host-unreachable', 'EHOSTUNREACH', 113, 0],
+    ['linux', 'admin-prohibited', 'EHOSTUNREACH', 113, 1],
+    ['linux-legacy', 'host-unreachable', 'EHOSTUNREACH', 113, 1],
     // Windows ignores ICMP while connecting: only the timers end it (21 s).
     ['windows', 'host-unreachable', 'WSAETIMEDOUT', 10060, 21],
     // BSD tcp_notify: soft until more than 3 SYN retransmissions, the 4th at 4 s.
@@ -271,5 +273,22 @@ describe('calls before a connection exists', () => {
   it('connected() helper opens a connection on both ends', () => {
     const r = run({ labScript: 1, steps: connected() })
     expect(r.final).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' })
+  })
+})
+
+describe('ICMP for a retransmitted SYN', () => {
+  it('is fatal at once on linux: only the first SYN is sent while connect() holds the socket', () => {
+    const r = run({
+      labScript: 1,
+      steps: [
+        { actor: 'net', op: 'drop', dir: 'c2s', match: 'SYN', count: 1 },
+        { actor: 'net', op: 'reject', dir: 'c2s', icmp: 'host-unreachable', at: 500 },
+        { actor: 'client', op: 'connect', port: 7001 },
+      ],
+    })
+    // The first SYN vanished; the retransmission at 1 s draws the ICMP and fails at once.
+    expect(stepAt(r, 2)).toMatchObject({ ret: -1, errno: 'EHOSTUNREACH' })
+    expect(stepAt(r, 2).endMs).toBeCloseTo(1000.1, 1)
+    expect(r.events.some((e) => e.type === 'note' && e.key === 'icmp-hard')).toBe(true)
   })
 })

@@ -164,6 +164,9 @@ export class Host {
       const rule = profile.icmpConnect
       if (rule.kind === 'ignore') {
         trace.note('icmp-ignored', { icmp: msg.kind }, actor)
+      } else if (rule.kind === 'hard-unless-first-syn' && s.synsSent <= 1) {
+        s.softErr = err
+        trace.note('icmp-soft-connect', { icmp: msg.kind, errno: err }, actor)
       } else if (rule.kind === 'soft-until' && s.retransmits <= rule.afterRetransmits) {
         s.softErr = err
         trace.note('icmp-soft-connect', { icmp: msg.kind, errno: err }, actor)

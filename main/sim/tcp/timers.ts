@@ -101,6 +101,13 @@ function onRtx(s: TcpSocket): void {
   if (kind === 'syn' && s.state !== 'SYN_SENT') return
   if (kind === 'synack' && s.state !== 'SYN_RCVD') return
   if (kind === 'data' && s.sndNxt <= s.sndUna && s.sndUna >= s.writeSeq && !s.finQueued) return
+  if (kind === 'syn' && s.softErr && world.profile.icmpConnect.kind === 'hard-unless-first-syn') {
+    // Linux: the ICMP kept as a soft error while connect() held the socket is reported now.
+    const params = { errno: s.softErr, s: round((world.q.now - s.startedAt) / 1000) }
+    world.trace.note('icmp-reported', params, s.host.endpoint ?? undefined)
+    s.done(s.softErr, 'timer SYN (soft ICMP error)', { key: 'icmp-reported', params })
+    return
+  }
   const startedAt = synPhase ? s.startedAt : s.headSentAt
   if (givesUp(s, kind, startedAt)) {
     giveUpNow(s, kind, s.softErr ?? world.profile.errors.timeout)
