@@ -292,3 +292,25 @@ describe('ICMP for a retransmitted SYN', () => {
     expect(r.events.some((e) => e.type === 'note' && e.key === 'icmp-hard')).toBe(true)
   })
 })
+
+describe('the listen backlog', () => {
+  it('macos (SOMAXCONN 128): the connection after a full accept queue gets no answer and times out', () => {
+    const connects = Array.from({ length: 129 }, () => ({
+      actor: 'client' as const,
+      op: 'connect' as const,
+      port: 7001,
+    }))
+    const r = run({
+      labScript: 1,
+      profile: 'macos',
+      limitMs: 100_000,
+      steps: [{ actor: 'server', op: 'listen', port: 7001 }, ...connects],
+    })
+    // 128 handshakes complete into the queue nobody accepts from; the 129th SYN is dropped
+    // every time, so that connect() ends on the 75 s connection-establishment timer.
+    expect(r.steps.slice(1, 129).every((s) => s.ret === 0)).toBe(true)
+    expect(stepAt(r, 129)).toMatchObject({ ret: -1, errno: 'ETIMEDOUT' })
+    expect(secs(stepAt(r, 129).endMs - stepAt(r, 129).startMs)).toBe(75)
+    expect(r.events.some((e) => e.type === 'note' && e.key === 'backlog-full')).toBe(true)
+  })
+})
