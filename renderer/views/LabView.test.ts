@@ -10,6 +10,8 @@ import {
   refusedResult,
   testGlobals,
 } from '../testing/fake-lab'
+import { RECORDED } from '../lib/fixtures/index'
+import { viewPrefs } from '../lib/view-prefs'
 import LabView from './LabView.vue'
 
 async function labView(fake = createFakeLab(), language: 'en' | 'zh' = 'en') {
@@ -98,6 +100,64 @@ describe('LabView', () => {
     expect(w.get('[data-testid="case-title"]').text()).toContain('连接服务端未监听的端口')
     expect(w.text()).toContain('运行案例后')
     expect(w.text()).toContain('运行跟踪')
+    w.unmount()
+  })
+
+  it('shows both state machines, the sequence and the caption for a run, and its panels', async () => {
+    history.replaceState(null, '', '#/lab/peer.crash-fin')
+    const { w, fake } = await labView()
+    await w.get('[data-testid="run"]').trigger('click')
+    await flush()
+    fake.push('run-1', { kind: 'done', result: RECORDED['peer.crash-fin']! })
+    await flush()
+    expect(w.get('[data-testid="sm-client"]').attributes('data-state')).toBe('CLOSED')
+    expect(w.get('[data-testid="sm-server"]').attributes('data-state')).toBe('CLOSED')
+    expect(w.get('[data-testid="caption"]').text()).toContain('SIGPIPE')
+    await w.get('[data-testid="tab-script"]').trigger('click')
+    expect(viewPrefs.panel).toBe('script')
+    expect(w.get('[data-testid="tab-script"]').attributes('aria-selected')).toBe('true')
+    await w.get('[role="tablist"]').trigger('keydown', { key: 'ArrowRight' })
+    expect(viewPrefs.panel).toBe('compare')
+    viewPrefs.panel = 'diagrams'
+    w.unmount()
+  })
+
+  it('answers keyboard shortcuts outside text fields, not inside them', async () => {
+    history.replaceState(null, '', '#/lab/peer.crash-fin')
+    const { w, fake, lab } = await labView()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'r' }))
+    await flush()
+    expect(fake.requests).toHaveLength(1)
+    fake.push('run-1', { kind: 'done', result: RECORDED['peer.crash-fin']! })
+    await flush()
+    const total = lab.events.length
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: ',' }))
+    expect(lab.shown).toBe(total - 1)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home' }))
+    expect(lab.shown).toBe(0)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '1' }))
+    expect(lab.speed).toBe('real')
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'l' }))
+    expect(viewPrefs.axis).toBe('log')
+    viewPrefs.axis = 'broken'
+    const input = document.createElement('input')
+    document.body.append(input)
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }))
+    expect(lab.shown).toBe(0)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '?' }))
+    expect(viewPrefs.shortcutsOpen).toBe(true)
+    viewPrefs.shortcutsOpen = false
+    w.unmount()
+  })
+
+  it('a deep link chooses the backend and profile and runs the case', async () => {
+    history.replaceState(null, '', '#/lab/connect.refused?backend=sim&profile=windows&run')
+    const { w, fake, lab } = await labView()
+    await flush()
+    expect(lab.profile).toBe('windows')
+    expect(fake.requests).toEqual([
+      { scenarioId: 'connect.refused', backend: 'sim', profile: 'windows' },
+    ])
     w.unmount()
   })
 })
