@@ -8,9 +8,10 @@ import { compareResults, formatDifferences } from '../lab/agreement'
 import { simBackend } from '../sim/index'
 import { createKernelBackend, probeKernel } from './index'
 import { probeHost, type KernelProbe } from './probe'
-import { leftovers, runCollect } from './test-util'
+import { leftovers, limiter, runCollect } from './test-util'
 
 const real = await probeKernel()
+const slot = limiter(3)
 
 /** This host's probe as a host without user namespaces would answer it. */
 async function withoutNamespaces(helper: boolean): Promise<KernelProbe> {
@@ -48,9 +49,11 @@ describe.each(variants)('kernel lab on plain loopback ($name)', ({ helper }) => 
       const entry = probe.cases.find((c) => c.id === id)
       expect(entry?.runnable, entry?.why).toBe(true)
       const script = scenarioScript(id)!
-      const { result } = await runCollect(
-        createKernelBackend(async () => probe),
-        script,
+      const { result } = await slot(() =>
+        runCollect(
+          createKernelBackend(async () => probe),
+          script,
+        ),
       )
       expect(result.host?.isolation).toBe('loopback')
       const sim = await runCollect(simBackend, { ...script, profile: result.profile })

@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest'
 import type { LabResult, SegmentEvent, StepResult } from '../../shared/lab-result'
 import type { LabScriptInput } from '../../shared/lab-script'
 import { createKernelBackend, probeKernel } from './index'
-import { runCollect, script } from './test-util'
+import { limiter, runCollect, script } from './test-util'
 
 const probe = await probeKernel()
 const backend = createKernelBackend()
 const full = probe.isolation === 'netns' && probe.nft && probe.sysctls && probe.helper
+const slot = limiter(3)
 
 type Steps = LabScriptInput['steps']
 const connected = (port: number): Steps => [
@@ -20,9 +21,8 @@ const connected = (port: number): Steps => [
 ]
 
 async function run(steps: Steps, extra: Partial<LabScriptInput> = {}): Promise<LabResult> {
-  const { result } = await runCollect(
-    backend,
-    script({ labScript: 1, limitMs: 5000, ...extra, steps }),
+  const { result } = await slot(() =>
+    runCollect(backend, script({ labScript: 1, limitMs: 5000, ...extra, steps })),
   )
   return result
 }

@@ -41,6 +41,11 @@ export interface CallReturn {
    * applied because Node cannot make that call (see kernel-notes.md).
    */
   notes?: string[]
+  /**
+   * When the call returned in the peer, in ms of the machine's monotonic clock
+   * (`process.hrtime`, shared by every process): the run's step end without the IPC delay.
+   */
+  doneAt?: number
 }
 
 /** Peer to parent. */

@@ -21,6 +21,11 @@ import { SockCtl, type HelperOp } from './sockctl'
 
 const HOST = '127.0.0.1'
 
+/** The machine's monotonic clock in ms (the parent reads the same clock). */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6
+}
+
 function send(message: PeerMessage): void {
   if (process.connected) process.send?.(message)
 }
@@ -278,8 +283,9 @@ function main(): void {
       send({ type: 'issued', id: raw.id })
     }
     peer.handle(raw.req, issued).then(
-      (r) => send({ type: 'reply', id: raw.id, ...r }),
-      (e: unknown) => send({ type: 'reply', id: raw.id, ret: -1, code: codeOf(e) }),
+      (r) => send({ type: 'reply', id: raw.id, ...r, doneAt: monotonicMs() }),
+      (e: unknown) =>
+        send({ type: 'reply', id: raw.id, ret: -1, code: codeOf(e), doneAt: monotonicMs() }),
     )
   })
   // Node ignores SIGPIPE already; the parent reports it where a C program would have died.

@@ -6,8 +6,6 @@
  */
 import { createServer } from 'node:net'
 import { readFile } from 'node:fs/promises'
-import type { ChildProcess } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import type { Actor, Endpoint, LabScript, Step } from '../../shared/lab-script'
 import type { LabResult, StepResult, TcpState, TraceEvent } from '../../shared/lab-result'
 import type { RunContext } from '../lab/backend'
@@ -15,18 +13,25 @@ import { perform, type ActionContext } from './actions'
 import { hostTimers, stepResult, type HostTimers } from './host'
 import { baseRuleset } from './nft'
 import { NftShell } from './nft-shell'
-import { Namespace, waitExit, type TimerSysctl } from './netns'
+import { Capture } from './capture'
+import { Namespace, type TimerSysctl } from './netns'
 import { PeerProcess } from './peer-process'
 import type { KernelProbe } from './probe'
 import { Schedule } from './schedule'
-import { endpointStates, parseTcpTable, type EndpointPorts } from './states'
-import { TraceParser } from './trace'
+import { endpointStates, parseTcpTable, socketTable, type EndpointPorts } from './states'
 
 /**
- * How often the socket table is polled for state changes: often inside a namespace (a read
- * costs tens of microseconds there), gently on the host's own large table.
+ * How often the socket table is polled for state changes nothing else announced (a timer
+ * that sends no segment). Changes that come with a segment are sampled when the capture
+ * sees it, and every step samples before and after, so the poll can be slow: a read of the
+ * table costs CPU that, on a loaded 2-core machine, the runs' own latencies need.
  */
-const POLL_MS = { netns: 2, host: 25 }
+const POLL_MS = { netns: 20, host: 50 }
+
+/** The machine's monotonic clock in ms (the peers stamp their replies with the same). */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6
+}
 
 /** A free loopback port (for plain-loopback runs, where ports are labels). */
 function freePort(): Promise<number> {
@@ -62,12 +67,9 @@ class Run implements ActionContext {
   readonly dead = new Set<Endpoint>()
   ns: Namespace | null = null
   nft: NftShell | null = null
-  monitor: ChildProcess | null = null
-  trace: TraceParser | null = null
+  capture: Capture | null = null
   t0 = 0
   ended = false
-  /** When the capture last printed (run clock). */
-  lastTraceMs = 0
   private lastStates: Record<Endpoint, TcpState> = { client: 'CLOSED', server: 'CLOSED' }
   private poller: NodeJS.Timeout | null = null
   private sampling = false
@@ -91,8 +93,15 @@ class Run implements ActionContext {
     return ns ? () => ns.tcpTable() : null
   }
 
+  /** The run clock: ms since the run started, on the machine's monotonic clock. */
   now(): number {
-    return performance.now() - this.t0
+    return monotonicMs() - this.t0
+  }
+
+  /** A peer's `doneAt` on the run clock, kept between the step's start and now. */
+  endOf(doneAt: number | undefined, startMs: number): number {
+    const now = this.now()
+    return doneAt === undefined ? now : Math.min(now, Math.max(startMs, doneAt - this.t0))
   }
 
   emit(event: TraceEvent): void {
@@ -153,12 +162,8 @@ class Run implements ActionContext {
   async cleanup(): Promise<void> {
     if (this.poller) clearInterval(this.poller)
     await Promise.all(Object.values(this.peers).map((p) => p.kill()))
-    if (this.monitor) {
-      this.monitor.kill('SIGKILL')
-      await waitExit(this.monitor, 1000)
-    }
+    await this.capture?.stop()
     await this.nft?.close()
-    this.trace?.flush()
     await this.ns?.close()
   }
 }
@@ -192,7 +197,17 @@ async function setUp(run: Run): Promise<void> {
     run.ns = await Namespace.create(sysctlsFor(script), baseRuleset())
     if (probe.nft) {
       run.nft = new NftShell(run.ns.spawn('sh', ['-c', 'exec nft -i 2>&1'], { stdio: 'pipe' }))
-      await startCapture(run)
+      run.capture = await Capture.start(
+        run.ns,
+        run.nft,
+        run.ports,
+        script,
+        (e) => {
+          run.emit(e)
+          if (e.type === 'segment') void run.sample('ss', true)
+        },
+        () => run.now(),
+      )
     }
   } else {
     const serverPort = await freePort()
@@ -224,53 +239,9 @@ async function setUp(run: Run): Promise<void> {
   }
 }
 
-/**
- * Starts `nft monitor` (rule events and traces) and waits until it is subscribed: a marker
- * chain added through the nft shell shows up in its output (retried with a new name while it
- * does not), so the capture holds the first segment. Bounded: after 3 s the run goes on.
- */
-async function startCapture(run: Run): Promise<void> {
-  const ns = run.ns!
-  // The shell ends the monitor when its stdin closes, so a parent that dies takes it along.
-  const mon = ns.spawn('sh', ['-c', 'nft monitor & m=$!; read -r _; kill $m'], {
-    stdio: ['pipe', 'pipe', 'ignore'],
-  })
-  mon.stdin?.on('error', () => undefined)
-  run.monitor = mon
-  const parser = new TraceParser(
-    run.ports,
-    (e) => run.emit(e),
-    (chain) => {
-      if (chain === 'gone') return { fate: 'dropped' }
-      const index = /^s(\d+)$/.exec(chain)
-      const step = index ? run.script.steps[Number(index[1])] : undefined
-      if (!step) return undefined
-      return step.op === 'reject'
-        ? { fate: 'rejected', step: Number(index![1]), icmp: step.icmp }
-        : { fate: 'dropped', step: Number(index![1]) }
-    },
-  )
-  run.trace = parser
-  let seen = -1
-  if (mon.stdout) {
-    createInterface({ input: mon.stdout }).on('line', (line) => {
-      const marker = /^add chain ip lab ready(\d+)/.exec(line)
-      if (marker) seen = Number(marker[1])
-      run.lastTraceMs = run.now()
-      if (!run.ended) parser.line(line, run.now())
-    })
-  }
-  const until = performance.now() + 3000
-  for (let k = 0; seen < 0 && performance.now() < until; k++) {
-    await run.nft!.apply(`add chain ip lab ready${k}`)
-    const wait = performance.now() + 50
-    while (seen < 0 && performance.now() < wait) await new Promise((r) => setTimeout(r, 2))
-  }
-}
-
 async function execute(run: Run): Promise<LabResult> {
   const { script, ctx } = run
-  run.t0 = performance.now()
+  run.t0 = monotonicMs()
   run.startPolling()
   await run.sample('ss')
   let endRun!: () => void
@@ -314,7 +285,7 @@ async function execute(run: Run): Promise<LabResult> {
       const r = await Promise.race([stop, perform(run, s, i, () => schedule.issued(actor))])
       if (r === 'stop') return
       inFlight.delete(actor)
-      const endMs = run.now()
+      const endMs = run.endOf(r.doneAt, startMs)
       record(stepResult(i, s, startMs, endMs, r, run.probe.platform))
       run.emit({ tMs: endMs, type: 'syscall', step: i })
       for (const key of r.notes ?? []) run.emit({ tMs: endMs, type: 'note', key, actor, step: i })
@@ -333,7 +304,10 @@ async function execute(run: Run): Promise<LabResult> {
   }
   await run.sample('ss')
   const endMs = run.now()
-  if (run.monitor && !ctx.signal.aborted) await drainCapture(run)
+  const [table] = await Promise.all([
+    run.probe.platform === 'linux' ? socketTable(run.ns, run.ports) : undefined,
+    ctx.signal.aborted ? undefined : run.capture?.drain(),
+  ])
   run.ended = true
   endRun()
   for (const [actor, f] of inFlight) {
@@ -344,7 +318,6 @@ async function execute(run: Run): Promise<LabResult> {
     if (!results.has(i))
       record({ index: i, actor: s.actor, op: s.op, startMs: endMs, endMs, outcome: 'skipped' })
   })
-  run.trace?.flush()
   const events = [...run.events].sort((a, b) => a.tMs - b.tMs)
   return {
     labScript: 1,
@@ -363,17 +336,6 @@ async function execute(run: Run): Promise<LabResult> {
     events,
     final: run.finalStates,
     ...(ctx.signal.aborted ? { cancelled: true } : {}),
-  }
-}
-
-/**
- * `nft monitor trace` prints a few milliseconds after the segment: let it finish printing
- * what the run sent (quiet for 30 ms, at most 300 ms) so the last segments are not lost.
- */
-async function drainCapture(run: Run): Promise<void> {
-  const start = run.now()
-  const until = start + 300
-  while (run.now() < until && (run.now() - start < 25 || run.now() - run.lastTraceMs < 30)) {
-    await new Promise((r) => setTimeout(r, 10))
+    ...(table ? { socketTable: table } : {}),
   }
 }

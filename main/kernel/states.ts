@@ -5,6 +5,7 @@
  */
 import type { Endpoint } from '../../shared/lab-script'
 import type { TcpState } from '../../shared/lab-result'
+import { runCommand, type Namespace } from './netns'
 
 /** One row of /proc/net/tcp. */
 export interface TcpRow {
@@ -87,4 +88,22 @@ export function endpointStates(rows: TcpRow[], ports: EndpointPorts): Record<End
   )
   const server = rows.filter((r) => r.localPort === ports.serverPort)
   return { client: pick(client), server: pick(server) }
+}
+
+/**
+ * `ss -tan` as the run ended (before cleanup): the namespace's whole table, or on plain
+ * loopback the host's lines for this run's ports. Undefined where `ss` is missing.
+ */
+export async function socketTable(
+  ns: Namespace | null,
+  ports: EndpointPorts,
+): Promise<string[] | undefined> {
+  const r = ns ? await ns.run('ss', ['-tan']) : await runCommand('ss', ['-tan'])
+  if (r.code !== 0) return undefined
+  const lines = r.stdout.split('\n').filter((l) => l.trim() !== '')
+  if (ns) return lines
+  const mine = new Set([ports.frontPort, ports.serverPort])
+  const ours = (l: string): boolean =>
+    [...l.matchAll(/:(\d+)\s/g)].some((m) => mine.has(Number(m[1])))
+  return [lines[0] ?? '', ...lines.slice(1).filter(ours)]
 }

@@ -79,3 +79,23 @@ export function openFds(): string[] {
     }
   })
 }
+
+/**
+ * Runs `work` when fewer than `max` others run (per test process): kernel runs are mostly
+ * waiting on the kernel's timers, but each starts processes, and on a loaded 2-core machine
+ * too many at once stretch the latencies the scripts' timings assume.
+ */
+export function limiter(max: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const queue: (() => void)[] = []
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running >= max) await new Promise<void>((r) => queue.push(r))
+    running++
+    try {
+      return await work()
+    } finally {
+      running--
+      queue.shift()?.()
+    }
+  }
+}

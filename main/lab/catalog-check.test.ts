@@ -3,17 +3,19 @@
 // outcome, same return class and errno, timer-ended steps within max(300 ms, 10 %)). A case
 // the host cannot express is named with the reason, never silently passed; where the kernel
 // lab cannot run at all, one skip says why. Cases run a few at a time (each has its own
-// namespace): most of a run is the kernel's own timers, not CPU.
+// namespace): most of a run is the kernel's own timers, not CPU; at most four at once.
 import { describe, expect, it } from 'vitest'
 import { CATALOG, scenarioScript } from '../../shared/catalog/index'
 import { kernelBackend, probeKernel } from '../kernel/index'
 import { simBackend } from '../sim/index'
+import { limiter } from '../kernel/test-util'
 import { compareResults, formatDifferences } from './agreement'
 import { runScript } from './session'
 
 const probe = await probeKernel()
 const cases = CATALOG.filter((c) => c.backends.includes('kernel')).map((c) => c.script.id)
 const cannot = probe.cases.filter((c) => !c.runnable)
+const slot = limiter(4)
 
 describe.skipIf(!probe.available)(`simulator and kernel agree (${probe.detail})`, () => {
   it.concurrent.each(cases)(
@@ -28,7 +30,7 @@ describe.skipIf(!probe.available)(`simulator and kernel agree (${probe.detail})`
         expect(cannot.map((c) => c.id)).toContain(id)
         return
       }
-      const kernel = await runScript(script, kernelBackend)
+      const kernel = await slot(() => runScript(script, kernelBackend))
       if (!kernel.ok) throw new Error(kernel.error.message)
       const sim = await runScript({ ...script, profile: kernel.value.profile }, simBackend)
       if (!sim.ok) throw new Error(sim.error.message)
