@@ -20,7 +20,7 @@ export const labEn = {
       segment: 'segment received: {detail}',
       call: 'call: {detail}',
       timer: 'timer fired: {detail}',
-      observed: 'seen in the kernel’s socket table (ss)',
+      observed: 'seen by ss (kernel)',
       other: 'cause: {detail}',
     },
     notInFigure: 'not in the classic figure',

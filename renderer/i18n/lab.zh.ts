@@ -18,7 +18,7 @@ export const labZh: typeof labEn = {
       segment: '收到报文：{detail}',
       call: '系统调用：{detail}',
       timer: '定时器到期：{detail}',
-      observed: '来自内核套接字表（ss）',
+      observed: '由 ss 观察到（内核）',
       other: '原因：{detail}',
     },
     notInFigure: '经典状态图中没有这条转换',

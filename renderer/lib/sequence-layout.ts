@@ -105,12 +105,26 @@ export interface SequenceOptions {
   width?: number
 }
 
+/** Width of the time gutter on the left (tick labels live there, never under call labels). */
+export const SEQ_GUTTER = 52
+
 /** Lifeline positions for two or three hosts; call labels need room outside the lanes. */
 export function lanesFor(middlebox: boolean, width = SEQ_WIDTH): Lanes {
-  const margin = Math.round(Math.min(230, Math.max(120, width * 0.27)))
-  if (!middlebox) return { client: margin, server: width - margin }
-  const m = Math.round(margin * 0.75)
-  return { client: m, middlebox: Math.round(width / 2), server: width - m }
+  const inner = width - SEQ_GUTTER
+  const margin = Math.round(Math.min(230, Math.max(110, inner * 0.27)))
+  if (!middlebox) return { client: SEQ_GUTTER + margin, server: width - margin }
+  const m = Math.round(margin * 0.8)
+  return {
+    client: SEQ_GUTTER + m,
+    middlebox: Math.round(SEQ_GUTTER + inner / 2),
+    server: width - m,
+  }
+}
+
+/** How many characters of a call label fit beside a lifeline. */
+export function labelChars(lanes: Lanes, width: number): number {
+  const room = Math.min(lanes.client - 14 - SEQ_GUTTER, width - lanes.server - 14)
+  return Math.max(10, Math.floor(room / 6.4))
 }
 
 /** Where a segment starts and ends horizontally, given its hop. */
@@ -267,7 +281,8 @@ export function layoutSequence(
   items.sort((a, b) => top(a) - top(b))
   return {
     width,
-    height: SEQ_TOP + axis.height,
+    // Room below the last row for a two-line call label.
+    height: SEQ_TOP + axis.height + 18,
     lanes,
     eventY,
     items,
