@@ -113,4 +113,25 @@ test.describe('Lab view: the issue’s cases on the simulator', () => {
     await expect(lab.machine('server')).toHaveAttribute('data-state', 'ESTABLISHED')
     await keep(lab, info, 'send.nat-ack')
   })
+
+  test('peer.crash-fin on the real kernel agrees: EPIPE on the second send', async ({
+    page,
+  }, info) => {
+    await page.addInitScript(() => localStorage.setItem('sal.language', 'en'))
+    const lab = new LabPage(page)
+    await lab.goto('peer.crash-fin')
+    const kernel = await lab.kernelAvailable()
+    test.skip(!kernel.available, `kernel lab unavailable on this host: ${kernel.reason}`)
+    await lab.chooseBackend('kernel')
+    expect(await lab.run()).toBe('done')
+    const sends = page
+      .getByTestId('errno-card')
+      .filter({ has: page.getByTestId('errno-call').filter({ hasText: /^send\(/ }) })
+    await expect(sends).toHaveCount(2)
+    await expect(sends.nth(0).getByTestId('errno-call')).toHaveText(/^send\(\d+\) = \d+$/)
+    await expect(sends.nth(1).getByTestId('errno-call')).toHaveText(/^send\(\d+\) = -1 EPIPE$/)
+    await expect(lab.machine('client')).toHaveAttribute('data-state', 'CLOSED')
+    await expect(page.getByTestId('ran-on')).toContainText('Kernel')
+    await keep(lab, info, 'peer.crash-fin on the kernel')
+  })
 })
