@@ -55,7 +55,7 @@ export class Program {
   /** The connected socket (client: the last connect; server: the last accepted). */
   sock: TcpSocket | null = null
   listener: TcpSocket | null = null
-  /** close() was called on the descriptor the next calls would use. */
+  /** The connection's descriptor was closed: data calls on it fail with EBADF. */
   closedFd = false
   dead = false
   frozen = false
@@ -290,13 +290,22 @@ export class Program {
 
   /** close(): FIN after the queued data, or RST when unread data would be lost. */
   private close(): CallResult {
-    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
+    return this.release('close')
+  }
+
+  /**
+   * close() or abort(): the connection's descriptor if it is open, else the listener's. Once
+   * the connection's descriptor is closed, data calls on it fail with EBADF, even while the
+   * server's listener is still open (a second close() closes that; a new accept() or
+   * connect() gives a new descriptor).
+   */
+  private release(how: 'close' | 'abort'): CallResult {
     const s = this.sock ?? this.listener
-    if (!s) return { ret: 0 }
+    if (!s) return this.closedFd ? { ret: -1, errno: 'EBADF' } : { ret: 0 }
     if (s === this.sock) this.sock = null
     else this.listener = null
-    if (!this.sock && !this.listener) this.closedFd = true
-    closeSocket(s, 'close')
+    this.closedFd = true
+    closeSocket(s, how)
     return { ret: 0 }
   }
 
@@ -314,14 +323,7 @@ export class Program {
   }
 
   private abort(): CallResult {
-    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
-    const s = this.sock ?? this.listener
-    if (!s) return { ret: 0 }
-    if (s === this.sock) this.sock = null
-    else this.listener = null
-    if (!this.sock && !this.listener) this.closedFd = true
-    closeSocket(s, 'abort')
-    return { ret: 0 }
+    return this.release('abort')
   }
 
   private keepalive(): CallResult {

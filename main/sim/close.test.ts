@@ -195,6 +195,30 @@ describe('data that reaches a closed socket', () => {
   })
 })
 
+describe('descriptors after close()', () => {
+  it("a server's calls on its closed connection fail with EBADF; its next close() closes the listener", () => {
+    const r = run({
+      labScript: 1,
+      steps: [
+        ...connected(),
+        { actor: 'server', op: 'close', at: 100 },
+        { actor: 'server', op: 'recv' },
+        { actor: 'server', op: 'send', bytes: 1 },
+        { actor: 'server', op: 'close' },
+        { actor: 'server', op: 'close' },
+        { actor: 'client', op: 'connect', port: 7001, at: 200 },
+      ],
+    })
+    expect([4, 5, 6, 7, 8].map((i) => brief(stepAt(r, i)))).toEqual([
+      '-1 EBADF',
+      '-1 EBADF',
+      '0',
+      '-1 EBADF',
+      '-1 ECONNREFUSED',
+    ])
+  })
+})
+
 describe('half-close and shutdown', () => {
   it('shutdown(SHUT_WR): the peer reads 0 and can still send to us (peer.half-close)', () => {
     const r = run({
