@@ -148,7 +148,10 @@ const linux: OsProfile = {
   },
   refusedRetryMs: null,
   keepalive: { idleS: 7200, intervalS: 75, count: 9 }, // tcp_keepalive_time/intvl/probes
-  buffers: { send: 16_384, receive: 131_072 }, // tcp_wmem[1], tcp_rmem[1] defaults
+  // Receive: tcp_rmem[1]. Send: tcp_wmem[1] (16 KiB) is only the start; tcp_sndbuf_expand()
+  // sizes it after the handshake to 2 x initial cwnd (10) x per-segment truesize (4352 for a
+  // 1460-byte MSS). On loopback (64 KiB MSS) it is over 1 MB: the kernel lab reports that.
+  buffers: { send: 87_040, receive: 131_072 },
   backlog: 4096, // net.core.somaxconn default since 5.4
   timeWaitMs: 60_000, // TCP_TIMEWAIT_LEN
   finWait2Ms: 60_000, // net.ipv4.tcp_fin_timeout

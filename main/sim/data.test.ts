@@ -51,7 +51,9 @@ describe('send() and the buffers', () => {
   )
 
   it('a stopped receiver: its kernel ACKs until its buffer is full, the sender blocks without error, all arrives after SIGCONT', () => {
-    const total = 200_000
+    // More than the receiver's buffer and the sender's together: the send must block.
+    const { send: sendBuf, receive } = PROFILES.linux.buffers
+    const total = receive + sendBuf + 100_000
     const r = run({
       labScript: 1,
       limitMs: 120_000,
