@@ -115,7 +115,9 @@ export class PeerProcess {
       cwd: cmd.cwd,
       env: childEnv(cmd.env),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
-      detached: true,
+      // A group of its own (signals reach its helpers); on Windows that would open a console.
+      detached: process.platform !== 'win32',
+      windowsHide: true,
     }
     const child = ns ? ns.spawn(exec, args, options) : spawn(exec, args, options)
     const peer = new PeerProcess(name, child)

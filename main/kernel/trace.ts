@@ -54,6 +54,19 @@ export function parseFlags(text: string): TcpFlag[] {
   return FLAG_BITS.map(([, f]) => f).filter((f) => set.has(f))
 }
 
+/** Direction (and middlebox hop) of a segment between these ports. */
+export function placeOf(
+  ports: TracePorts,
+  sport: number,
+  dport: number,
+): Pick<SegmentEvent, 'dir' | 'hop'> {
+  const { frontPort, serverPort } = ports
+  const dir: SegmentEvent['dir'] = dport === frontPort || dport === serverPort ? 'c2s' : 's2c'
+  if (frontPort === serverPort) return { dir }
+  const onServerHop = dport === serverPort || sport === serverPort
+  return { dir, hop: onServerHop ? 'middlebox-server' : 'client-middlebox' }
+}
+
 /** What a lab chain does to the segments it stops. */
 export interface ChainRule {
   fate: 'dropped' | 'rejected'
@@ -72,6 +85,11 @@ export class TraceParser {
     private readonly emit: (event: SegmentEvent | IcmpEvent) => void,
     /** What the lab chain of that name does (nft.ts: `s<step>`, `gone`). */
     private readonly rules: (chain: string) => ChainRule | undefined = () => undefined,
+    /**
+     * Emit delivered segments too; false when a packet capture (packets.ts) reports those,
+     * with sequence numbers, and the trace only adds what the lab's rules stopped.
+     */
+    private readonly delivered = true,
   ) {}
 
   /** One line of `nft monitor trace`, read at `tMs` (run clock). */
@@ -129,16 +147,13 @@ export class TraceParser {
 
   private finish(p: Pending, rule?: ChainRule): void {
     const fate: SegmentEvent['fate'] = rule?.fate ?? 'delivered'
-    const { frontPort, serverPort } = this.ports
-    const toServerSide = p.dport === frontPort || p.dport === serverPort
-    const dir: SegmentEvent['dir'] = toServerSide ? 'c2s' : 's2c'
-    const middlebox = frontPort !== serverPort
-    const onServerHop = p.dport === serverPort || p.sport === serverPort
+    if (fate === 'delivered' && !this.delivered) return
+    const place = placeOf(this.ports, p.sport, p.dport)
     const len = p.doff !== undefined ? Math.max(0, p.ipLength - 20 - 4 * p.doff) : 0
     const event: SegmentEvent = {
       tMs: p.tMs,
       type: 'segment',
-      dir,
+      dir: place.dir,
       flags: p.flags,
       seq: 0,
       ack: 0,
@@ -147,11 +162,12 @@ export class TraceParser {
       seqKnown: false,
       ...(rule?.step !== undefined ? { ruleStep: rule.step } : {}),
       ...(p.win !== undefined ? { win: p.win } : {}),
-      ...(middlebox ? { hop: onServerHop ? 'middlebox-server' : 'client-middlebox' } : {}),
+      ...(place.hop ? { hop: place.hop } : {}),
     }
     this.emit(event)
     if (rule?.fate === 'rejected' && rule.icmp) {
-      this.emit({ tMs: p.tMs, type: 'icmp', dir: dir === 'c2s' ? 's2c' : 'c2s', icmp: rule.icmp })
+      const back = place.dir === 'c2s' ? 's2c' : 'c2s'
+      this.emit({ tMs: p.tMs, type: 'icmp', dir: back, icmp: rule.icmp })
     }
   }
 }
