@@ -134,6 +134,12 @@ export async function runRenderBench(): Promise<BenchRow[]> {
         return performance.now() - t0
       })()`),
     )
+    // Scrub latency is measured in steady state: once the terminal has written the trace's
+    // ten thousand lines (xterm parses them in chunks for a few seconds after the paint).
+    await page.evaluate(
+      `new Promise((r) => window.__labTerminal ? window.__labTerminal.write('', r) : r())`,
+    )
+    await page.waitForTimeout(300)
     const scrubs = (await page.evaluate(`(async () => {
       const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)))
       const range = document.querySelector('[data-testid="pb-scrub"]')
