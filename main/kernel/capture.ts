@@ -1,7 +1,8 @@
 /**
- * The run's segment capture: `nft monitor` inside the namespace (tcpdump cannot run in an
- * unprivileged namespace, see kernel-notes.md), its trace lines turned into segment and ICMP
- * events by trace.ts.
+ * The run's segment capture inside the namespace (tcpdump cannot run in an unprivileged one,
+ * see kernel-notes.md): `nft monitor` says what became of each segment (trace.ts), and where
+ * Perl is there a raw packet socket adds what was sent, with sequence numbers and the moment
+ * it left (packets.ts).
  */
 import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
@@ -10,6 +11,7 @@ import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
 import type { Namespace } from './netns'
 import { waitExit } from './netns'
 import type { NftShell } from './nft-shell'
+import { PACKET_CAPTURE, PacketStream } from './packets'
 import { TraceParser, type ChainRule, type TracePorts } from './trace'
 
 /** What each lab chain does, from the script (nft.ts names a step's chain `s<index>`). */
@@ -27,22 +29,39 @@ export function chainRules(script: LabScript): (chain: string) => ChainRule | un
   }
 }
 
+/** Starts a process in the namespace that its shell ends when our end of stdin closes. */
+function spawnTied(ns: Namespace, command: string, arg?: string): ChildProcess {
+  const child = ns.spawn('sh', ['-c', `${command} & m=$!; read -r _; kill $m`, 'sh', arg ?? ''], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+  })
+  child.stdin?.on('error', () => undefined)
+  return child
+}
+
+/** Resolves when `ready()` is true, checking every 2 ms, or after `ms`. */
+async function until(ready: () => boolean, ms: number): Promise<void> {
+  const end = performance.now() + ms
+  while (!ready() && performance.now() < end) await new Promise((r) => setTimeout(r, 2))
+}
+
 /** A running capture. */
 export class Capture {
   private ended = false
-  /** When the monitor last printed (on `now`'s clock). */
+  /** When either stream last printed (on `now`'s clock). */
   private lastLineMs = 0
+  private readonly children: ChildProcess[] = []
 
   private constructor(
-    private readonly monitor: ChildProcess,
     private readonly parser: TraceParser,
+    private readonly packets: PacketStream | null,
     private readonly now: () => number,
   ) {}
 
   /**
-   * Starts `nft monitor` (rule events and traces) and waits until it is subscribed: a marker
-   * chain added through the nft shell shows up in its output (retried under a new name while
-   * it does not), so the capture holds the first segment. Bounded: after 3 s it goes on.
+   * Starts `nft monitor` (rule events and traces) and, with `packets`, the packet capture,
+   * and waits until both listen: the packet capture says so; for the monitor a marker chain
+   * added through the nft shell must show up in its output (retried under a new name while
+   * it does not). So the capture holds the first segment. Bounded: after 3 s it goes on.
    */
   static async start(
     ns: Namespace,
@@ -51,49 +70,73 @@ export class Capture {
     script: LabScript,
     emit: (event: SegmentEvent | IcmpEvent) => void,
     now: () => number,
+    packets: boolean,
   ): Promise<Capture> {
-    // The shell ends the monitor when its stdin closes, so a parent that dies takes it along.
-    const monitor = ns.spawn('sh', ['-c', 'nft monitor & m=$!; read -r _; kill $m'], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-    })
-    monitor.stdin?.on('error', () => undefined)
-    const capture = new Capture(monitor, new TraceParser(ports, emit, chainRules(script)), now)
-    let seen = -1
+    // The run clock of the real-time clock the kernel stamps packets with (asked each time:
+    // the run clock starts only after the capture).
+    const realNow = (): number => performance.timeOrigin + performance.now()
+    const stream = packets ? new PacketStream(ports, emit, (ms) => ms - (realNow() - now())) : null
+    const parser = new TraceParser(
+      ports,
+      stream
+        ? (t) => stream.traced(t)
+        : (t) => {
+            emit(t.event)
+            if (t.icmp) emit(t.icmp)
+          },
+      chainRules(script),
+    )
+    const capture = new Capture(parser, stream, now)
+    const monitor = spawnTied(ns, 'nft monitor')
+    capture.children.push(monitor)
+    let marker = -1
     if (monitor.stdout) {
       createInterface({ input: monitor.stdout }).on('line', (line) => {
-        const marker = /^add chain ip lab ready(\d+)/.exec(line)
-        if (marker) seen = Number(marker[1])
+        const m = /^add chain ip lab ready(\d+)/.exec(line)
+        if (m) marker = Number(m[1])
         capture.lastLineMs = now()
-        if (!capture.ended) capture.parser.line(line, now())
+        if (!capture.ended) parser.line(line, now())
       })
     }
-    const until = performance.now() + 3000
-    for (let k = 0; seen < 0 && performance.now() < until; k++) {
-      await nft.apply(`add chain ip lab ready${k}`)
-      const wait = performance.now() + 50
-      while (seen < 0 && performance.now() < wait) await new Promise((r) => setTimeout(r, 2))
+    let listening = !stream
+    if (stream) {
+      const raw = spawnTied(ns, 'perl -e "$1"', PACKET_CAPTURE)
+      capture.children.push(raw)
+      if (raw.stdout) {
+        createInterface({ input: raw.stdout }).on('line', (line) => {
+          if (line === 'ready') listening = true
+          else if (!capture.ended) {
+            capture.lastLineMs = now()
+            stream.packet(line, now())
+          }
+        })
+      }
     }
+    const deadline = performance.now() + 3000
+    for (let k = 0; marker < 0 && performance.now() < deadline; k++) {
+      await nft.apply(`add chain ip lab ready${k}`)
+      await until(() => marker >= 0, 50)
+    }
+    await until(() => listening, Math.max(0, deadline - performance.now()))
     return capture
   }
 
   /**
-   * The monitor prints a few milliseconds after the segment: let it finish printing what the
-   * run sent (quiet for 30 ms, at most 300 ms), then take nothing more.
+   * The monitor prints a few milliseconds after the segment: let both streams finish what
+   * the run sent (quiet for 30 ms, at most 300 ms), then take nothing more.
    */
   async drain(): Promise<void> {
     const start = this.now()
-    const until = start + 300
-    while (this.now() < until && (this.now() - start < 25 || this.now() - this.lastLineMs < 30)) {
-      await new Promise((r) => setTimeout(r, 10))
-    }
+    await until(() => this.now() - start >= 25 && this.now() - this.lastLineMs >= 30, 300)
     this.ended = true
     this.parser.flush()
+    this.packets?.flush()
   }
 
-  /** Stops the monitor and waits for it. */
+  /** Stops both streams and waits for them. */
   async stop(): Promise<void> {
     this.ended = true
-    this.monitor.kill('SIGKILL')
-    await waitExit(this.monitor, 1000)
+    for (const c of this.children) c.kill('SIGKILL')
+    await Promise.all(this.children.map((c) => waitExit(c, 1000)))
   }
 }

@@ -1,13 +1,21 @@
 /**
  * nftables rules for the kernel lab's `net` steps (run inside the run's private namespace).
  *
+ * On loopback a segment crosses the output hook (when it is sent) and then the input hook
+ * (when it arrives). The lab loses segments on the way *in*, as a network would: the sender
+ * sent it (its TCP sees nothing unusual, the packet capture sees it leave, with its
+ * sequence numbers) and the receiver never gets it. Rejects stay on the way out: the ICMP
+ * error then comes back while the sender's connect() still holds the socket, which is what
+ * the lab measured and the simulator models (os-profiles.md).
+ *
  * Table `ip lab`:
- * - chain `trace` (output hook, priority -300) marks every TCP segment for `nft monitor
- *   trace`; one rule per TCP data offset, so the trace says the header length and the
- *   payload length can be computed (trace prints the IP length but not the data offset).
- * - chain `faults` (output hook, priority 0) holds one jump per active net step; `heal`
- *   flushes it. On loopback every segment crosses the output hook exactly once.
- * - chain `gone` (priority 1) silences a crashed host (crash mode `silent`); heal keeps it.
+ * - chains `trace` (output) and `trace_in` (input), priority -300, mark every TCP segment
+ *   for `nft monitor`; one rule per TCP data offset, so the trace says the header length and
+ *   the payload length can be computed (trace prints the IP length but not the data offset).
+ * - chain `faults` (input, priority 0) holds one jump per active drop or cut step, chain
+ *   `rejects` (output, priority 0) one per reject step; `heal` flushes both.
+ * - chain `gone` (input, priority 1) silences a crashed host (crash mode `silent`); heal
+ *   keeps it.
  * - chain `ack` stays empty: the persistent `nft -i` lists it to mark the end of a batch.
  * - chain `s<i>` per net step: `return` rules skip segments the step does not match, then a
  *   `drop` (with `numgen inc` as the counter when the step has a count) or a `reject`.
@@ -27,18 +35,19 @@ export interface HopPorts {
 /** The base ruleset loaded when the namespace is created. */
 export function baseRuleset(): string {
   const marks = DOFFS.map((k) => `    tcp doff ${k} meta nftrace set 1`).join('\n')
+  const chain = (name: string, hook: string, priority: number, body = ''): string[] => [
+    `  chain ${name} {`,
+    `    type filter hook ${hook} priority ${priority}; policy accept;`,
+    ...(body ? [body] : []),
+    '  }',
+  ]
   return [
     'table ip lab {',
-    '  chain trace {',
-    '    type filter hook output priority -300; policy accept;',
-    marks,
-    '  }',
-    '  chain faults {',
-    '    type filter hook output priority 0; policy accept;',
-    '  }',
-    '  chain gone {',
-    '    type filter hook output priority 1; policy accept;',
-    '  }',
+    ...chain('trace', 'output', -300, marks),
+    ...chain('trace_in', 'input', -300, marks),
+    ...chain('rejects', 'output', 0),
+    ...chain('faults', 'input', 0),
+    ...chain('gone', 'input', 1),
     // Empty: nft-shell.ts lists it to know a batch is done.
     `  chain ${ACK_CHAIN} {`,
     '  }',
@@ -108,7 +117,9 @@ export function faultRules(index: number, step: FaultStep, hop: HopPorts): strin
   body.push(verdict)
   const lines = [`add chain ip lab ${chain}`]
   for (const rule of body) lines.push(`add rule ip lab ${chain} ${rule}`)
-  for (const m of dirMatches(step.dir, hop)) lines.push(`add rule ip lab faults ${m} jump ${chain}`)
+  const from = step.op === 'reject' ? 'rejects' : 'faults'
+  for (const m of dirMatches(step.dir, hop))
+    lines.push(`add rule ip lab ${from} ${m} jump ${chain}`)
   return lines.join('\n') + '\n'
 }
 
@@ -120,5 +131,5 @@ export function silenceRules(port: number): string {
 
 /** `heal`: removes every net rule (the per-step chains stay, unreferenced). */
 export function healRules(): string {
-  return 'flush chain ip lab faults\n'
+  return 'flush chain ip lab faults\nflush chain ip lab rejects\n'
 }

@@ -207,6 +207,7 @@ async function setUp(run: Run): Promise<void> {
           if (e.type === 'segment') void run.sample('ss', true)
         },
         () => run.now(),
+        probe.helper,
       )
     }
   } else {

@@ -1,11 +1,13 @@
 /**
- * Segments from `nft monitor trace` inside the run's namespace (kernel-notes.md: tcpdump cannot
+ * Segments from `nft monitor` inside the run's namespace (kernel-notes.md: tcpdump cannot
  * run in an unprivileged namespace; nft tracing can). The trace gives ports, TCP flags, the IP
- * length, the data offset (from which `trace` rule matched, see nft.ts) and the verdict of
- * each chain, so a segment killed by a lab rule shows as dropped or rejected, with the step
- * whose rule did it. The monitor prints rules added after it started as "unknown rule
- * handle", so what a rule does is looked up by its chain (`s<step>`, `gone`), never read from
- * the text. It gives no sequence numbers: `seq` and `ack` are 0 and `seqKnown` is false.
+ * id and length, the data offset (from which `trace`/`trace_in` rule matched, see nft.ts) and
+ * the verdict of each chain. A segment is traced twice on loopback: on the way out (where a
+ * reject stops it) and on the way in (where a drop, a cut or a vanished host stops it, or it
+ * is delivered). The monitor prints rules added after it started as "unknown rule handle", so
+ * what a rule does is looked up by its chain (`s<step>`, `gone`), never read from the text.
+ * It gives no sequence numbers: `seq` and `ack` are 0 and `seqKnown` is false; a packet
+ * capture (packets.ts) adds them where it runs.
  */
 import type { IcmpEvent, SegmentEvent, TcpFlag } from '../../shared/lab-result'
 
@@ -19,12 +21,29 @@ export interface TracePorts {
 
 interface Pending {
   tMs: number
+  /** Traced on the way in (input hook) or out (output hook). */
+  way: 'in' | 'out'
   sport: number
   dport: number
+  ipId: number
   ipLength: number
   flags: TcpFlag[]
   win?: number
   doff?: number
+}
+
+/** One segment's fate as the trace saw it, with what identifies it for a packet capture. */
+export interface TracedSegment {
+  event: SegmentEvent
+  /** The ICMP error sent back, for a rejected segment. */
+  icmp?: IcmpEvent
+  /** IP id and ports: the same segment in the packet capture. */
+  key: string
+}
+
+/** The key of a segment in both the trace and the packet capture. */
+export function segmentKey(ipId: number, sport: number, dport: number): string {
+  return `${ipId}/${sport}/${dport}`
 }
 
 const FLAG_BITS: [number, TcpFlag][] = [
@@ -76,30 +95,28 @@ export interface ChainRule {
   icmp?: string
 }
 
-/** Turns trace lines into segment and ICMP events (feed lines as they arrive). */
+/**
+ * Turns trace lines into segments (feed lines as they arrive): a rejected one when its way
+ * out ends in a reject, a delivered or dropped one when its way in ends.
+ */
 export class TraceParser {
   private readonly pending = new Map<string, Pending>()
 
   constructor(
     private readonly ports: TracePorts,
-    private readonly emit: (event: SegmentEvent | IcmpEvent) => void,
+    private readonly sink: (segment: TracedSegment) => void,
     /** What the lab chain of that name does (nft.ts: `s<step>`, `gone`). */
     private readonly rules: (chain: string) => ChainRule | undefined = () => undefined,
-    /**
-     * Emit delivered segments too; false when a packet capture (packets.ts) reports those,
-     * with sequence numbers, and the trace only adds what the lab's rules stopped.
-     */
-    private readonly delivered = true,
   ) {}
 
-  /** One line of `nft monitor trace`, read at `tMs` (run clock). */
+  /** One line of `nft monitor`, read at `tMs` (run clock). */
   line(text: string, tMs: number): void {
     const m = /^trace id (\w+) ip lab (\w+) (.*)$/.exec(text.trim())
     if (!m) return
     const [, id, chain, rest] = m as unknown as [string, string, string, string]
-    if (chain === 'trace' && rest.startsWith('packet:')) {
-      const old = this.pending.get(id)
-      if (old) this.finish(old)
+    if (rest.startsWith('packet:')) {
+      // Every base chain prints the packet again under the same id: the first one counts.
+      if (this.pending.has(id)) return
       const p = this.packet(rest, tMs)
       if (p) this.pending.set(id, p)
       return
@@ -113,18 +130,20 @@ export class TraceParser {
     }
     if (/\(verdict drop\)/.test(rest)) {
       this.pending.delete(id)
-      this.finish(p, this.rules(chain) ?? { fate: 'dropped' })
+      this.end(p, this.rules(chain) ?? { fate: 'dropped' })
       return
     }
-    if (chain === 'gone' && rest.startsWith('policy accept')) {
+    // The last lab chain each way: past it, the segment went on.
+    const last = p.way === 'in' ? 'gone' : 'rejects'
+    if (chain === last && rest.startsWith('policy accept')) {
       this.pending.delete(id)
-      this.finish(p)
+      this.end(p)
     }
   }
 
-  /** Ends the capture: anything still open went through. */
+  /** Ends the capture: a segment still on its way in went through. */
   flush(): void {
-    for (const p of this.pending.values()) this.finish(p)
+    for (const p of this.pending.values()) this.end(p)
     this.pending.clear()
   }
 
@@ -132,22 +151,26 @@ export class TraceParser {
     const sport = /tcp sport (\d+)/.exec(rest)
     const dport = /tcp dport (\d+)/.exec(rest)
     const len = /ip length (\d+)/.exec(rest)
+    const id = /ip id (\d+)/.exec(rest)
     const flags = /tcp flags == ([\w| ]+?)(?: tcp | $|$)/.exec(rest)
     if (!sport || !dport || !len) return null
     const win = /tcp window (\d+)/.exec(rest)
     return {
       tMs,
+      way: rest.startsWith('packet: iif') ? 'in' : 'out',
       sport: Number(sport[1]),
       dport: Number(dport[1]),
+      ipId: id ? Number(id[1]) : -1,
       ipLength: Number(len[1]),
       flags: flags ? parseFlags(flags[1]!) : [],
       ...(win ? { win: Number(win[1]) } : {}),
     }
   }
 
-  private finish(p: Pending, rule?: ChainRule): void {
+  private end(p: Pending, rule?: ChainRule): void {
+    // On its way out only a reject is news; everything else is decided on its way in.
+    if (p.way === 'out' && rule?.fate !== 'rejected') return
     const fate: SegmentEvent['fate'] = rule?.fate ?? 'delivered'
-    if (fate === 'delivered' && !this.delivered) return
     const place = placeOf(this.ports, p.sport, p.dport)
     const len = p.doff !== undefined ? Math.max(0, p.ipLength - 20 - 4 * p.doff) : 0
     const event: SegmentEvent = {
@@ -164,10 +187,13 @@ export class TraceParser {
       ...(p.win !== undefined ? { win: p.win } : {}),
       ...(place.hop ? { hop: place.hop } : {}),
     }
-    this.emit(event)
-    if (rule?.fate === 'rejected' && rule.icmp) {
-      const back = place.dir === 'c2s' ? 's2c' : 'c2s'
-      this.emit({ tMs: p.tMs, type: 'icmp', dir: back, icmp: rule.icmp })
-    }
+    const back = place.dir === 'c2s' ? 's2c' : 'c2s'
+    this.sink({
+      event,
+      key: segmentKey(p.ipId, p.sport, p.dport),
+      ...(rule?.fate === 'rejected' && rule.icmp
+        ? { icmp: { tMs: p.tMs, type: 'icmp' as const, dir: back, icmp: rule.icmp } }
+        : {}),
+    })
   }
 }

@@ -1,0 +1,160 @@
+/**
+ * The packet capture: a few lines of Perl holding a raw AF_PACKET socket inside the run's
+ * namespace (the namespace's own root may open one; tcpdump fails there only because it
+ * drops privileges), printing every TCP segment as it leaves: ports, IP id, sequence and
+ * acknowledgement numbers, flags, window and payload length, the moment it was sent.
+ *
+ * Lab faults drop segments on the way *in* (nft.ts), so the capture sees every segment that
+ * was sent, dropped ones included; the nft trace (trace.ts) says what became of each, matched
+ * by IP id and ports in the order both saw them. A rejected segment never leaves: only the
+ * trace has it (without sequence numbers).
+ */
+import type { IcmpEvent, SegmentEvent, TcpFlag } from '../../shared/lab-result'
+import { placeOf, segmentKey, type TracedSegment, type TracePorts } from './trace'
+
+/**
+ * Prints `ready`, then one line per TCP segment sent: time sport dport ipid seq ack flags win
+ * len. The time is the kernel's own stamp of the packet (SIOCGSTAMP, seconds of the real-time
+ * clock), not when Perl got to it.
+ */
+export const PACKET_CAPTURE = [
+  'use strict; use warnings; use Socket qw(SOCK_RAW);',
+  '$| = 1;',
+  // AF_PACKET (17), every protocol (htons(ETH_P_ALL) = 0x0300).
+  'socket(my $p, 17, SOCK_RAW, 0x0300) or die "socklab: packet socket: $!\\n";',
+  'print "ready\\n";',
+  'while (defined(my $from = recv($p, my $buf, 65600, 0))) {',
+  // Loopback shows each frame twice: keep the copy going out (PACKET_OUTGOING = 4).
+  '  next unless length($from) > 10 && unpack("C", substr($from, 10, 1)) == 4;',
+  '  my $ip = substr($buf, 14); next if length($ip) < 40;',
+  '  my ($vihl, $tot, $id) = unpack("C x n n", $ip);',
+  '  next unless $vihl >> 4 == 4 && unpack("C", substr($ip, 9, 1)) == 6;',
+  '  my $ihl = ($vihl & 15) * 4;',
+  '  my ($sp, $dp, $seq, $ack, $off, $fl, $win) = unpack("n n N N C C n", substr($ip, $ihl, 16));',
+  // SIOCGSTAMP (0x8906): the struct timeval of the packet just read.
+  '  my $tv = "\\0" x 16; my ($s, $us) = ioctl($p, 0x8906, $tv) ? unpack("l! l!", $tv) : (0, 0);',
+  '  printf "%d.%06d %d %d %d %u %u %d %d %d\\n", $s, $us, $sp, $dp, $id, $seq, $ack, $fl, $win, $tot - $ihl - ($off >> 4) * 4;',
+  '}',
+].join('\n')
+
+const FLAG_BITS: [number, TcpFlag][] = [
+  [0x02, 'SYN'],
+  [0x10, 'ACK'],
+  [0x01, 'FIN'],
+  [0x04, 'RST'],
+  [0x08, 'PSH'],
+]
+
+interface Sent {
+  key: string
+  event: SegmentEvent
+}
+
+/**
+ * Merges the capture (what was sent, with sequence numbers) with the trace (what became of
+ * it). Sequence and acknowledgement numbers are relative to each side's SYN, as the
+ * simulator counts them; a segment that repeats sequence space already sent is marked as a
+ * retransmission.
+ */
+export class PacketStream {
+  private readonly isn = new Map<string, number>()
+  private readonly next = new Map<string, number>()
+  private readonly sent = new Map<string, Sent[]>()
+  private readonly fates = new Map<string, TracedSegment[]>()
+
+  constructor(
+    private readonly ports: TracePorts,
+    private readonly emit: (event: SegmentEvent | IcmpEvent) => void,
+    /** The run clock of a real-time stamp (ms since the epoch); undefined: use `readMs`. */
+    private readonly fromRealMs: (ms: number) => number | undefined = () => undefined,
+  ) {}
+
+  /** One line of the capture, read at `readMs` (run clock). */
+  packet(line: string, readMs: number): void {
+    const f = line.trim().split(' ').map(Number)
+    if (f.length !== 9 || f.some((n) => !Number.isFinite(n))) return
+    const [stamp, sport, dport, ipId, seq, ack, bits, win, len] = f as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ]
+    const stamped = stamp > 0 ? this.fromRealMs(stamp * 1000) : undefined
+    // The kernel's stamp, unless it is missing or claims a time after we read the line.
+    const tMs = stamped !== undefined && stamped <= readMs ? Math.max(0, stamped) : readMs
+    const flags = FLAG_BITS.filter(([b]) => (bits & b) !== 0).map(([, name]) => name)
+    const flow = `${sport}>${dport}`
+    const back = `${dport}>${sport}`
+    if (flags.includes('SYN')) this.isn.set(flow, seq)
+    const mine = this.isn.get(flow)
+    const theirs = this.isn.get(back)
+    const hasAck = flags.includes('ACK')
+    const known = mine !== undefined && (!hasAck || theirs !== undefined)
+    const rel = (n: number, base: number | undefined): number =>
+      base === undefined ? 0 : (n - base + 2 ** 32) % 2 ** 32
+    const relSeq = rel(seq, mine)
+    const size = len + (flags.includes('SYN') ? 1 : 0) + (flags.includes('FIN') ? 1 : 0)
+    let retransmit = false
+    if (known && size > 0) {
+      const sentUpTo = this.next.get(flow) ?? 0
+      retransmit = relSeq + size <= sentUpTo
+      this.next.set(flow, Math.max(sentUpTo, relSeq + size))
+    }
+    const place = placeOf(this.ports, sport, dport)
+    const event: SegmentEvent = {
+      tMs,
+      type: 'segment',
+      dir: place.dir,
+      flags,
+      seq: known ? relSeq : 0,
+      ack: known && hasAck ? rel(ack, theirs) : 0,
+      len,
+      fate: 'delivered',
+      win,
+      ...(known ? {} : { seqKnown: false }),
+      ...(retransmit ? { retransmit: true } : {}),
+      ...(place.hop ? { hop: place.hop } : {}),
+    }
+    const key = segmentKey(ipId, sport, dport)
+    const fate = this.fates.get(key)?.shift()
+    if (fate) this.merge({ key, event }, fate)
+    else this.queue(this.sent, key, { key, event })
+  }
+
+  /** What the trace saw become of a segment (delivered or dropped on its way in, or rejected). */
+  traced(t: TracedSegment): void {
+    // A rejected segment never left: the trace is all there is.
+    if (t.event.fate === 'rejected') {
+      this.emit(t.event)
+      if (t.icmp) this.emit(t.icmp)
+      return
+    }
+    const sent = this.sent.get(t.key)?.shift()
+    if (sent) this.merge(sent, t)
+    else this.queue(this.fates, t.key, t)
+  }
+
+  /** The end: a sent segment the trace never decided was delivered; a traced one not seen sent is reported as traced. */
+  flush(): void {
+    for (const list of this.sent.values()) for (const s of list) this.emit(s.event)
+    for (const list of this.fates.values()) for (const t of list) this.emit(t.event)
+    this.sent.clear()
+    this.fates.clear()
+  }
+
+  private queue<T>(map: Map<string, T[]>, key: string, item: T): void {
+    const list = map.get(key)
+    if (list) list.push(item)
+    else map.set(key, [item])
+  }
+
+  private merge(sent: Sent, traced: TracedSegment): void {
+    const { fate, ruleStep } = traced.event
+    this.emit({ ...sent.event, fate, ...(ruleStep !== undefined ? { ruleStep } : {}) })
+  }
+}
