@@ -121,7 +121,7 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
       name: 'capture',
       ok: nft,
       detail: nft
-        ? `segments from nft trace inside the namespace${marks.has('tcpdump') ? ' (tcpdump is installed but cannot drop privileges in an unprivileged namespace)' : ''}`
+        ? `${helper ? 'segments with sequence numbers from a packet socket (perl) and their fate from nft trace' : 'segments from nft trace (no sequence numbers without perl)'} inside the namespace${marks.has('tcpdump') ? '; tcpdump is installed but cannot drop privileges in an unprivileged namespace' : ''}`
         : 'no capture: nft trace needs nft inside a namespace',
     })
     checks.push({
