@@ -55,7 +55,7 @@ export class Scheduler {
     private readonly errnoSystem: ErrnoSystem,
     programs: { client: Program; server: Program },
     /** Runs a `net` step (never blocks). */
-    private readonly netStep: (step: Step) => CallResult,
+    private readonly netStep: (step: Step, index: number) => CallResult,
     /** Called after every pass (the middlebox moves its bytes). */
     private readonly afterPass: () => void,
     private readonly onStep?: (step: StepResult) => void,
@@ -164,7 +164,7 @@ export class Scheduler {
   private start(run: ActorRun, index: number): void {
     const step = this.script.steps[index]!
     const startMs = this.q.now
-    const out = run.program ? run.program.start(step) : this.netStep(step)
+    const out = run.program ? run.program.start(step) : this.netStep(step, index)
     if ('poll' in out) {
       run.pending = out
       run.pendingIndex = index

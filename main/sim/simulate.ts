@@ -110,7 +110,7 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
       client: new Program('client', client, middlebox ? 'middlebox' : 'server'),
       server: new Program('server', server, 'client'),
     },
-    (step) => netStep(step, path, relay, trace),
+    (step, index) => netStep(step, index, path, relay, trace),
     relay ? () => relay.pump() : () => undefined,
     options.onStep,
   )
@@ -162,17 +162,29 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
 }
 
 /** A `net` step: changes the path's rules or the middlebox; never blocks. */
-function netStep(step: Step, path: Path, relay: Middlebox | null, trace: Trace): CallResult {
+function netStep(
+  step: Step,
+  index: number,
+  path: Path,
+  relay: Middlebox | null,
+  trace: Trace,
+): CallResult {
   switch (step.op) {
     case 'cut':
-      path.add({ kind: 'cut', dir: step.dir })
+      path.add({ kind: 'cut', dir: step.dir, step: index })
       trace.note('net-cut', { dir: step.dir }, 'net')
       break
     case 'drop':
-      path.add({ kind: 'drop', dir: step.dir, match: step.match, left: step.count ?? Infinity })
+      path.add({
+        kind: 'drop',
+        dir: step.dir,
+        match: step.match,
+        left: step.count ?? Infinity,
+        step: index,
+      })
       break
     case 'reject':
-      path.add({ kind: 'reject', dir: step.dir, icmp: step.icmp })
+      path.add({ kind: 'reject', dir: step.dir, icmp: step.icmp, step: index })
       break
     case 'heal':
       path.heal()

@@ -19,11 +19,12 @@ import {
 
 type Dir = 'both' | 'c2s' | 's2c'
 
-/** One active fault rule. */
-export type NetRule =
+/** One active fault rule; `step` is the index of the `net` step that made it. */
+export type NetRule = { step: number } & (
   | { kind: 'cut'; dir: Dir }
   | { kind: 'drop'; dir: Dir; match: StepOf<'drop'>['match']; left: number }
   | { kind: 'reject'; dir: Dir; icmp: IcmpMessage['kind'] }
+)
 
 /** Whether a segment belongs to a `drop` match class. */
 export function matches(seg: Segment, match: StepOf<'drop'>['match']): boolean {
@@ -90,6 +91,7 @@ export class Path {
     const hop = this.middlebox ? (faulty ? 'middlebox-server' : 'client-middlebox') : undefined
     let fate: SegmentEvent['fate'] = 'delivered'
     let icmp: IcmpMessage['kind'] | null = null
+    let ruleStep = -1
     if (faulty) {
       for (let i = 0; i < this.rules.length; i++) {
         const r = this.rules[i]!
@@ -99,6 +101,7 @@ export class Path {
           if (--r.left <= 0) this.rules.splice(i, 1)
         }
         fate = r.kind === 'reject' ? 'rejected' : 'dropped'
+        ruleStep = r.step
         if (r.kind === 'reject') icmp = r.icmp
         break
       }
@@ -118,6 +121,7 @@ export class Path {
     }
     if (seg.retransmit) event.retransmit = true
     if (hop) event.hop = hop
+    if (ruleStep >= 0) event.ruleStep = ruleStep
     this.world.trace.emit(event)
     if (fate === 'delivered') {
       this.world.q.scheduleWith(this.delayMs, this.arrive, seg)
