@@ -133,10 +133,13 @@ export class Capture {
     this.packets?.flush()
   }
 
-  /** Stops both streams and waits for them. */
+  /**
+   * Stops both streams and waits for them: EOF makes each shell kill its process, so the pipe
+   * that process holds closes too (SIGKILL to the shell would leave it to the namespace sweep).
+   */
   async stop(): Promise<void> {
     this.ended = true
-    for (const c of this.children) c.kill('SIGKILL')
-    await Promise.all(this.children.map((c) => waitExit(c, 1000)))
+    for (const c of this.children) c.stdin?.end()
+    await Promise.all(this.children.map((c) => waitExit(c, 500)))
   }
 }

@@ -43,7 +43,10 @@ async function build(dir: string): Promise<string> {
   const target = join(cache, `socklab-peer-${hash.digest('hex').slice(0, 16)}`)
   const entry = join(target, 'peer.js')
   if (existsSync(entry)) return entry
-  const ts = (await import('typescript')).default
+  // A name the bundler does not follow: the built app never gets here and must not carry
+  // TypeScript in its bundle.
+  const compiler = 'typescript'
+  const ts = ((await import(compiler)) as { default: typeof import('typescript') }).default
   const staging = `${target}.${process.pid}.tmp`
   rmSync(staging, { recursive: true, force: true })
   mkdirSync(staging, { recursive: true })

@@ -15,11 +15,13 @@ import { LAUNCHER } from './sockctl'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
-/** How to start a peer: the executable, its arguments, the working folder and extra env. */
+/**
+ * How to start a peer: the executable, its arguments and extra env. The working folder is the
+ * parent's: a packaged app's bundle lives inside app.asar, which is no folder to start in.
+ */
 export interface PeerCommand {
   exec: string
   args: string[]
-  cwd: string
   env: Record<string, string>
 }
 
@@ -33,13 +35,13 @@ export async function peerCommand(moduleUrl: string = import.meta.url): Promise<
   const env: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}
   if (moduleUrl.endsWith('.ts')) {
     const entry = await compiledPeer(here)
-    return { exec: process.execPath, args: [entry], cwd: dirname(entry), env }
+    return { exec: process.execPath, args: [entry], env }
   }
   // The bundler may put this module in a shared chunk (out/main/chunks/) rather than beside
   // the entries; peer.js is an entry, so look here and one level up.
   const bundle = dirname(fileURLToPath(moduleUrl))
   const dir = [bundle, dirname(bundle)].find((d) => existsSync(join(d, 'peer.js'))) ?? bundle
-  return { exec: process.execPath, args: [join(dir, 'peer.js')], cwd: dir, env }
+  return { exec: process.execPath, args: [join(dir, 'peer.js')], env }
 }
 
 /** How to start a peer beyond where. */
@@ -112,7 +114,6 @@ export class PeerProcess {
       exec = 'perl'
     }
     const options = {
-      cwd: cmd.cwd,
       env: childEnv(cmd.env),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
       // A group of its own (signals reach its helpers); on Windows that would open a console.
