@@ -4,16 +4,19 @@
  * On loopback a segment crosses the output hook (when it is sent) and then the input hook
  * (when it arrives). The lab loses segments on the way *in*, as a network would: the sender
  * sent it (its TCP sees nothing unusual, the packet capture sees it leave, with its
- * sequence numbers) and the receiver never gets it. Rejects stay on the way out: the ICMP
- * error then comes back while the sender's connect() still holds the socket, which is what
- * the lab measured and the simulator models (os-profiles.md).
+ * sequence numbers) and the receiver never gets it. Rejects act on the way in too, as a
+ * router next to the destination would: the sender's transmission succeeds and an ICMP error
+ * comes back. (On the way out the sender's own transmission would fail with EPERM, and Linux
+ * would then count its data give-up budget from the original send instead of from the first
+ * retransmission, which no real network does.) On loopback the ICMP still arrives while a
+ * blocking connect() holds the socket, so it is reported at the next SYN tick, as measured.
  *
  * Table `ip lab`:
  * - chains `trace` (output) and `trace_in` (input), priority -300, mark every TCP segment
  *   for `nft monitor`; one rule per TCP data offset, so the trace says the header length and
  *   the payload length can be computed (trace prints the IP length but not the data offset).
  * - chain `faults` (input, priority 0) holds one jump per active drop or cut step, chain
- *   `rejects` (output, priority 0) one per reject step; `heal` flushes both.
+ *   `rejects` (input, priority -1) one per reject step; `heal` flushes both.
  * - chain `gone` (input, priority 1) silences a crashed host (crash mode `silent`); heal
  *   keeps it.
  * - chain `ack` stays empty: the persistent `nft -i` lists it to mark the end of a batch.
@@ -45,7 +48,7 @@ export function baseRuleset(): string {
     'table ip lab {',
     ...chain('trace', 'output', -300, marks),
     ...chain('trace_in', 'input', -300, marks),
-    ...chain('rejects', 'output', 0),
+    ...chain('rejects', 'input', -1),
     ...chain('faults', 'input', 0),
     ...chain('gone', 'input', 1),
     // Empty: nft-shell.ts lists it to know a batch is done.

@@ -151,11 +151,13 @@ describe('the server side of the handshake', () => {
     })
     expect(stepAt(r, 2)).toMatchObject({ ret: 0 })
     expect(stepAt(r, 5)).toMatchObject({ ret: 1000 })
-    // retries2 = 3: a 3 s budget from the first transmission (200 ms x 15), error on the next tick.
+    // retries2 = 3: a 3 s budget (200 ms x 15) from the first timer-driven retransmission
+    // (about 500 ms: the send at 100, a tail-loss probe, then the RTO), error on the next tick;
+    // the kernel lab measured 6.8-7.0 s for the catalog's handshake.ack-lost.
     const recv = stepAt(r, 6)
     expect(recv).toMatchObject({ ret: -1, errno: 'ETIMEDOUT' })
-    expect(recv.endMs).toBeGreaterThanOrEqual(3100)
-    expect(recv.endMs).toBeLessThan(5000)
+    expect(recv.endMs).toBeGreaterThanOrEqual(3500)
+    expect(recv.endMs).toBeLessThan(7000)
     expect(stepAt(r, 3).outcome).toBe('blocked')
   })
 

@@ -206,6 +206,7 @@ function ackAdvances(s: TcpSocket, ack: number): void {
   s.sndUna = ack
   if (s.sndNxt < s.sndUna) s.sndNxt = s.sndUna
   s.retransmits = 0
+  s.retransStamp = -1
   s.tlpDone = false
   s.rtoCur = s.rto
   s.persistRto = 0

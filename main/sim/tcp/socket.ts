@@ -83,8 +83,14 @@ export class TcpSocket {
   rttSample: { seq: number; at: number } | null = null
   /** A tail-loss probe was sent in this loss episode. */
   tlpDone = false
-  /** When the oldest unacknowledged data was first sent (start of the give-up budget). */
+  /** When the oldest unacknowledged data was first sent. */
   headSentAt = 0
+  /**
+   * When the first timer-driven retransmission of this loss episode went out (Linux
+   * `retrans_stamp`, set in tcp_retransmit_skb; a tail-loss probe does not set it): where the
+   * time-based data give-up budget starts. -1 while nothing was retransmitted.
+   */
+  retransStamp = -1
   startedAt = 0
   /** SYNs sent by this connection attempt (the first one comes from connect() itself). */
   synsSent = 0

@@ -62,10 +62,11 @@ function ruleFor(s: TcpSocket, kind: RtxKind): { rule: RetransmitRule; retries: 
   return { rule: profile.data, retries: timers.retries2 }
 }
 
-/** Whether the give-up rule says this expiry is the last. */
+/** Whether the give-up rule says this expiry is the last (`startedAt` < 0: no budget running yet). */
 export function givesUp(s: TcpSocket, kind: RtxKind, startedAt: number): boolean {
   const { rule, retries } = ruleFor(s, kind)
   if (rule.giveUp.kind === 'count') return s.retransmits >= retries
+  if (startedAt < 0) return false
   const budget = timeBudgetMs(retries, rule.giveUp.baseMs, rule.maxRtoMs)
   return s.world.q.now - startedAt >= budget
 }
@@ -108,7 +109,11 @@ function onRtx(s: TcpSocket): void {
     s.done(s.softErr, 'timer SYN (soft ICMP error)', { key: 'icmp-reported', params })
     return
   }
-  const startedAt = synPhase ? s.startedAt : s.headSentAt
+  // Data: Linux counts the budget from the first timer-driven retransmission
+  // (retransmits_timed_out: nothing retransmitted yet means not timed out), measured in a
+  // namespace as a tail-loss probe at 0.2 s, RTOs at 0.4, 0.8, 1.6, 3.2 s and, for
+  // tcp_retries2 = 3 (a 3 s budget), ETIMEDOUT at the 6.4 s tick, not the 3.2 s one.
+  const startedAt = synPhase ? s.startedAt : s.retransStamp
   if (givesUp(s, kind, startedAt)) {
     giveUpNow(s, kind, s.softErr ?? world.profile.errors.timeout)
     return
@@ -128,6 +133,7 @@ function onRtx(s: TcpSocket): void {
     s.rttSample = null
     s.sndNxt = s.sndUna
     resendHead(s)
+    if (s.retransStamp < 0) s.retransStamp = world.q.now
     world.trace.note('data-retransmit', { n: s.retransmits, rtoMs: round(s.rtoCur) }, actor)
   }
   armRtx(s, kind, s.rtoCur)
