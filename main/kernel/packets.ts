@@ -22,6 +22,10 @@ export const PACKET_CAPTURE = [
   '$| = 1;',
   // AF_PACKET (17), every protocol (htons(ETH_P_ALL) = 0x0300).
   'socket(my $p, 17, SOCK_RAW, 0x0300) or die "socklab: packet socket: $!\\n";',
+  // The first SIOCGSTAMP turns the socket's time stamps on: until then a packet has none and
+  // the call answers with the moment of the call, later than packets read after it (the SYN
+  // then sorted after the SYN-ACK). Ask once before anything is sent.
+  '{ my $t = "\\0" x 16; ioctl($p, 0x8906, $t); }',
   'print "ready\\n";',
   'while (defined(my $from = recv($p, my $buf, 65600, 0))) {',
   // Loopback shows each frame twice: keep the copy going out (PACKET_OUTGOING = 4).
