@@ -344,6 +344,113 @@ export const NOTES = {
       zh: '跳过：该程序被暂停（SIGSTOP）且未恢复。',
     },
   },
+  // Notes of the kernel lab (main/kernel): where it measured nothing but applied a documented
+  // rule, or where Node's socket API differs from C (kernel-notes.md says how).
+  'kernel.crash-fin': {
+    section: 'transfer.4.1',
+    text: {
+      en: 'The process was killed with SIGKILL: its kernel closed its sockets as close() would (FIN, or RST where data was unread).',
+      zh: '进程被 SIGKILL 杀死：内核像 close() 一样关闭它的套接字（发送 FIN；有未读数据时发送 RST）。',
+    },
+  },
+  'kernel.crash-rst': {
+    section: 'transfer.4.2',
+    text: {
+      en: 'The process reset its connections (SO_LINGER 0, then close) and exited: its kernel sent RST.',
+      zh: '进程重置了它的连接（SO_LINGER 设为 0 后 close）然后退出：内核发送了 RST。',
+    },
+  },
+  'kernel.crash-silent': {
+    section: 'transfer.4.3',
+    text: {
+      en: 'nft rules drop every segment to and from that end before its process is killed: the host vanished, nothing it sends is ever seen.',
+      zh: '在杀死进程之前，nft 规则丢弃了进出这一端的所有报文：主机就此消失，它发出的任何东西都不会被看到。',
+    },
+  },
+  'kernel.sigstop': {
+    section: 'added',
+    text: {
+      en: 'The process was stopped with SIGSTOP: it makes no calls, but its kernel still ACKs and buffers what arrives.',
+      zh: '进程被 SIGSTOP 暂停：它不再调用任何函数，但它的内核仍然确认并缓存收到的数据。',
+    },
+  },
+  'kernel.sigcont': {
+    section: 'added',
+    text: {
+      en: 'The process was continued with SIGCONT.',
+      zh: '进程被 SIGCONT 恢复运行。',
+    },
+  },
+  'kernel.sigpipe-ignored': {
+    section: 'transfer.4.1',
+    text: {
+      en: 'A C program without a SIGPIPE handler would have been killed here; the lab peer runs on Node, which ignores SIGPIPE, so it goes on.',
+      zh: '没有处理 SIGPIPE 的 C 程序此时会被杀死；实验的对端进程运行在 Node 上，Node 忽略 SIGPIPE，所以它继续运行。',
+    },
+  },
+  'kernel.pending-error': {
+    section: 'added',
+    text: {
+      en: 'The socket error the kernel reported is given to the first call that looks, once (as getsockopt SO_ERROR would clear it).',
+      zh: '内核报告的套接字错误只交给第一个查看它的调用，且只交一次（如同 getsockopt SO_ERROR 会清除它）。',
+    },
+  },
+  'kernel.rule-after-error': {
+    section: 'added',
+    text: {
+      en: 'Node had already destroyed this socket after its error, so this answer is Linux documented rule for a call after a reported error, not a fresh measurement.',
+      zh: 'Node 在出错后已经销毁了这个套接字，所以这里的结果是 Linux 对“错误已报告后的调用”的既定规则，而不是新的测量。',
+    },
+  },
+  'kernel.rule-never-connected': {
+    section: 'added',
+    text: {
+      en: 'This socket never connected: Linux answers send() with EPIPE and recv() with ENOTCONN (the documented rule; Node has no socket to ask).',
+      zh: '这个套接字从未连接成功：Linux 对 send() 返回 EPIPE，对 recv() 返回 ENOTCONN（既定规则；Node 此时没有可询问的套接字）。',
+    },
+  },
+  'kernel.rule-send-after-shutdown': {
+    section: 'added',
+    text: {
+      en: 'send() after shutdown(SHUT_WR) fails with EPIPE (Linux rule; Node refuses to write after end()).',
+      zh: 'shutdown(SHUT_WR) 之后的 send() 以 EPIPE 失败（Linux 规则；Node 在 end() 之后拒绝写入）。',
+    },
+  },
+  'kernel.rule-shut-rd': {
+    section: 'added',
+    text: {
+      en: 'After shutdown(SHUT_RD) recv() returns 0 at once (Linux rule, applied by the lab where Node cannot shut the read side).',
+      zh: 'shutdown(SHUT_RD) 之后 recv() 立即返回 0（Linux 规则；Node 无法关闭读方向时由实验按规则给出）。',
+    },
+  },
+  'kernel.rcvtimeo-timer': {
+    section: 'transfer.3',
+    text: {
+      en: 'The receive timeout is a timer in the lab peer standing in for SO_RCVTIMEO (Node has no such option): when it fires, recv() returns -1 EAGAIN.',
+      zh: '接收超时由实验对端进程中的定时器代替 SO_RCVTIMEO 实现（Node 没有这个选项）：定时器到期时 recv() 返回 -1 EAGAIN。',
+    },
+  },
+  'kernel.keepalive-libuv': {
+    section: 'transfer.1',
+    text: {
+      en: 'Keepalive through Node sets only the idle time; libuv forces a 1 s interval and 10 probes, so the interval and count of the script were not applied.',
+      zh: '通过 Node 开启的 keepalive 只能设置空闲时间；libuv 固定使用 1 秒间隔和 10 次探测，所以脚本中的间隔和次数没有生效。',
+    },
+  },
+  'kernel.unread-read-ahead': {
+    section: 'added',
+    text: {
+      en: 'Data was still unread when the socket closed (some of it already read ahead by Node), so the lab resets the connection as the kernel does with unread data: RST instead of FIN.',
+      zh: '关闭套接字时仍有未读数据（部分已被 Node 预读），所以实验像内核处理未读数据那样重置连接：发送 RST 而不是 FIN。',
+    },
+  },
+  'kernel.nonblocking-connect': {
+    section: 'establish.3.1',
+    text: {
+      en: 'Without the socket helper the lab connects the way Node does (non-blocking), so an ICMP error is reported at once rather than at the next SYN tick.',
+      zh: '没有套接字辅助程序时，实验按 Node 的方式（非阻塞）连接，所以 ICMP 错误会立即报告，而不是等到下一次 SYN 重传。',
+    },
+  },
 } as const satisfies Record<string, Note>
 
 /** A key of {@link NOTES}. */
