@@ -402,6 +402,13 @@ export const NOTES = {
       zh: 'Node 在出错后已经销毁了这个套接字，所以这里的结果是 Linux 对“错误已报告后的调用”的既定规则，而不是新的测量。',
     },
   },
+  'kernel.rule-closed-fd': {
+    section: 'added',
+    text: {
+      en: 'The program had closed this descriptor: any call on it fails with EBADF (Linux rule, answered by the lab since the socket is gone).',
+      zh: '程序已经关闭了这个描述符：对它的任何调用都以 EBADF 失败（Linux 规则；套接字已不存在，由实验按规则给出）。',
+    },
+  },
   'kernel.rule-never-connected': {
     section: 'added',
     text: {

@@ -25,6 +25,7 @@ import { SockCtl, type HelperOp } from './sockctl'
 /** Notes keys this module attaches (English text in notes.ts). */
 export const SOCKET_NOTES = {
   ruleAfterError: 'kernel.rule-after-error',
+  ruleClosedFd: 'kernel.rule-closed-fd',
   ruleNeverConnected: 'kernel.rule-never-connected',
   ruleSendAfterShutdown: 'kernel.rule-send-after-shutdown',
   ruleShutRd: 'kernel.rule-shut-rd',
@@ -73,6 +74,8 @@ export class CSocket {
   /** An error already went to a call: Node's echo of it must not become pending again. */
   private reported = false
   private dead = false
+  /** The program closed or aborted this descriptor: every later call is EBADF. */
+  private closedByProgram = false
   /** shutdown(SHUT_RD) by Linux's rule (no helper): recv returns 0. */
   private rdShut = false
   /** shutdown(SHUT_RD) made for real by the helper: recv asks the kernel through it. */
@@ -113,6 +116,16 @@ export class CSocket {
   private failed(code: string): void {
     if (this.waiter) this.waiter.onError(code)
     else if (!this.reported) this.pending = code
+  }
+
+  /** True once the program closed (or aborted) this descriptor. */
+  get isClosed(): boolean {
+    return this.closedByProgram
+  }
+
+  /** A call on a descriptor the program already closed: C gets EBADF. */
+  private badDescriptor(): CallReturn {
+    return { ret: -1, code: 'EBADF', notes: [SOCKET_NOTES.ruleClosedFd] }
   }
 
   private deliver(code: string, notes?: string[]): CallReturn {
@@ -165,6 +178,7 @@ export class CSocket {
 
   /** recv(): data first, then a pending error, then EOF; otherwise read from the kernel. */
   recv(max: number, timeoutMs?: number): Promise<CallReturn> {
+    if (this.closedByProgram) return Promise.resolve(this.badDescriptor())
     const buffered = this.take(max)
     if (buffered > 0) return Promise.resolve({ ret: buffered })
     if (this.pending) {
@@ -224,6 +238,7 @@ export class CSocket {
    * `onIssued` runs once the bytes were handed to the kernel's first write.
    */
   send(bytes: number, onIssued?: () => void): Promise<CallReturn> {
+    if (this.closedByProgram) return Promise.resolve(this.badDescriptor())
     if (this.pending) {
       const code = this.pending
       this.pending = null
@@ -271,6 +286,8 @@ export class CSocket {
    * Bytes Node already took from the kernel but the program never read are unread too.
    */
   close(): CallReturn {
+    if (this.closedByProgram) return this.badDescriptor()
+    this.closedByProgram = true
     if (!this.sock.destroyed && this.unread > 0) {
       this.sock.resetAndDestroy()
       this.dead = true
@@ -283,6 +300,8 @@ export class CSocket {
 
   /** SO_LINGER {1, 0} then close(): Node's resetAndDestroy does exactly that. */
   abort(): CallReturn {
+    if (this.closedByProgram) return this.badDescriptor()
+    this.closedByProgram = true
     if (this.sock.destroyed) return { ret: 0 }
     this.sock.resetAndDestroy()
     this.dead = true
@@ -294,8 +313,17 @@ export class CSocket {
    * goes to the helper (Node has no such call); without a helper it is Linux's rule.
    */
   async shutdown(how: 'wr' | 'rd' | 'rdwr'): Promise<CallReturn> {
+    if (this.closedByProgram) return this.badDescriptor()
     if (this.dead || !this.connected) {
       return { ret: -1, code: 'ENOTCONN', notes: [SOCKET_NOTES.ruleNeverConnected] }
+    }
+    if (how === 'wr' && this.helper) {
+      // The kernel answers for its socket: ENOTCONN once an RST has closed it, which Node
+      // (not reading) has not noticed yet. Later sends go through the helper too, so they
+      // get the kernel's EPIPE without Node tearing the socket down.
+      const r = await this.helper(this.sock, { op: 'shutdown', how: 'wr' })
+      if (r.ret === 0) this.wrShut = true
+      return r
     }
     if (how !== 'wr') {
       if (this.helper) {
@@ -316,6 +344,7 @@ export class CSocket {
    * the socket; Node alone can set only the idle time (libuv forces 1 s and 10 probes).
    */
   async keepalive(t: KeepaliveTimes): Promise<CallReturn> {
+    if (this.closedByProgram) return this.badDescriptor()
     if (this.dead) return { ret: -1, code: 'EBADF', notes: [SOCKET_NOTES.ruleAfterError] }
     if (this.helper) return this.helper(this.sock, { op: 'keepalive', ...t })
     this.sock.setKeepAlive(true, t.idleS * 1000)

@@ -119,17 +119,23 @@ class Peer {
         if (failed) return this.onFailed({ op: 'recv', ref: failed.ref, bytes: req.bytes })
         return noSocket(req.call)
       case 'close':
-        if (this.conn) return this.conn.close()
-        if (failed) return this.onFailed({ op: 'close', ref: failed.ref })
-        this.server?.close()
-        this.server = null
-        return { ret: 0 }
+      case 'abort':
+        if (this.conn && !this.conn.isClosed) {
+          return req.call === 'close' ? this.conn.close() : this.conn.abort()
+        }
+        if (failed && req.call === 'close') return this.onFailed({ op: 'close', ref: failed.ref })
+        if (this.server) {
+          // The connection is gone already: the next descriptor closed is the listener.
+          this.server.close()
+          this.server = null
+          return { ret: 0 }
+        }
+        // The program's descriptors are all closed: EBADF from the one it had.
+        return this.conn ? this.conn.close() : { ret: 0 }
       case 'shutdown':
         if (this.conn) return this.conn.shutdown(req.how)
         if (failed) return this.onFailed({ op: 'shutdown', ref: failed.ref, how: req.how })
         return noSocket(req.call)
-      case 'abort':
-        return this.conn ? this.conn.abort() : noSocket(req.call)
       case 'keepalive':
         return this.conn ? this.conn.keepalive(req) : noSocket(req.call)
       case 'reset-all-and-exit':

@@ -200,6 +200,37 @@ const COMBOS: Record<string, Combo> = {
   },
 }
 
+// Two more found by random scripts against the kernel (the kernel lab answered them wrongly
+// at first: Node had closed or not yet noticed the socket).
+COMBOS['calls-after-close'] = {
+  why: 'a descriptor the program closed is gone: every later call on it fails with EBADF',
+  script: {
+    limitMs: 5000,
+    steps: [
+      ...connected,
+      { actor: 'server', op: 'close', at: 300 },
+      { actor: 'server', op: 'recv', at: 400 },
+      { actor: 'server', op: 'send', bytes: 5, at: 500 },
+      { actor: 'client', op: 'abort', at: 600 },
+      { actor: 'client', op: 'send', bytes: 5, at: 700 },
+      { actor: 'client', op: 'recv', at: 800 },
+    ],
+  },
+  calls: ['0', '+', '0', '-1 EBADF', '-1 EBADF', '0', '-1 EBADF', '-1 EBADF'],
+}
+COMBOS['shutdown-after-rst'] = {
+  why: "the peer's RST closed the socket: shutdown() finds no connection (ENOTCONN)",
+  script: {
+    limitMs: 5000,
+    steps: [
+      ...connected,
+      { actor: 'client', op: 'abort', at: 300 },
+      { actor: 'server', op: 'shutdown', how: 'wr', at: 600 },
+    ],
+  },
+  calls: ['0', '+', '0', '-1 ENOTCONN'],
+}
+
 const input = (c: Combo): LabScriptInput => ({ labScript: 1, ...c.script })
 
 function calls(r: LabResult): string[] {
