@@ -4,6 +4,7 @@
  * input whose files are read as text.
  */
 import type { PickedFile } from '../../../shared/quiz/attempt-schema'
+import { downloadFile } from '../../lib/download'
 
 /** A file name without path separators or characters some systems refuse. */
 export function safeFileName(name: string): string {
@@ -16,18 +17,9 @@ export function safeFileName(name: string): string {
   return cleaned.slice(0, 120) || 'socklab-file'
 }
 
-/** Offers `text` as a download called `name`. */
+/** Offers `text` as a download called `name` (UTF-8, so Chinese names survive). */
 export function downloadText(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = name
-  link.style.display = 'none'
-  document.body.append(link)
-  link.click()
-  link.remove()
-  // Revoked later: some browsers start reading the Blob only after the click handler returns.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+  downloadFile(name, text, `${type};charset=utf-8`)
 }
 
 /** Reads the files a file input holds. */
