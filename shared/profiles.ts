@@ -62,6 +62,18 @@ export interface OsProfile {
   data: RetransmitRule & {
     /** Minimum RTO (RFC 6298 2.4 says 1 s; Linux uses 200 ms). */
     minRtoMs: number
+    /**
+     * How the RTO follows the RTT estimate. `rfc6298`: max(min, SRTT + 4 RTTVAR). `linux`:
+     * SRTT + max(4 RTTVAR, min): tcp_rtt_estimator never lets rttvar_us fall below
+     * tcp_rto_min, so the RTO always sits a little above 200 ms (__tcp_set_rto).
+     */
+    rtoRule: 'rfc6298' | 'linux'
+    /**
+     * Timer granularity: an RTO is rounded up to it (Linux counts jiffies: 4 ms at HZ=250,
+     * the Debian and Ubuntu kernels' setting). 0: exact. It decides whether the last backoff
+     * tick of a time budget lands just short of it or just past it.
+     */
+    timerTickMs: number
     /** Tail-loss probe before the first RTO (Linux, RFC 8985). */
     tailLossProbe: boolean
   }
@@ -143,6 +155,8 @@ const linux: OsProfile = {
     linearTimeouts: 0,
     maxRtoMs: 120_000, // TCP_RTO_MAX
     minRtoMs: 200, // TCP_RTO_MIN
+    rtoRule: 'linux', // __tcp_set_rto: srtt + rttvar, rttvar >= tcp_rto_min
+    timerTickMs: 4, // CONFIG_HZ=250 (Debian, Ubuntu generic); HZ=1000 kernels tick at 1 ms
     tailLossProbe: true, // net.ipv4.tcp_early_retrans = 3 (TLP on)
     giveUp: { kind: 'time-budget', baseMs: 200 },
   },
@@ -208,6 +222,8 @@ const windows: OsProfile = {
     linearTimeouts: 0,
     maxRtoMs: 240_000,
     minRtoMs: 300, // MinRto default 300 ms (netsh interface tcp "Min RTO"); approximate
+    rtoRule: 'rfc6298',
+    timerTickMs: 0, // not modelled
     tailLossProbe: false,
     giveUp: { kind: 'count' },
   },
@@ -266,6 +282,8 @@ const macos: OsProfile = {
     linearTimeouts: 0,
     maxRtoMs: 64_000, // TCPTV_REXMTMAX
     minRtoMs: 200, // approximate: XNU's rexmt floor (tcp_TCPTV_MIN) is of this order
+    rtoRule: 'rfc6298',
+    timerTickMs: 0, // not modelled
     tailLossProbe: false,
     giveUp: { kind: 'count' },
   },

@@ -121,6 +121,29 @@ describe('retransmission and the data give-up rule', () => {
       expect(gaps[i]).toBeCloseTo(Math.min(gaps[i - 1]! * 2, 120_000), 0)
   })
 
+  it('linux: the RTO is SRTT + max(4 RTTVAR, 200 ms) in whole 4 ms jiffies, so it doubles from just above 200 ms', () => {
+    const r = partitioned('linux', [
+      { actor: 'client', op: 'send', bytes: 100, at: 200 },
+      { actor: 'client', op: 'recv' },
+    ])
+    const sent = segments(r.events, 'c2s')
+      .filter((e) => e.len > 0)
+      .map((e) => e.tMs)
+    // After the tail-loss probe (sent[1]) come the RTO retransmissions.
+    const gaps = sent.slice(2).map((t, i) => t - sent[i + 1]!)
+    expect(gaps[1]).toBe(2 * 204)
+    for (const g of gaps.slice(1, 8)) expect(g % 4).toBe(0)
+    // RFC 6298 profiles clamp at the minimum instead: Windows doubles from its 300 ms floor.
+    const w = partitioned('windows', [
+      { actor: 'client', op: 'send', bytes: 100, at: 200 },
+      { actor: 'client', op: 'recv' },
+    ])
+    const wSent = segments(w.events, 'c2s')
+      .filter((e) => e.len > 0)
+      .map((e) => e.tMs)
+    expect(wSent[1]! - wSent[0]!).toBe(300)
+  })
+
   it.each([
     // Linux: 15 backoffs from 200 ms take 924.6 s, counted from the first timer-driven
     // retransmission (retrans_stamp: 400 ms after the send, after the 200 ms tail-loss probe);

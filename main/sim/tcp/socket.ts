@@ -240,7 +240,7 @@ export class TcpSocket {
 
   /** RFC 6298 2.2-2.3, with the profile's floor and ceiling. */
   sampleRtt(r: number): void {
-    const { minRtoMs, maxRtoMs } = this.world.profile.data
+    const { minRtoMs, maxRtoMs, rtoRule, timerTickMs } = this.world.profile.data
     if (this.srtt === null) {
       this.srtt = r
       this.rttvar = r / 2
@@ -248,7 +248,12 @@ export class TcpSocket {
       this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r)
       this.srtt = 0.875 * this.srtt + 0.125 * r
     }
-    this.rto = Math.min(maxRtoMs, Math.max(minRtoMs, this.srtt + 4 * this.rttvar))
+    const rto =
+      rtoRule === 'linux'
+        ? this.srtt + Math.max(4 * this.rttvar, minRtoMs)
+        : Math.max(minRtoMs, this.srtt + 4 * this.rttvar)
+    const ticked = timerTickMs > 0 ? Math.ceil(rto / timerTickMs) * timerTickMs : rto
+    this.rto = Math.min(maxRtoMs, ticked)
   }
 
   /** Cancels every timer of this socket. */
