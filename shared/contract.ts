@@ -152,6 +152,17 @@ export type LabApi = LabCalls & LabEvents
 /** Name of one call. */
 export type CallName = keyof LabCalls
 
+/** The quiz and classroom calls (implemented over the SQLite store by main/lab/quiz-service.ts). */
+export type QuizCallName =
+  | 'quizSaveAttempt'
+  | 'quizHistory'
+  | 'packImport'
+  | 'packList'
+  | 'packDelete'
+  | 'classImportResults'
+  | 'classGradebook'
+  | 'classClearResults'
+
 /** Channel and argument schema of every call: the only place channel names are written. */
 export const CALLS = {
   getCapabilities: { channel: 'lab:app:capabilities', args: z.tuple([]) },

@@ -90,10 +90,18 @@ export function formatEventLine(event: TraceEvent): string | undefined {
   }
 }
 
-/** The whole trace: events and calls interleaved in time order, then the final states. */
-export function formatTraceLines(result: LabResult, script?: LabScript): string[] {
+/**
+ * The trace: events and calls interleaved in time order, then the final states. With
+ * `sinceMs` only what happened from then on (the socket shell, after a re-run, prints just the
+ * new part), except that calls still blocked at the end are always listed: they are where the
+ * student is now.
+ */
+export function formatTraceLines(result: LabResult, script?: LabScript, sinceMs = 0): string[] {
   const lines: string[] = []
+  const printed = new Set<number>()
   for (const event of result.events) {
+    if (event.type === 'syscall') printed.add(event.step)
+    if (event.tMs < sinceMs) continue
     if (event.type === 'syscall') {
       const step = result.steps.find((s) => s.index === event.step)
       if (step) lines.push(formatStepLine(step, script))
@@ -103,9 +111,11 @@ export function formatTraceLines(result: LabResult, script?: LabScript): string[
     if (line) lines.push(line)
   }
   // Steps that never produced a syscall event (blocked at the limit, skipped) go last.
-  const printed = new Set(result.events.flatMap((e) => (e.type === 'syscall' ? [e.step] : [])))
-  for (const step of result.steps)
-    if (!printed.has(step.index)) lines.push(formatStepLine(step, script))
+  for (const step of result.steps) {
+    if (printed.has(step.index)) continue
+    if (step.outcome === 'blocked' || step.startMs >= sinceMs)
+      lines.push(formatStepLine(step, script))
+  }
   lines.push(
     `${formatTime(result.durationMs)} end: client ${result.final.client}, server ${result.final.server}`,
   )

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import type { LabResult, StepResult } from '../../shared/lab-result'
 import type { LabScript, ProfileId, Step } from '../../shared/lab-script'
 import { ERRNO_TABLES, isErrnoName, type ErrnoSystem } from '../../shared/errno'
-import type { TimerSysctl } from './netns'
+import { TIMER_SYSCTLS, type TimerSysctl } from './netns'
 import type { CallReturn } from './peer-protocol'
 
 /** `linux` from 6.5 (linear SYN timeouts), `linux-legacy` before; else the OS family. */
@@ -46,16 +46,8 @@ const OTHER_DEFAULTS: Record<string, LabResult['timers']> = {
 }
 
 async function readHostSysctls(): Promise<Partial<Record<TimerSysctl, number>>> {
-  const names: TimerSysctl[] = [
-    'tcp_syn_retries',
-    'tcp_synack_retries',
-    'tcp_retries2',
-    'tcp_keepalive_time',
-    'tcp_keepalive_intvl',
-    'tcp_keepalive_probes',
-  ]
   const out: Partial<Record<TimerSysctl, number>> = {}
-  for (const n of names) {
+  for (const n of TIMER_SYSCTLS) {
     try {
       out[n] = Number((await readFile(`/proc/sys/net/ipv4/${n}`, 'utf8')).trim())
     } catch {

@@ -9,8 +9,8 @@
  * by IP id and ports in the order both saw them. A rejected segment never leaves: only the
  * trace has it (without sequence numbers).
  */
-import type { IcmpEvent, SegmentEvent, TcpFlag } from '../../shared/lab-result'
-import { placeOf, segmentKey, type TracedSegment, type TracePorts } from './trace'
+import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
+import { FLAG_BITS, placeOf, segmentKey, type TracedSegment, type TracePorts } from './trace'
 
 /**
  * Prints `ready`, then one line per TCP segment sent: time sport dport ipid seq ack flags win
@@ -40,14 +40,6 @@ export const PACKET_CAPTURE = [
   '  printf "%d.%06d %d %d %d %u %u %d %d %d\\n", $s, $us, $sp, $dp, $id, $seq, $ack, $fl, $win, $tot - $ihl - ($off >> 4) * 4;',
   '}',
 ].join('\n')
-
-const FLAG_BITS: [number, TcpFlag][] = [
-  [0x02, 'SYN'],
-  [0x10, 'ACK'],
-  [0x01, 'FIN'],
-  [0x04, 'RST'],
-  [0x08, 'PSH'],
-]
 
 interface Sent {
   key: string

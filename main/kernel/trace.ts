@@ -46,7 +46,8 @@ export function segmentKey(ipId: number, sport: number, dport: number): string {
   return `${ipId}/${sport}/${dport}`
 }
 
-const FLAG_BITS: [number, TcpFlag][] = [
+/** TCP header flag bits and their names, in the order the trace prints them. */
+export const FLAG_BITS: readonly [number, TcpFlag][] = [
   [0x02, 'SYN'],
   [0x10, 'ACK'],
   [0x01, 'FIN'],

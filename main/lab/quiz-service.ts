@@ -13,6 +13,7 @@ import {
   type ClassBook,
   type LabCalls,
   type PackRecord,
+  type QuizCallName,
   type Result,
 } from '../../shared/contract'
 import { masteryOf, type TopicMastery } from '../../shared/quiz/grade'
@@ -21,17 +22,6 @@ import { formatPackProblems, parsePack } from '../../shared/quiz/pack'
 import { parseResultFile, type ResultFile } from '../../shared/quiz/result-file'
 import { TOPICS } from '../../shared/summary-tables'
 import { QuizStore } from '../store/quiz-store'
-
-/** The contract calls this module implements. */
-export type QuizCallName =
-  | 'quizSaveAttempt'
-  | 'quizHistory'
-  | 'packImport'
-  | 'packList'
-  | 'packDelete'
-  | 'classImportResults'
-  | 'classGradebook'
-  | 'classClearResults'
 
 /** Options of {@link createQuizCalls}. */
 export interface QuizServiceOptions {

@@ -29,7 +29,6 @@ import {
 } from '../lib/playback'
 import { plainText } from '../lib/plain-text'
 import { TraceIndex } from '../lib/trace-index'
-import { traceLinesSince } from '../lib/trace-lines'
 import { systemOfRun, type ErrnoSystemOfRun } from './run-system'
 
 /** Where a run is. */
@@ -386,7 +385,7 @@ export const useLabStore = defineStore('lab', () => {
         const body =
           since === undefined
             ? formatTraceLines(done, script.value ?? undefined)
-            : traceLinesSince(done, script.value ?? undefined, since)
+            : formatTraceLines(done, script.value ?? undefined, since)
         resetTrace([...header, ...body])
         break
       }

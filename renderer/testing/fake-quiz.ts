@@ -3,7 +3,7 @@
  * the real store uses (pack validation, result-file checks, the gradebook), so component and
  * store tests see realistic answers and errors. Test support only, never shipped.
  */
-import type { LabCalls, PackRecord, Result } from '../../shared/contract'
+import type { LabCalls, PackRecord, QuizCallName, Result } from '../../shared/contract'
 import { masteryOf } from '../../shared/quiz/grade'
 import { buildGradebook } from '../../shared/quiz/gradebook'
 import { formatPackProblems, parsePack } from '../../shared/quiz/pack'
@@ -20,17 +20,7 @@ export interface FakeQuizData {
   failWith?: string
 }
 
-type QuizCalls = Pick<
-  LabCalls,
-  | 'quizSaveAttempt'
-  | 'quizHistory'
-  | 'packImport'
-  | 'packList'
-  | 'packDelete'
-  | 'classImportResults'
-  | 'classGradebook'
-  | 'classClearResults'
->
+type QuizCalls = Pick<LabCalls, QuizCallName>
 
 /** Builds the in-memory quiz calls over `data`. */
 export function createFakeQuiz(data: FakeQuizData): QuizCalls {
