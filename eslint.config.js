@@ -130,5 +130,42 @@ export default tseslint.config(
       ],
     },
   },
+  // The backends are peers (docs/architecture.md): each imports only shared/ and the backend
+  // seam (main/backend/backend.ts, result.ts), never the other backend and never the code
+  // that uses backends. Tests that compare the two live in main/lab/.
+  ...['sim', 'kernel'].map((name) => ({
+    files: [`main/${name}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            pattern(
+              ['electron', 'electron/*'],
+              'Only main/app and main/preload may import electron: the rest runs in plain Node.',
+            ),
+            pattern(['**/renderer/**', '../renderer/*'], 'main/ may not import renderer/.'),
+            pattern(
+              ['../lab/*', '../store/*', '../web/*', '../cli/*', '../app/*', '../preload/*'].concat(
+                ['**/main/lab/**', '**/main/store/**', '**/main/web/**', '**/main/cli/**'],
+              ),
+              `main/${name} is a backend: it imports only shared/ and main/backend/, never the code that uses backends.`,
+            ),
+            pattern(
+              [
+                `../${name === 'sim' ? 'kernel' : 'sim'}/*`,
+                `**/main/${name === 'sim' ? 'kernel' : 'sim'}/**`,
+              ],
+              'The two backends are peers: neither imports the other (compare them in main/lab/).',
+            ),
+            pattern(
+              ['../backend/registry', '**/backend/registry'],
+              'A backend may not import the backend map (it imports the backends).',
+            ),
+          ],
+        },
+      ],
+    },
+  })),
   prettier,
 )

@@ -1,7 +1,7 @@
 /**
  * Kernel lab bench: each catalog case the host can run on the real kernel, its wall time
  * (setup + run + cleanup) and its run time against its timer floor (what the script itself
- * waits for, or what the kernel's own timers must take: main/kernel/floor.ts); the whole
+ * waits for, or what the kernel's own timers must take: bench/floor.ts); the whole
  * catalog one case at a time and a few at a time (as the catalog check runs it); then N runs
  * back to back, checking that nothing is left behind: no process the lab started (whatever
  * became of it; a namespace lives only while a process is in it), no socket or descriptor
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { CATALOG, scenarioScript } from '../shared/catalog/index'
 import type { LabScript } from '../shared/lab-script'
 import { createKernelBackend, kernelBackend, probeKernel } from '../main/kernel/index'
-import { timerFloorMs } from '../main/kernel/floor'
+import { timerFloorMs } from './floor'
 import { childPids, leftovers, openFds } from '../main/kernel/test-util'
 
 /** One measured figure (same shape as bench/index.ts's BenchRow). */

@@ -69,8 +69,18 @@ export interface Capabilities {
   profiles: ProfileId[]
 }
 
-/** Start a run: a catalog id or a whole script, on one backend. */
+/** What a run id looks like: the caller makes one (a UUID or any 8-64 such characters). */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
+
+/**
+ * Start a run: a catalog id or a whole script, on one backend. The caller names the run
+ * (`runId`) before it starts, so every update it is sent belongs to a run it already knows.
+ */
 export const runRequestSchema = z.strictObject({
+  runId: z
+    .string()
+    .regex(RUN_ID_PATTERN, 'a run id is 8-64 letters, digits, "_" or "-"')
+    .optional(),
   scenarioId: z.string().min(1).max(200).optional(),
   /** A teacher's script; validated by the session with step-and-field messages. */
   script: z.unknown().optional(),

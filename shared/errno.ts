@@ -25,6 +25,11 @@ export const ERRNO_NAMES = [
   'EACCES',
   'EINVAL',
   'ESHUTDOWN',
+  'EBADF',
+  'EADDRINUSE',
+  'EADDRNOTAVAIL',
+  'EISCONN',
+  'EINTR',
 ] as const
 /** One of {@link ERRNO_NAMES}. */
 export type ErrnoName = (typeof ERRNO_NAMES)[number]
@@ -62,6 +67,19 @@ const linux = {
     number: 108,
     message: 'Cannot send after transport endpoint shutdown',
   },
+  EBADF: { name: 'EBADF', number: 9, message: 'Bad file descriptor' },
+  EADDRINUSE: { name: 'EADDRINUSE', number: 98, message: 'Address already in use' },
+  EADDRNOTAVAIL: {
+    name: 'EADDRNOTAVAIL',
+    number: 99,
+    message: 'Cannot assign requested address',
+  },
+  EISCONN: {
+    name: 'EISCONN',
+    number: 106,
+    message: 'Transport endpoint is already connected',
+  },
+  EINTR: { name: 'EINTR', number: 4, message: 'Interrupted system call' },
 } as const satisfies Record<ErrnoName, ErrnoEntry>
 
 const macos = {
@@ -79,6 +97,11 @@ const macos = {
   EACCES: { name: 'EACCES', number: 13, message: 'Permission denied' },
   EINVAL: { name: 'EINVAL', number: 22, message: 'Invalid argument' },
   ESHUTDOWN: { name: 'ESHUTDOWN', number: 58, message: "Can't send after socket shutdown" },
+  EBADF: { name: 'EBADF', number: 9, message: 'Bad file descriptor' },
+  EADDRINUSE: { name: 'EADDRINUSE', number: 48, message: 'Address already in use' },
+  EADDRNOTAVAIL: { name: 'EADDRNOTAVAIL', number: 49, message: "Can't assign requested address" },
+  EISCONN: { name: 'EISCONN', number: 56, message: 'Socket is already connected' },
+  EINTR: { name: 'EINTR', number: 4, message: 'Interrupted system call' },
 } as const satisfies Record<ErrnoName, ErrnoEntry>
 
 /** Winsock has no EPIPE: a send after shutdown is WSAESHUTDOWN (`null` marks the gap). */
@@ -149,6 +172,33 @@ const windows = {
     message:
       'A request to send or receive data was disallowed because the socket had already been shut down in that direction with a previous shutdown call.',
   },
+  // Winsock reports a closed socket handle as "not a socket".
+  EBADF: {
+    name: 'WSAENOTSOCK',
+    number: 10038,
+    message: 'An operation was attempted on something that is not a socket.',
+  },
+  EADDRINUSE: {
+    name: 'WSAEADDRINUSE',
+    number: 10048,
+    message:
+      'Only one usage of each socket address (protocol/network address/port) is normally permitted.',
+  },
+  EADDRNOTAVAIL: {
+    name: 'WSAEADDRNOTAVAIL',
+    number: 10049,
+    message: 'The requested address is not valid in its context.',
+  },
+  EISCONN: {
+    name: 'WSAEISCONN',
+    number: 10056,
+    message: 'A connect request was made on an already connected socket.',
+  },
+  EINTR: {
+    name: 'WSAEINTR',
+    number: 10004,
+    message: 'A blocking operation was interrupted by a call to WSACancelBlockingCall.',
+  },
 } as const satisfies Record<ErrnoName, ErrnoEntry | null>
 
 /** errno tables per OS; `null` where that OS has no such error. */
@@ -161,6 +211,15 @@ export const ERRNO_TABLES: Record<ErrnoSystem, Record<ErrnoName, ErrnoEntry | nu
 /** Looks an errno up on one OS; `null` where that OS has none. */
 export function errnoOn(system: ErrnoSystem, name: ErrnoName): ErrnoEntry | null {
   return ERRNO_TABLES[system][name]
+}
+
+/**
+ * The generic name of a Linux errno number (what the kernel lab's peers report), or `null`
+ * when the lab's table does not know it.
+ */
+export function linuxErrnoName(number: number): ErrnoName | null {
+  for (const name of ERRNO_NAMES) if (linux[name].number === number) return name
+  return null
 }
 
 /** True when a string is one of the lab's errno names. */
@@ -225,5 +284,25 @@ export const ERRNO_MEANING = {
   ESHUTDOWN: {
     en: 'Sending after this socket was shut down for writing.',
     zh: '本端已关闭写方向后仍在发送。',
+  },
+  EBADF: {
+    en: 'The descriptor is not open: the program had already closed it.',
+    zh: '描述符没有打开：程序之前已经关闭了它。',
+  },
+  EADDRINUSE: {
+    en: 'The local address and port are already taken (by a listener, or a connection still in TIME_WAIT).',
+    zh: '本地地址和端口已被占用（被监听套接字，或仍处于 TIME_WAIT 的连接）。',
+  },
+  EADDRNOTAVAIL: {
+    en: 'The local address or port cannot be used (no free ephemeral port, or not an address of this host).',
+    zh: '无法使用该本地地址或端口（没有空闲的临时端口，或不是本机地址）。',
+  },
+  EISCONN: {
+    en: 'connect() on a socket that is already connected.',
+    zh: '对已经连接的套接字再次调用 connect()。',
+  },
+  EINTR: {
+    en: 'A signal arrived while the call was blocked, and its handler was installed without SA_RESTART.',
+    zh: '调用阻塞期间收到信号，且信号处理函数没有设置 SA_RESTART。',
   },
 } as const satisfies Record<ErrnoName, Localized>

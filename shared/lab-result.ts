@@ -122,6 +122,24 @@ export interface HostInfo {
   isolation: 'netns' | 'loopback' | 'none'
 }
 
+/** What a socket of the run is to its program. */
+export type SocketRole =
+  /** The server's listening socket. */
+  | 'listener'
+  /** A connection the program holds (the client's, or one the server accepted). */
+  | 'connection'
+  /** A connection still in the listener's accept queue (never accepted). */
+  | 'accept-queue'
+  /** A connection the program has closed that the kernel still keeps (TIME_WAIT, LAST_ACK...). */
+  | 'closed'
+
+/** One socket at the end of a run (`finalDetail`). */
+export interface SocketDetail {
+  actor: Endpoint
+  role: SocketRole
+  state: TcpState
+}
+
 /** The whole answer to one lab script. */
 export interface LabResult {
   labScript: 1
@@ -137,7 +155,13 @@ export interface LabResult {
   durationMs: number
   steps: StepResult[]
   events: TraceEvent[]
+  /**
+   * Each end's TCP state when the run ended: the client's connection; the server's connection
+   * once `accept` returned one (CLOSED once it is gone), else its listener's LISTEN (or CLOSED).
+   */
   final: Record<Endpoint, TcpState>
+  /** Every socket of the run when it ended (listener, accepted and queued connections). */
+  finalDetail?: SocketDetail[]
   /** Set when the run was cancelled before it ended. */
   cancelled?: boolean
   /**

@@ -16,7 +16,7 @@ import { questionScript, scriptLines, scriptLineText } from '../../shared/quiz/s
 import type { QuizAnswer, QuizAttempt, QuizQuestion, RunOutcome } from '../../shared/quiz/types'
 import { parseLabScript } from '../../shared/lab-script'
 import { runScript } from '../lab/session'
-import { simBackend } from '../sim/index'
+import { createBackends } from '../backend/registry'
 import { defaultDataDir } from '../store/data-dir'
 import { QuizStore } from '../store/quiz-store'
 import type { CliIo } from './run-cli'
@@ -128,7 +128,7 @@ async function runPrediction(question: QuizQuestion): Promise<RunOutcome | strin
   const parsed = input ? parseLabScript(input) : undefined
   if (!parsed || !parsed.ok || !question.run)
     return parsed && !parsed.ok ? parsed.message : 'the question has no case to run'
-  const result = await runScript(parsed.script, simBackend)
+  const result = await runScript(parsed.script, createBackends().sim)
   if (!result.ok) return result.error.message
   return runOutcomeOf(question.run, result.value)
 }

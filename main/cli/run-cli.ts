@@ -13,10 +13,9 @@ import {
   type ProfileId,
 } from '../../shared/lab-script'
 import { formatTraceLines } from '../../shared/trace-text'
-import { kernelBackend, probeKernel } from '../kernel/index'
-import { simBackend } from '../sim/index'
-import { compareResults, formatDifferences } from '../lab/agreement'
-import type { Backend } from '../lab/backend'
+import { createBackends } from '../backend/registry'
+import { probeKernel } from '../kernel/index'
+import { compareResults, formatDifferences } from '../../shared/agreement'
 import { runScript } from '../lab/session'
 import { APP_VERSION } from '../lab/version'
 import { loadScript } from './load-script'
@@ -71,7 +70,7 @@ function parseFlags(argv: string[]): Flags | string {
   return flags
 }
 
-const backends: Record<BackendId, Backend> = { sim: simBackend, kernel: kernelBackend }
+const backends = createBackends()
 
 /** Runs the CLI; resolves with the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -208,7 +207,9 @@ async function check(flags: Flags, io: CliIo): Promise<number> {
         `# check ${script.id ?? '(script)'}: simulator (${sim.profile}) against the kernel (${kernel.host?.platform ?? ''} ${kernel.host?.release ?? ''})`,
       )
       if (differences.length === 0)
-        io.out('agree: every step has the same outcome, return class, errno and timer timing')
+        io.out(
+          'agree: every step has the same outcome, return class, errno and timer timing, and both ends the same final state',
+        )
       for (const line of formatDifferences(differences)) io.out(line)
     }
     return differences.length === 0 ? EXIT.done : EXIT.different

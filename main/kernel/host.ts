@@ -3,11 +3,13 @@
  * how a call's Node error becomes the step result a C program would have seen (errno name and
  * number from the host, message from shared/errno.ts, SIGPIPE where C would have got it).
  */
-import { constants, release } from 'node:os'
+import { release } from 'node:os'
 import { readFile } from 'node:fs/promises'
 import type { LabResult, StepResult } from '../../shared/lab-result'
 import type { LabScript, ProfileId, Step } from '../../shared/lab-script'
-import { ERRNO_TABLES, isErrnoName, type ErrnoSystem } from '../../shared/errno'
+import { isErrnoName, type ErrnoSystem } from '../../shared/errno'
+import type { NoteKey } from '../../shared/notes'
+import { returnedStep, type CallOutcome } from '../backend/result'
 import { TIMER_SYSCTLS, type TimerSysctl } from './netns'
 import type { CallReturn } from './peer-protocol'
 
@@ -112,28 +114,21 @@ export function stepResult(
   r: Partial<CallReturn>,
   platform: string,
 ): StepResult {
-  const out: StepResult = {
-    index,
-    actor: step.actor,
-    op: step.op,
-    startMs,
-    endMs,
-    outcome: 'returned',
-  }
-  if (r.ret !== undefined) out.ret = r.ret
-  const notes = [...(r.notes ?? [])]
+  const outcome: CallOutcome = {}
+  if (r.ret !== undefined) outcome.ret = r.ret
+  const notes = [...(r.notes ?? [])] as NoteKey[]
   if (r.ret === -1 && r.code) {
-    out.errno = r.code
-    const hostNumber = (constants.errno as Record<string, number | undefined>)[r.code]
-    if (hostNumber !== undefined) out.errnoNumber = hostNumber
-    const entry = isErrnoName(r.code) ? ERRNO_TABLES[errnoSystem(platform)][r.code] : null
-    if (entry) out.message = entry.message
+    if (!isErrnoName(r.code))
+      throw new Error(
+        `step ${index} (${step.op}) failed with ${r.code}, which shared/errno.ts does not know`,
+      )
+    outcome.errno = r.code
     if (r.code === 'EPIPE' && step.op === 'send' && platform !== 'win32') {
       // A C program without a SIGPIPE handler would have died here; Node ignores SIGPIPE.
-      out.signal = 'SIGPIPE'
-      notes.push('kernel.sigpipe-ignored')
+      outcome.signal = 'SIGPIPE'
+      notes.push('kernel.sigpipe-ignored' as NoteKey)
     }
   }
-  if (notes.length) out.notes = notes
-  return out
+  if (notes.length) outcome.notes = notes
+  return returnedStep(index, step, startMs, endMs, outcome, errnoSystem(platform))
 }

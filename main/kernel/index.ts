@@ -4,8 +4,7 @@
  * per-namespace timers, states from the kernel's socket table and segments from nft trace;
  * elsewhere it runs the loopback cases and says which others it cannot.
  */
-import type { Backend } from '../lab/backend'
-import { UnsupportedError } from '../lab/backend'
+import { UnsupportedError, type Backend } from '../backend/backend'
 import { probeKernel, whyNot, type KernelProbe } from './probe'
 import { runOnKernel } from './runner'
 

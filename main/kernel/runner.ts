@@ -8,7 +8,8 @@ import { createServer } from 'node:net'
 import { readFile } from 'node:fs/promises'
 import type { Actor, Endpoint, LabScript, Step } from '../../shared/lab-script'
 import type { LabResult, StepResult, TcpState, TraceEvent } from '../../shared/lab-result'
-import type { RunContext } from '../lab/backend'
+import type { RunContext } from '../backend/backend'
+import { blockedStep, skippedStep } from '../backend/result'
 import { perform, type ActionContext } from './actions'
 import { hostTimers, stepResult, type HostTimers } from './host'
 import { baseRuleset } from './nft'
@@ -65,6 +66,7 @@ class Run implements ActionContext {
   readonly events: TraceEvent[] = []
   readonly peers: Partial<Record<Endpoint | 'relay', PeerProcess>> = {}
   readonly dead = new Set<Endpoint>()
+  readonly frozen = new Set<Actor>()
   ns: Namespace | null = null
   nft: NftShell | null = null
   capture: Capture | null = null
@@ -264,7 +266,7 @@ async function execute(run: Run): Promise<LabResult> {
       if (run.ended) return
       if (actor !== 'net' && run.dead.has(actor)) {
         const t = run.now()
-        record({ index: i, actor, op: s.op, startMs: t, endMs: t, outcome: 'skipped' })
+        record(skippedStep(i, s, t, 'dead'))
         schedule.returned(actor, t)
         continue
       }
@@ -290,6 +292,8 @@ async function execute(run: Run): Promise<LabResult> {
       record(stepResult(i, s, startMs, endMs, r, run.probe.platform))
       run.emit({ tMs: endMs, type: 'syscall', step: i })
       for (const key of r.notes ?? []) run.emit({ tMs: endMs, type: 'note', key, actor, step: i })
+      if (s.op === 'freeze') run.frozen.add(actor)
+      if (s.op === 'thaw') run.frozen.delete(actor)
       schedule.returned(actor, endMs)
       await run.sample('ss')
     }
@@ -311,13 +315,17 @@ async function execute(run: Run): Promise<LabResult> {
   ])
   run.ended = true
   endRun()
-  for (const [actor, f] of inFlight) {
-    const s = script.steps[f.index]!
-    record({ index: f.index, actor, op: s.op, startMs: f.startMs, endMs, outcome: 'blocked' })
-  }
+  for (const [, f] of inFlight)
+    record(blockedStep(f.index, script.steps[f.index]!, f.startMs, endMs))
   script.steps.forEach((s, i) => {
-    if (!results.has(i))
-      record({ index: i, actor: s.actor, op: s.op, startMs: endMs, endMs, outcome: 'skipped' })
+    if (results.has(i)) return
+    const why =
+      s.actor !== 'net' && run.dead.has(s.actor)
+        ? 'dead'
+        : run.frozen.has(s.actor)
+          ? 'frozen'
+          : 'stuck'
+    record(skippedStep(i, s, endMs, why))
   })
   const events = [...run.events].sort((a, b) => a.tMs - b.tMs)
   return {

@@ -3,7 +3,7 @@
  * what a run could have left behind (child processes, descriptors, listening ports).
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
-import type { Backend } from '../lab/backend'
+import type { Backend } from '../backend/backend'
 import type { LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
 import { parseLabScript, type LabScript, type LabScriptInput } from '../../shared/lab-script'
 import { OWNER_ENV } from './netns'

@@ -11,9 +11,9 @@ import {
   type RunUpdateMessage,
 } from '../../shared/contract'
 import { PROFILE_IDS, type BackendId } from '../../shared/lab-script'
-import { kernelBackend, probeKernel } from '../kernel/index'
-import { simBackend } from '../sim/index'
-import type { Backend } from './backend'
+import type { Backend } from '../backend/backend'
+import { createBackends } from '../backend/registry'
+import { probeKernel } from '../kernel/index'
 import { createQuizCalls } from './quiz-service'
 import { resolveScript, Sessions } from './session'
 
@@ -22,7 +22,7 @@ export interface LabServiceOptions {
   shell: Capabilities['shell']
   version: string
   /** Backends to use (tests may pass others); the real ones by default. */
-  backends?: Record<BackendId, Backend>
+  backends?: Partial<Record<BackendId, Backend>>
   /**
    * The data folder of the quiz's SQLite store (Electron: userData; browser mode:
    * defaultDataDir()). Without it the quiz calls answer that nothing can be kept.
@@ -41,7 +41,7 @@ export interface LabService {
 /** Creates the service of one app instance. */
 export function createLabService(options: LabServiceOptions): LabService {
   const listeners = new Set<(message: RunUpdateMessage) => void>()
-  const backends = options.backends ?? { sim: simBackend, kernel: kernelBackend }
+  const backends = createBackends(options.backends)
   const sessions = new Sessions(backends, (runId, update) => {
     for (const listener of listeners) listener({ runId, update })
   })
@@ -78,7 +78,9 @@ export function createLabService(options: LabServiceOptions): LabService {
       if (!script.ok) return script
       const why = await backends[request.backend].unsupported(script.value)
       if (why) return fail('unsupported', why)
-      return ok({ runId: sessions.start(script.value, request.backend) })
+      if (request.runId !== undefined && sessions.has(request.runId))
+        return fail('bad-input', `A run named "${request.runId}" is already going.`)
+      return ok({ runId: sessions.start(script.value, request.backend, request.runId) })
     },
     async cancelRun(runId) {
       const cancelled = await sessions.cancel(runId)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { LabResult, RunUpdate } from '../../shared/lab-result'
 import type { LabScript } from '../../shared/lab-script'
-import type { Backend, RunContext } from './backend'
+import type { Backend, RunContext } from '../backend/backend'
 import { resolveScript, runScript, Sessions } from './session'
 
 /** A backend double whose run waits until aborted or released, and records its cleanup. */

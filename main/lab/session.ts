@@ -7,7 +7,7 @@ import { scenarioScript } from '../../shared/catalog/index'
 import { fail, ok, type Result, type RunRequest } from '../../shared/contract'
 import type { LabError, LabResult, RunUpdate } from '../../shared/lab-result'
 import { parseLabScript, type BackendId, type LabScript } from '../../shared/lab-script'
-import type { Backend } from './backend'
+import type { Backend } from '../backend/backend'
 
 /** Turns a run request (catalog id or a script) into a validated script. */
 export function resolveScript(
@@ -92,9 +92,11 @@ export class Sessions {
     private readonly listener: SessionListener,
   ) {}
 
-  /** Starts a run in the background; updates go to the listener, the last is `done` or `failed`. */
-  start(script: LabScript, backendId: BackendId): string {
-    const runId = randomUUID()
+  /**
+   * Starts a run in the background under the caller's id (a new one if none); updates go to
+   * the listener, the last is `done` or `failed`.
+   */
+  start(script: LabScript, backendId: BackendId, runId: string = randomUUID()): string {
     const controller = new AbortController()
     const emit = (update: RunUpdate): void => this.listener(runId, update)
     const done = runScript(script, this.backends[backendId], {
@@ -121,6 +123,11 @@ export class Sessions {
     run.controller.abort()
     await run.done
     return true
+  }
+
+  /** True while a run of this id is going. */
+  has(runId: string): boolean {
+    return this.running.has(runId)
   }
 
   /** Ids of the runs still going. */

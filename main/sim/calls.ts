@@ -11,10 +11,10 @@ import type { Host } from './host'
 import type { TcpSocket } from './tcp/socket'
 import { armDeadline, armFinWait2, armKeepalive, armRtx } from './tcp/timers'
 
-/** What a call returned. `EBADF`: the descriptor was already closed (see extra-errno.ts). */
+/** What a call returned (written down by main/backend/result.ts). */
 export interface CallResult {
   ret?: number
-  errno?: ErrnoName | 'EBADF'
+  errno?: ErrnoName
   signal?: 'SIGPIPE'
   /** Teaching notes saying why the call returned this, and the values their texts use. */
   notes?: NoteKey[]

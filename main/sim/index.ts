@@ -2,7 +2,7 @@
  * The simulator backend: any lab script, run in virtual time in milliseconds of real time,
  * with outcomes that follow from TCP's rules and the chosen OS profile.
  */
-import type { Backend, RunContext } from '../lab/backend'
+import type { Backend, RunContext } from '../backend/backend'
 import type { LabScript } from '../../shared/lab-script'
 import type { LabResult } from '../../shared/lab-result'
 import { simulate } from './simulate'

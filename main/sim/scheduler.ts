@@ -9,7 +9,7 @@ import type { StepResult } from '../../shared/lab-result'
 import type { ErrnoSystem } from '../../shared/errno'
 import type { CallResult, Pending, Program } from './calls'
 import type { EventQueue } from './engine/event-queue'
-import { describeErrno } from './extra-errno'
+import { blockedStep, returnedStep, skippedStep, stepNotes } from '../backend/result'
 import type { Trace } from './world'
 
 /** One actor's place in the script. */
@@ -180,27 +180,8 @@ export class Scheduler {
 
   private finish(run: ActorRun, index: number, startMs: number, r: CallResult): void {
     const step = this.script.steps[index]!
-    const res: StepResult = {
-      index,
-      actor: step.actor,
-      op: step.op,
-      startMs,
-      endMs: this.q.now,
-      outcome: 'returned',
-    }
-    if (r.ret !== undefined) res.ret = r.ret
-    if (r.errno) {
-      const e = describeErrno(this.errnoSystem, r.errno)
-      res.errno = e.name
-      res.errnoNumber = e.number
-      res.message = e.message
-    }
-    if (r.signal) res.signal = r.signal
-    if (r.notes?.length) {
-      res.notes = r.notes
-      const params = r.params ?? (r.errno ? { errno: r.errno } : undefined)
-      for (const key of r.notes) this.trace.note(key, params, step.actor, index)
-    }
+    const res = returnedStep(index, step, startMs, this.q.now, r, this.errnoSystem)
+    for (const note of stepNotes(res, r)) this.trace.emit(note)
     this.results[index] = res
     this.trace.emit({ tMs: this.q.now, type: 'syscall', step: index })
     this.onStep?.(res)
@@ -212,35 +193,14 @@ export class Scheduler {
     for (const run of this.runs) {
       if (run.pending) {
         const step = this.script.steps[run.pendingIndex]!
-        this.report({
-          index: run.pendingIndex,
-          actor: step.actor,
-          op: step.op,
-          startMs: run.pendingStart,
-          endMs: end,
-          outcome: 'blocked',
-          notes: ['blocked-at-limit'],
-        })
+        this.report(blockedStep(run.pendingIndex, step, run.pendingStart, end))
         run.pending = null
         run.pos++
       }
       for (; run.pos < run.steps.length; run.pos++) {
         const index = run.steps[run.pos]!
-        const step = this.script.steps[index]!
-        const why = run.program?.dead
-          ? 'skipped-dead'
-          : run.program?.frozen
-            ? 'skipped-frozen'
-            : 'skipped-stuck'
-        this.report({
-          index,
-          actor: step.actor,
-          op: step.op,
-          startMs: end,
-          endMs: end,
-          outcome: 'skipped',
-          notes: [why],
-        })
+        const why = run.program?.dead ? 'dead' : run.program?.frozen ? 'frozen' : 'stuck'
+        this.report(skippedStep(index, this.script.steps[index]!, end, why))
       }
     }
     return this.results.filter((r): r is StepResult => r !== undefined)

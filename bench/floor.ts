@@ -5,8 +5,8 @@
  * part is what the simulator's Linux profile computes from the same rules, so the kernel lab's
  * overhead is its run time minus this floor (bench/kernel.ts).
  */
-import type { LabScript } from '../../shared/lab-script'
-import { simulate } from '../sim/index'
+import type { LabScript } from '../shared/lab-script'
+import { simulate } from '../main/sim/index'
 
 /** The latest moment any actor's script alone forces (ms from the start). */
 export function scriptedFloorMs(script: LabScript): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { LabResult, StepResult } from '../../shared/lab-result'
-import { compareResults } from './agreement'
+import type { LabResult, StepResult } from './lab-result'
+import { compareResults, formatDifferences, stepClass } from './agreement'
 
 function result(steps: Partial<StepResult>[]): LabResult {
   return {
@@ -66,5 +66,48 @@ describe('compareResults', () => {
         result([{ ret: 0, endMs: 2500 }]),
       )[0]?.field,
     ).toBe('endMs')
+  })
+})
+
+describe('final states', () => {
+  it('are part of the rule, each end on its own', () => {
+    const sim = result([{ ret: 0 }])
+    const kernel = {
+      ...result([{ ret: 0 }]),
+      final: { client: 'TIME_WAIT', server: 'CLOSED' },
+    } as LabResult
+    const diffs = compareResults(sim, kernel)
+    expect(diffs).toEqual([
+      { step: -1, field: 'final', endpoint: 'client', sim: 'CLOSED', kernel: 'TIME_WAIT' },
+    ])
+    expect(formatDifferences(diffs)).toEqual([
+      'final state of the client: simulator CLOSED, kernel TIME_WAIT',
+    ])
+  })
+
+  it('can be left out, and steps chosen (the shell compares the calls before a new one)', () => {
+    const a = result([{ ret: 0 }, { ret: -1, errno: 'EPIPE' }])
+    const b = {
+      ...result([{ ret: 0 }, { ret: 5 }]),
+      final: { client: 'LISTEN', server: 'CLOSED' },
+    } as LabResult
+    expect(compareResults(a, b, { final: false, steps: (i) => i < 1 })).toEqual([])
+    expect(compareResults(a, b, { final: false }).map((d) => d.field)).toEqual(['ret', 'errno'])
+  })
+})
+
+describe('stepClass', () => {
+  it('names what two backends must share', () => {
+    const [a, b, c] = result([
+      { ret: 12 },
+      { ret: -1, errno: 'ECONNRESET' },
+      { outcome: 'blocked' },
+    ]).steps
+    expect([stepClass(a), stepClass(b), stepClass(c), stepClass(undefined)]).toEqual([
+      'returned positive',
+      'returned -1 ECONNRESET',
+      'blocked',
+      'missing',
+    ])
   })
 })
