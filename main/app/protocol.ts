@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { protocol, type Session } from 'electron'
+import { responseHeaders } from '../static-files/renderer-files'
 import { contentSecurityPolicy } from './csp'
 import { APP_SCHEME, mimeType, resolveAppRequest } from './scheme'
 
@@ -31,15 +32,9 @@ export function registerAppScheme(): void {
   ])
 }
 
-/** Headers of every response of the scheme. */
+/** Headers of every response of the scheme (the same as browser mode's but for the CSP). */
 function securityHeaders(): Record<string, string> {
-  return {
-    'Content-Security-Policy': contentSecurityPolicy({ kind: 'app' }),
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cache-Control': 'no-cache',
-  }
+  return responseHeaders(contentSecurityPolicy({ kind: 'app' }))
 }
 
 /** Answers `app://lab/...` from `rendererDir` in `session`. Only GET (and HEAD) are served. */

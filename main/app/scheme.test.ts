@@ -6,24 +6,17 @@ const root = resolve('/srv/renderer')
 
 describe('resolveAppRequest', () => {
   it('maps app://lab paths to files below the renderer folder', () => {
-    expect(resolveAppRequest(root, APP_INDEX_URL)).toEqual({
-      file: join(root, 'index.html'),
-      fallback: false,
-    })
+    expect(resolveAppRequest(root, APP_INDEX_URL)).toEqual({ file: join(root, 'index.html') })
     expect(resolveAppRequest(root, 'app://lab/assets/index-abc.js?v=1')).toEqual({
       file: join(root, 'assets', 'index-abc.js'),
-      fallback: false,
     })
-    expect(resolveAppRequest(root, 'app://lab/')).toEqual({
-      file: join(root, 'index.html'),
-      fallback: false,
-    })
+    expect(resolveAppRequest(root, 'app://lab/')).toEqual({ file: join(root, 'index.html') })
   })
 
-  it('sends extensionless deep links to index.html', () => {
-    expect(resolveAppRequest(root, 'app://lab/quiz')).toEqual({
+  it('has no deep-link fallback: views are hash routes, a path names only its own file', () => {
+    expect(resolveAppRequest(root, 'app://lab/quiz')).toEqual({ file: join(root, 'quiz') })
+    expect(resolveAppRequest(root, 'app://lab/index.html#/lab/connect.refused')).toEqual({
       file: join(root, 'index.html'),
-      fallback: true,
     })
   })
 

@@ -14,6 +14,8 @@ import {
 } from '../../shared/contract'
 import { createQuizCalls } from '../lab/quiz-service'
 import type { LabService } from '../lab/service'
+import { contentSecurityPolicy } from '../static-files/csp'
+import { resolveRendererPath } from '../static-files/renderer-files'
 import { PortInUseError, startWebHost, type WebHost } from './server'
 
 /** A service double that records calls and can push updates: the transport is what is tested. */
@@ -24,7 +26,7 @@ function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: L
       getCapabilities: async () => fail('internal', 'not in this test'),
       listScenarios: async () => ok([]),
       getScenario: async (id) => fail('unknown-scenario', `no ${id}`),
-      startRun: async (request) => ok({ runId: `run-${request.backend}` }),
+      startRun: async (request) => ok({ runId: `${request.runId}-${request.backend}` }),
       cancelRun: async () => ok(null),
       // The quiz calls without a data folder: they answer, but keep nothing.
       ...createQuizCalls({}).calls,
@@ -68,17 +70,23 @@ function nextFrame(ws: WebSocket): Promise<WireFrame> {
 }
 
 describe('browser-mode host', () => {
-  it('serves the renderer with a CSP and falls back to index.html for deep links', async () => {
+  it('serves the renderer with its CSP; unknown paths are 404 (views are hash routes)', async () => {
     host = await startWebHost({ service: fakeService(), rendererDir: rendererDir(), port: 0 })
     const page = await fetch(host.url)
     expect(page.status).toBe(200)
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(page.headers.get('content-security-policy')).toBe(
+      contentSecurityPolicy({ kind: 'browser', port: host.port }),
+    )
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff')
     expect(await page.text()).toContain('<title>lab</title>')
     const js = await fetch(`${host.url}app.js`)
     expect(js.headers.get('content-type')).toContain('javascript')
-    expect((await fetch(`${host.url}lab/connect.refused`)).status).toBe(200)
+    expect((await fetch(`${host.url}lab/connect.refused`)).status).toBe(404)
     expect((await fetch(`${host.url}missing.js`)).status).toBe(404)
-    expect(await (await fetch(`${host.url}..%2f..%2fetc%2fpasswd`)).text()).not.toContain('root:')
+    const escape = await fetch(`${host.url}..%2f..%2fetc%2fpasswd`)
+    expect(escape.status).toBe(400)
+    expect(await escape.text()).not.toContain('root:')
+    expect((await fetch(host.url, { method: 'POST' })).status).toBe(405)
   })
 
   it('carries calls, validates arguments and pushes run updates over one WebSocket', async () => {
@@ -90,13 +98,13 @@ describe('browser-mode host', () => {
         type: 'call',
         id: 1,
         name: 'startRun',
-        args: [{ backend: 'sim', scenarioId: 'x' }],
+        args: [{ runId: 'run-web-1', backend: 'sim', scenarioId: 'x' }],
       }),
     )
     expect(await nextFrame(ws)).toEqual({
       type: 'reply',
       id: 1,
-      result: { ok: true, value: { runId: 'run-sim' } },
+      result: { ok: true, value: { runId: 'run-web-1-sim' } },
     })
     ws.send(
       JSON.stringify({ type: 'call', id: 2, name: 'startRun', args: [{ backend: 'quantum' }] }),
@@ -143,13 +151,17 @@ describe('browser-mode host', () => {
   })
 })
 
-describe('resolveStaticPath', () => {
-  it('never leaves the root', async () => {
-    const { resolveStaticPath } = await import('./static')
-    expect(resolveStaticPath('/srv/r', '/')).toBe('/srv/r/index.html')
-    expect(resolveStaticPath('/srv/r', '/a/b.js?x=1')).toBe('/srv/r/a/b.js')
-    expect(resolveStaticPath('/srv/r', '/../../etc/passwd')).toBe('/srv/r/etc/passwd')
-    expect(resolveStaticPath('/srv/r', '/%00')).toBeUndefined()
-    expect(resolveStaticPath('/srv/r', '/%E0%A4%A')).toBeUndefined()
+describe('the paths browser mode serves (main/static-files/renderer-files.ts)', () => {
+  it('never leaves the root', () => {
+    const fileOf = (path: string): string | undefined => {
+      const target = resolveRendererPath('/srv/r', path)
+      return target.kind === 'file' ? target.file : undefined
+    }
+    expect(fileOf('/')).toBe('/srv/r/index.html')
+    expect(fileOf('/a/b.js?x=1')).toBe('/srv/r/a/b.js')
+    // A browser never sends a literal `..`; a hand-made request that does is refused.
+    expect(fileOf('/../../etc/passwd')).toBeUndefined()
+    expect(fileOf('/%00')).toBeUndefined()
+    expect(fileOf('/%E0%A4%A')).toBeUndefined()
   })
 })
