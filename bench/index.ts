@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: the speed and memory targets of the project, measured (never checked by
  * timed tests). Each suite returns rows; a row with a target says whether it met it.
- * `npm run bench -- sim` or `-- kernel` runs one suite.
+ * `npm run bench -- sim` (or `kernel`, `render`, `fuzz`) runs one suite; with no name, all of
+ * them but `fuzz`, which takes a quarter of an hour (1,000 scripts on the real kernel).
  */
+import { runFuzzBench } from './fuzz'
 import { runKernelBench } from './kernel'
 import { runRenderBench } from './render'
 import { runSimBench } from './sim'
@@ -20,11 +22,12 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   sim: runSimBench,
   kernel: runKernelBench,
   render: runRenderBench,
+  fuzz: runFuzzBench,
 }
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
-  const names = wanted.length ? wanted : Object.keys(suites)
+  const names = wanted.length ? wanted : Object.keys(suites).filter((n) => n !== 'fuzz')
   let missed = 0
   for (const name of names) {
     const suite = suites[name]

@@ -19,6 +19,7 @@ import { compareResults, formatDifferences } from '../../shared/agreement'
 import { runScript } from '../lab/session'
 import { APP_VERSION } from '../lab/version'
 import { loadScript } from './load-script'
+import { runFuzzCli } from './fuzz'
 import { runQuizCli } from './quiz'
 
 /** Where the CLI writes. */
@@ -38,6 +39,7 @@ Usage:
   socklab check <scenario-id | script.json|.yaml> [--json]
   socklab doctor [--json]
   socklab quiz [--seed N] [--lang zh|en] [--json]
+  socklab fuzz [--seed S] [--count N] [--out DIR] [--jobs J] [--repeat R]
 
 Profiles: ${PROFILE_IDS.join(', ')}.  Exit codes: 0 done, 1 check found a difference, 2 bad input,
 3 the backend cannot run this script on this host.`
@@ -81,6 +83,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   // The quiz has its own options (--seed, --lang): main/cli/quiz.ts reads them.
   if (command === 'quiz') return runQuizCli(rest, io)
+  if (command === 'fuzz') {
+    const controller = interruptible()
+    try {
+      return await runFuzzCli(rest, io, controller.signal)
+    } finally {
+      controller.release()
+    }
+  }
   const flags = parseFlags(rest)
   if (typeof flags === 'string') {
     io.err(flags)

@@ -1,0 +1,64 @@
+/**
+ * Is a script's answer independent of races? The kernel runs a script in real time, so its
+ * timers fire a few per cent off the simulator's (the agreement rule allows 10 %) and a
+ * process wakes a few milliseconds late. A script whose answer changes when one of its actions
+ * moves by that much, or when the run ends that much earlier or later, does not test TCP's
+ * rules: on the kernel it gives one answer one time and another the next. Such a script is a
+ * generator bug, not a disagreement, so the fuzzer never runs one.
+ *
+ * The check is a perturbation of the simulator's run: every scheduled action is moved by
+ * ±{@link shiftMs} of its time, one at a time, and the run's end likewise; every variant must
+ * give each step the same class (outcome, sign of the return value, errno: shared/agreement.ts
+ * `stepClass`) and both ends the same final state as the unperturbed run.
+ */
+import { stepClass } from '../../shared/agreement'
+import type { LabResult } from '../../shared/lab-result'
+import type { LabScript } from '../../shared/lab-script'
+import { simulate } from '../sim/index'
+
+/** How far an action at `atMs` may move on the kernel: 8 %, and never less than 80 ms. */
+export function shiftMs(atMs: number): number {
+  return Math.max(80, 0.08 * atMs)
+}
+
+/** How far the run's end may move: the agreement rule's tolerance, max(300 ms, 10 %). */
+export function endShiftMs(limitMs: number): number {
+  return Math.max(300, 0.1 * limitMs)
+}
+
+/** The classes a variant must keep: every step's, and the final states. */
+function signature(result: LabResult): string {
+  const steps = result.steps.map((s) => `${s.index}:${stepClass(s)}`)
+  return `${steps.join(' ')} | ${result.final.client}/${result.final.server}`
+}
+
+/** The verdict of {@link checkRobust}. */
+export type Robustness = { ok: true } | { ok: false; why: string }
+
+/** Checks a script by perturbation (see the file's comment). */
+export function checkRobust(script: LabScript): Robustness {
+  const base = signature(simulate(script))
+  const variants: { what: string; script: LabScript }[] = []
+  script.steps.forEach((step, i) => {
+    const at = step.at
+    // The connect at 10 ms and steps with no time of their own follow the story's order.
+    if (at === undefined || at < 50) return
+    for (const sign of [-1, 1]) {
+      const moved = Math.round(at + sign * shiftMs(at))
+      if (moved < 0 || moved > script.limitMs) continue
+      const steps = script.steps.map((s, j) => (j === i ? { ...s, at: moved } : s))
+      variants.push({ what: `step ${i} at ${moved} ms`, script: { ...script, steps } })
+    }
+  })
+  for (const sign of [-1, 1]) {
+    const limitMs = Math.round(script.limitMs + sign * endShiftMs(script.limitMs))
+    const latest = Math.max(...script.steps.map((s) => s.at ?? 0))
+    if (limitMs <= latest) continue
+    variants.push({ what: `the run ending at ${limitMs} ms`, script: { ...script, limitMs } })
+  }
+  for (const v of variants) {
+    const got = signature(simulate(v.script))
+    if (got !== base) return { ok: false, why: `${v.what} changes the answer: ${base} -> ${got}` }
+  }
+  return { ok: true }
+}
