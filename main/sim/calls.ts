@@ -8,8 +8,8 @@ import type { ErrnoName } from '../../shared/errno'
 import type { Endpoint, Step, StepOf } from '../../shared/lab-script'
 import type { NoteKey } from '../../shared/notes'
 import type { Host } from './host'
-import type { TcpSocket } from './tcp/socket'
-import { armDeadline, armFinWait2, armKeepalive, armRtx } from './tcp/timers'
+import { unreachable } from './never'
+import type { TcpSocket } from './tcp/index'
 
 /** What a call returned (written down by main/backend/result.ts). */
 export interface CallResult {
@@ -113,8 +113,15 @@ export class Program {
         this.frozen = false
         this.note('thawed')
         return { ret: 0 }
+      case 'cut':
+      case 'drop':
+      case 'reject':
+      case 'heal':
+      case 'hold':
+      case 'release':
+        throw new Error(`step op "${step.op}" belongs to the net actor, not to a program`)
       default:
-        return {}
+        return unreachable(step, 'step')
     }
   }
 
@@ -131,17 +138,14 @@ export class Program {
         return this.recvOnce(call, call.bytes)
       case 'sleep':
         return this.world.q.now >= call.wakeAt! ? { ret: 0 } : null
+      default:
+        return unreachable(call.op, 'blocking call')
     }
   }
 
   private listen(step: StepOf<'listen'>): CallResult {
     if (this.listener && this.listener.state === 'LISTEN') return { ret: 0 }
-    const l = this.host.newSocket()
-    l.localPort = step.port
-    l.backlog = this.world.profile.backlog
-    if (!this.host.primary || this.host.primary.state === 'CLOSED') this.host.primary = l
-    l.setState('LISTEN', 'call listen')
-    this.host.bind(l)
+    const l = this.host.tcp.listen(step.port, this.world.profile.backlog)
     this.listener = l
     this.closedFd = false
     return { ret: 0 }
@@ -150,34 +154,17 @@ export class Program {
   private acceptPoll(): CallResult | null {
     const l = this.listener
     if (!l || l.state !== 'LISTEN') return { ret: -1, errno: 'EINVAL' }
-    const c = l.acceptQueue.shift()
+    const c = l.accept()
     if (!c) return null
-    l.children.delete(c)
-    c.parent = null
     this.sock = c
     this.closedFd = false
-    this.host.primary = c
     return { ret: c.fd, notes: ['accept-returns'] }
   }
 
   private connect(step: StepOf<'connect'>): Pending {
-    const world = this.world
-    const s = this.host.newSocket()
+    const s = this.host.tcp.connect(this.peer, step.port, 'call connect')
     this.sock = s
     this.closedFd = false
-    this.host.primary = s
-    s.localPort = this.host.ephemeralPort()
-    s.remoteHost = this.peer
-    s.remotePort = step.port
-    s.startedAt = world.q.now
-    s.headSentAt = world.q.now
-    s.rtoCur = world.profile.syn.initialRtoMs
-    this.host.bind(s)
-    s.setState('SYN_SENT', 'call connect')
-    s.rttSample = { seq: 1, at: world.q.now }
-    s.sendSyn(false)
-    armRtx(s, 'syn', s.rtoCur)
-    armDeadline(s, world.profile.syn, 'syn')
     return new BlockingCall(this, 'connect', 0, s)
   }
 
@@ -187,9 +174,26 @@ export class Program {
       s.disconnect()
       return r
     }
-    if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
-    if (s.state === 'CLOSED') return { ret: -1, errno: 'ECONNABORTED' }
-    return { ret: 0, notes: ['connect-returns'] }
+    switch (s.state) {
+      case 'SYN_SENT':
+      case 'SYN_RCVD':
+        return null
+      case 'CLOSED':
+        return { ret: -1, errno: 'ECONNABORTED' }
+      // Connected (a FIN or more may have followed already). LISTEN is not reached: a socket
+      // connect() made never listens.
+      case 'ESTABLISHED':
+      case 'FIN_WAIT_1':
+      case 'FIN_WAIT_2':
+      case 'CLOSE_WAIT':
+      case 'CLOSING':
+      case 'LAST_ACK':
+      case 'TIME_WAIT':
+      case 'LISTEN':
+        return { ret: 0, notes: ['connect-returns'] }
+      default:
+        return unreachable(s.state, 'TCP state')
+    }
   }
 
   /**
@@ -197,15 +201,11 @@ export class Program {
    * it once (`consume`); Winsock keeps failing every call the same way.
    */
   private takeError(s: TcpSocket, consume = true): CallResult & { errno: ErrnoName } {
-    const errno = s.err!
+    const { errno, why } = s.takeError(consume)!
     const r: CallResult & { errno: ErrnoName } = { ret: -1, errno }
-    if (s.errWhy) {
-      r.notes = [s.errWhy.key]
-      r.params = { ...s.errWhy.params, errno }
-    }
-    if (consume) {
-      s.err = null
-      s.errReported = true
+    if (why) {
+      r.notes = [why.key]
+      r.params = { ...why.params, errno }
     }
     return r
   }
@@ -247,12 +247,7 @@ export class Program {
     if (s.wrShut) return copied ? { ret: copied } : this.sendError(errors.sendAfterShutdown, s)
     if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
     if (s.state === 'CLOSED') return this.sendError(errors.sendNotConnected, s)
-    const n = Math.min(s.sendSpace, bytes - copied)
-    if (n > 0) {
-      s.writeSeq += n
-      call.copied += n
-      s.output()
-    }
+    call.copied += s.write(bytes - copied)
     if (call.copied === bytes) return { ret: bytes, notes: ['send-buffered'] }
     return null
   }
@@ -270,14 +265,7 @@ export class Program {
     const s = this.target()
     if (!s || s.state === 'LISTEN') return { ret: -1, errno: errors.recvNotConnected }
     if (errors.sticky && s.err) return this.takeError(s, false)
-    if (s.rcvQueued > 0) {
-      const n = Math.min(max, s.rcvQueued)
-      const before = s.rcvWnd
-      s.rcvQueued -= n
-      // Reading reopened a window the sender saw closed (or nearly): tell it.
-      if (before < this.world.mss && s.rcvWnd >= this.world.mss && s.state !== 'CLOSED') s.sendAck()
-      return { ret: n }
-    }
+    if (s.unread > 0) return { ret: s.read(max) }
     if (errors.recvFinBeforeError && s.finReceived) return { ret: 0, notes: ['recv-fin'] }
     if (s.err) return this.takeError(s)
     if (s.finReceived) return { ret: 0, notes: ['recv-fin'] }
@@ -305,7 +293,8 @@ export class Program {
     if (s === this.sock) this.sock = null
     else this.listener = null
     this.closedFd = true
-    closeSocket(s, how)
+    if (how === 'abort') s.abort()
+    else s.close()
     return { ret: 0 }
   }
 
@@ -314,11 +303,8 @@ export class Program {
     const s = this.target()
     const connected = s && s.state !== 'CLOSED' && s.state !== 'LISTEN' && s.state !== 'SYN_SENT'
     if (!s || !connected) return { ret: -1, errno: 'ENOTCONN' }
-    if (step.how !== 'wr') s.rdShut = true
-    if (step.how !== 'rd') {
-      this.note('half-close')
-      s.queueFin()
-    }
+    if (step.how !== 'rd') this.note('half-close')
+    s.shutdown(step.how)
     return { ret: 0 }
   }
 
@@ -329,74 +315,39 @@ export class Program {
   private keepalive(): CallResult {
     if (this.closedFd) return { ret: -1, errno: 'EBADF' }
     const s = this.target()
-    if (s) {
-      s.keepaliveOn = true
-      s.kaProbes = 0
-      armKeepalive(s, this.world.timers.keepalive.idleS * 1000)
-    }
+    s?.enableKeepalive()
     return { ret: 0 }
   }
 
   /** The process dies; what its OS does with the sockets depends on the mode and profile. */
   private crash(mode: StepOf<'crash'>['mode']): CallResult {
     this.dead = true
-    const world = this.world
-    if (mode === 'silent') {
-      this.note('crash-silent')
-      this.host.down = true
-      for (const s of this.host.sockets()) s.stopTimers()
-      return { ret: 0 }
+    let how: 'abort' | 'close'
+    switch (mode) {
+      case 'silent':
+        this.note('crash-silent')
+        this.host.vanish()
+        return { ret: 0 }
+      case 'rst':
+        how = 'abort'
+        break
+      case 'fin':
+        how = this.world.profile.processExit === 'reset' ? 'abort' : 'close'
+        break
+      default:
+        return unreachable(mode, 'crash mode')
     }
-    const how = mode === 'rst' || world.profile.processExit === 'reset' ? 'abort' : 'close'
     this.note(how === 'abort' ? 'crash-rst' : 'crash-fin')
     // Every descriptor the process still holds (older connections included); not the sockets
     // it already closed (the kernel owns those now) nor unaccepted ones (the listener's).
-    const open = this.host.sockets().filter((s) => !s.orphan && !s.parent)
+    const open = this.host.tcp.held()
     this.sock = null
     this.listener = null
     this.closedFd = true
-    for (const s of open) closeSocket(s, how)
+    for (const s of open) {
+      if (how === 'abort') s.abort()
+      else s.close()
+    }
     return { ret: 0 }
   }
-}
-
-/**
- * Linux tcp_close(): a listener resets its unaccepted connections; unread data means RST
- * (RFC 9293 3.10.4 leaves it open, Linux and RFC 2525 say reset); otherwise a FIN follows the
- * queued data. `abort` is SO_LINGER {1, 0}: RST from any synchronized state.
- */
-export function closeSocket(s: TcpSocket, how: 'close' | 'abort'): void {
-  const { trace } = s.world
-  const actor = s.host.endpoint ?? undefined
-  s.orphan = true
-  s.rdShut = true
-  s.keepaliveOn = false
-  if (s.state === 'LISTEN') {
-    for (const c of [...s.acceptQueue]) closeSocket(c, 'abort')
-    for (const c of [...s.children]) s.host.dropChild(c, 'listener closed')
-    s.acceptQueue = []
-    s.done(null, 'call close')
-    return
-  }
-  const synced =
-    s.state === 'ESTABLISHED' ||
-    s.state === 'CLOSE_WAIT' ||
-    s.state === 'FIN_WAIT_1' ||
-    s.state === 'FIN_WAIT_2' ||
-    s.state === 'SYN_RCVD'
-  if (s.state === 'SYN_SENT' || s.state === 'CLOSED') {
-    s.done(null, 'call close')
-    return
-  }
-  if (how === 'abort' || (synced && s.rcvQueued > 0)) {
-    if (synced) {
-      trace.note(how === 'abort' ? 'abort-rst' : 'close-unread-rst', { bytes: s.rcvQueued }, actor)
-      s.sendReset()
-    }
-    s.done(null, how === 'abort' ? 'call close (SO_LINGER 0)' : 'call close (unread data)')
-    return
-  }
-  s.queueFin()
-  // Already half-closed and now orphaned: the FIN_WAIT_2 timer applies.
-  if (s.state === 'FIN_WAIT_2') armFinWait2(s)
 }

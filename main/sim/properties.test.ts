@@ -16,7 +16,7 @@ import { TCP_STATES, type LabResult, type TcpState } from '../../shared/lab-resu
 import { profileOf } from '../../shared/profiles'
 import { Path } from './net/path'
 import { simulate } from './simulate'
-import { TcpSocket } from './tcp/socket'
+import { Tcb } from './tcp/tcb'
 import { ACK, FIN, RST, SYN, type Segment } from './world'
 
 type StepInput = LabScriptInput['steps'][number]
@@ -172,9 +172,9 @@ let wire: Segment[] = []
 beforeEach(() => {
   violations = []
   wire = []
-  const emit = TcpSocket.prototype.emit
-  vi.spyOn(TcpSocket.prototype, 'emit').mockImplementation(function (
-    this: TcpSocket,
+  const emit = Tcb.prototype.emit
+  vi.spyOn(Tcb.prototype, 'emit').mockImplementation(function (
+    this: Tcb,
     flags: number,
     seq: number,
     len: number,

@@ -11,6 +11,7 @@ import { EventQueue } from './engine/event-queue'
 import { seededRandom } from './engine/random'
 import { Host } from './host'
 import { Middlebox } from './net/middlebox'
+import { unreachable } from './never'
 import { Path, type Endpoints } from './net/path'
 import { Recorder } from './recorder'
 import { Scheduler } from './scheduler'
@@ -101,17 +102,19 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
     machines.middlebox = new Host('middlebox', world, null)
     relay = new Middlebox(machines.middlebox)
   }
+  const programs = {
+    client: new Program('client', client, middlebox ? 'middlebox' : 'server'),
+    server: new Program('server', server, 'client'),
+  }
+  const afterPass = relay ? () => relay.pump() : () => undefined
   const scheduler = new Scheduler(
     script,
     q,
     trace,
     profile.errnoSystem,
-    {
-      client: new Program('client', client, middlebox ? 'middlebox' : 'server'),
-      server: new Program('server', server, 'client'),
-    },
+    programs,
     (step, index) => netStep(step, index, path, relay, trace),
-    relay ? () => relay.pump() : () => undefined,
+    afterPass,
     options.onStep,
   )
   // Anything a host reports (a segment or ICMP arrived, a state changed) may wake a call.
@@ -143,7 +146,6 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
       break
     }
   }
-
   const result: LabResult = {
     labScript: 1,
     backend: 'sim',
@@ -153,7 +155,7 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
     durationMs: end,
     steps: scheduler.close(end),
     events: trace.events,
-    final: { client: client.primary?.state ?? 'CLOSED', server: server.primary?.state ?? 'CLOSED' },
+    final: { client: client.tcp.shownState(), server: server.tcp.shownState() },
   }
   if (script.id) result.id = script.id
   if (cancelled) result.cancelled = true
@@ -196,8 +198,22 @@ function netStep(
     case 'release':
       relay?.hold(false)
       break
+    case 'listen':
+    case 'accept':
+    case 'connect':
+    case 'send':
+    case 'recv':
+    case 'close':
+    case 'shutdown':
+    case 'abort':
+    case 'keepalive':
+    case 'sleep':
+    case 'crash':
+    case 'freeze':
+    case 'thaw':
+      throw new Error(`step op "${step.op}" belongs to a program, not to the net actor`)
     default:
-      break
+      return unreachable(step, 'step')
   }
   // The kernel lab reports its nft change as a call that returned 0; so does the simulator.
   return { ret: 0 }

@@ -6,10 +6,8 @@
  * server ever gets it. `hold` stops the copying (the relay keeps ACKing and buffering until
  * its buffers fill); `release` resumes it.
  */
-import { closeSocket } from '../calls'
 import type { Host } from '../host'
-import type { TcpSocket } from '../tcp/socket'
-import { armDeadline, armRtx } from '../tcp/timers'
+import type { TcpSocket } from '../tcp/index'
 import type { Segment } from '../world'
 
 interface Pair {
@@ -41,20 +39,7 @@ export class Middlebox {
   private onSyn(seg: Segment): boolean {
     const known = this.pairs.find((p) => p.syn.sport === seg.sport && p.syn.dport === seg.dport)
     if (known) return true // a repeated SYN while the far side is still connecting
-    const world = this.host.world
-    const up = this.host.newSocket()
-    up.localPort = this.host.ephemeralPort()
-    up.remoteHost = 'server'
-    up.remotePort = seg.dport
-    up.startedAt = world.q.now
-    up.headSentAt = world.q.now
-    up.rtoCur = world.profile.syn.initialRtoMs
-    this.host.bind(up)
-    up.setState('SYN_SENT', 'relay connect')
-    up.rttSample = { seq: 1, at: world.q.now }
-    up.sendSyn(false)
-    armRtx(up, 'syn', up.rtoCur)
-    armDeadline(up, world.profile.syn, 'syn')
+    const up = this.host.tcp.connect('server', seg.dport, 'relay connect')
     this.pairs.push({ down: null, up, syn: seg })
     return true
   }
@@ -66,60 +51,42 @@ export class Middlebox {
         if (p.up.state === 'ESTABLISHED' || p.up.state === 'CLOSE_WAIT') this.openDown(p)
         else if (p.up.state === 'CLOSED') {
           // The far side failed: refuse the client the way the server did (or would have).
-          p.up.err = null
-          this.host.resetFor(p.syn)
+          p.up.takeError()
+          this.host.tcp.resetFor(p.syn)
           p.down = p.up // mark as settled
         }
         continue
       }
       if (p.down === p.up) continue
-      this.copy(p.down, p.up)
+      // The relay accepts each connection as soon as its handshake is done, and copies
+      // nothing from it before then.
+      this.host.tcp.listenerOn(p.syn.dport)?.accept(p.down)
+      if (p.down.state !== 'SYN_RCVD') this.copy(p.down, p.up)
       this.copy(p.up, p.down)
     }
   }
 
   private openDown(p: Pair): void {
-    let l = this.host.listenerOn(p.syn.dport)
-    if (!l) {
-      l = this.host.newSocket()
-      l.localPort = p.syn.dport
-      l.backlog = this.host.world.profile.backlog
-      l.state = 'LISTEN'
-      this.host.bind(l)
-    }
+    const { tcp } = this.host
+    if (!tcp.listenerOn(p.syn.dport)) tcp.listen(p.syn.dport, this.host.world.profile.backlog)
     // Replay the client's SYN into the listener now that the far side is up.
     this.host.receive({ ...p.syn })
-    const child = [...l.children].find((c) => c.remotePort === p.syn.sport)
+    const child = tcp.connection(p.syn.dport, p.syn.src, p.syn.sport)
     if (child) p.down = child
   }
 
   /** Copies what `from` received into `to`'s send buffer, unless held. */
   private copy(from: TcpSocket, to: TcpSocket): void {
-    if (from.parent) {
-      // Take the child off the accept queue: the relay "accepts" every connection at once.
-      const l = from.parent
-      const i = l.acceptQueue.indexOf(from)
-      if (i >= 0) l.acceptQueue.splice(i, 1)
-      if (from.state === 'SYN_RCVD') return
-    }
     if (from.state === 'CLOSED' && from.err && to.state !== 'CLOSED') {
-      from.err = null
-      closeSocket(to, 'abort')
+      from.takeError()
+      to.abort()
       return
     }
     if (this.held) return
-    if (from.rcvQueued > 0 && !to.wrShut && to.state !== 'CLOSED') {
-      const n = Math.min(from.rcvQueued, to.sendSpace)
-      if (n > 0) {
-        const before = from.rcvWnd
-        from.rcvQueued -= n
-        to.writeSeq += n
-        to.output()
-        if (before < from.world.mss && from.rcvWnd >= from.world.mss && from.state !== 'CLOSED')
-          from.sendAck()
-      }
+    if (from.unread > 0 && !to.wrShut && to.state !== 'CLOSED') {
+      const n = to.write(from.unread)
+      if (n > 0) from.read(n)
     }
-    if (from.finReceived && from.rcvQueued === 0 && !to.finQueued && to.state !== 'CLOSED')
-      to.queueFin()
+    if (from.finReceived && from.unread === 0 && to.state !== 'CLOSED') to.shutdown('wr')
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { StepOf } from '../../../shared/lab-script'
 import type { SegmentEvent } from '../../../shared/lab-result'
+import { unreachable } from '../never'
 import {
   ACK,
   FIN,
@@ -44,6 +45,8 @@ export function matches(seg: Segment, match: StepOf<'drop'>['match']): boolean {
       return seg.len > 0
     case 'any':
       return true
+    default:
+      return unreachable(match, 'drop match')
   }
 }
 
@@ -96,13 +99,23 @@ export class Path {
       for (let i = 0; i < this.rules.length; i++) {
         const r = this.rules[i]!
         if (r.dir !== 'both' && r.dir !== dir) continue
-        if (r.kind === 'drop') {
-          if (!matches(seg, r.match)) continue
-          if (--r.left <= 0) this.rules.splice(i, 1)
+        switch (r.kind) {
+          case 'drop':
+            if (!matches(seg, r.match)) continue
+            if (--r.left <= 0) this.rules.splice(i, 1)
+            fate = 'dropped'
+            break
+          case 'cut':
+            fate = 'dropped'
+            break
+          case 'reject':
+            fate = 'rejected'
+            icmp = r.icmp
+            break
+          default:
+            unreachable(r, 'net rule')
         }
-        fate = r.kind === 'reject' ? 'rejected' : 'dropped'
         ruleStep = r.step
-        if (r.kind === 'reject') icmp = r.icmp
         break
       }
     }

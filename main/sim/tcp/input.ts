@@ -3,16 +3,18 @@
  * connection, with the Linux details that decide what the application sees: which errno an
  * RST becomes in each state, RST for data that arrives after close(), window updates.
  */
+import { unreachable } from '../never'
 import { ACK, FIN, RST, SYN, type Segment } from '../world'
-import type { TcpSocket } from './socket'
+import { output } from './output'
+import { resetFor, type Tcb } from './tcb'
 import { armDeadline, armFinWait2, armRtx, enterTimeWait, stopRtx } from './timers'
 
 /** A segment for a socket in LISTEN. */
-export function listenInput(l: TcpSocket, seg: Segment): void {
+export function listenInput(l: Tcb, seg: Segment): void {
   const host = l.host
   if (seg.flags & RST) return
   if (seg.flags & ACK) {
-    host.resetFor(seg)
+    resetFor(host, seg)
     return
   }
   if (!(seg.flags & SYN)) return
@@ -22,7 +24,7 @@ export function listenInput(l: TcpSocket, seg: Segment): void {
     world.trace.note('backlog-full', { backlog: l.backlog }, host.endpoint ?? undefined)
     return
   }
-  const c = host.newSocket()
+  const c = l.table.spawn()
   c.parent = l
   l.children.add(c)
   c.localPort = l.localPort
@@ -35,8 +37,9 @@ export function listenInput(l: TcpSocket, seg: Segment): void {
   c.lastRcvAt = world.q.now
   c.rtoCur = world.profile.synack.initialRtoMs
   c.state = 'LISTEN'
-  host.bind(c)
-  host.adoptChild(c)
+  l.table.bind(c)
+  // The server is shown with the connection being made from its first SYN on.
+  l.table.shown = c
   c.setState('SYN_RCVD', 'rcv SYN')
   c.rttSample = { seq: c.iss + 1, at: world.q.now }
   c.sendSynAck(false)
@@ -45,7 +48,7 @@ export function listenInput(l: TcpSocket, seg: Segment): void {
 }
 
 /** A segment for a connection (any state but LISTEN and CLOSED). */
-export function connInput(s: TcpSocket, seg: Segment): void {
+export function connInput(s: Tcb, seg: Segment): void {
   const world = s.world
   s.lastRcvAt = world.q.now
   if (s.state === 'SYN_SENT') {
@@ -82,10 +85,10 @@ export function connInput(s: TcpSocket, seg: Segment): void {
   // 4. ACK.
   if (s.state === 'SYN_RCVD') {
     if (seg.ack <= s.sndUna || seg.ack > s.sndMax) {
-      s.host.resetFor(seg)
+      resetFor(s.host, seg)
       return
     }
-    if (!s.host.completePassive(s)) return // accept queue full: the ACK is dropped
+    if (!completePassive(s)) return // accept queue full: the ACK is dropped
     s.setState('ESTABLISHED', 'rcv ACK')
   }
   if (seg.ack > s.sndMax) {
@@ -149,18 +152,29 @@ export function connInput(s: TcpSocket, seg: Segment): void {
       case 'FIN_WAIT_2':
         enterTimeWait(s, 'rcv FIN')
         break
-      default:
+      // RFC 9293 3.10.7.4 "eighth": CLOSE_WAIT, CLOSING, LAST_ACK and TIME_WAIT remain (a
+      // repeated FIN in TIME_WAIT is out of window and handled with the sequence check above).
+      // Not reached: SYN_RCVD became ESTABLISHED at the ACK above, and a listener gets no
+      // connection's segments (SYN_SENT and CLOSED returned above).
+      case 'CLOSE_WAIT':
+      case 'CLOSING':
+      case 'LAST_ACK':
+      case 'TIME_WAIT':
+      case 'SYN_RCVD':
+      case 'LISTEN':
         break
+      default:
+        unreachable(s.state, 'TCP state')
     }
   }
   if (needAck) s.sendAck()
-  s.output()
+  output(s)
 }
 
-function synSentInput(s: TcpSocket, seg: Segment): void {
+function synSentInput(s: Tcb, seg: Segment): void {
   const world = s.world
   if (seg.flags & ACK && seg.ack !== s.iss + 1) {
-    if (!(seg.flags & RST)) s.host.resetFor(seg)
+    if (!(seg.flags & RST)) resetFor(s.host, seg)
     return
   }
   if (seg.flags & RST) {
@@ -187,7 +201,7 @@ function synSentInput(s: TcpSocket, seg: Segment): void {
     s.deadline = null
     s.setState('ESTABLISHED', 'rcv SYN-ACK')
     s.sendAck()
-    s.output()
+    output(s)
     return
   }
   // Simultaneous open (RFC 9293 Figure 8): answer with SYN-ACK from SYN_RCVD.
@@ -197,7 +211,7 @@ function synSentInput(s: TcpSocket, seg: Segment): void {
 }
 
 /** New data acknowledged: RTT sample (Karn), timers reset, send buffer space freed. */
-function ackAdvances(s: TcpSocket, ack: number): void {
+function ackAdvances(s: Tcb, ack: number): void {
   const now = s.world.q.now
   if (s.rttSample && ack >= s.rttSample.seq) {
     s.sampleRtt(now - s.rttSample.at)
@@ -215,13 +229,13 @@ function ackAdvances(s: TcpSocket, ack: number): void {
 }
 
 /** RFC 9293 3.10.7.4 "second, check the RST bit", with Linux's errno per state. */
-function resetArrives(s: TcpSocket): void {
+function resetArrives(s: Tcb): void {
   const { profile, trace } = s.world
   const actor = s.host.endpoint ?? undefined
   switch (s.state) {
     case 'SYN_RCVD':
       if (s.parent) {
-        s.host.dropChild(s, 'rcv RST')
+        s.dropChild('rcv RST')
         return
       }
       trace.note('rst-in-syn-sent', undefined, actor)
@@ -237,7 +251,27 @@ function resetArrives(s: TcpSocket): void {
       trace.note('rst-in-close-wait', { errno: profile.errors.rstInCloseWait }, actor)
       s.done(profile.errors.rstInCloseWait, 'rcv RST', { key: 'rst-in-close-wait' })
       return
-    default:
+    // The connection is over anyway. SYN_SENT has its own rule (synSentInput), and LISTEN
+    // and CLOSED sockets get no connection's segments.
+    case 'CLOSING':
+    case 'LAST_ACK':
+    case 'TIME_WAIT':
+    case 'SYN_SENT':
+    case 'LISTEN':
+    case 'CLOSED':
       s.done(null, 'rcv RST')
+      return
+    default:
+      unreachable(s.state, 'TCP state')
   }
+}
+
+/** The handshake completed: queue the child for accept(); false when the queue is full. */
+function completePassive(c: Tcb): boolean {
+  const l = c.parent
+  if (!l) return true
+  if (l.acceptQueue.length >= l.backlog) return false
+  l.acceptQueue.push(c)
+  c.world.trace.note('handshake-done', { fd: c.fd }, c.host.endpoint ?? undefined)
+  return true
 }

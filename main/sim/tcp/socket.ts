@@ -1,15 +1,14 @@
 /**
- * One TCP endpoint (RFC 9293's TCB): its state, sequence space, buffers, pending error and
- * timers, plus what it sends. Segment arrival is in input.ts, timer expiry in timers.ts; this
- * file holds the state and the output side, which all of them share.
+ * What a TCP socket shows outside main/sim/tcp/: what the socket calls (calls.ts) and the relay
+ * (net/middlebox.ts) may read of it and do to it. Its sequence space, timers and buffer
+ * bookkeeping stay inside tcp/ (tcb.ts), so one folder changes a socket and every change goes
+ * through TCP's rules.
  */
 import type { ErrnoName } from '../../../shared/errno'
-import type { NoteKey } from '../../../shared/notes'
+import type { Endpoint, StepOf } from '../../../shared/lab-script'
 import type { TcpState } from '../../../shared/lab-result'
-import type { Timer } from '../engine/event-queue'
-import type { Host } from '../host'
-import { ACK, FIN, PSH, RST, SYN, type HostId, type Segment } from '../world'
-import { afterOutput } from './timers'
+import type { NoteKey } from '../../../shared/notes'
+import type { HostId, Segment, World } from '../world'
 
 /** Why a connection failed: the teaching note (and its values) for the call that reports it. */
 export interface ErrorWhy {
@@ -17,274 +16,82 @@ export interface ErrorWhy {
   params?: Record<string, string | number>
 }
 
-/** What the retransmission timer is currently waiting for. */
-export type RtxKind = 'syn' | 'synack' | 'data' | 'tlp' | 'refused'
+/** A socket's pending error (sk_err) and the note that explains it. */
+export interface PendingError {
+  errno: ErrnoName
+  why: ErrorWhy | null
+}
 
-/** A TCP socket on a simulated host. */
-export class TcpSocket {
-  state: TcpState = 'CLOSED'
-  fd: number
-  localPort = 0
-  remoteHost: HostId = 'server'
-  remotePort = 0
-  /** Registered in the host's demultiplexing table. */
-  bound = false
+/** shutdown()'s `how`: stop reading, writing, or both. */
+export type ShutdownHow = StepOf<'shutdown'>['how']
 
-  // Send sequence space (relative: ISN 0, so the first data byte is 1).
-  iss = 0
-  sndUna = 0
-  sndNxt = 0
-  /** Highest sequence number sent so far (retransmissions stay below it). */
-  sndMax = 0
-  sndWnd = 0
-  /** Sequence number after the last byte the application wrote. */
-  writeSeq = 1
-  /** The application asked for a FIN (close/shutdown); it goes at `finSeq`. */
-  finQueued = false
-  finSeq = 0
+/** What the sockets of a machine need from it. */
+export interface SocketHost {
+  readonly id: HostId
+  readonly world: World
+  /** The actor whose program runs here (none on the middlebox). */
+  readonly endpoint: Endpoint | null
+  /** The host vanished (`crash --mode silent`): nothing goes in or out any more. */
+  readonly down: boolean
+  /** Puts a segment on the wire unless the host is gone. */
+  transmit(seg: Segment): void
+  /** Something an application may be waiting for changed (wakes blocked calls). */
+  changed(): void
+}
 
-  // Receive side.
-  irs = 0
-  rcvNxt = 0
-  /** Bytes received and not yet read by the application. */
-  rcvQueued = 0
-  /** Window last advertised (to send an update when reading opens a closed window). */
-  advertised = 0
-  /** A FIN arrived (Linux SOCK_DONE). */
-  finReceived = false
-  /** RCV_SHUTDOWN / SEND_SHUTDOWN (shutdown(), close(), or the connection's death). */
-  rdShut = false
-  wrShut = false
-
-  /** Pending error (sk_err), reported once to the next call (or every call, when sticky). */
-  err: ErrnoName | null = null
-  /** The teaching note that explains `err` (attached to the call that reports it). */
-  errWhy: ErrorWhy | null = null
-  /** The connection's error has been reported to a call (Linux reports it only once). */
-  errReported = false
-  /** Soft error (sk_err_soft) from ICMP, reported only if the connection then times out. */
-  softErr: ErrnoName | null = null
-  /** The application closed it (or died): nobody will read or write it again. */
-  orphan = false
-  keepaliveOn = false
-
-  // Retransmission.
-  rtx: Timer | null = null
-  rtxKind: RtxKind | null = null
-  /** The last stopped retransmission timer, which the next arm may reuse (EventQueue.rearm). */
-  rtxSpare: Timer | null = null
-  retransmits = 0
-  /** Timeout to use when the retransmission timer is next armed. */
-  rtoCur = 1000
-  /** RFC 6298 state. */
-  srtt: number | null = null
-  rttvar = 0
-  rto = 1000
-  rttSample: { seq: number; at: number } | null = null
-  /** A tail-loss probe was sent in this loss episode. */
-  tlpDone = false
-  /** When the oldest unacknowledged data was first sent. */
-  headSentAt = 0
-  /**
-   * When the first timer-driven retransmission of this loss episode went out (Linux
-   * `retrans_stamp`, set in tcp_retransmit_skb; a tail-loss probe does not set it): where the
-   * time-based data give-up budget starts. -1 while nothing was retransmitted.
-   */
-  retransStamp = -1
-  startedAt = 0
-  /** SYNs sent by this connection attempt (the first one comes from connect() itself). */
-  synsSent = 0
-  refusedRetries = 0
-  deadline: Timer | null = null
-
-  persist: Timer | null = null
-  persistProbes = 0
-  persistRto = 0
-  ka: Timer | null = null
-  kaProbes = 0
-  lastRcvAt = 0
-  stateTimer: Timer | null = null
-
-  // Listener / child.
-  backlog = 0
-  acceptQueue: TcpSocket[] = []
-  children = new Set<TcpSocket>()
-  parent: TcpSocket | null = null
-
-  constructor(
-    readonly host: Host,
-    fd: number,
-  ) {
-    this.fd = fd
-    const p = host.world.profile
-    this.rto = p.data.initialRtoMs
-  }
-
-  get world() {
-    return this.host.world
-  }
-
-  /** Bytes in the send buffer (unacknowledged plus unsent). */
-  get sendQueued(): number {
-    return this.writeSeq - Math.max(this.sndUna, this.iss + 1)
-  }
-
+/** A TCP socket on a simulated host, as its application (or the relay) sees it. */
+export interface TcpSocket {
+  /** The descriptor number its program knows it by. */
+  readonly fd: number
+  /** RFC 9293 state. */
+  readonly state: TcpState
+  readonly localPort: number
+  readonly remotePort: number
+  /** The pending error (sk_err), or null; {@link TcpSocket.takeError} reports it. */
+  readonly err: ErrnoName | null
+  /** The connection's error has already been reported to a call (Linux reports it once). */
+  readonly errReported: boolean
+  /** A FIN arrived (Linux SOCK_DONE): reads past the data return 0. */
+  readonly finReceived: boolean
+  /** Bytes received and not yet read. */
+  readonly unread: number
   /** Free space in the send buffer. */
-  get sendSpace(): number {
-    return Math.max(0, this.host.world.profile.buffers.send - this.sendQueued)
-  }
-
-  /** The window we advertise: free space in the receive buffer. */
-  get rcvWnd(): number {
-    return Math.max(0, this.host.world.profile.buffers.receive - this.rcvQueued)
-  }
-
-  /** Changes state and records it when this socket is the one its actor is shown with. */
-  setState(to: TcpState, cause: string): void {
-    const from = this.state
-    if (from === to) return
-    this.state = to
-    this.host.reportState(this, from, to, cause)
-  }
-
-  /** Builds and transmits a segment from this socket. */
-  emit(flags: number, seq: number, len: number, retransmit = false): void {
-    const seg: Segment = {
-      src: this.host.id,
-      dst: this.remoteHost,
-      sport: this.localPort,
-      dport: this.remotePort,
-      seq,
-      ack: flags & ACK ? this.rcvNxt : 0,
-      flags,
-      len,
-      win: this.rcvWnd,
-      retransmit,
-    }
-    if (flags & ACK) this.advertised = seg.win
-    this.host.transmit(seg)
-  }
-
-  /** A pure ACK of what we have received. */
-  sendAck(): void {
-    this.emit(ACK, this.sndNxt, 0)
-  }
-
-  /** RST for this connection (abort, close with unread data, data after close). */
-  sendReset(): void {
-    this.emit(RST | ACK, this.sndNxt, 0)
-  }
-
-  sendSyn(retransmit: boolean): void {
-    this.synsSent++
-    this.emit(SYN, this.iss, 0, retransmit)
-    this.sndNxt = this.iss + 1
-    this.sndMax = Math.max(this.sndMax, this.sndNxt)
-  }
-
-  sendSynAck(retransmit: boolean): void {
-    this.emit(SYN | ACK, this.iss, 0, retransmit)
-    this.sndNxt = this.iss + 1
-    this.sndMax = Math.max(this.sndMax, this.sndNxt)
-  }
-
-  /** Sends what the window and buffers allow: data, then the FIN once all data is out. */
-  output(): void {
-    if (this.host.down) return
-    const s = this.state
-    if (
-      s !== 'ESTABLISHED' &&
-      s !== 'CLOSE_WAIT' &&
-      s !== 'FIN_WAIT_1' &&
-      s !== 'CLOSING' &&
-      s !== 'LAST_ACK'
-    )
-      return
-    const mss = this.world.mss
-    while (this.sndNxt < this.writeSeq) {
-      const can = Math.min(
-        mss,
-        this.writeSeq - this.sndNxt,
-        this.sndUna + this.sndWnd - this.sndNxt,
-      )
-      if (can <= 0) break
-      const retransmit = this.sndNxt < this.sndMax
-      if (!retransmit && this.rttSample === null)
-        this.rttSample = { seq: this.sndNxt + can, at: this.world.q.now }
-      if (this.sndNxt === this.sndUna && !retransmit) this.headSentAt = this.world.q.now
-      this.emit(ACK | PSH, this.sndNxt, can, retransmit)
-      this.sndNxt += can
-      this.sndMax = Math.max(this.sndMax, this.sndNxt)
-    }
-    if (this.finQueued && this.sndNxt === this.finSeq) {
-      const retransmit = this.sndNxt < this.sndMax
-      if (this.sndNxt === this.sndUna && !retransmit) this.headSentAt = this.world.q.now
-      this.emit(FIN | ACK, this.finSeq, 0, retransmit)
-      this.sndNxt = this.finSeq + 1
-      this.sndMax = Math.max(this.sndMax, this.sndNxt)
-    }
-    afterOutput(this)
-  }
-
-  /** Queues the FIN (close or shutdown(SHUT_WR)) and moves to the closing state. */
-  queueFin(): void {
-    if (this.finQueued) return
-    this.finQueued = true
-    this.finSeq = this.writeSeq
-    this.wrShut = true
-    if (this.state === 'ESTABLISHED' || this.state === 'SYN_RCVD')
-      this.setState('FIN_WAIT_1', 'call close/shutdown')
-    else if (this.state === 'CLOSE_WAIT') this.setState('LAST_ACK', 'call close/shutdown')
-    this.output()
-  }
-
-  /** RFC 6298 2.2-2.3, with the profile's floor and ceiling. */
-  sampleRtt(r: number): void {
-    const { minRtoMs, maxRtoMs, rtoRule, timerTickMs } = this.world.profile.data
-    if (this.srtt === null) {
-      this.srtt = r
-      this.rttvar = r / 2
-    } else {
-      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r)
-      this.srtt = 0.875 * this.srtt + 0.125 * r
-    }
-    const rto =
-      rtoRule === 'linux'
-        ? this.srtt + Math.max(4 * this.rttvar, minRtoMs)
-        : Math.max(minRtoMs, this.srtt + 4 * this.rttvar)
-    const ticked = timerTickMs > 0 ? Math.ceil(rto / timerTickMs) * timerTickMs : rto
-    this.rto = Math.min(maxRtoMs, ticked)
-  }
-
-  /** Cancels every timer of this socket. */
-  stopTimers(): void {
-    for (const t of [this.rtx, this.persist, this.ka, this.stateTimer, this.deadline]) t?.cancel()
-    this.rtx = this.persist = this.ka = this.stateTimer = this.deadline = this.rtxSpare = null
-    this.rtxKind = null
-  }
+  readonly sendSpace: number
+  /** RCV_SHUTDOWN: shutdown(SHUT_RD), close(), or the connection's death. */
+  readonly rdShut: boolean
+  /** SEND_SHUTDOWN: shutdown(SHUT_WR), close(), or the connection's death. */
+  readonly wrShut: boolean
 
   /**
-   * The connection is over (RFC "delete the TCB"): CLOSED, timers off, unsent data dropped,
-   * both directions shut (Linux tcp_done sets SHUTDOWN_MASK). `err` is what the application
-   * will be told, if anyone is still there to hear it.
+   * A listener hands over the oldest connection in its accept queue, or `which` if it is
+   * there (a relay matching connections to the ones it expects); null when there is none.
+   * From then on the host's actor is shown with that connection.
    */
-  done(err: ErrnoName | null, cause: string, why: ErrorWhy | null = null): void {
-    this.stopTimers()
-    if (err && !this.orphan) {
-      this.err = err
-      this.errWhy = why
-    }
-    this.rdShut = true
-    this.wrShut = true
-    this.writeSeq = Math.max(this.sndUna, this.iss + 1)
-    this.setState('CLOSED', cause)
-    this.host.unbind(this)
-  }
-
+  accept(which?: TcpSocket): TcpSocket | null
+  /** Copies up to `max` bytes into the send buffer and sends what the window allows; returns the count. */
+  write(max: number): number
+  /**
+   * Reads up to `max` received bytes; returns the count. When reading reopens a window the
+   * sender saw closed (or nearly), a window update goes out.
+   */
+  read(max: number): number
+  /** shutdown(): `rd` stops reading; `wr` queues the FIN after the data (half-close). */
+  shutdown(how: ShutdownHow): void
+  /**
+   * close() (Linux tcp_close): a listener resets its unaccepted connections; unread data means
+   * RST; otherwise a FIN follows the queued data and the kernel keeps the socket until TCP is
+   * done with it.
+   */
+  close(): void
+  /** SO_LINGER {1, 0} then close(): RST from any synchronized state. */
+  abort(): void
+  /** SO_KEEPALIVE on: the first check comes one idle period (the run's timers) from now. */
+  enableKeepalive(): void
+  /**
+   * Reports the pending error. `consume` (POSIX) clears it and remembers it was reported;
+   * without it (Winsock) every later call fails the same way. Null when there is none.
+   */
+  takeError(consume?: boolean): PendingError | null
   /** After a failed connect(): the socket may be used again (tcp_disconnect clears shutdown). */
-  disconnect(): void {
-    this.rdShut = false
-    this.wrShut = false
-    this.finReceived = false
-  }
+  disconnect(): void
 }

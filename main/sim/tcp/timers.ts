@@ -4,19 +4,22 @@
  * and the TIME_WAIT / FIN_WAIT_2 timers. Every expiry re-checks the socket's state, because
  * a timer may outlive the situation that armed it.
  */
+import type { ErrnoName } from '../../../shared/errno'
 import { timeBudgetMs, type RetransmitRule } from '../../../shared/profiles'
 import { ACK, FIN } from '../world'
-import type { RtxKind, TcpSocket } from './socket'
+import { unreachable } from '../never'
+import { KEEPALIVE_PROBES } from './states'
+import type { RtxKind, Tcb } from './tcb'
 
 /** Arms (or re-arms) the retransmission timer. */
-export function armRtx(s: TcpSocket, kind: RtxKind, delayMs: number): void {
+export function armRtx(s: Tcb, kind: RtxKind, delayMs: number): void {
   s.rtxKind = kind
   s.rtx = s.world.q.rearm(s.rtx ?? s.rtxSpare, delayMs, onRtx, s)
   s.rtxSpare = null
 }
 
 /** Stops the retransmission timer (its entry is kept for the next arm to reuse). */
-export function stopRtx(s: TcpSocket): void {
+export function stopRtx(s: Tcb): void {
   if (s.rtx) {
     s.rtx.cancel()
     s.rtxSpare = s.rtx
@@ -25,45 +28,24 @@ export function stopRtx(s: TcpSocket): void {
   s.rtxKind = null
 }
 
-/** After sending: keep a timer running while data is in flight, persist when the window is shut. */
-export function afterOutput(s: TcpSocket): void {
-  const inFlight = s.sndNxt > s.sndUna
-  if (inFlight) {
-    if (!s.rtx) armDataTimer(s)
-    if (s.persist) {
-      s.persist.cancel()
-      s.persist = null
-    }
-    return
-  }
-  if (s.rtx && (s.rtxKind === 'data' || s.rtxKind === 'tlp')) stopRtx(s)
-  if (s.sndNxt < s.writeSeq && s.sndUna + s.sndWnd <= s.sndNxt && !s.persist) armPersist(s)
-}
-
-function armDataTimer(s: TcpSocket): void {
-  const p = s.world.profile.data
-  const established = s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT'
-  if (p.tailLossProbe && established && s.retransmits === 0 && !s.tlpDone) {
-    // Linux tcp_schedule_loss_probe: PTO = 2 x SRTT (at least 10 ms), plus the delayed-ACK
-    // allowance when a single segment is in flight, never later than the RTO itself.
-    const srtt = s.srtt ?? s.rto
-    let pto = Math.max(2 * srtt, 10)
-    if (s.sndNxt - s.sndUna <= s.world.mss) pto += p.minRtoMs
-    armRtx(s, 'tlp', Math.min(pto, s.rto))
-    return
-  }
-  armRtx(s, 'data', s.retransmits === 0 ? s.rto : s.rtoCur)
-}
-
-function ruleFor(s: TcpSocket, kind: RtxKind): { rule: RetransmitRule; retries: number } {
+function ruleFor(s: Tcb, kind: RtxKind): { rule: RetransmitRule; retries: number } {
   const { profile, timers } = s.world
-  if (kind === 'syn' || kind === 'refused') return { rule: profile.syn, retries: timers.synRetries }
-  if (kind === 'synack') return { rule: profile.synack, retries: timers.synackRetries }
-  return { rule: profile.data, retries: timers.retries2 }
+  switch (kind) {
+    case 'syn':
+    case 'refused':
+      return { rule: profile.syn, retries: timers.synRetries }
+    case 'synack':
+      return { rule: profile.synack, retries: timers.synackRetries }
+    case 'data':
+    case 'tlp':
+      return { rule: profile.data, retries: timers.retries2 }
+    default:
+      return unreachable(kind, 'retransmission timer kind')
+  }
 }
 
 /** Whether the give-up rule says this expiry is the last (`startedAt` < 0: no budget running yet). */
-export function givesUp(s: TcpSocket, kind: RtxKind, startedAt: number): boolean {
+export function givesUp(s: Tcb, kind: RtxKind, startedAt: number): boolean {
   const { rule, retries } = ruleFor(s, kind)
   if (rule.giveUp.kind === 'count') return s.retransmits >= retries
   if (startedAt < 0) return false
@@ -71,49 +53,69 @@ export function givesUp(s: TcpSocket, kind: RtxKind, startedAt: number): boolean
   return s.world.q.now - startedAt >= budget
 }
 
-function onRtx(s: TcpSocket): void {
+function onRtx(s: Tcb): void {
   const kind = s.rtxKind
   s.rtx = null
   s.rtxKind = null
   if (!kind || s.host.down) return
   const world = s.world
-  if (kind === 'tlp') {
-    s.tlpDone = true
-    s.rttSample = null
-    if (s.sndNxt <= s.sndUna) return
-    // The probe repeats the most recent segment, so a lost tail is answered by a SACK/ACK.
-    if (s.finQueued && s.sndNxt === s.finSeq + 1) s.emit(FIN | ACK, s.finSeq, 0, true)
-    else {
-      const end = Math.min(s.sndNxt, s.finQueued ? s.finSeq : s.sndNxt)
-      const len = Math.min(world.mss, end - s.sndUna)
-      s.emit(ACK, end - len, len, true)
-    }
-    world.trace.note('tlp', { ms: round(world.q.now - s.headSentAt) }, s.host.endpoint ?? undefined)
-    armRtx(s, 'data', s.rto)
-    return
+  switch (kind) {
+    case 'tlp':
+      lossProbe(s)
+      return
+    case 'refused':
+      // Windows: the target is reachable (it answered RST), so retry without backing off.
+      s.sendSyn(true)
+      armRtx(s, 'syn', s.rtoCur)
+      return
+    case 'syn':
+      if (s.state !== 'SYN_SENT') return
+      if (s.softErr && world.profile.icmpConnect.kind === 'hard-unless-first-syn') {
+        // Linux: the ICMP kept as a soft error while connect() held the socket is reported now.
+        const params = { errno: s.softErr, s: round((world.q.now - s.startedAt) / 1000) }
+        world.trace.note('icmp-reported', params, s.host.endpoint ?? undefined)
+        s.done(s.softErr, 'timer SYN (soft ICMP error)', { key: 'icmp-reported', params })
+        return
+      }
+      retransmit(s, kind)
+      return
+    case 'synack':
+      if (s.state === 'SYN_RCVD') retransmit(s, kind)
+      return
+    case 'data':
+      if (s.sndNxt <= s.sndUna && s.sndUna >= s.writeSeq && !s.finQueued) return
+      retransmit(s, kind)
+      return
+    default:
+      unreachable(kind, 'retransmission timer kind')
   }
-  if (kind === 'refused') {
-    // Windows: the target is reachable (it answered RST), so retry without backing off.
-    s.sendSyn(true)
-    armRtx(s, 'syn', s.rtoCur)
-    return
+}
+
+/** The tail-loss probe fired: repeat the most recent segment, then wait a full RTO. */
+function lossProbe(s: Tcb): void {
+  const world = s.world
+  s.tlpDone = true
+  s.rttSample = null
+  if (s.sndNxt <= s.sndUna) return
+  // The probe repeats the most recent segment, so a lost tail is answered by a SACK/ACK.
+  if (s.finQueued && s.sndNxt === s.finSeq + 1) s.emit(FIN | ACK, s.finSeq, 0, true)
+  else {
+    const end = Math.min(s.sndNxt, s.finQueued ? s.finSeq : s.sndNxt)
+    const len = Math.min(world.mss, end - s.sndUna)
+    s.emit(ACK, end - len, len, true)
   }
-  const synPhase = kind === 'syn' || kind === 'synack'
-  if (kind === 'syn' && s.state !== 'SYN_SENT') return
-  if (kind === 'synack' && s.state !== 'SYN_RCVD') return
-  if (kind === 'data' && s.sndNxt <= s.sndUna && s.sndUna >= s.writeSeq && !s.finQueued) return
-  if (kind === 'syn' && s.softErr && world.profile.icmpConnect.kind === 'hard-unless-first-syn') {
-    // Linux: the ICMP kept as a soft error while connect() held the socket is reported now.
-    const params = { errno: s.softErr, s: round((world.q.now - s.startedAt) / 1000) }
-    world.trace.note('icmp-reported', params, s.host.endpoint ?? undefined)
-    s.done(s.softErr, 'timer SYN (soft ICMP error)', { key: 'icmp-reported', params })
-    return
-  }
+  world.trace.note('tlp', { ms: round(world.q.now - s.headSentAt) }, s.host.endpoint ?? undefined)
+  armRtx(s, 'data', s.rto)
+}
+
+/** An RTO with something to repeat: give up by the profile's rule, or back off and resend. */
+function retransmit(s: Tcb, kind: 'syn' | 'synack' | 'data'): void {
+  const world = s.world
   // Data: Linux counts the budget from the first timer-driven retransmission
   // (retransmits_timed_out: nothing retransmitted yet means not timed out), measured in a
   // namespace as a tail-loss probe at 0.2 s, RTOs at 0.4, 0.8, 1.6, 3.2 s and, for
   // tcp_retries2 = 3 (a 3 s budget), ETIMEDOUT at the 6.4 s tick, not the 3.2 s one.
-  const startedAt = synPhase ? s.startedAt : s.retransStamp
+  const startedAt = kind === 'data' ? s.retransStamp : s.startedAt
   if (givesUp(s, kind, startedAt)) {
     giveUpNow(s, kind, s.softErr ?? world.profile.errors.timeout)
     return
@@ -122,25 +124,31 @@ function onRtx(s: TcpSocket): void {
   s.retransmits++
   if (s.retransmits > rule.linearTimeouts) s.rtoCur = Math.min(s.rtoCur * 2, rule.maxRtoMs)
   const actor = s.host.endpoint ?? undefined
-  if (kind === 'syn') {
-    s.sendSyn(true)
-    world.trace.note('syn-retransmit', { n: s.retransmits, nextS: round(s.rtoCur / 1000) }, actor)
-  } else if (kind === 'synack') {
-    s.sendSynAck(true)
-    world.trace.note('synack-retransmit', { n: s.retransmits }, actor)
-  } else {
-    // Go back to the oldest unacknowledged byte; ACKs will clock the rest out again.
-    s.rttSample = null
-    s.sndNxt = s.sndUna
-    resendHead(s)
-    if (s.retransStamp < 0) s.retransStamp = world.q.now
-    world.trace.note('data-retransmit', { n: s.retransmits, rtoMs: round(s.rtoCur) }, actor)
+  switch (kind) {
+    case 'syn':
+      s.sendSyn(true)
+      world.trace.note('syn-retransmit', { n: s.retransmits, nextS: round(s.rtoCur / 1000) }, actor)
+      break
+    case 'synack':
+      s.sendSynAck(true)
+      world.trace.note('synack-retransmit', { n: s.retransmits }, actor)
+      break
+    case 'data':
+      // Go back to the oldest unacknowledged byte; ACKs will clock the rest out again.
+      s.rttSample = null
+      s.sndNxt = s.sndUna
+      resendHead(s)
+      if (s.retransStamp < 0) s.retransStamp = world.q.now
+      world.trace.note('data-retransmit', { n: s.retransmits, rtoMs: round(s.rtoCur) }, actor)
+      break
+    default:
+      unreachable(kind, 'retransmission timer kind')
   }
   armRtx(s, kind, s.rtoCur)
 }
 
 /** Sends the segment at snd.una again (one segment: the congestion window after an RTO). */
-function resendHead(s: TcpSocket): void {
+function resendHead(s: Tcb): void {
   const dataEnd = s.finQueued ? s.finSeq : s.writeSeq
   if (s.sndUna < dataEnd) {
     const len = Math.min(s.world.mss, dataEnd - s.sndUna, Math.max(1, s.sndWnd))
@@ -153,30 +161,31 @@ function resendHead(s: TcpSocket): void {
 }
 
 /** The give-up rule fired: the connection dies with `err`. */
-export function giveUpNow(
-  s: TcpSocket,
-  kind: RtxKind,
-  err: import('../../../shared/errno').ErrnoName,
-): void {
+export function giveUpNow(s: Tcb, kind: 'syn' | 'synack' | 'data', err: ErrnoName): void {
   const world = s.world
   const actor = s.host.endpoint ?? undefined
   const secs = round((world.q.now - (kind === 'data' ? s.headSentAt : s.startedAt)) / 1000)
-  if (kind === 'synack') {
-    world.trace.note('synack-give-up', { n: s.retransmits, s: secs }, actor)
-    s.host.dropChild(s, 'timer SYN-ACK retries exhausted')
-    return
-  }
-  const key = kind === 'syn' || kind === 'refused' ? 'syn-give-up' : 'data-give-up'
   const params = { n: s.retransmits, s: secs, errno: err }
-  world.trace.note(key, params, actor)
-  s.done(err, kind === 'data' ? 'timer retransmissions exhausted' : 'timer SYN retries exhausted', {
-    key,
-    params,
-  })
+  switch (kind) {
+    case 'synack':
+      world.trace.note('synack-give-up', { n: s.retransmits, s: secs }, actor)
+      s.dropChild('timer SYN-ACK retries exhausted')
+      return
+    case 'syn':
+      world.trace.note('syn-give-up', params, actor)
+      s.done(err, 'timer SYN retries exhausted', { key: 'syn-give-up', params })
+      return
+    case 'data':
+      world.trace.note('data-give-up', params, actor)
+      s.done(err, 'timer retransmissions exhausted', { key: 'data-give-up', params })
+      return
+    default:
+      unreachable(kind, 'give-up kind')
+  }
 }
 
 /** A wall-clock cut of the handshake (macOS keepinit), armed when the handshake starts. */
-export function armDeadline(s: TcpSocket, rule: RetransmitRule, kind: 'syn' | 'synack'): void {
+export function armDeadline(s: Tcb, rule: RetransmitRule, kind: 'syn' | 'synack'): void {
   if (rule.deadlineMs === undefined) return
   s.deadline = s.world.q.schedule(rule.deadlineMs, () => {
     s.deadline = null
@@ -195,41 +204,16 @@ export function armDeadline(s: TcpSocket, rule: RetransmitRule, kind: 'syn' | 's
   })
 }
 
-function armPersist(s: TcpSocket): void {
-  if (s.persistRto === 0) s.persistRto = s.rto
-  s.persist = s.world.q.schedule(s.persistRto, () => onPersist(s))
-}
-
-function onPersist(s: TcpSocket): void {
-  s.persist = null
-  if (s.host.down || s.sndNxt > s.sndUna || s.sndNxt >= s.writeSeq) return
-  if (s.sndUna + s.sndWnd > s.sndNxt) {
-    s.output()
-    return
-  }
-  // Linux tcp_probe_timer: unanswered probes beyond retries2 kill the connection; answered
-  // ones (a live receiver with a full buffer) never do.
-  if (s.persistProbes >= s.world.timers.retries2) {
-    giveUpNow(s, 'data', s.softErr ?? s.world.profile.errors.timeout)
-    return
-  }
-  s.persistProbes++
-  s.emit(ACK, s.sndUna - 1, 0)
-  s.world.trace.note('persist-probe', { n: s.persistProbes }, s.host.endpoint ?? undefined)
-  s.persistRto = Math.min(s.persistRto * 2, s.world.profile.data.maxRtoMs)
-  armPersist(s)
-}
-
 /** Starts keepalive: the first check comes one idle period from now. */
-export function armKeepalive(s: TcpSocket, delayMs: number): void {
+export function armKeepalive(s: Tcb, delayMs: number): void {
   s.ka?.cancel()
   s.ka = s.world.q.schedule(delayMs, () => onKeepalive(s))
 }
 
-function onKeepalive(s: TcpSocket): void {
+function onKeepalive(s: Tcb): void {
   s.ka = null
   if (!s.keepaliveOn || s.host.down) return
-  if (s.state !== 'ESTABLISHED' && s.state !== 'CLOSE_WAIT' && s.state !== 'FIN_WAIT_2') return
+  if (!KEEPALIVE_PROBES[s.state]) return
   const { idleS, intervalS, count } = s.world.timers.keepalive
   const idle = idleS * 1000
   // With data outstanding the retransmission timer watches the connection instead.
@@ -260,7 +244,7 @@ function onKeepalive(s: TcpSocket): void {
 }
 
 /** Enters TIME_WAIT (or restarts its 2 MSL when a FIN is repeated). */
-export function enterTimeWait(s: TcpSocket, cause: string): void {
+export function enterTimeWait(s: Tcb, cause: string): void {
   s.stopTimers()
   s.setState('TIME_WAIT', cause)
   s.stateTimer = s.world.q.schedule(s.world.profile.timeWaitMs, () => {
@@ -270,7 +254,7 @@ export function enterTimeWait(s: TcpSocket, cause: string): void {
 }
 
 /** An orphaned FIN_WAIT_2 does not wait forever for the peer's FIN (tcp_fin_timeout). */
-export function armFinWait2(s: TcpSocket): void {
+export function armFinWait2(s: Tcb): void {
   if (!s.orphan || s.stateTimer) return
   s.stateTimer = s.world.q.schedule(s.world.profile.finWait2Ms, () => {
     s.stateTimer = null

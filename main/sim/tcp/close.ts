@@ -1,0 +1,62 @@
+/**
+ * close() and abort() (Linux tcp_close): a listener resets its unaccepted connections; unread
+ * data means RST (RFC 9293 3.10.4 leaves it open, Linux and RFC 2525 say reset); otherwise a
+ * FIN follows the queued data and the kernel keeps the socket (an orphan) until TCP is done
+ * with it. `abort` is SO_LINGER {1, 0}: RST from any synchronized state.
+ */
+import { unreachable } from '../never'
+import { queueFin } from './output'
+import { RESETTABLE } from './states'
+import type { Tcb } from './tcb'
+import { armFinWait2 } from './timers'
+
+/** The application lets go of `s` (close), or resets it first (abort). */
+export function closeSocket(s: Tcb, how: 'close' | 'abort'): void {
+  s.orphan = true
+  s.rdShut = true
+  s.keepaliveOn = false
+  switch (s.state) {
+    case 'LISTEN':
+      closeListener(s)
+      return
+    case 'SYN_SENT':
+    case 'CLOSED':
+      s.done(null, 'call close')
+      return
+    case 'SYN_RCVD':
+    case 'ESTABLISHED':
+    case 'FIN_WAIT_1':
+    case 'FIN_WAIT_2':
+    case 'CLOSE_WAIT':
+    case 'CLOSING':
+    case 'LAST_ACK':
+    case 'TIME_WAIT':
+      closeConnection(s, how)
+      return
+    default:
+      unreachable(s.state, 'TCP state')
+  }
+}
+
+function closeListener(l: Tcb): void {
+  for (const c of [...l.acceptQueue]) closeSocket(c, 'abort')
+  for (const c of [...l.children]) c.dropChild('listener closed')
+  l.acceptQueue = []
+  l.done(null, 'call close')
+}
+
+function closeConnection(s: Tcb, how: 'close' | 'abort'): void {
+  const synced = RESETTABLE[s.state]
+  if (how === 'abort' || (synced && s.rcvQueued > 0)) {
+    if (synced) {
+      const note = how === 'abort' ? 'abort-rst' : 'close-unread-rst'
+      s.world.trace.note(note, { bytes: s.rcvQueued }, s.host.endpoint ?? undefined)
+      s.sendReset()
+    }
+    s.done(null, how === 'abort' ? 'call close (SO_LINGER 0)' : 'call close (unread data)')
+    return
+  }
+  queueFin(s)
+  // Already half-closed and now orphaned: the FIN_WAIT_2 timer applies.
+  if (s.state === 'FIN_WAIT_2') armFinWait2(s)
+}

@@ -1,0 +1,91 @@
+/**
+ * An ICMP error about a segment a connection sent (Linux tcp_v4_err, BSD tcp_notify): fatal,
+ * kept as a soft error (reported only if the connection then times out), or ignored, by the
+ * profile's rules for a connection still connecting and for one already synchronized.
+ */
+import { unreachable } from '../never'
+import type { IcmpMessage } from '../world'
+import type { Tcb } from './tcb'
+
+/** The ICMP error `msg` arrived for connection `s`. */
+export function icmpArrives(s: Tcb, msg: IcmpMessage): void {
+  switch (s.state) {
+    case 'SYN_SENT':
+      connectingIcmp(s, msg)
+      return
+    case 'SYN_RCVD':
+      // A connection still in the handshake (Linux: a request sock) takes no ICMP errors.
+      return
+    // Synchronized. LISTEN and CLOSED sockets are not in the connection table; they are
+    // listed so that every state has its rule.
+    case 'ESTABLISHED':
+    case 'FIN_WAIT_1':
+    case 'FIN_WAIT_2':
+    case 'CLOSE_WAIT':
+    case 'CLOSING':
+    case 'LAST_ACK':
+    case 'TIME_WAIT':
+    case 'LISTEN':
+    case 'CLOSED':
+      synchronizedIcmp(s, msg)
+      return
+    default:
+      unreachable(s.state, 'TCP state')
+  }
+}
+
+function connectingIcmp(s: Tcb, msg: IcmpMessage): void {
+  const { profile, trace } = s.world
+  const err = profile.errors.icmp[msg.kind]
+  const actor = s.host.endpoint ?? undefined
+  const rule = profile.icmpConnect
+  let soft: boolean
+  switch (rule.kind) {
+    case 'ignore':
+      trace.note('icmp-ignored', { icmp: msg.kind }, actor)
+      return
+    case 'hard-unless-first-syn':
+      soft = s.synsSent <= 1
+      break
+    case 'soft-until':
+      soft = s.retransmits <= rule.afterRetransmits
+      break
+    default:
+      unreachable(rule, 'ICMP connect rule')
+  }
+  if (soft) {
+    s.softErr = err
+    trace.note('icmp-soft-connect', { icmp: msg.kind, errno: err }, actor)
+    return
+  }
+  trace.note('icmp-hard', { icmp: msg.kind, errno: err }, actor)
+  s.done(err, `rcv ICMP ${msg.kind}`, { key: 'icmp-hard', params: { icmp: msg.kind, errno: err } })
+}
+
+function synchronizedIcmp(s: Tcb, msg: IcmpMessage): void {
+  const { profile, trace } = s.world
+  const err = profile.errors.icmp[msg.kind]
+  const actor = s.host.endpoint ?? undefined
+  const unreachableHost = msg.kind === 'host-unreachable' || msg.kind === 'net-unreachable'
+  let ignored: boolean
+  const rule = profile.icmpEstablished
+  switch (rule) {
+    case 'ignore':
+      ignored = true
+      break
+    case 'soft-except-unreachable':
+      ignored = unreachableHost
+      break
+    case 'soft':
+      ignored = false
+      break
+    default:
+      unreachable(rule, 'ICMP established rule')
+  }
+  if (ignored) {
+    trace.note('icmp-ignored', { icmp: msg.kind }, actor)
+    return
+  }
+  s.softErr = err
+  trace.note('icmp-soft', { icmp: msg.kind, errno: err }, actor)
+}

@@ -1,0 +1,102 @@
+/**
+ * The output side of a connection: sending what the window and buffers allow (data, then the
+ * FIN once all data is out), queueing the FIN, and the timers that watch what was sent: the
+ * retransmission timer while data is in flight, the persist timer while the peer's window is
+ * shut (Linux keeps tcp_send_probe0 in tcp_output.c for the same reason).
+ */
+import { ACK, FIN, PSH } from '../world'
+import { SENDS } from './states'
+import type { Tcb } from './tcb'
+import { armRtx, giveUpNow, stopRtx } from './timers'
+
+/** Sends what the window and buffers allow: data, then the FIN once all data is out. */
+export function output(s: Tcb): void {
+  if (s.host.down || !SENDS[s.state]) return
+  const mss = s.world.mss
+  while (s.sndNxt < s.writeSeq) {
+    const can = Math.min(mss, s.writeSeq - s.sndNxt, s.sndUna + s.sndWnd - s.sndNxt)
+    if (can <= 0) break
+    const retransmit = s.sndNxt < s.sndMax
+    if (!retransmit && s.rttSample === null)
+      s.rttSample = { seq: s.sndNxt + can, at: s.world.q.now }
+    if (s.sndNxt === s.sndUna && !retransmit) s.headSentAt = s.world.q.now
+    s.emit(ACK | PSH, s.sndNxt, can, retransmit)
+    s.sndNxt += can
+    s.sndMax = Math.max(s.sndMax, s.sndNxt)
+  }
+  if (s.finQueued && s.sndNxt === s.finSeq) {
+    const retransmit = s.sndNxt < s.sndMax
+    if (s.sndNxt === s.sndUna && !retransmit) s.headSentAt = s.world.q.now
+    s.emit(FIN | ACK, s.finSeq, 0, retransmit)
+    s.sndNxt = s.finSeq + 1
+    s.sndMax = Math.max(s.sndMax, s.sndNxt)
+  }
+  afterOutput(s)
+}
+
+/** Queues the FIN (close or shutdown(SHUT_WR)) and moves to the closing state. */
+export function queueFin(s: Tcb): void {
+  if (s.finQueued) return
+  s.finQueued = true
+  s.finSeq = s.writeSeq
+  s.wrShut = true
+  if (s.state === 'ESTABLISHED' || s.state === 'SYN_RCVD')
+    s.setState('FIN_WAIT_1', 'call close/shutdown')
+  else if (s.state === 'CLOSE_WAIT') s.setState('LAST_ACK', 'call close/shutdown')
+  output(s)
+}
+
+/** After sending: keep a timer running while data is in flight, persist when the window is shut. */
+function afterOutput(s: Tcb): void {
+  const inFlight = s.sndNxt > s.sndUna
+  if (inFlight) {
+    if (!s.rtx) armDataTimer(s)
+    if (s.persist) {
+      s.persist.cancel()
+      s.persist = null
+    }
+    return
+  }
+  if (s.rtx && (s.rtxKind === 'data' || s.rtxKind === 'tlp')) stopRtx(s)
+  if (s.sndNxt < s.writeSeq && s.sndUna + s.sndWnd <= s.sndNxt && !s.persist) armPersist(s)
+}
+
+function armDataTimer(s: Tcb): void {
+  const p = s.world.profile.data
+  const established = s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT'
+  if (p.tailLossProbe && established && s.retransmits === 0 && !s.tlpDone) {
+    // Linux tcp_schedule_loss_probe: PTO = 2 x SRTT (at least 10 ms), plus the delayed-ACK
+    // allowance when a single segment is in flight, never later than the RTO itself.
+    const srtt = s.srtt ?? s.rto
+    let pto = Math.max(2 * srtt, 10)
+    if (s.sndNxt - s.sndUna <= s.world.mss) pto += p.minRtoMs
+    armRtx(s, 'tlp', Math.min(pto, s.rto))
+    return
+  }
+  armRtx(s, 'data', s.retransmits === 0 ? s.rto : s.rtoCur)
+}
+
+function armPersist(s: Tcb): void {
+  if (s.persistRto === 0) s.persistRto = s.rto
+  s.persist = s.world.q.schedule(s.persistRto, () => onPersist(s))
+}
+
+function onPersist(s: Tcb): void {
+  s.persist = null
+  if (s.host.down || s.sndNxt > s.sndUna || s.sndNxt >= s.writeSeq) return
+  if (s.sndUna + s.sndWnd > s.sndNxt) {
+    output(s)
+    return
+  }
+  // Linux tcp_probe_timer: unanswered probes beyond retries2 kill the connection; answered
+  // ones (a live receiver with a full buffer) never do.
+  if (s.persistProbes >= s.world.timers.retries2) {
+    giveUpNow(s, 'data', s.softErr ?? s.world.profile.errors.timeout)
+    return
+  }
+  s.persistProbes++
+  s.emit(ACK, s.sndUna - 1, 0)
+  s.world.trace.note('persist-probe', { n: s.persistProbes }, s.host.endpoint ?? undefined)
+  s.persistRto = Math.min(s.persistRto * 2, s.world.profile.data.maxRtoMs)
+  armPersist(s)
+}

@@ -1,0 +1,76 @@
+/**
+ * The methods an application (or the relay) calls on a socket, on top of the TCB and the
+ * TCP machinery of this folder. The class is not exported beyond tcp/: stack.ts makes the
+ * sockets, and everyone else holds them as a {@link TcpSocket}.
+ */
+import { unreachable } from '../never'
+import { closeSocket } from './close'
+import { output, queueFin } from './output'
+import type { ShutdownHow, TcpSocket } from './socket'
+import { Tcb } from './tcb'
+import { armKeepalive } from './timers'
+
+/** A socket as stack.ts makes them: a TCB with the application's calls. */
+export class SocketImpl extends Tcb {
+  accept(which?: TcpSocket): TcpSocket | null {
+    const queue = this.acceptQueue
+    const i = which ? queue.findIndex((c) => c === which) : 0
+    const c = i < 0 ? undefined : queue.splice(i, 1)[0]
+    if (!c) return null
+    this.children.delete(c)
+    c.parent = null
+    // The server's actor is shown with the connection it accepted from now on.
+    this.table.shown = c
+    return c
+  }
+
+  write(max: number): number {
+    const n = Math.min(this.sendSpace, max)
+    if (n > 0) {
+      this.writeSeq += n
+      output(this)
+    }
+    return n
+  }
+
+  read(max: number): number {
+    const n = Math.min(max, this.rcvQueued)
+    const before = this.rcvWnd
+    this.rcvQueued -= n
+    // Reading reopened a window the sender saw closed (or nearly): tell it.
+    const mss = this.world.mss
+    if (before < mss && this.rcvWnd >= mss && this.state !== 'CLOSED') this.sendAck()
+    return n
+  }
+
+  shutdown(how: ShutdownHow): void {
+    switch (how) {
+      case 'rd':
+        this.rdShut = true
+        return
+      case 'wr':
+        queueFin(this)
+        return
+      case 'rdwr':
+        this.rdShut = true
+        queueFin(this)
+        return
+      default:
+        unreachable(how, 'shutdown how')
+    }
+  }
+
+  close(): void {
+    closeSocket(this, 'close')
+  }
+
+  abort(): void {
+    closeSocket(this, 'abort')
+  }
+
+  enableKeepalive(): void {
+    this.keepaliveOn = true
+    this.kaProbes = 0
+    armKeepalive(this, this.world.timers.keepalive.idleS * 1000)
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The TCP layer of one simulated machine: its socket table (listeners by port, connections by
+ * 4-tuple), the demultiplexing of arriving segments and ICMP errors (connection, then
+ * listener; what neither wants is the host's business), and the calls that make sockets.
+ * The only door into main/sim/tcp/ for the rest of the simulator (with socket.ts's types).
+ */
+import type { TcpState } from '../../../shared/lab-result'
+import type { HostId, IcmpMessage, Segment } from '../world'
+import { icmpArrives } from './icmp'
+import { connInput, listenInput } from './input'
+import type { SocketHost, TcpSocket } from './socket'
+import { SocketImpl } from './socket-impl'
+import { resetFor, type SocketTable, type Tcb } from './tcb'
+import { armDeadline, armRtx } from './timers'
+
+const HOST_INDEX: Record<HostId, number> = { client: 0, server: 1, middlebox: 2 }
+
+/**
+ * The demultiplexing key of a connection. A number rather than a string: building and hashing
+ * a string per arriving segment was the largest single cost of a run.
+ */
+function key(localPort: number, remoteHost: HostId, remotePort: number): number {
+  return (localPort * 65536 + remotePort) * 3 + HOST_INDEX[remoteHost]
+}
+
+class Table implements SocketTable {
+  readonly conns = new Map<number, Tcb>()
+  readonly listeners = new Map<number, Tcb>()
+  /** Every socket made on this host, in the order they were made. */
+  readonly all: Tcb[] = []
+  shown: Tcb | null = null
+  private nextFd = 3
+
+  constructor(private readonly host: SocketHost) {}
+
+  spawn(): Tcb {
+    const s = new SocketImpl(this.host, this, this.nextFd++)
+    this.all.push(s)
+    return s
+  }
+
+  bind(s: Tcb): void {
+    s.bound = true
+    if (s.state === 'LISTEN' && !s.parent) this.listeners.set(s.localPort, s)
+    else this.conns.set(key(s.localPort, s.remoteHost, s.remotePort), s)
+  }
+
+  unbind(s: Tcb): void {
+    if (!s.bound) return
+    s.bound = false
+    if (this.listeners.get(s.localPort) === s) this.listeners.delete(s.localPort)
+    const k = key(s.localPort, s.remoteHost, s.remotePort)
+    if (this.conns.get(k) === s) this.conns.delete(k)
+  }
+
+  /** Every socket still in the table (listeners first). */
+  bound(): Tcb[] {
+    return [...this.listeners.values(), ...this.conns.values()]
+  }
+}
+
+/** The TCP layer of one host. */
+export class TcpStack {
+  readonly #table: Table
+
+  constructor(private readonly host: SocketHost) {
+    this.#table = new Table(host)
+  }
+
+  /** listen(): a new listening socket on `port`, bound and in LISTEN. */
+  listen(port: number, backlog: number): TcpSocket {
+    const t = this.#table
+    const l = t.spawn()
+    l.localPort = port
+    l.backlog = backlog
+    if (!t.shown || t.shown.state === 'CLOSED') t.shown = l
+    l.setState('LISTEN', 'call listen')
+    t.bind(l)
+    return l
+  }
+
+  /**
+   * connect() (without waiting): a new socket on a fresh ephemeral port sends its SYN to
+   * `to`:`port`, with the profile's SYN timers running; the host's actor is shown with it.
+   */
+  connect(to: HostId, port: number, cause: string): TcpSocket {
+    const { world } = this.host
+    const t = this.#table
+    const s = t.spawn()
+    t.shown = s
+    // Linux ip_local_port_range 32768-60999, from the run's seed.
+    s.localPort = world.rng.int(32768, 60999)
+    s.remoteHost = to
+    s.remotePort = port
+    s.startedAt = world.q.now
+    s.headSentAt = world.q.now
+    s.rtoCur = world.profile.syn.initialRtoMs
+    t.bind(s)
+    s.setState('SYN_SENT', cause)
+    s.rttSample = { seq: 1, at: world.q.now }
+    s.sendSyn(false)
+    armRtx(s, 'syn', s.rtoCur)
+    armDeadline(s, world.profile.syn, 'syn')
+    return s
+  }
+
+  /** A segment arrives: false when no connection or listener wants it. */
+  receive(seg: Segment): boolean {
+    const t = this.#table
+    const conn = t.conns.get(key(seg.dport, seg.src, seg.sport))
+    if (conn) {
+      connInput(conn, seg)
+      return true
+    }
+    const l = t.listeners.get(seg.dport)
+    if (!l) return false
+    listenInput(l, seg)
+    return true
+  }
+
+  /** An ICMP error about a segment this host sent: false when its connection is gone. */
+  receiveIcmp(msg: IcmpMessage): boolean {
+    const s = this.#table.conns.get(key(msg.about.sport, msg.about.dst, msg.about.dport))
+    if (!s) return false
+    icmpArrives(s, msg)
+    return true
+  }
+
+  /** RFC 9293 3.10.7.1: the RST that answers a segment for no connection (never for an RST). */
+  resetFor(seg: Segment): void {
+    resetFor(this.host, seg)
+  }
+
+  /** The connection with this 4-tuple, if any (a listener's children included). */
+  connection(localPort: number, remoteHost: HostId, remotePort: number): TcpSocket | undefined {
+    return this.#table.conns.get(key(localPort, remoteHost, remotePort))
+  }
+
+  /** The listener on a port, if any. */
+  listenerOn(port: number): TcpSocket | undefined {
+    return this.#table.listeners.get(port)
+  }
+
+  /**
+   * The sockets the application still holds a descriptor for: not those it closed (the
+   * kernel owns them now) nor unaccepted ones (the listener's).
+   */
+  held(): TcpSocket[] {
+    return this.#table.bound().filter((s) => !s.orphan && !s.parent)
+  }
+
+  /** The host vanished: none of its timers will ever fire. */
+  halt(): void {
+    for (const s of this.#table.bound()) s.stopTimers()
+  }
+
+  /** The state of the socket this host's actor is shown with (CLOSED when none). */
+  shownState(): TcpState {
+    return this.#table.shown?.state ?? 'CLOSED'
+  }
+}
