@@ -2,9 +2,9 @@
  * electron-vite build of the three processes. Always called with `-c electron.config.ts`
  * (electron-vite only looks for `electron.vite.config.*` by itself).
  *
- * main: every Node entry is built here, so the desktop app, browser mode, the CLI and the
- * kernel lab's peer processes run from `out/main` without tsx. Runtime dependencies stay
- * external (node-sqlite3-wasm must load its .wasm beside it).
+ * main: every Node entry is built here, so the desktop app, browser mode and the CLI run
+ * from `out/main` without tsx (the kernel lab's programs are Perl text inside the bundle).
+ * Runtime dependencies stay external (node-sqlite3-wasm must load its .wasm beside it).
  */
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
@@ -23,7 +23,6 @@ export default defineConfig({
           index: resolve(root, 'main/app/index.ts'),
           web: resolve(root, 'main/web/index.ts'),
           cli: resolve(root, 'main/cli/index.ts'),
-          peer: resolve(root, 'main/kernel/peer.ts'),
         },
       },
     },

@@ -344,8 +344,8 @@ export const NOTES = {
       zh: '跳过：该程序被暂停（SIGSTOP）且未恢复。',
     },
   },
-  // Notes of the kernel lab (main/kernel): where it measured nothing but applied a documented
-  // rule, or where Node's socket API differs from C (kernel-notes.md says how).
+  // Notes of the kernel lab (main/kernel): where the lab did something no system call shows
+  // (how a crash or a freeze was made, the SIGPIPE handler its programs have).
   'kernel.crash-fin': {
     section: 'transfer.4.1',
     text: {
@@ -356,8 +356,8 @@ export const NOTES = {
   'kernel.crash-rst': {
     section: 'transfer.4.2',
     text: {
-      en: 'The process reset its connections (SO_LINGER 0, then close) and exited: its kernel sent RST.',
-      zh: '进程重置了它的连接（SO_LINGER 设为 0 后 close）然后退出：内核发送了 RST。',
+      en: 'The process set SO_LINGER {1, 0} on every socket it held and exited: its kernel reset them (RST).',
+      zh: '进程对它持有的每个套接字设置 SO_LINGER {1, 0} 后退出：内核重置了这些连接（发送 RST）。',
     },
   },
   'kernel.crash-silent': {
@@ -381,81 +381,11 @@ export const NOTES = {
       zh: '进程被 SIGCONT 恢复运行。',
     },
   },
-  'kernel.sigpipe-ignored': {
+  'kernel.sigpipe-handled': {
     section: 'transfer.4.1',
     text: {
-      en: 'A C program without a SIGPIPE handler would have been killed here; the lab peer runs on Node, which ignores SIGPIPE, so it goes on.',
-      zh: '没有处理 SIGPIPE 的 C 程序此时会被杀死；实验的对端进程运行在 Node 上，Node 忽略 SIGPIPE，所以它继续运行。',
-    },
-  },
-  'kernel.pending-error': {
-    section: 'added',
-    text: {
-      en: 'The socket error the kernel reported is given to the first call that looks, once (as getsockopt SO_ERROR would clear it).',
-      zh: '内核报告的套接字错误只交给第一个查看它的调用，且只交一次（如同 getsockopt SO_ERROR 会清除它）。',
-    },
-  },
-  'kernel.rule-after-error': {
-    section: 'added',
-    text: {
-      en: 'Node had already destroyed this socket after its error, so this answer is Linux documented rule for a call after a reported error, not a fresh measurement.',
-      zh: 'Node 在出错后已经销毁了这个套接字，所以这里的结果是 Linux 对“错误已报告后的调用”的既定规则，而不是新的测量。',
-    },
-  },
-  'kernel.rule-closed-fd': {
-    section: 'added',
-    text: {
-      en: 'The program had closed this descriptor: any call on it fails with EBADF (Linux rule, answered by the lab since the socket is gone).',
-      zh: '程序已经关闭了这个描述符：对它的任何调用都以 EBADF 失败（Linux 规则；套接字已不存在，由实验按规则给出）。',
-    },
-  },
-  'kernel.rule-never-connected': {
-    section: 'added',
-    text: {
-      en: 'This socket never connected: Linux answers send() with EPIPE and recv() with ENOTCONN (the documented rule; Node has no socket to ask).',
-      zh: '这个套接字从未连接成功：Linux 对 send() 返回 EPIPE，对 recv() 返回 ENOTCONN（既定规则；Node 此时没有可询问的套接字）。',
-    },
-  },
-  'kernel.rule-send-after-shutdown': {
-    section: 'added',
-    text: {
-      en: 'send() after shutdown(SHUT_WR) fails with EPIPE (Linux rule; Node refuses to write after end()).',
-      zh: 'shutdown(SHUT_WR) 之后的 send() 以 EPIPE 失败（Linux 规则；Node 在 end() 之后拒绝写入）。',
-    },
-  },
-  'kernel.rule-shut-rd': {
-    section: 'added',
-    text: {
-      en: 'After shutdown(SHUT_RD) recv() returns 0 at once (Linux rule, applied by the lab where Node cannot shut the read side).',
-      zh: 'shutdown(SHUT_RD) 之后 recv() 立即返回 0（Linux 规则；Node 无法关闭读方向时由实验按规则给出）。',
-    },
-  },
-  'kernel.rcvtimeo-timer': {
-    section: 'transfer.3',
-    text: {
-      en: 'The receive timeout is a timer in the lab peer standing in for SO_RCVTIMEO (Node has no such option): when it fires, recv() returns -1 EAGAIN.',
-      zh: '接收超时由实验对端进程中的定时器代替 SO_RCVTIMEO 实现（Node 没有这个选项）：定时器到期时 recv() 返回 -1 EAGAIN。',
-    },
-  },
-  'kernel.keepalive-libuv': {
-    section: 'transfer.1',
-    text: {
-      en: 'Keepalive through Node sets only the idle time; libuv forces a 1 s interval and 10 probes, so the interval and count of the script were not applied.',
-      zh: '通过 Node 开启的 keepalive 只能设置空闲时间；libuv 固定使用 1 秒间隔和 10 次探测，所以脚本中的间隔和次数没有生效。',
-    },
-  },
-  'kernel.unread-read-ahead': {
-    section: 'added',
-    text: {
-      en: 'Data was still unread when the socket closed (some of it already read ahead by Node), so the lab resets the connection as the kernel does with unread data: RST instead of FIN.',
-      zh: '关闭套接字时仍有未读数据（部分已被 Node 预读），所以实验像内核处理未读数据那样重置连接：发送 RST 而不是 FIN。',
-    },
-  },
-  'kernel.nonblocking-connect': {
-    section: 'establish.3.1',
-    text: {
-      en: 'Without the socket helper the lab connects the way Node does (non-blocking), so an ICMP error is reported at once rather than at the next SYN tick.',
-      zh: '没有套接字辅助程序时，实验按 Node 的方式（非阻塞）连接，所以 ICMP 错误会立即报告，而不是等到下一次 SYN 重传。',
+      en: 'The kernel raised SIGPIPE with this EPIPE. The lab program has a handler that records it and goes on; a C program without one would have been killed here.',
+      zh: '内核在返回 EPIPE 的同时发出了 SIGPIPE。实验程序装有处理函数，记录下该信号后继续运行；没有处理函数的 C 程序此时会被杀死。',
     },
   },
 } as const satisfies Record<string, Note>

@@ -1,83 +1,87 @@
 /**
- * What each step does on the real kernel: socket calls go to the actor's peer process, net
- * steps become nft rules (or relay commands for the middlebox), crashes and freezes are
- * signals to the peer's process group.
+ * What each step does on the real kernel: socket calls are one line to the actor's program
+ * (one system call there, perl-peer.ts), net steps become nft rules (or relay commands for
+ * the middlebox), crashes and freezes are signals to the program's process.
  */
 import type { Endpoint, Step } from '../../shared/lab-script'
+import type { StepDone } from './host'
 import { faultRules, healRules, silenceRules } from './nft'
 import type { NftShell } from './nft-shell'
-import type { CallReturn, PeerCall } from './peer-protocol'
-import type { PeerProcess } from './peer-process'
-import { parseTcpTable, type EndpointPorts } from './states'
+import type { Peer, PeerReply } from './peer'
+import { parseTcpTable, type EndpointPorts, type SocketBook } from './states'
 
 /** What the actions need from the run. */
 export interface ActionContext {
-  peers: Partial<Record<Endpoint | 'relay', PeerProcess>>
+  peers: Partial<Record<Endpoint | 'relay', Peer>>
   dead: Set<Endpoint>
   ports: EndpointPorts
-  /** The namespace's nft (null off a namespace or without nft). */
+  book: SocketBook
+  /** The namespace's nft (null for a script without net faults). */
   nft: NftShell | null
-  /** The namespace's TCP table text (for a silent crash of the client). */
-  tcpTable: (() => string) | null
+  /** The namespace's TCP table text. */
+  tcpTable(): string
   keepalive: { idleS: number; intervalS: number; count: number }
 }
 
-/** Ops that are not calls a program makes: their result has no return value. */
-const NOT_CALLS: ReadonlySet<Step['op']> = new Set<Step['op']>([
-  'sleep',
-  'crash',
-  'freeze',
-  'thaw',
-  'cut',
-  'drop',
-  'reject',
-  'heal',
-  'hold',
-  'release',
-])
+const never = new Promise<PeerReply>(() => undefined)
+const SHUT = { rd: 0, wr: 1, rdwr: 2 } as const
 
-/** True when a step is a socket call (it has a return value and maybe an errno). */
-export function isCall(op: Step['op']): boolean {
-  return !NOT_CALLS.has(op)
-}
-
-const never = new Promise<CallReturn>(() => undefined)
-
-/** Does one step; resolves with what the call returned. `issued`: it entered the kernel. */
+/** Does one step; resolves with what the call returned. `issued`: it is entering the kernel. */
 export async function perform(
   run: ActionContext,
   s: Step,
   index: number,
   issued: () => void,
-): Promise<CallReturn> {
+): Promise<StepDone> {
   if (s.actor === 'net') return performNet(run, s, index)
-  const peer = run.peers[s.actor]!
-  const call = async (req: PeerCall): Promise<CallReturn> => {
-    const r = await peer.call(req, issued)
+  const actor = s.actor
+  const peer = run.peers[actor]!
+  const call = async (command: string): Promise<PeerReply> => {
+    const r = await peer.call(command, issued)
     // The process is gone (it cannot have been the script: its own crash is its last call).
     return r ?? never
   }
+  const done = (r: PeerReply): StepDone => ({
+    ret: r.ret,
+    errno: r.errno,
+    sigpipe: r.sigpipe,
+    doneAt: r.doneAt,
+  })
   switch (s.op) {
-    case 'listen':
-      return call({ call: 'listen', port: run.ports.serverPort })
-    case 'connect':
-      return call({ call: 'connect', port: run.ports.frontPort })
-    case 'accept':
+    case 'listen': {
+      const r = await call(`listen ${run.ports.serverPort}`)
+      if (r.ret === 0) run.book.listening(r.fd)
+      return done(r)
+    }
+    case 'connect': {
+      run.book.connecting()
+      const r = await call(`connect ${run.ports.frontPort}`)
+      run.book.connected(Math.max(0, r.extra), r.fd)
+      return done(r)
+    }
+    case 'accept': {
+      const r = await call('accept')
+      if (r.ret >= 0) run.book.acceptedFrom(r.extra, r.ret)
+      return done(r)
+    }
     case 'close':
-    case 'abort':
-      return call({ call: s.op })
+    case 'abort': {
+      const r = await call(s.op)
+      if (r.ret === 0) run.book.closed(actor, r.fd)
+      return done(r)
+    }
     case 'send':
-      return call({ call: 'send', bytes: s.bytes })
+      return done(await call(`send ${s.bytes}`))
     case 'recv':
-      return call({
-        call: 'recv',
-        bytes: s.bytes ?? 65536,
-        ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
-      })
+      return done(
+        await call(`recv ${s.bytes ?? 65536}${s.timeoutMs !== undefined ? ` ${s.timeoutMs}` : ''}`),
+      )
     case 'shutdown':
-      return call({ call: 'shutdown', how: s.how })
-    case 'keepalive':
-      return call({ call: 'keepalive', ...run.keepalive })
+      return done(await call(`shutdown ${SHUT[s.how]}`))
+    case 'keepalive': {
+      const k = run.keepalive
+      return done(await call(`keepalive ${k.idleS} ${k.intervalS} ${k.count}`))
+    }
     case 'sleep':
       issued()
       await new Promise((r) => setTimeout(r, s.ms))
@@ -92,9 +96,9 @@ export async function perform(
       peer.signal('SIGCONT')
       return { ret: 0, notes: ['kernel.sigcont'] }
     case 'crash':
-      return crash(run, s.actor, s.mode, peer)
+      return crash(run, actor, s.mode, peer)
     default:
-      return { ret: -1, code: 'EINVAL' }
+      throw new Error(`step ${index}: ${(s as Step).op} is not an op of the ${actor}`)
   }
 }
 
@@ -102,42 +106,44 @@ async function crash(
   run: ActionContext,
   actor: Endpoint,
   mode: 'fin' | 'rst' | 'silent',
-  peer: PeerProcess,
-): Promise<CallReturn> {
+  peer: Peer,
+): Promise<StepDone> {
   run.dead.add(actor)
+  run.book.died(actor)
   if (mode === 'rst') {
-    await peer.call({ call: 'reset-all-and-exit' })
+    // Every socket it holds gets SO_LINGER {1, 0}; its exit then resets them all.
+    await peer.call('reset-exit')
     await Promise.race([peer.exited, new Promise((r) => setTimeout(r, 1000))])
   } else if (mode === 'silent') {
     // Every segment to or from that end is dropped first, so nothing it sends when it dies
     // (its FIN) is ever seen: the host vanished.
-    if (!run.nft) throw new Error(`crash mode silent of the ${actor} needs nft in a namespace`)
+    if (!run.nft) throw new Error(`crash mode silent of the ${actor} needs nft in the namespace`)
     const ports = actor === 'server' ? [run.ports.serverPort] : clientPorts(run)
     const r = await run.nft.apply(ports.map((p) => silenceRules(p)).join(''))
     if (!r.ok) throw new Error(`nft could not silence the ${actor}: ${r.error}`)
   }
-  // kill -9 of the whole group: the kernel closes its sockets (FIN, or RST with unread data).
+  // SIGKILL: its kernel closes the sockets (FIN, or RST with unread data).
   await peer.kill()
   return { ret: 0, notes: [`kernel.crash-${mode}`] }
 }
 
-/** The client's local ports, from the socket table. */
+/** The client's local ports: those its connects reported, and any still connecting. */
 function clientPorts(run: ActionContext): number[] {
-  const rows = run.tcpTable ? parseTcpTable(run.tcpTable()) : []
+  const rows = parseTcpTable(run.tcpTable())
   const ports = rows.filter(
     (r) => r.remotePort === run.ports.frontPort && r.localPort !== run.ports.frontPort,
   )
-  return [...new Set(ports.map((r) => r.localPort))]
+  return [...new Set([...run.book.clientPorts(), ...ports.map((r) => r.localPort)])]
 }
 
-async function performNet(run: ActionContext, s: Step, index: number): Promise<CallReturn> {
+async function performNet(run: ActionContext, s: Step, index: number): Promise<StepDone> {
   if (s.op === 'hold' || s.op === 'release') {
     const relay = run.peers.relay
-    const r = relay ? await relay.call({ call: s.op }) : null
+    const r = relay ? await relay.call(s.op) : null
     if (!r) throw new Error(`step ${index} (${s.op}): the middlebox relay is not running`)
-    return r
+    return { ret: 0 }
   }
-  if (!run.nft) throw new Error(`step ${index} (${s.op}) needs nft in a private namespace`)
+  if (!run.nft) throw new Error(`step ${index} (${s.op}) needs nft in the namespace`)
   const hop = { serverPort: run.ports.serverPort }
   let rules: string
   if (s.op === 'heal') rules = healRules()

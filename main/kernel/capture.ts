@@ -1,17 +1,16 @@
 /**
  * The run's segment capture inside the namespace (tcpdump cannot run in an unprivileged one,
- * see kernel-notes.md): `nft monitor` says what became of each segment (trace.ts), and where
- * Perl is there a raw packet socket adds what was sent, with sequence numbers and the moment
- * it left (packets.ts).
+ * see docs/kernel-rules.md): the hub's packet socket says what was sent, with sequence
+ * numbers and the moment it left (packets.ts), and where the script has net faults
+ * `nft monitor` says what became of each segment (trace.ts). Without net faults nothing in
+ * the namespace stops a segment, so no trace runs and every segment is delivered.
  */
-import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
 import type { LabScript } from '../../shared/lab-script'
 import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
-import type { Namespace } from './netns'
-import { waitExit } from './netns'
 import type { NftShell } from './nft-shell'
-import { PACKET_CAPTURE, PacketStream } from './packets'
+import { PacketStream } from './packets'
 import { TraceParser, type ChainRule, type TracePorts } from './trace'
 
 /** What each lab chain does, from the script (nft.ts names a step's chain `s<index>`). */
@@ -29,19 +28,18 @@ export function chainRules(script: LabScript): (chain: string) => ChainRule | un
   }
 }
 
-/** Starts a process in the namespace that its shell ends when our end of stdin closes. */
-function spawnTied(ns: Namespace, command: string, arg?: string): ChildProcess {
-  const child = ns.spawn('sh', ['-c', `${command} & m=$!; read -r _; kill $m`, 'sh', arg ?? ''], {
-    stdio: ['pipe', 'pipe', 'ignore'],
-  })
-  child.stdin?.on('error', () => undefined)
-  return child
-}
-
-/** Resolves when `ready()` is true, checking every 2 ms, or after `ms`. */
+/** Resolves when `ready()` is true, checking every millisecond, or after `ms`. */
 async function until(ready: () => boolean, ms: number): Promise<void> {
   const end = performance.now() + ms
-  while (!ready() && performance.now() < end) await new Promise((r) => setTimeout(r, 2))
+  while (!ready() && performance.now() < end) await new Promise((r) => setTimeout(r, 1))
+}
+
+/** Where the capture reads from. */
+export interface CaptureSources {
+  /** The packet socket's lines (the hub's `capture` role). */
+  packets: Readable
+  /** `nft monitor`'s output and the nft shell, when the script has net faults. */
+  trace: { monitor: Readable; nft: NftShell } | null
 }
 
 /** A running capture. */
@@ -49,97 +47,76 @@ export class Capture {
   private ended = false
   /** When either stream last printed (on `now`'s clock). */
   private lastLineMs = 0
-  private readonly children: ChildProcess[] = []
 
   private constructor(
-    private readonly parser: TraceParser,
-    private readonly packets: PacketStream | null,
+    private readonly parser: TraceParser | null,
+    private readonly packets: PacketStream,
     private readonly now: () => number,
   ) {}
 
   /**
-   * Starts `nft monitor` (rule events and traces) and, with `packets`, the packet capture,
-   * and waits until both listen: the packet capture says so; for the monitor a marker chain
-   * added through the nft shell must show up in its output (retried under a new name while
-   * it does not). So the capture holds the first segment. Bounded: after 3 s it goes on.
+   * Starts reading and waits until both sources listen: the packet socket says `ready`; for
+   * the monitor a marker chain added through the nft shell must show up in its output
+   * (retried under a new name while it does not). So the capture holds the first segment.
+   * Bounded: after 3 s it goes on.
    */
   static async start(
-    ns: Namespace,
-    nft: NftShell,
+    sources: CaptureSources,
     ports: TracePorts,
     script: LabScript,
     emit: (event: SegmentEvent | IcmpEvent) => void,
     now: () => number,
-    packets: boolean,
   ): Promise<Capture> {
     // The run clock of the real-time clock the kernel stamps packets with (asked each time:
     // the run clock starts only after the capture).
     const realNow = (): number => performance.timeOrigin + performance.now()
-    const stream = packets ? new PacketStream(ports, emit, (ms) => ms - (realNow() - now())) : null
-    const parser = new TraceParser(
+    const stream = new PacketStream(
       ports,
-      stream
-        ? (t) => stream.traced(t)
-        : (t) => {
-            emit(t.event)
-            if (t.icmp) emit(t.icmp)
-          },
-      chainRules(script),
+      emit,
+      (ms) => ms - (realNow() - now()),
+      sources.trace !== null,
     )
+    const parser = sources.trace
+      ? new TraceParser(ports, (t) => stream.traced(t), chainRules(script))
+      : null
     const capture = new Capture(parser, stream, now)
-    const monitor = spawnTied(ns, 'nft monitor')
-    capture.children.push(monitor)
-    let marker = -1
-    if (monitor.stdout) {
-      createInterface({ input: monitor.stdout }).on('line', (line) => {
+    let listening = false
+    createInterface({ input: sources.packets }).on('line', (line) => {
+      if (line.startsWith('ready ')) listening = true
+      else if (!capture.ended) {
+        capture.lastLineMs = now()
+        stream.packet(line, now())
+      }
+    })
+    const deadline = performance.now() + 3000
+    if (sources.trace && parser) {
+      const { monitor, nft } = sources.trace
+      let marker = -1
+      createInterface({ input: monitor }).on('line', (line) => {
         const m = /^add chain ip lab ready(\d+)/.exec(line)
         if (m) marker = Number(m[1])
         capture.lastLineMs = now()
         if (!capture.ended) parser.line(line, now())
       })
-    }
-    let listening = !stream
-    if (stream) {
-      const raw = spawnTied(ns, 'perl -e "$1"', PACKET_CAPTURE)
-      capture.children.push(raw)
-      if (raw.stdout) {
-        createInterface({ input: raw.stdout }).on('line', (line) => {
-          if (line === 'ready') listening = true
-          else if (!capture.ended) {
-            capture.lastLineMs = now()
-            stream.packet(line, now())
-          }
-        })
+      for (let k = 0; marker < 0 && performance.now() < deadline; k++) {
+        await nft.apply(`add chain ip lab ready${k}`)
+        await until(() => marker >= 0, 30)
       }
-    }
-    const deadline = performance.now() + 3000
-    for (let k = 0; marker < 0 && performance.now() < deadline; k++) {
-      await nft.apply(`add chain ip lab ready${k}`)
-      await until(() => marker >= 0, 50)
     }
     await until(() => listening, Math.max(0, deadline - performance.now()))
     return capture
   }
 
   /**
-   * The monitor prints a few milliseconds after the segment: let both streams finish what
-   * the run sent (quiet for 30 ms, at most 300 ms), then take nothing more.
+   * Lets the streams finish what the run sent, then takes nothing more. The packet socket
+   * prints within a millisecond of a segment; the monitor a few milliseconds after it. So:
+   * quiet for `quietMs` (2 ms, or 20 with a trace), at most 300 ms.
    */
   async drain(): Promise<void> {
-    const start = this.now()
-    await until(() => this.now() - start >= 25 && this.now() - this.lastLineMs >= 30, 300)
+    const quiet = this.parser ? 20 : 2
+    await until(() => this.now() - this.lastLineMs >= quiet, 300)
     this.ended = true
-    this.parser.flush()
-    this.packets?.flush()
-  }
-
-  /**
-   * Stops both streams and waits for them: EOF makes each shell kill its process, so the pipe
-   * that process holds closes too (SIGKILL to the shell would leave it to the namespace sweep).
-   */
-  async stop(): Promise<void> {
-    this.ended = true
-    for (const c of this.children) c.stdin?.end()
-    await Promise.all(this.children.map((c) => waitExit(c, 500)))
+    this.parser?.flush()
+    this.packets.flush()
   }
 }

@@ -1,17 +1,15 @@
 /**
  * Facts of the host the kernel lab runs on: its profile name, its effective TCP timers, and
- * how a call's Node error becomes the step result a C program would have seen (errno name and
- * number from the host, message from shared/errno.ts, SIGPIPE where C would have got it).
+ * how what a call returned in the program becomes its step result (errno name and number from
+ * the kernel's number, message from shared/errno.ts, the SIGPIPE the kernel raised).
  */
 import { release } from 'node:os'
 import { readFile } from 'node:fs/promises'
-import type { LabResult, StepResult } from '../../shared/lab-result'
-import type { LabScript, ProfileId, Step } from '../../shared/lab-script'
-import { isErrnoName, type ErrnoSystem } from '../../shared/errno'
+import type { LabResult } from '../../shared/lab-result'
+import type { LabScript, ProfileId } from '../../shared/lab-script'
 import type { NoteKey } from '../../shared/notes'
-import { returnedStep, type CallOutcome } from '../backend/result'
+import { errnoFromLinux, type CallOutcome } from '../backend/result'
 import { TIMER_SYSCTLS, type TimerSysctl } from './netns'
-import type { CallReturn } from './peer-protocol'
 
 /** `linux` from 6.5 (linear SYN timeouts), `linux-legacy` before; else the OS family. */
 export function hostProfile(
@@ -31,62 +29,53 @@ export interface HostTimers {
   shortened(script: LabScript): boolean
 }
 
-/** Defaults of the non-Linux hosts (os-profiles.md); Linux is read from /proc. */
-const OTHER_DEFAULTS: Record<string, LabResult['timers']> = {
-  darwin: {
-    synRetries: 8,
-    synackRetries: 5,
-    retries2: 12,
-    keepalive: { idleS: 7200, intervalS: 75, count: 8 },
-  },
-  win32: {
-    synRetries: 2,
-    synackRetries: 2,
-    retries2: 5,
-    keepalive: { idleS: 7200, intervalS: 1, count: 10 },
-  },
+/** Linux's defaults, where /proc does not say (it always does on a host the lab runs on). */
+const LINUX_DEFAULTS: LabResult['timers'] = {
+  synRetries: 6,
+  synackRetries: 5,
+  retries2: 15,
+  keepalive: { idleS: 7200, intervalS: 75, count: 9 },
 }
 
-async function readHostSysctls(): Promise<Partial<Record<TimerSysctl, number>>> {
+async function readSysctls(): Promise<Partial<Record<TimerSysctl, number>>> {
   const out: Partial<Record<TimerSysctl, number>> = {}
   for (const n of TIMER_SYSCTLS) {
     try {
       out[n] = Number((await readFile(`/proc/sys/net/ipv4/${n}`, 'utf8')).trim())
     } catch {
-      // Not Linux, or /proc hidden: the defaults below stand.
+      // /proc hidden: the defaults stand.
     }
   }
   return out
 }
 
-/**
- * The effective timers: inside a namespace as the kernel there reports them (`nsSysctls`),
- * else the host's own. `shortened` compares the script's overrides with the host's defaults.
- */
-export async function hostTimers(nsSysctls?: Record<TimerSysctl, number>): Promise<HostTimers> {
-  const profile = hostProfile()
-  const hostValues = await readHostSysctls()
-  const fallback = OTHER_DEFAULTS[process.platform] ?? {
-    synRetries: 6,
-    synackRetries: 5,
-    retries2: 15,
-    keepalive: { idleS: 7200, intervalS: 75, count: 9 },
-  }
-  const from = (v: Partial<Record<TimerSysctl, number>>): LabResult['timers'] => ({
-    synRetries: v.tcp_syn_retries ?? fallback.synRetries,
-    synackRetries: v.tcp_synack_retries ?? fallback.synackRetries,
-    retries2: v.tcp_retries2 ?? fallback.retries2,
-    keepalive: {
-      idleS: v.tcp_keepalive_time ?? fallback.keepalive.idleS,
-      intervalS: v.tcp_keepalive_intvl ?? fallback.keepalive.intervalS,
-      count: v.tcp_keepalive_probes ?? fallback.keepalive.count,
-    },
-  })
-  const defaults = from(hostValues)
-  const timers = nsSysctls ? from(nsSysctls) : defaults
+// The host's own values do not change while the lab runs: read them once.
+let hostSysctls: Promise<Partial<Record<TimerSysctl, number>>> | null = null
+
+function timersOf(v: Partial<Record<TimerSysctl, number>>): LabResult['timers'] {
+  const d = LINUX_DEFAULTS
   return {
-    profile,
-    timers,
+    synRetries: v.tcp_syn_retries ?? d.synRetries,
+    synackRetries: v.tcp_synack_retries ?? d.synackRetries,
+    retries2: v.tcp_retries2 ?? d.retries2,
+    keepalive: {
+      idleS: v.tcp_keepalive_time ?? d.keepalive.idleS,
+      intervalS: v.tcp_keepalive_intvl ?? d.keepalive.intervalS,
+      count: v.tcp_keepalive_probes ?? d.keepalive.count,
+    },
+  }
+}
+
+/**
+ * The effective timers inside the run's namespace, as the kernel there reports them;
+ * `shortened` compares the script's overrides with the host's own values.
+ */
+export async function hostTimers(nsSysctls: Record<TimerSysctl, number>): Promise<HostTimers> {
+  hostSysctls ??= readSysctls()
+  const defaults = timersOf(await hostSysctls)
+  return {
+    profile: hostProfile(),
+    timers: timersOf(nsSysctls),
     shortened: (script) => {
       const t = script.timers
       return (
@@ -101,34 +90,30 @@ export async function hostTimers(nsSysctls?: Record<TimerSysctl, number>): Promi
   }
 }
 
-function errnoSystem(platform: string): ErrnoSystem {
-  return platform === 'darwin' ? 'macos' : platform === 'win32' ? 'windows' : 'linux'
+/** What a step did, as far as its result is concerned. */
+export interface StepDone {
+  /** The call's return value (absent for steps that are not calls, and for net steps' 0). */
+  ret?: number
+  /** The Linux errno number when `ret` is -1. */
+  errno?: number
+  /** The kernel raised SIGPIPE during the call. */
+  sigpipe?: boolean
+  /** Where the lab applied something no system call shows (a crash mode, a signal). */
+  notes?: NoteKey[]
+  /** When the call returned in the program (CLOCK_MONOTONIC ms), if it was one. */
+  doneAt?: number
 }
 
-/** Builds a returned step's result from what the peer reported (no `ret` for non-calls). */
-export function stepResult(
-  index: number,
-  step: Step,
-  startMs: number,
-  endMs: number,
-  r: Partial<CallReturn>,
-  platform: string,
-): StepResult {
+/** What a step did, in the lab's generic terms (main/backend/result.ts writes it down). */
+export function callOutcome(r: StepDone): CallOutcome {
   const outcome: CallOutcome = {}
   if (r.ret !== undefined) outcome.ret = r.ret
-  const notes = [...(r.notes ?? [])] as NoteKey[]
-  if (r.ret === -1 && r.code) {
-    if (!isErrnoName(r.code))
-      throw new Error(
-        `step ${index} (${step.op}) failed with ${r.code}, which shared/errno.ts does not know`,
-      )
-    outcome.errno = r.code
-    if (r.code === 'EPIPE' && step.op === 'send' && platform !== 'win32') {
-      // A C program without a SIGPIPE handler would have died here; Node ignores SIGPIPE.
-      outcome.signal = 'SIGPIPE'
-      notes.push('kernel.sigpipe-ignored' as NoteKey)
-    }
+  const notes = [...(r.notes ?? [])]
+  if (r.ret === -1 && r.errno) outcome.errno = errnoFromLinux(r.errno)
+  if (r.sigpipe) {
+    outcome.signal = 'SIGPIPE'
+    notes.push('kernel.sigpipe-handled')
   }
   if (notes.length) outcome.notes = notes
-  return returnedStep(index, step, startMs, endMs, outcome, errnoSystem(platform))
+  return outcome
 }

@@ -1,8 +1,9 @@
 /**
- * The kernel lab: lab scripts on real sockets in real child processes. On Linux with
- * unprivileged user namespaces each run gets a private network namespace with nft faults,
- * per-namespace timers, states from the kernel's socket table and segments from nft trace;
- * elsewhere it runs the loopback cases and says which others it cannot.
+ * The kernel lab: lab scripts on real sockets. Each run gets a private network namespace
+ * (unprivileged user namespaces) where the client and the server are small Perl programs
+ * making each call as one real system call; nft for faults, per-namespace timers, states from
+ * the kernel's socket table, segments from a packet socket and nft trace. Where the host
+ * cannot (not Linux, no perl, no namespaces...) it refuses, saying why (probe.ts).
  */
 import { UnsupportedError, type Backend } from '../backend/backend'
 import { probeKernel, whyNot, type KernelProbe } from './probe'

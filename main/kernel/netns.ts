@@ -1,16 +1,24 @@
 /**
- * A private network namespace for one run: `unshare -rn` starts a small holder shell that
- * brings loopback up, writes the run's sysctls, loads the nft ruleset, prints the effective
- * timers and then waits on its stdin. Everything else of the run enters the namespace with
- * `nsenter -U -n` on the holder's pid.
+ * A private network namespace for one run, and every process in it, from ONE spawn:
+ * `unshare -rn` (a user namespace mapping us to root, and a network namespace) runs the hub
+ * (perl-hub.ts), which brings loopback up, writes the run's timer sysctls and forks the run's
+ * roles, each talking to us on its own channel (a socketpair Node made for the spawn).
  *
- * The holder dies when its stdin closes, so even a parent killed with SIGKILL takes the
- * namespace with it (the namespace lives only while a process is inside).
+ * A namespace shares the host's TCP hash table unless its creator's namespace sets
+ * tcp_child_ehash_entries (Linux 6.1+); reading the socket table then walks the host's whole
+ * table (milliseconds). So the first namespace sets it and a nested one (`unshare -n`) runs
+ * the hub. All of these exec each other: the hub keeps the pid Node spawned.
+ *
+ * Cleanup is one SIGKILL to the hub: its children die with it (PR_SET_PDEATHSIG), so does
+ * the namespace with its last process, and the hub dies the same way if we do.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import type { Duplex, Readable } from 'node:stream'
+import { hubArgs, hubProgram, type HubRole } from './perl-hub'
+import type { SyscallArch } from './syscalls'
 
-/** PATH with the sbin folders, where ip and nft live on Debian even for normal users. */
+/** PATH with the sbin folders, where nft lives on Debian even for normal users. */
 export const TOOL_PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin:/usr/bin:/bin`
 
 /**
@@ -24,7 +32,7 @@ export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...extra, PATH: TOOL_PATH, [OWNER_ENV]: String(process.pid) }
 }
 
-/** Kernel timer sysctls the lab can set per namespace (net.ipv4.*). */
+/** Kernel timer sysctls the lab can set per namespace (net.ipv4.*), in the hub's order. */
 export const TIMER_SYSCTLS = [
   'tcp_syn_retries',
   'tcp_synack_retries',
@@ -53,10 +61,7 @@ export function runCommand(
   return new Promise((resolve) => {
     let child: ChildProcess
     try {
-      child = spawn(cmd, args, {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: childEnv(),
-      })
+      child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() })
     } catch (error) {
       resolve({ code: null, stdout: '', stderr: String(error) })
       return
@@ -79,150 +84,102 @@ export function runCommand(
   })
 }
 
-/**
- * Waits until a child has exited and Node has closed its pipes and IPC channel to it,
- * SIGKILLing it after `graceMs`. Bounded: a pipe a grandchild still holds is not waited for
- * more than a second after the exit.
- */
-export function waitExit(child: ChildProcess, graceMs = 1000): Promise<void> {
-  const open = (): Promise<void>[] => [
-    ...[child.stdin, child.stdout, child.stderr]
-      .filter((s) => s && !s.destroyed)
-      .map((s) => new Promise<void>((r) => s!.once('close', () => r()))),
-    ...(child.connected ? [new Promise<void>((r) => child.once('disconnect', () => r()))] : []),
-  ]
-  const exited =
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
-          child.once('exit', () => {
-            clearTimeout(timer)
-            resolve()
-          })
-        })
-  return exited.then(async () => {
-    let late: NodeJS.Timeout | undefined
-    await Promise.race([
-      Promise.all(open()),
-      new Promise<void>((r) => (late = setTimeout(r, 1000))),
-    ])
-    clearTimeout(late)
+/** Resolves when a stream has closed (at once if it has), or after `ms`. */
+function closed(stream: Readable | null | undefined, ms: number): Promise<void> {
+  if (!stream || stream.closed) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    stream.once('close', () => {
+      clearTimeout(timer)
+      resolve()
+    })
   })
 }
 
-/** Pids of live processes in process group `pgid` (read from /proc; empty off Linux). */
-export function groupMembers(pgid: number): number[] {
-  const out: number[] = []
-  let names: string[]
-  try {
-    names = readdirSync('/proc')
-  } catch {
-    return out
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (fields[0] !== 'Z' && Number(fields[2]) === pgid) out.push(Number(name))
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return out
+/** What a namespace is made with. */
+export interface NamespaceOptions {
+  arch: SyscallArch
+  sysctls: Partial<Record<TimerSysctl, number>>
+  roles: HubRole[]
+  timeoutMs?: number
 }
 
-/** A live namespace. */
+/** A live namespace and its roles' channels. */
 export class Namespace {
   private constructor(
-    private readonly holder: ChildProcess,
-    /** The holder's pid: the namespace's handle for nsenter and /proc. */
+    private readonly hub: ChildProcess,
+    /** The hub's pid: /proc/<pid>/net/tcp is the namespace's socket table. */
     readonly pid: number,
     /** Effective timer sysctls inside the namespace, as the kernel reports them. */
     readonly sysctls: Record<TimerSysctl, number>,
+    private readonly channels: Map<HubRole['role'], Duplex>,
   ) {}
 
   /**
-   * Creates the namespace. `sysctls` are written before anything runs; `ruleset` is loaded
-   * with `nft -f -`. Rejects (having cleaned up) when any of it fails.
+   * Creates the namespace and starts its roles; resolves once the hub has printed the
+   * effective timers (the roles then say `ready` on their channels). Rejects, having cleaned
+   * up, when any of it fails.
    */
-  static async create(
-    sysctls: Partial<Record<TimerSysctl, number>>,
-    ruleset: string,
-    timeoutMs = 5000,
-  ): Promise<Namespace> {
-    const writes = Object.entries(sysctls)
-      .map(([k, v]) => `echo ${Math.trunc(Number(v))} > /proc/sys/net/ipv4/${k}`)
-      .join('\n')
-    const reads = TIMER_SYSCTLS.map((k) => `/proc/sys/net/ipv4/${k}`).join(' ')
-    const script = [
-      'set -e',
-      'ip link set lo up',
-      writes,
-      'printf "%s\\n" "$1" | nft -f -',
-      `echo timers $(cat ${reads})`,
-      // Wait for the parent: EOF on stdin (the parent closed it or died) ends the namespace.
-      'read -r _ || true',
-    ].join('\n')
-    // A namespace shares the host's TCP hash table unless its creator's namespace sets
-    // tcp_child_ehash_entries (Linux 6.1+); reading the socket table then walks the host's
-    // whole table (milliseconds). So: a first namespace sets it, a nested one runs the lab.
+  static async create(options: NamespaceOptions): Promise<Namespace> {
+    const { arch, sysctls, roles, timeoutMs = 10_000 } = options
     const outer = [
-      'echo 256 > /proc/sys/net/ipv4/tcp_child_ehash_entries 2>/dev/null && exec unshare -n sh -c "$1" sh "$2"',
-      'exec sh -c "$1" sh "$2"',
+      '{ echo 256 > /proc/sys/net/ipv4/tcp_child_ehash_entries; } 2>/dev/null && exec unshare -n perl "$@"',
+      'exec perl "$@"',
     ].join('\n')
-    const holder = spawn('unshare', ['-rn', 'sh', '-c', outer, 'sh', script, ruleset], {
-      stdio: ['pipe', 'pipe', 'pipe'],
+    const args = ['-e', hubProgram(arch), ...hubArgs(process.pid, sysctls, roles)]
+    const hub = spawn('unshare', ['-rn', 'sh', '-c', outer, 'sh', ...args], {
+      stdio: ['pipe', 'pipe', 'pipe', ...roles.map(() => 'pipe' as const)],
       env: childEnv(),
     })
-    holder.stdin?.on('error', () => undefined)
-    let stderr = ''
-    holder.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      const timer = setTimeout(() => reject(new Error('namespace setup timed out')), timeoutMs)
-      holder.stdout?.on('data', (d: Buffer) => {
-        out += d.toString()
-        const m = /timers ([\d ]+)\n/.exec(out)
-        if (m) {
-          clearTimeout(timer)
-          resolve(m[1]!)
-        }
-      })
-      holder.once('error', (e) => {
-        clearTimeout(timer)
-        reject(e)
-      })
-      holder.once('exit', (code) => {
-        clearTimeout(timer)
-        reject(new Error(`namespace setup failed (exit ${code}): ${stderr.trim()}`))
-      })
-    }).catch(async (error: unknown) => {
-      holder.kill('SIGKILL')
-      await waitExit(holder)
-      throw error
+    hub.stdin?.on('error', () => undefined)
+    const channels = new Map<HubRole['role'], Duplex>()
+    roles.forEach((r, i) => {
+      const ch = hub.stdio[3 + i] as Duplex
+      ch.on('error', () => undefined)
+      channels.set(r.role, ch)
     })
-    const values = line.trim().split(/\s+/).map(Number)
-    const effective = Object.fromEntries(TIMER_SYSCTLS.map((k, i) => [k, values[i] ?? NaN]))
-    return new Namespace(holder, holder.pid!, effective as Record<TimerSysctl, number>)
+    let stderr = ''
+    hub.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)))
+    const ns = new Namespace(hub, hub.pid ?? -1, {} as Record<TimerSysctl, number>, channels)
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        const timer = setTimeout(() => reject(new Error('namespace setup timed out')), timeoutMs)
+        hub.stdout?.on('data', (d: Buffer) => {
+          out += d.toString()
+          const m = /timers ([\d ]+)\n/.exec(out)
+          if (m) {
+            clearTimeout(timer)
+            resolve(m[1]!)
+          }
+        })
+        hub.once('error', (e) => {
+          clearTimeout(timer)
+          reject(e)
+        })
+        hub.once('exit', (code) => {
+          clearTimeout(timer)
+          // stderr may still be on its way: give it a moment.
+          setTimeout(
+            () => reject(new Error(`namespace setup failed (exit ${code}): ${stderr.trim()}`)),
+            20,
+          )
+        })
+      })
+      const values = line.trim().split(/\s+/).map(Number)
+      const effective = Object.fromEntries(TIMER_SYSCTLS.map((k, i) => [k, values[i] ?? NaN]))
+      return new Namespace(hub, ns.pid, effective as Record<TimerSysctl, number>, channels)
+    } catch (error) {
+      await ns.close()
+      throw error
+    }
   }
 
-  /** The nsenter prefix that runs a command inside this namespace. */
-  enter(cmd: string, args: string[]): [string, string[]] {
-    return ['nsenter', ['-t', String(this.pid), '-U', '-n', '--preserve-credentials', cmd, ...args]]
-  }
-
-  /** Runs a command inside the namespace. */
-  run(cmd: string, args: string[], input?: string): Promise<CommandResult> {
-    const [c, a] = this.enter(cmd, args)
-    return runCommand(c, a, input)
-  }
-
-  /** Spawns a long-running process inside the namespace (nsenter execs it: same pid). */
-  spawn(cmd: string, args: string[], options: SpawnOptions): ChildProcess {
-    const [c, a] = this.enter(cmd, args)
-    return spawn(c, a, { ...options, env: childEnv(options.env) })
+  /** The channel of a role (its child's line protocol). */
+  channel(role: HubRole['role']): Duplex {
+    const ch = this.channels.get(role)
+    if (!ch) throw new Error(`the namespace has no ${role}`)
+    return ch
   }
 
   /**
@@ -234,57 +191,25 @@ export class Namespace {
     return readFileSync(`/proc/${this.pid}/net/tcp`, 'utf8')
   }
 
-  /** Pids of every process inside this namespace but the holder (read from /proc). */
-  processes(): number[] {
-    let mine: string
-    try {
-      mine = readlinkSync(`/proc/${this.pid}/ns/net`)
-    } catch {
-      return []
-    }
-    const out: number[] = []
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name) || Number(name) === this.pid) continue
-      try {
-        if (readlinkSync(`/proc/${name}/ns/net`) === mine && !isZombie(Number(name))) {
-          out.push(Number(name))
-        }
-      } catch {
-        // Gone meanwhile, or another user's process: not ours.
-      }
-    }
-    return out
-  }
-
   /**
-   * Ends the namespace: kills whatever still runs inside it (a peer's helper, a capture), waits
-   * until it is gone (bounded), then lets the holder exit; with the last process the
-   * namespace goes.
+   * Ends the namespace: SIGKILL to the hub, whose children die with it; then waits (bounded)
+   * until the hub has exited and every channel and pipe has closed, which happens only once
+   * the last process holding it is gone.
    */
   async close(graceMs = 2000): Promise<void> {
-    const until = performance.now() + graceMs
-    for (let left = this.processes(); left.length > 0; left = this.processes()) {
-      for (const pid of left) {
-        try {
-          process.kill(pid, 'SIGKILL')
-        } catch {
-          // Already gone.
-        }
-      }
-      if (performance.now() > until) break
-      await new Promise((r) => setTimeout(r, 5))
-    }
-    this.holder.stdin?.end()
-    await waitExit(this.holder, 500)
-  }
-}
-
-/** True when a process has exited but was not reaped yet (it holds nothing any more). */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return true
+    const hub = this.hub
+    if (hub.exitCode === null && hub.signalCode === null) hub.kill('SIGKILL')
+    // Our end of its stdin never hears of its death; the other streams are read to their EOF.
+    hub.stdin?.destroy()
+    for (const ch of this.channels.values()) ch.resume()
+    const exited =
+      hub.exitCode !== null || hub.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((r) => hub.once('exit', () => r()))
+    await Promise.all([
+      Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))]),
+      ...hub.stdio.slice(1).map((s) => closed(s as Readable | null, graceMs)),
+    ])
+    for (const s of hub.stdio) (s as Readable | null)?.destroy()
   }
 }

@@ -1,15 +1,15 @@
 /**
- * One `nft -i` process inside the run's namespace, kept for the whole run: a net step is then
- * one line written to it (about a millisecond) instead of a new nsenter + nft (tens of
- * milliseconds on a loaded machine), so a fault takes effect when the script says.
+ * One `nft -i` process inside the run's namespace (the hub's `nft` role, perl-hub.ts), kept
+ * for the whole run: a net step is then one line written to it (about a millisecond) instead
+ * of a new nft (tens of milliseconds on a loaded machine), so a fault takes effect when the
+ * script says. Its first batch is the base ruleset (nft.ts).
  *
  * nft prints nothing when a transaction succeeds, so every batch is followed by listing the
  * empty chain `ip lab ack`: when that listing arrives, the batch before it is done, and any
  * `Error:` printed before it (stderr is merged into stdout, in order) belongs to that batch.
  */
-import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { waitExit } from './netns'
+import type { Duplex } from 'node:stream'
 
 /** What a batch did. */
 export type NftAnswer = { ok: true } | { ok: false; error: string }
@@ -28,11 +28,10 @@ export class NftShell {
   private readonly queue: Pending[] = []
   private exited = false
 
-  /** `child` runs `nft -i` with stderr merged into stdout. */
-  constructor(private readonly child: ChildProcess) {
-    child.stdin?.on('error', () => undefined)
-    if (child.stdout) createInterface({ input: child.stdout }).on('line', (l) => this.line(l))
-    child.once('exit', () => {
+  /** `channel` is `nft -i`'s stdin, and its stdout and stderr merged. */
+  constructor(private readonly channel: Duplex) {
+    createInterface({ input: channel }).on('line', (l) => this.line(l))
+    channel.once('close', () => {
       this.exited = true
       for (const p of this.queue.splice(0)) p.resolve({ ok: false, error: 'nft exited' })
     })
@@ -56,18 +55,12 @@ export class NftShell {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l !== '')
-    if (this.exited || !this.child.stdin?.writable) {
+    if (this.exited || !this.channel.writable) {
       return Promise.resolve({ ok: false, error: 'nft is not running' })
     }
     return new Promise((resolve) => {
       this.queue.push({ resolve, errors: [], inAck: false })
-      this.child.stdin!.write(`${commands.join('; ')}\nlist chain ip lab ${ACK_CHAIN}\n`)
+      this.channel.write(`${commands.join('; ')}\nlist chain ip lab ${ACK_CHAIN}\n`)
     })
-  }
-
-  /** Ends nft (EOF) and waits for it. */
-  async close(): Promise<void> {
-    this.child.stdin?.end()
-    await waitExit(this.child, 500)
   }
 }

@@ -23,7 +23,7 @@
  * - chain `s<i>` per net step: `return` rules skip segments the step does not match, then a
  *   `drop` (with `numgen inc` as the counter when the step has a count) or a `reject`.
  */
-import type { StepOf } from '../../shared/lab-script'
+import type { LabScript, StepOf } from '../../shared/lab-script'
 import { ACK_CHAIN } from './nft-shell'
 
 /** TCP data offsets (header length in 32-bit words) that can occur. */
@@ -35,26 +35,38 @@ export interface HopPorts {
   serverPort: number
 }
 
-/** The base ruleset loaded when the namespace is created. */
+/** True when a script needs nft in its namespace: net faults, or a silent crash. */
+export function needsNft(script: LabScript): boolean {
+  return script.steps.some(
+    (s) =>
+      s.op === 'cut' ||
+      s.op === 'drop' ||
+      s.op === 'reject' ||
+      s.op === 'heal' ||
+      (s.op === 'crash' && s.mode === 'silent'),
+  )
+}
+
+/**
+ * The base ruleset, as the first batch of the run's `nft -i` (one command a line, so the
+ * shell can send it as one line).
+ */
 export function baseRuleset(): string {
-  const marks = DOFFS.map((k) => `    tcp doff ${k} meta nftrace set 1`).join('\n')
-  const chain = (name: string, hook: string, priority: number, body = ''): string[] => [
-    `  chain ${name} {`,
-    `    type filter hook ${hook} priority ${priority}; policy accept;`,
-    ...(body ? [body] : []),
-    '  }',
-  ]
+  const chain = (name: string, hook: string, priority: number): string =>
+    `add chain ip lab ${name} { type filter hook ${hook} priority ${priority}; policy accept; }`
+  const marks = (name: string): string[] =>
+    DOFFS.map((k) => `add rule ip lab ${name} tcp doff ${k} meta nftrace set 1`)
   return [
-    'table ip lab {',
-    ...chain('trace', 'output', -300, marks),
-    ...chain('trace_in', 'input', -300, marks),
-    ...chain('rejects', 'input', -1),
-    ...chain('faults', 'input', 0),
-    ...chain('gone', 'input', 1),
+    'add table ip lab',
+    chain('trace', 'output', -300),
+    ...marks('trace'),
+    chain('trace_in', 'input', -300),
+    ...marks('trace_in'),
+    chain('rejects', 'input', -1),
+    chain('faults', 'input', 0),
+    chain('gone', 'input', 1),
     // Empty: nft-shell.ts lists it to know a batch is done.
-    `  chain ${ACK_CHAIN} {`,
-    '  }',
-    '}',
+    `add chain ip lab ${ACK_CHAIN} { }`,
   ].join('\n')
 }
 

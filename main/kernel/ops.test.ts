@@ -10,7 +10,8 @@ import { limiter, runCollect, script } from './test-util'
 
 const probe = await probeKernel()
 const backend = createKernelBackend()
-const full = probe.isolation === 'netns' && probe.nft && probe.sysctls && probe.helper
+const full = probe.available && probe.nft && probe.sysctls
+if (!full) console.log(`every op on the kernel skipped: ${probe.detail}`)
 const slot = limiter(3)
 
 type Steps = LabScriptInput['steps']
@@ -282,7 +283,7 @@ describe.skipIf(!full)('every op on the real kernel (private namespace)', () => 
       ])
       expect(step(r, 4)).toMatchObject({ ret: 0 })
       expect(step(r, 5)).toMatchObject({ ret: -1, errno: 'EPIPE', signal: 'SIGPIPE' })
-      expect(step(r, 5).notes).not.toContain('kernel.rule-send-after-shutdown')
+      expect(step(r, 5).notes).toEqual(['kernel.sigpipe-handled'])
       expect(step(r, 7)).toMatchObject({ ret: 10 })
     },
   )
@@ -314,7 +315,7 @@ describe.skipIf(!full)('every op on the real kernel (private namespace)', () => 
       )
       expect(r.timers.keepalive).toEqual({ idleS: 1, intervalS: 1, count: 2 })
       expect(step(r, 5)).toMatchObject({ ret: -1, errno: 'ETIMEDOUT' })
-      // 1 s idle + 2 probes 1 s apart; libuv's own 1 s x 10 probes would take 11 s.
+      // 1 s idle + 2 probes 1 s apart, as TCP_KEEPIDLE/INTVL/CNT set them on the socket.
       expect(step(r, 5).endMs).toBeGreaterThan(2700)
       expect(step(r, 5).endMs).toBeLessThan(4000)
     },

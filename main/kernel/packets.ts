@@ -13,33 +13,38 @@ import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
 import { FLAG_BITS, placeOf, segmentKey, type TracedSegment, type TracePorts } from './trace'
 
 /**
- * Prints `ready`, then one line per TCP segment sent: time sport dport ipid seq ack flags win
- * len. The time is the kernel's own stamp of the packet (SIOCGSTAMP, seconds of the real-time
- * clock), not when Perl got to it.
+ * Sub `capture` of the hub's Perl (perl-hub.ts): `ready <pid>`, then one line per TCP segment
+ * sent: time sport dport ipid seq ack flags win len. The time is the kernel's own stamp of
+ * the packet (SIOCGSTAMP, seconds of the real-time clock), not when Perl got to it.
  */
-export const PACKET_CAPTURE = [
-  'use strict; use warnings; use Socket qw(SOCK_RAW);',
-  '$| = 1;',
-  // AF_PACKET (17), every protocol (htons(ETH_P_ALL) = 0x0300).
-  'socket(my $p, 17, SOCK_RAW, 0x0300) or die "socklab: packet socket: $!\\n";',
-  // The first SIOCGSTAMP turns the socket's time stamps on: until then a packet has none and
-  // the call answers with the moment of the call, later than packets read after it (the SYN
-  // then sorted after the SYN-ACK). Ask once before anything is sent.
-  '{ my $t = "\\0" x 16; ioctl($p, 0x8906, $t); }',
-  'print "ready\\n";',
-  'while (defined(my $from = recv($p, my $buf, 65600, 0))) {',
-  // Loopback shows each frame twice: keep the copy going out (PACKET_OUTGOING = 4).
-  '  next unless length($from) > 10 && unpack("C", substr($from, 10, 1)) == 4;',
-  '  my $ip = substr($buf, 14); next if length($ip) < 40;',
-  '  my ($vihl, $tot, $id) = unpack("C x n n", $ip);',
-  '  next unless $vihl >> 4 == 4 && unpack("C", substr($ip, 9, 1)) == 6;',
-  '  my $ihl = ($vihl & 15) * 4;',
-  '  my ($sp, $dp, $seq, $ack, $off, $fl, $win) = unpack("n n N N C C n", substr($ip, $ihl, 16));',
-  // SIOCGSTAMP (0x8906): the struct timeval of the packet just read.
-  '  my $tv = "\\0" x 16; my ($s, $us) = ioctl($p, 0x8906, $tv) ? unpack("l! l!", $tv) : (0, 0);',
-  '  printf "%d.%06d %d %d %d %u %u %d %d %d\\n", $s, $us, $sp, $dp, $id, $seq, $ack, $fl, $win, $tot - $ihl - ($off >> 4) * 4;',
-  '}',
-].join('\n')
+export const PERL_CAPTURE = String.raw`
+sub capture {
+  my ($fd) = @_;
+  # AF_PACKET (17), SOCK_RAW (3), every protocol (htons(ETH_P_ALL) = 0x0300).
+  socket(my $p, 17, 3, 0x0300) or die "socklab capture: packet socket: $!\n";
+  # The first SIOCGSTAMP turns the socket's time stamps on: until then a packet has none and
+  # the call answers with the moment of the call, later than packets read after it (the SYN
+  # then sorted after the SYN-ACK). Ask once before anything is sent.
+  my $t = "\0" x 16;
+  ioctl($p, 0x8906, $t);
+  out($fd, "ready $$\n");
+  while (defined(my $from = recv($p, my $buf, 65600, 0))) {
+    # Loopback shows each frame twice: keep the copy going out (PACKET_OUTGOING = 4).
+    next unless length($from) > 10 && unpack('C', substr($from, 10, 1)) == 4;
+    my $ip = substr($buf, 14);
+    next if length($ip) < 40;
+    my ($vihl, $tot, $id) = unpack('C x n n', $ip);
+    next unless $vihl >> 4 == 4 && unpack('C', substr($ip, 9, 1)) == 6;
+    my $ihl = ($vihl & 15) * 4;
+    my ($sp, $dp, $seq, $ack, $off, $fl, $win) = unpack('n n N N C C n', substr($ip, $ihl, 16));
+    # SIOCGSTAMP (0x8906): the struct timeval of the packet just read.
+    my $tv = "\0" x 16;
+    my ($s, $us) = ioctl($p, 0x8906, $tv) ? unpack('l! l!', $tv) : (0, 0);
+    out($fd, sprintf("%d.%06d %d %d %d %u %u %d %d %d\n", $s, $us, $sp, $dp, $id, $seq, $ack,
+      $fl, $win, $tot - $ihl - ($off >> 4) * 4));
+  }
+}
+`
 
 interface Sent {
   key: string
@@ -57,12 +62,19 @@ export class PacketStream {
   private readonly next = new Map<string, number>()
   private readonly sent = new Map<string, Sent[]>()
   private readonly fates = new Map<string, TracedSegment[]>()
+  /** The time given to the previous segment: the socket reads them in the order they left. */
+  private lastMs = 0
 
   constructor(
     private readonly ports: TracePorts,
     private readonly emit: (event: SegmentEvent | IcmpEvent) => void,
     /** The run clock of a real-time stamp (ms since the epoch); undefined: use `readMs`. */
     private readonly fromRealMs: (ms: number) => number | undefined = () => undefined,
+    /**
+     * False when no nft trace runs (a script without net faults): nothing in the namespace
+     * stops a segment, so each one is delivered and goes out as soon as it is read.
+     */
+    private readonly withTrace = true,
   ) {}
 
   /** One line of the capture, read at `readMs` (run clock). */
@@ -82,7 +94,13 @@ export class PacketStream {
     ]
     const stamped = stamp > 0 ? this.fromRealMs(stamp * 1000) : undefined
     // The kernel's stamp, unless it is missing or claims a time after we read the line.
-    const tMs = stamped !== undefined && stamped <= readMs ? Math.max(0, stamped) : readMs
+    // A segment never goes before one that left ahead of it (a reply before its cause): the
+    // kernel stamps some packets as they are built, others as they are sent.
+    const tMs = Math.max(
+      this.lastMs,
+      stamped !== undefined && stamped <= readMs ? Math.max(0, stamped) : readMs,
+    )
+    this.lastMs = tMs
     const flags = FLAG_BITS.filter(([b]) => (bits & b) !== 0).map(([, name]) => name)
     const flow = `${sport}>${dport}`
     const back = `${dport}>${sport}`
@@ -115,6 +133,10 @@ export class PacketStream {
       ...(known ? {} : { seqKnown: false }),
       ...(retransmit ? { retransmit: true } : {}),
       ...(place.hop ? { hop: place.hop } : {}),
+    }
+    if (!this.withTrace) {
+      this.emit(event)
+      return
     }
     const key = segmentKey(ipId, sport, dport)
     const fate = this.fates.get(key)?.shift()

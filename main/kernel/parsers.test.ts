@@ -1,11 +1,12 @@
-// The kernel lab's pure pieces: nft rules for each net step, the nft trace parser, the socket
-// table parser and the socket helper's answers.
+// The kernel lab's pure pieces: nft rules for each net step, the nft trace parser, the packet
+// stream, the socket table (which socket is whose, and `final`) and the programs' replies.
 import { describe, expect, it } from 'vitest'
 import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
 import { baseRuleset, faultRules, healRules, silenceRules } from './nft'
-import { parseAnswer } from './sockctl'
-import { endpointStates, parseTcpTable } from './states'
 import { PacketStream } from './packets'
+import { parseReply } from './peer'
+import { hubArgs } from './perl-hub'
+import { parseTcpTable, sameTable, SocketBook, ssLines } from './states'
 import { parseFlags, placeOf, TraceParser, type TracedSegment } from './trace'
 
 const hop = { serverPort: 7001 }
@@ -13,9 +14,12 @@ const hop = { serverPort: 7001 }
 describe('nft rules', () => {
   it('has a trace rule per data offset and the chains the lab needs', () => {
     const base = baseRuleset()
-    for (let d = 5; d <= 15; d++) expect(base).toContain(`tcp doff ${d} meta nftrace set 1`)
-    for (const chain of ['trace', 'faults', 'gone', 'ack'])
-      expect(base).toContain(`chain ${chain} {`)
+    for (let d = 5; d <= 15; d++)
+      expect(base).toContain(`add rule ip lab trace_in tcp doff ${d} meta nftrace set 1`)
+    for (const chain of ['trace', 'trace_in', 'rejects', 'faults', 'gone', 'ack'])
+      expect(base).toContain(`add chain ip lab ${chain} {`)
+    // One command a line, no block spanning lines: the nft shell sends it as one line.
+    expect(base.split('\n').every((l) => l.startsWith('add '))).toBe(true)
   })
 
   it.each([
@@ -204,28 +208,134 @@ describe('PacketStream', () => {
   })
 })
 
-describe('socket table and helper answers', () => {
-  it("reads the kernel's states, request sockets as SYN_RCVD, and picks each end's", () => {
-    const table = [
-      '  sl  local_address rem_address   st tx_queue rx_queue',
-      '   0: 0100007F:1B59 00000000:0000 0A 00000000:00000000',
-      '   1: 0100007F:1B59 0100007F:C350 0C 00000000:00000000',
-      '   2: 0100007F:C350 0100007F:1B59 01 00000000:00000000',
-    ].join('\n')
-    const rows = parseTcpTable(table)
+describe('PacketStream without a trace', () => {
+  it('delivers each segment as it is read, never before one that left ahead of it', () => {
+    const out: (SegmentEvent | IcmpEvent)[] = []
+    const s = new PacketStream(
+      { frontPort: 7001, serverPort: 7001 },
+      (e) => out.push(e),
+      (ms) => ms - 1_000_000,
+      false,
+    )
+    s.packet('1000.002000 50000 7001 1 1000 0 2 65495 0', 5) // SYN, stamped at 2 ms
+    s.packet('1000.001500 7001 50000 0 0 1001 20 0 0', 5) // its RST, stamped 0.5 ms earlier
+    expect(out.map((e) => e.type === 'segment' && [e.flags.join('|'), e.tMs, e.fate])).toEqual([
+      ['SYN', 2, 'delivered'],
+      ['ACK|RST', 2, 'delivered'],
+    ])
+  })
+})
+
+describe('socket table', () => {
+  const row = (n: number, local: string, remote: string, st: string, q = '00000000:00000000') =>
+    `${String(n).padStart(4)}: ${local} ${remote} ${st} ${q}`
+  const table = (...rows: string[]): string =>
+    ['  sl  local_address rem_address   st tx_queue rx_queue', ...rows].join('\n')
+  const L = '0100007F:1B59' // 127.0.0.1:7001
+
+  it("reads the kernel's states, request sockets as SYN_RCVD, queues and addresses", () => {
+    const rows = parseTcpTable(
+      table(
+        row(0, L, '00000000:0000', '0A', '00000000:00000001'),
+        row(1, L, '0100007F:C350', '0C'),
+        row(2, '0100007F:C350', L, '01', '00000005:00000000'),
+      ),
+    )
     expect(rows.map((r) => r.state)).toEqual(['LISTEN', 'SYN_RCVD', 'ESTABLISHED'])
-    expect(endpointStates(rows, { frontPort: 7001, serverPort: 7001 })).toEqual({
-      client: 'ESTABLISHED',
-      server: 'SYN_RCVD',
-    })
+    expect(rows[2]).toMatchObject({ localAddr: '127.0.0.1', localPort: 50000, txQueue: 5 })
+    expect(ssLines(rows).map((l) => l.split(/\s+/))).toEqual([
+      ['State', 'Recv-Q', 'Send-Q', 'Local', 'Address:Port', 'Peer', 'Address:Port'],
+      ['LISTEN', '1', '0', '127.0.0.1:7001', '0.0.0.0:*'],
+      ['SYN-RECV', '0', '0', '127.0.0.1:7001', '127.0.0.1:50000'],
+      ['ESTAB', '0', '5', '127.0.0.1:50000', '127.0.0.1:7001'],
+    ])
+    expect(sameTable(rows, [...rows].reverse())).toBe(true)
+    expect(sameTable(rows, rows.slice(1))).toBe(false)
   })
 
-  it('turns the helper answers into returns and errno names', () => {
-    expect(parseAnswer('0')).toEqual({ ret: 0 })
-    expect(parseAnswer('10')).toEqual({ ret: 10 })
-    expect(parseAnswer('-1 32')).toEqual({ ret: -1, code: 'EPIPE' })
-    expect(parseAnswer('-1 113')).toEqual({ ret: -1, code: 'EHOSTUNREACH' })
-    expect(parseAnswer('x 1')).toEqual({ ret: -1, code: 'EPERM', unreachable: true })
-    expect(parseAnswer('garbage')).toEqual({ ret: -1, code: 'EIO' })
+  it('final: the server is its listener until accept, then its connection, CLOSED once gone', () => {
+    const book = new SocketBook({ frontPort: 7001, serverPort: 7001 })
+    const queued = parseTcpTable(
+      table(
+        row(0, L, '00000000:0000', '0A'),
+        row(1, L, '0100007F:C350', '01'),
+        row(2, '0100007F:C350', L, '01'),
+      ),
+    )
+    book.listening(3)
+    book.connecting()
+    // While the connect is in progress its port is unknown: the new client socket is its.
+    expect(book.finalStates(queued)).toEqual({ client: 'ESTABLISHED', server: 'LISTEN' })
+    book.connected(50000, 3)
+    expect(book.finalStates(queued)).toEqual({ client: 'ESTABLISHED', server: 'LISTEN' })
+    // Live states show the handshake the program has not accepted yet; final does not.
+    expect(book.liveStates(queued)).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' })
+    expect(book.detail(queued)).toEqual([
+      { actor: 'client', role: 'connection', state: 'ESTABLISHED' },
+      { actor: 'server', role: 'listener', state: 'LISTEN' },
+      { actor: 'server', role: 'accept-queue', state: 'ESTABLISHED' },
+    ])
+    book.acceptedFrom(50000, 4)
+    book.closed('server', 4)
+    const closing = parseTcpTable(
+      table(
+        row(0, L, '00000000:0000', '0A'),
+        row(1, L, '0100007F:C350', '05'),
+        row(2, '0100007F:C350', L, '08'),
+      ),
+    )
+    expect(book.finalStates(closing)).toEqual({ client: 'CLOSE_WAIT', server: 'FIN_WAIT_2' })
+    expect(book.detail(closing)).toContainEqual({
+      actor: 'server',
+      role: 'closed',
+      state: 'FIN_WAIT_2',
+    })
+    // Gone from the table: CLOSED, though the listener is still there.
+    const gone = parseTcpTable(table(row(0, L, '00000000:0000', '0A')))
+    expect(book.finalStates(gone)).toEqual({ client: 'CLOSED', server: 'CLOSED' })
+  })
+
+  it('a second connect is a new client socket; a failed one (no port) is CLOSED', () => {
+    const book = new SocketBook({ frontPort: 7001, serverPort: 7001 })
+    book.connecting()
+    book.connected(50000, 3)
+    book.closed('client', 3)
+    const t = parseTcpTable(
+      table(row(0, '0100007F:C350', L, '06'), row(1, '0100007F:C351', L, '02')),
+    )
+    book.connecting()
+    expect(book.finalStates(t).client).toBe('SYN_SENT')
+    expect(book.detail(t)).toEqual([
+      { actor: 'client', role: 'closed', state: 'TIME_WAIT' },
+      { actor: 'client', role: 'connection', state: 'SYN_SENT' },
+    ])
+    book.connected(0, 4)
+    expect(book.finalStates(t).client).toBe('CLOSED')
+  })
+})
+
+describe("the programs' replies and the hub's arguments", () => {
+  it('parses a reply line; anything else is no reply', () => {
+    expect(parseReply('= -1 104 0 1234.5 -1 3')).toEqual({
+      ret: -1,
+      errno: 104,
+      sigpipe: false,
+      doneAt: 1234.5,
+      extra: -1,
+      fd: 3,
+    })
+    expect(parseReply('= -1 32 1 1.0 -1 3')?.sigpipe).toBe(true)
+    expect(parseReply('issued 12.5')).toBeNull()
+    expect(parseReply('= 1 2')).toBeNull()
+  })
+
+  it('numbers the channels from descriptor 3, in order', () => {
+    expect(
+      hubArgs(42, { tcp_retries2: 3 }, [
+        { role: 'capture' },
+        { role: 'client' },
+        { role: 'relay', frontPort: 7001, serverPort: 7002 },
+      ]),
+    ).toEqual(['42', 'sysctl:tcp_retries2=3', 'capture:3', 'client:4', 'relay:5:7001:7002'])
   })
 })

@@ -1,13 +1,17 @@
 /**
- * What the kernel lab can do on this host (`socklab doctor`, the UI's capabilities): are
- * unprivileged network namespaces allowed, is nft there and usable inside one, can the
- * namespace's timer sysctls be written, is there a capture; and from that, which catalog
- * cases run on the real kernel here and why the others cannot.
+ * What the kernel lab can do on this host (`socklab doctor`, the UI's capabilities). It needs
+ * Linux, perl (its programs are Perl making real system calls: perl-hub.ts), system call
+ * numbers for this architecture, and unprivileged user namespaces (each run gets a private
+ * network namespace); nft for net faults, writable namespace sysctls for shortened timers.
+ * Where any of that is missing the backend refuses the scripts that need it, with one
+ * sentence saying why: it never emulates what it cannot ask the kernel.
  */
 import { release } from 'node:os'
 import { CATALOG } from '../../shared/catalog/index'
 import { parseLabScript, type LabScript } from '../../shared/lab-script'
 import { runCommand, type CommandResult } from './netns'
+import { needsNft } from './nft'
+import { SYSCALLS, syscallArch } from './syscalls'
 
 /** One thing the probe checked. */
 export interface ProbeCheck {
@@ -18,50 +22,51 @@ export interface ProbeCheck {
 
 /** The probe's report. */
 export interface KernelProbe {
+  /** True when runs can start here at all (Linux, perl, a known architecture, namespaces). */
   available: boolean
   isolation: 'netns' | 'loopback' | 'none'
-  /** One sentence. */
+  /** One sentence: what runs get, or why the lab cannot run here. */
   detail: string
   checks: ProbeCheck[]
   /** True when `nft` rules (net faults, silent crash) work inside the namespace. */
   nft: boolean
   /** True when per-namespace timer sysctls can be written. */
   sysctls: boolean
-  /** True when segments can be captured (nft trace inside the namespace). */
+  /** True when a packet socket inside the namespace sees the segments (with sequence numbers). */
   capture: boolean
-  /**
-   * True when the socket helper (sockctl.ts: Perl with its core Socket module, Linux) can make
-   * the calls Node cannot: a blocking connect, exact keepalive timings, shutdown(SHUT_RD).
-   */
-  helper: boolean
+  /** True when perl runs and its `syscall()` reaches this kernel with the lab's numbers. */
+  perl: boolean
   platform: NodeJS.Platform
+  arch: string
   release: string
   cases: { id: string; runnable: boolean; why?: string }[]
 }
 
-/** What the probe may ask of the host (injectable, so the fallbacks can be tested). */
+/** What the probe may ask of the host (injectable, so every refusal can be tested). */
 export interface ProbeHost {
   platform: NodeJS.Platform
+  /** `process.arch` of the host (default: this one). */
+  arch?: string
   release: string
   run(cmd: string, args: string[]): Promise<CommandResult>
 }
 
 const realHost: ProbeHost = {
   platform: process.platform,
+  arch: process.arch,
   release: release(),
   run: (c, a) => runCommand(c, a),
 }
 
-// The socket helper needs perl and these constants of its core Socket module.
-const HELPER_PROBE =
-  'use Socket qw(TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT MSG_NOSIGNAL MSG_DONTWAIT); print "ok"'
+// perl's syscall() with the lab's number for getpid must answer its own pid.
+const PERL_PROBE = 'print syscall($ARGV[0]) == $$ ? "ok" : "wrong number"'
 
 // One unshare does every check inside a throwaway namespace; each prints a marker.
 const PROBE_SCRIPT = [
   'ip link set lo up && echo mark:lo',
   'nft add table ip probe && nft add chain ip probe c "{ type filter hook output priority 0; }" && nft add rule ip probe c tcp dport 9 drop && echo mark:nft',
   'echo 3 > /proc/sys/net/ipv4/tcp_syn_retries && echo mark:sysctl',
-  'command -v ss >/dev/null && echo mark:ss',
+  `perl -e 'socket(my $p, 17, 3, 0x0300) and print "mark:packet\\n"'`,
   'command -v tcpdump >/dev/null && echo mark:tcpdump',
   'true',
 ].join('\n')
@@ -69,20 +74,37 @@ const PROBE_SCRIPT = [
 /** Probes a host (the real one by default). */
 export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe> {
   const checks: ProbeCheck[] = []
+  const arch = host.arch ?? process.arch
+  const table = syscallArch(arch)
+  let perl = false
   let netns = false
   let nft = false
   let sysctls = false
-  let helper = false
-  if (host.platform === 'linux') {
-    const h = await host.run('perl', ['-e', HELPER_PROBE])
-    helper = h.code === 0 && h.stdout.trim() === 'ok'
+  let capture = false
+  let blocker: string | null = null
+  if (host.platform !== 'linux') {
+    blocker = `${host.platform} has no Linux network namespaces, and the lab's programs make Linux system calls`
+    checks.push({ name: 'linux', ok: false, detail: blocker })
+  } else {
     checks.push({
-      name: 'socket helper',
-      ok: helper,
-      detail: helper
-        ? 'perl with its Socket module: blocking connect(), exact keepalive interval and count, shutdown(SHUT_RD)'
-        : 'perl (with its core Socket module) is missing: Node alone cannot make a blocking connect(), set the keepalive interval and count, or shut the read side',
+      name: 'architecture',
+      ok: table !== null,
+      detail: table
+        ? `system call numbers for ${arch}`
+        : `no system call numbers for ${arch} (the lab knows x64 and arm64)`,
     })
+    if (table) {
+      const p = await host.run('perl', ['-e', PERL_PROBE, String(SYSCALLS[table].getpid)])
+      perl = p.code === 0 && p.stdout.trim() === 'ok'
+      const why = (p.stdout.trim() || p.stderr.trim().split('\n')[0]) ?? ''
+      checks.push({
+        name: 'perl',
+        ok: perl,
+        detail: perl
+          ? "perl's syscall() reaches the kernel: the client and server make each call as one real system call"
+          : `perl is missing or its syscall() does not work here${why ? ` (${why})` : ''}`,
+      })
+    }
     const r = await host.run('unshare', ['-rn', 'sh', '-c', PROBE_SCRIPT])
     const marks = new Set(
       r.stdout
@@ -96,7 +118,7 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
       name: 'user namespaces',
       ok: netns,
       detail: netns
-        ? 'unshare -rn gives a private network namespace with loopback'
+        ? 'unshare -rn gives each run a private network namespace with loopback'
         : `unshare -rn is not permitted here${why ? ` (${why})` : ''}`,
     })
     nft = netns && marks.has('nft')
@@ -104,9 +126,9 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
       name: 'nft',
       ok: nft,
       detail: nft
-        ? 'nft rules load inside the namespace (cut, drop, reject, silent crash)'
+        ? 'nft rules load inside the namespace (cut, drop, reject, heal, silent crash, and their trace)'
         : netns
-          ? 'nft is missing or cannot load rules inside the namespace'
+          ? 'nft is missing or cannot load rules inside the namespace: scripts with net faults cannot run'
           : 'needs a private network namespace',
     })
     sysctls = netns && marks.has('sysctl')
@@ -115,40 +137,40 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
       ok: sysctls,
       detail: sysctls
         ? 'tcp_syn_retries and friends can be set per namespace (shortened timers)'
-        : 'the namespace timer sysctls cannot be written',
+        : 'the namespace timer sysctls cannot be written: scripts that shorten timers cannot run',
     })
+    capture = netns && marks.has('packet')
     checks.push({
       name: 'capture',
-      ok: nft,
-      detail: nft
-        ? `${helper ? 'segments with sequence numbers from a packet socket (perl) and their fate from nft trace' : 'segments from nft trace (no sequence numbers without perl)'} inside the namespace${marks.has('tcpdump') ? '; tcpdump is installed but cannot drop privileges in an unprivileged namespace' : ''}`
-        : 'no capture: nft trace needs nft inside a namespace',
+      ok: capture,
+      detail: capture
+        ? `a packet socket (perl) inside the namespace sees every segment with its sequence numbers${nft ? ', and nft trace says what became of each' : ''}${marks.has('tcpdump') ? '; tcpdump is installed but cannot drop privileges in an unprivileged namespace' : ''}`
+        : 'no packet socket inside the namespace: runs show no segments',
     })
     checks.push({
       name: 'socket table',
-      ok: true,
+      ok: netns,
       detail: 'TCP states from /proc/<pid>/net/tcp inside the namespace (the table ss reads)',
     })
-  } else {
-    checks.push({
-      name: 'user namespaces',
-      ok: false,
-      detail: `${host.platform} has no Linux network namespaces: plain loopback only`,
-    })
+    if (!table) blocker = `the lab has no system call numbers for ${arch}`
+    else if (!perl) blocker = 'perl is missing (its programs are Perl making real system calls)'
+    else if (!netns)
+      blocker = `unprivileged user namespaces are not permitted${why ? ` (${why})` : ''}`
   }
-  const isolation: KernelProbe['isolation'] = netns ? 'netns' : 'loopback'
+  const available = blocker === null
   const probe: KernelProbe = {
-    available: true,
-    isolation,
-    detail: netns
-      ? `Each run gets its own network namespace (unshare -rn) with nft faults${sysctls ? ' and per-namespace timers' : ''}.`
-      : `No private network namespace here, so only the loopback cases run (no network faults, no shortened timers).`,
+    available,
+    isolation: available ? 'netns' : 'none',
+    detail: available
+      ? `Each run gets its own network namespace (unshare -rn) where two Perl programs make real system calls${nft ? ', with nft faults' : ''}${sysctls ? ' and per-namespace timers' : ''}.`
+      : `The kernel lab cannot run on this host: ${blocker}.`,
     checks,
     nft,
     sysctls,
-    capture: nft,
-    helper,
+    capture,
+    perl,
     platform: host.platform,
+    arch,
     release: host.release,
     cases: [],
   }
@@ -163,21 +185,11 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
 
 /** Why this host cannot run a script (one sentence), or null when it can. */
 export function whyNot(script: LabScript, probe: KernelProbe): string | null {
-  if (!probe.available) return `The kernel lab is not available here: ${probe.detail}`
-  const noNs =
-    probe.isolation !== 'netns'
-      ? 'unshare -rn is not permitted here'
-      : 'nft cannot load rules in the namespace'
-  for (const s of script.steps) {
-    if (s.op === 'cut' || s.op === 'drop' || s.op === 'reject' || s.op === 'heal') {
-      if (!probe.nft) return `net op ${s.op} needs a private network namespace with nft; ${noNs}.`
-    }
-    if (s.op === 'crash' && s.mode === 'silent' && !probe.nft) {
-      return `crash mode silent needs a private network namespace with nft to make the host vanish; ${noNs}.`
-    }
-    if ((s.op === 'freeze' || s.op === 'thaw') && probe.platform === 'win32') {
-      return `${s.op} needs SIGSTOP/SIGCONT, which Windows does not have.`
-    }
+  if (!probe.available) return probe.detail
+  if (needsNft(script) && !probe.nft) {
+    const s = script.steps.find((x) => x.op !== 'crash' && needsNft({ ...script, steps: [x] }))
+    const what = s ? `net op ${s.op}` : 'crash mode silent'
+    return `${what} needs nft rules in the run's namespace, and nft is missing or cannot load rules here.`
   }
   const t = script.timers
   const timed =
@@ -186,22 +198,7 @@ export function whyNot(script: LabScript, probe: KernelProbe): string | null {
     t.retries2 !== undefined ||
     t.keepalive !== undefined
   if (timed && !probe.sysctls) {
-    return 'the script shortens kernel timers, which needs per-namespace sysctls; this host has no private network namespace.'
-  }
-  if (!probe.helper) {
-    const noHelper = `Node's own socket calls cannot do it and the socket helper (perl) is not available here`
-    for (const s of script.steps) {
-      if (s.op === 'keepalive' && t.keepalive !== undefined) {
-        return `keepalive with the script's interval and count needs TCP_KEEPINTVL and TCP_KEEPCNT; ${noHelper}.`
-      }
-      if (s.op === 'shutdown' && s.how !== 'wr') {
-        return `shutdown(SHUT_RD) has no Node call; ${noHelper}.`
-      }
-    }
-    const connects = script.steps.some((s) => s.op === 'connect')
-    if (connects && script.steps.some((s) => s.op === 'reject')) {
-      return `an ICMP error during a blocking connect() is reported at the next SYN; Node's connect is non-blocking and sees it at once, and the socket helper (perl) for a blocking connect is not available here.`
-    }
+    return "the script shortens kernel timers, which needs per-namespace sysctls, and this host's namespaces cannot write them."
   }
   return null
 }

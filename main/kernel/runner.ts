@@ -1,50 +1,51 @@
 /**
- * One run of a lab script on the real kernel: sets up the namespace (or maps ports on plain
- * loopback), starts the peer processes, runs each actor's steps by the timing rule of
- * lab-script.md (in the script's order, see schedule.ts), samples TCP states and captures
- * segments, and always cleans up.
+ * One run of a lab script on the real kernel: makes the namespace and its programs (one
+ * spawn, netns.ts), runs each actor's steps by the timing rule of docs/lab-script-format.md
+ * (in the script's order, see schedule.ts), samples TCP states and captures segments, takes
+ * `final` once the network is quiet, and always cleans up.
  */
-import { createServer } from 'node:net'
-import { readFile } from 'node:fs/promises'
 import type { Actor, Endpoint, LabScript, Step } from '../../shared/lab-script'
 import type { LabResult, StepResult, TcpState, TraceEvent } from '../../shared/lab-result'
 import type { RunContext } from '../backend/backend'
-import { blockedStep, skippedStep } from '../backend/result'
+import { blockedStep, buildResult, returnedStep, skippedStep, stepNotes } from '../backend/result'
 import { perform, type ActionContext } from './actions'
-import { hostTimers, stepResult, type HostTimers } from './host'
-import { baseRuleset } from './nft'
-import { NftShell } from './nft-shell'
 import { Capture } from './capture'
+import { callOutcome, hostTimers, type HostTimers } from './host'
 import { Namespace, type TimerSysctl } from './netns'
-import { PeerProcess } from './peer-process'
+import { baseRuleset, needsNft } from './nft'
+import { NftShell } from './nft-shell'
+import { Peer } from './peer'
+import type { HubRole } from './perl-hub'
 import type { KernelProbe } from './probe'
 import { Schedule } from './schedule'
-import { endpointStates, parseTcpTable, socketTable, type EndpointPorts } from './states'
+import {
+  parseTcpTable,
+  sameTable,
+  SocketBook,
+  ssLines,
+  type EndpointPorts,
+  type TcpRow,
+} from './states'
+import { syscallArch } from './syscalls'
 
 /**
  * How often the socket table is polled for state changes nothing else announced (a timer
- * that sends no segment). Changes that come with a segment are sampled when the capture
- * sees it, and every step samples before and after, so the poll can be slow: a read of the
- * table costs CPU that, on a loaded 2-core machine, the runs' own latencies need.
+ * that sends no segment). Changes that come with a segment are sampled when the capture sees
+ * it, and every step samples before and after, so the poll can be slow.
  */
-const POLL_MS = { netns: 20, host: 50 }
+const POLL_MS = 20
 
-/** The machine's monotonic clock in ms (the peers stamp their replies with the same). */
+/**
+ * `final` is taken once the table is the same on two reads `SETTLE_STEP_MS` apart (segments
+ * already on the wire have been delivered and answered: microseconds on loopback), and after
+ * `SETTLE_MAX_MS` at most (a timer may keep changing it; no timer is run further).
+ */
+const SETTLE_STEP_MS = 1
+const SETTLE_MAX_MS = 10
+
+/** The machine's monotonic clock in ms (the programs stamp their replies with the same). */
 function monotonicMs(): number {
   return Number(process.hrtime.bigint()) / 1e6
-}
-
-/** A free loopback port (for plain-loopback runs, where ports are labels). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address()
-      const port = typeof addr === 'object' && addr ? addr.port : 0
-      s.close(() => resolve(port))
-    })
-  })
 }
 
 function sysctlsFor(script: LabScript): Partial<Record<TimerSysctl, number>> {
@@ -64,7 +65,7 @@ function sysctlsFor(script: LabScript): Partial<Record<TimerSysctl, number>> {
 /** Everything one run holds; `cleanup` releases all of it. */
 class Run implements ActionContext {
   readonly events: TraceEvent[] = []
-  readonly peers: Partial<Record<Endpoint | 'relay', PeerProcess>> = {}
+  readonly peers: Partial<Record<Endpoint | 'relay', Peer>> = {}
   readonly dead = new Set<Endpoint>()
   readonly frozen = new Set<Actor>()
   ns: Namespace | null = null
@@ -76,23 +77,32 @@ class Run implements ActionContext {
   private poller: NodeJS.Timeout | null = null
   private sampling = false
   private chain: Promise<void> = Promise.resolve()
-  /** The client's target port and the server's real port (label-mapped off namespace). */
-  ports: EndpointPorts = { frontPort: 0, serverPort: 0 }
+  readonly ports: EndpointPorts
+  readonly book: SocketBook
   timers!: HostTimers
 
   constructor(
     readonly script: LabScript,
     readonly ctx: RunContext,
     readonly probe: KernelProbe,
-  ) {}
+  ) {
+    const port =
+      script.steps.find(
+        (s): s is Step & { port: number } => 'port' in s && typeof s.port === 'number',
+      )?.port ?? 7000
+    // Inside a private namespace the ports are used as written; the relay takes the script's
+    // port and the server moves one up (nothing else lives in the namespace).
+    const middlebox = script.topology === 'middlebox'
+    this.ports = { frontPort: port, serverPort: middlebox ? (port % 65535) + 1 : port }
+    this.book = new SocketBook(this.ports)
+  }
 
   get keepalive(): ActionContext['keepalive'] {
     return this.timers.timers.keepalive
   }
 
-  get tcpTable(): (() => string) | null {
-    const ns = this.ns
-    return ns ? () => ns.tcpTable() : null
+  tcpTable(): string {
+    return this.ns ? this.ns.tcpTable() : ''
   }
 
   /** The run clock: ms since the run started, on the machine's monotonic clock. */
@@ -100,7 +110,7 @@ class Run implements ActionContext {
     return monotonicMs() - this.t0
   }
 
-  /** A peer's `doneAt` on the run clock, kept between the step's start and now. */
+  /** A program's `doneAt` on the run clock, kept between the step's start and now. */
   endOf(doneAt: number | undefined, startMs: number): number {
     const now = this.now()
     return doneAt === undefined ? now : Math.min(now, Math.max(startMs, doneAt - this.t0))
@@ -111,61 +121,71 @@ class Run implements ActionContext {
     this.ctx.onEvent(event)
   }
 
+  /** Emits a state event for every end whose state changed in this read of the table. */
+  states(rows: TcpRow[], cause: string): void {
+    const states = this.book.liveStates(rows)
+    const t = this.now()
+    for (const actor of ['client', 'server'] as const) {
+      if (states[actor] === this.lastStates[actor]) continue
+      this.emit({
+        tMs: t,
+        type: 'state',
+        actor,
+        from: this.lastStates[actor],
+        to: states[actor],
+        cause,
+      })
+      this.lastStates[actor] = states[actor]
+    }
+  }
+
+  private read(): TcpRow[] | null {
+    try {
+      return parseTcpTable(this.tcpTable())
+    } catch {
+      // The namespace is going away at the end of the run: the last sample stands.
+      return null
+    }
+  }
+
   /**
-   * Reads the socket table and emits a state event for every change. Samples run one after
-   * another (a step's sample waits for the poller's); the poller skips a beat while one runs.
+   * Reads the socket table and emits the changes. Samples run one after another (a step's
+   * sample waits for the poller's); the poller skips a beat while one runs.
    */
   sample(cause: string, fromPoller = false): Promise<void> {
-    if (this.probe.platform !== 'linux') return Promise.resolve()
     if (fromPoller && this.sampling) return this.chain
     this.sampling = true
     this.chain = this.chain
-      .then(() => this.readStates(cause))
+      .then(() => {
+        const rows = this.read()
+        if (rows) this.states(rows, cause)
+      })
       .finally(() => (this.sampling = false))
     return this.chain
   }
 
-  private async readStates(cause: string): Promise<void> {
-    try {
-      // Off a namespace the host's table is large (ms per read): read it off the loop.
-      const text = this.ns ? this.ns.tcpTable() : await readFile('/proc/net/tcp', 'utf8')
-      const states = endpointStates(parseTcpTable(text), this.ports)
-      const t = this.now()
-      for (const actor of ['client', 'server'] as const) {
-        if (states[actor] !== this.lastStates[actor]) {
-          this.emit({
-            tMs: t,
-            type: 'state',
-            actor,
-            from: this.lastStates[actor],
-            to: states[actor],
-            cause,
-          })
-          this.lastStates[actor] = states[actor]
-        }
-      }
-    } catch {
-      // The namespace is going away at the end of the run; the last sample stands.
+  /** The table once it has settled (see SETTLE_STEP_MS), for `final`. */
+  async settle(): Promise<TcpRow[]> {
+    await this.chain
+    const start = performance.now()
+    let rows = this.read() ?? []
+    while (performance.now() - start < SETTLE_MAX_MS) {
+      await new Promise((r) => setTimeout(r, SETTLE_STEP_MS))
+      const next = this.read() ?? rows
+      const stable = sameTable(rows, next)
+      rows = next
+      if (stable) break
     }
+    this.states(rows, 'ss')
+    return rows
   }
 
   startPolling(): void {
-    if (this.probe.platform !== 'linux') return
-    this.poller = setInterval(
-      () => void this.sample('ss', true),
-      this.ns ? POLL_MS.netns : POLL_MS.host,
-    )
-  }
-
-  get finalStates(): Record<Endpoint, TcpState> {
-    return { ...this.lastStates }
+    this.poller = setInterval(() => void this.sample('ss', true), POLL_MS)
   }
 
   async cleanup(): Promise<void> {
     if (this.poller) clearInterval(this.poller)
-    await Promise.all(Object.values(this.peers).map((p) => p.kill()))
-    await this.capture?.stop()
-    await this.nft?.close()
     await this.ns?.close()
   }
 }
@@ -186,60 +206,53 @@ export async function runOnKernel(
 }
 
 async function setUp(run: Run): Promise<void> {
-  const { script, probe } = run
-  const port =
-    script.steps.find(
-      (s): s is Step & { port: number } => 'port' in s && typeof s.port === 'number',
-    )?.port ?? 7000
-  const middlebox = script.topology === 'middlebox'
-  if (probe.isolation === 'netns') {
-    // Inside a private namespace the ports are used as written; the relay takes the script's
-    // port and the server moves one up (nothing else lives in the namespace).
-    run.ports = { frontPort: port, serverPort: middlebox ? (port % 65535) + 1 : port }
-    run.ns = await Namespace.create(sysctlsFor(script), baseRuleset())
-    if (probe.nft) {
-      run.nft = new NftShell(run.ns.spawn('sh', ['-c', 'exec nft -i 2>&1'], { stdio: 'pipe' }))
+  const { script, ports } = run
+  const arch = syscallArch()
+  if (!arch) throw new Error(`the kernel lab has no system call numbers for ${process.arch}`)
+  const faults = needsNft(script)
+  const actors = new Set(script.steps.map((s) => s.actor))
+  const roles: HubRole[] = [{ role: 'capture' }]
+  for (const who of ['client', 'server'] as const) if (actors.has(who)) roles.push({ role: who })
+  if (script.topology === 'middlebox')
+    roles.push({ role: 'relay', frontPort: ports.frontPort, serverPort: ports.serverPort })
+  if (faults) roles.push({ role: 'nft' }, { role: 'monitor' })
+  const ns = await Namespace.create({ arch, sysctls: sysctlsFor(script), roles })
+  run.ns = ns
+  const starts: Promise<unknown>[] = [hostTimers(ns.sysctls).then((t) => (run.timers = t))]
+  for (const r of roles) {
+    if (r.role === 'client' || r.role === 'server' || r.role === 'relay') {
+      const who = r.role
+      starts.push(Peer.start(who, ns.channel(who)).then((p) => (run.peers[who] = p)))
+    }
+  }
+  let nftReady: Promise<void> = Promise.resolve()
+  if (faults) {
+    const nft = new NftShell(ns.channel('nft'))
+    run.nft = nft
+    nftReady = nft.apply(baseRuleset()).then((r) => {
+      if (!r.ok) throw new Error(`nft could not load the lab's base rules: ${r.error}`)
+    })
+  }
+  starts.push(
+    nftReady.then(async () => {
       run.capture = await Capture.start(
-        run.ns,
-        run.nft,
-        run.ports,
+        {
+          packets: ns.channel('capture'),
+          trace: run.nft ? { monitor: ns.channel('monitor'), nft: run.nft } : null,
+        },
+        ports,
         script,
         (e) => {
           run.emit(e)
           if (e.type === 'segment') void run.sample('ss', true)
         },
         () => run.now(),
-        probe.helper,
       )
-    }
-  } else {
-    const serverPort = await freePort()
-    run.ports = { frontPort: middlebox ? await freePort() : serverPort, serverPort }
-  }
-  run.timers = await hostTimers(run.ns?.sysctls)
-  const needs = new Set(script.steps.map((s) => s.actor))
-  const connects = script.steps.filter((s) => s.op === 'connect').length
-  const starts: Promise<void>[] = []
-  for (const who of ['client', 'server'] as const) {
-    if (!needs.has(who)) continue
-    // With the socket helper, the client gets one unconnected socket per connect step.
-    const sockets = probe.helper ? (who === 'client' ? connects : 0) : undefined
-    starts.push(PeerProcess.start(who, run.ns, { sockets }).then((p) => void (run.peers[who] = p)))
-  }
-  if (middlebox)
-    starts.push(PeerProcess.start('relay', run.ns).then((p) => void (run.peers.relay = p)))
+    }),
+  )
   const settled = await Promise.allSettled(starts)
   const failed = settled.find((s) => s.status === 'rejected')
   if (failed) throw (failed as PromiseRejectedResult).reason
-  if (middlebox) {
-    const r = await run.peers.relay!.call({
-      call: 'relay',
-      listenPort: run.ports.frontPort,
-      serverPort: run.ports.serverPort,
-    })
-    if (!r || r.ret !== 0)
-      throw new Error(`the middlebox relay could not listen (${r?.code ?? 'died'})`)
-  }
 }
 
 async function execute(run: Run): Promise<LabResult> {
@@ -289,9 +302,11 @@ async function execute(run: Run): Promise<LabResult> {
       if (r === 'stop') return
       inFlight.delete(actor)
       const endMs = run.endOf(r.doneAt, startMs)
-      record(stepResult(i, s, startMs, endMs, r, run.probe.platform))
+      const outcome = callOutcome(r)
+      const res = returnedStep(i, s, startMs, endMs, outcome, 'linux')
+      record(res)
       run.emit({ tMs: endMs, type: 'syscall', step: i })
-      for (const key of r.notes ?? []) run.emit({ tMs: endMs, type: 'note', key, actor, step: i })
+      for (const note of stepNotes(res, outcome)) run.emit(note)
       if (s.op === 'freeze') run.frozen.add(actor)
       if (s.op === 'thaw') run.frozen.delete(actor)
       schedule.returned(actor, endMs)
@@ -307,12 +322,9 @@ async function execute(run: Run): Promise<LabResult> {
     clearTimeout(limit)
     ctx.signal.removeEventListener('abort', onAbort)
   }
-  await run.sample('ss')
+  const rows = await run.settle()
   const endMs = run.now()
-  const [table] = await Promise.all([
-    run.probe.platform === 'linux' ? socketTable(run.ns, run.ports) : undefined,
-    ctx.signal.aborted ? undefined : run.capture?.drain(),
-  ])
+  if (!ctx.signal.aborted) await run.capture?.drain()
   run.ended = true
   endRun()
   for (const [, f] of inFlight)
@@ -327,24 +339,19 @@ async function execute(run: Run): Promise<LabResult> {
           : 'stuck'
     record(skippedStep(i, s, endMs, why))
   })
-  const events = [...run.events].sort((a, b) => a.tMs - b.tMs)
-  return {
-    labScript: 1,
-    ...(script.id ? { id: script.id } : {}),
+  return buildResult({
+    script,
     backend: 'kernel',
     profile: run.timers.profile,
-    host: {
-      platform: run.probe.platform,
-      release: run.probe.release,
-      isolation: run.probe.isolation,
-    },
+    host: { platform: run.probe.platform, release: run.probe.release, isolation: 'netns' },
     timers: run.timers.timers,
     timersShortened: run.timers.shortened(script),
     durationMs: endMs,
-    steps: [...results.values()].sort((a, b) => a.index - b.index),
-    events,
-    final: run.finalStates,
+    steps: [...results.values()],
+    events: run.events,
+    final: run.book.finalStates(rows),
+    finalDetail: run.book.detail(rows),
     ...(ctx.signal.aborted ? { cancelled: true } : {}),
-    ...(table ? { socketTable: table } : {}),
-  }
+    socketTable: ssLines(rows),
+  })
 }

@@ -1,17 +1,24 @@
 /**
  * TCP states from the kernel's own socket table: `/proc/<pid>/net/tcp` of a process inside
- * the run's namespace, the same table `ss` reads (read directly, because spawning `ss` every
- * few milliseconds would cost more than the states it samples).
+ * the run's namespace, the table `ss` reads (read directly: spawning `ss` would cost more than
+ * the states it samples). Sockets are told apart by their 4-tuple, which the programs report
+ * (connect: its local port; accept: the peer's port), so `final` follows
+ * docs/lab-script-format.md: the client's connection; the server's connection once accept
+ * returned one (CLOSED once it is gone from the table), its listener only until then.
  */
 import type { Endpoint } from '../../shared/lab-script'
-import type { TcpState } from '../../shared/lab-result'
-import { runCommand, type Namespace } from './netns'
+import type { SocketDetail, TcpState } from '../../shared/lab-result'
 
 /** One row of /proc/net/tcp. */
 export interface TcpRow {
+  localAddr: string
   localPort: number
+  remoteAddr: string
   remotePort: number
   state: TcpState
+  /** Bytes queued to send (not yet acknowledged), and to read (a listener: its accept queue). */
+  txQueue: number
+  rxQueue: number
 }
 
 /** include/net/tcp_states.h numbering, as /proc/net/tcp prints it (hex). */
@@ -31,20 +38,31 @@ const KERNEL_STATES: Record<number, TcpState> = {
   0x0c: 'SYN_RCVD',
 }
 
+/** A little-endian hex IPv4 address of /proc/net/tcp (`0100007F`) as dotted quad. */
+function addr(hex: string): string {
+  const n = Number.parseInt(hex, 16)
+  return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24].join('.')
+}
+
 /** Parses the text of /proc/net/tcp. */
 export function parseTcpTable(text: string): TcpRow[] {
   const rows: TcpRow[] = []
   for (const line of text.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/)
-    if (f.length < 4) continue
-    const local = f[1]!.split(':')[1]
-    const remote = f[2]!.split(':')[1]
+    if (f.length < 5) continue
+    const [la, lp] = f[1]!.split(':')
+    const [ra, rp] = f[2]!.split(':')
+    const [tx, rx] = f[4]!.split(':')
     const state = KERNEL_STATES[Number.parseInt(f[3]!, 16)]
-    if (!local || !remote || !state) continue
+    if (!la || !lp || !ra || !rp || !state) continue
     rows.push({
-      localPort: Number.parseInt(local, 16),
-      remotePort: Number.parseInt(remote, 16),
+      localAddr: addr(la),
+      localPort: Number.parseInt(lp, 16),
+      remoteAddr: addr(ra),
+      remotePort: Number.parseInt(rp, 16),
       state,
+      txQueue: Number.parseInt(tx ?? '0', 16),
+      rxQueue: Number.parseInt(rx ?? '0', 16),
     })
   }
   return rows
@@ -58,6 +76,16 @@ export interface EndpointPorts {
   serverPort: number
 }
 
+/** One connection a program made (connect) or got (accept). */
+interface Conn {
+  /** Client: its local port; server: the peer's port. Null while a connect is in progress. */
+  port: number | null
+  /** The descriptor, once known. */
+  fd: number
+  /** The program still holds it (it has not closed it and is alive). */
+  open: boolean
+}
+
 // A connection's state says more than a leftover TIME_WAIT, which says more than LISTEN.
 function rank(s: TcpState): number {
   if (s === 'LISTEN') return 0
@@ -69,41 +97,174 @@ function pick(rows: TcpRow[]): TcpState {
   let best: TcpState = 'CLOSED'
   let bestRank = -1
   for (const r of rows) {
-    const k = rank(r.state)
-    if (k > bestRank) {
+    if (rank(r.state) > bestRank) {
       best = r.state
-      bestRank = k
+      bestRank = rank(r.state)
     }
   }
   return best
 }
 
-/**
- * Each end's state: the client's socket is the one whose remote port is `frontPort` (and
- * that is not the relay's own side), the server's any socket on `serverPort`.
- */
-export function endpointStates(rows: TcpRow[], ports: EndpointPorts): Record<Endpoint, TcpState> {
-  const client = rows.filter(
-    (r) => r.remotePort === ports.frontPort && r.localPort !== ports.frontPort,
-  )
-  const server = rows.filter((r) => r.localPort === ports.serverPort)
-  return { client: pick(client), server: pick(server) }
+/** What each program holds, as its calls reported it; reads the table with that knowledge. */
+export class SocketBook {
+  private readonly client: Conn[] = []
+  private readonly accepted: Conn[] = []
+  private listener: { fd: number; open: boolean } | null = null
+
+  constructor(readonly ports: EndpointPorts) {}
+
+  /** A connect step is about to be issued (its port is not known yet). */
+  connecting(): void {
+    this.client.push({ port: null, fd: -1, open: true })
+  }
+
+  /** The connect returned: `port` from getsockname (0 when none was bound), its descriptor. */
+  connected(port: number, fd: number): void {
+    const c = this.client.at(-1)
+    if (c) Object.assign(c, { port, fd })
+  }
+
+  /** listen returned 0 on `fd`. */
+  listening(fd: number): void {
+    this.listener = { fd, open: true }
+  }
+
+  /** accept returned descriptor `fd` for a connection from `peerPort`. */
+  acceptedFrom(peerPort: number, fd: number): void {
+    this.accepted.push({ port: peerPort, fd, open: true })
+  }
+
+  /** The program closed descriptor `fd` (close or abort returned 0). */
+  closed(actor: Endpoint, fd: number): void {
+    const list = actor === 'client' ? this.client : this.accepted
+    for (const c of list) if (c.fd === fd) c.open = false
+    if (actor === 'server' && this.listener?.fd === fd) this.listener.open = false
+  }
+
+  /** The program died: its kernel closed everything it held. */
+  died(actor: Endpoint): void {
+    for (const c of actor === 'client' ? this.client : this.accepted) c.open = false
+    if (actor === 'server' && this.listener) this.listener.open = false
+  }
+
+  /** The client's local ports known so far (connect returned). */
+  clientPorts(): number[] {
+    return this.client.flatMap((c) => (c.port ? [c.port] : []))
+  }
+
+  private isClientRow(r: TcpRow, c: Conn): boolean {
+    const { frontPort } = this.ports
+    if (r.remotePort !== frontPort || r.localPort === frontPort) return false
+    if (c.port !== null) return r.localPort === c.port
+    // In progress: a client socket to the front port that no earlier connect owns.
+    return !this.clientPorts().includes(r.localPort)
+  }
+
+  private clientState(rows: TcpRow[]): TcpState {
+    const c = this.client.at(-1)
+    if (!c || c.port === 0) return 'CLOSED'
+    return pick(rows.filter((r) => this.isClientRow(r, c)))
+  }
+
+  private serverRows(rows: TcpRow[]): TcpRow[] {
+    return rows.filter((r) => r.localPort === this.ports.serverPort)
+  }
+
+  /**
+   * Each end's state by the definition of `final`: the client's current connection; the
+   * server's last accepted connection once there is one, else its listener (LISTEN while it
+   * is in the table).
+   */
+  finalStates(rows: TcpRow[]): Record<Endpoint, TcpState> {
+    const a = this.accepted.at(-1)
+    const server = this.serverRows(rows)
+    const state = a
+      ? (server.find((r) => r.remotePort === a.port)?.state ?? 'CLOSED')
+      : server.some((r) => r.state === 'LISTEN')
+        ? 'LISTEN'
+        : 'CLOSED'
+    return { client: this.clientState(rows), server: state }
+  }
+
+  /**
+   * The states shown while the run goes on: as `final`, except that before accept the
+   * server shows the handshake in progress (a connection waiting to be accepted), so a
+   * state diagram sees SYN_RCVD and ESTABLISHED happen where they happen.
+   */
+  liveStates(rows: TcpRow[]): Record<Endpoint, TcpState> {
+    const states = this.finalStates(rows)
+    if (this.accepted.length === 0) states.server = pick(this.serverRows(rows))
+    return states
+  }
+
+  /** Every socket of the programs in the table, with what it is to its program. */
+  detail(rows: TcpRow[]): SocketDetail[] {
+    const out: SocketDetail[] = []
+    for (const r of rows) {
+      const mine = this.client.find((c) => this.isClientRow(r, c))
+      if (mine)
+        out.push({ actor: 'client', role: mine.open ? 'connection' : 'closed', state: r.state })
+    }
+    for (const r of this.serverRows(rows)) {
+      if (r.state === 'LISTEN') {
+        out.push({ actor: 'server', role: 'listener', state: r.state })
+        continue
+      }
+      const a = this.accepted.find((c) => c.port === r.remotePort)
+      const role = a ? (a.open ? 'connection' : 'closed') : 'accept-queue'
+      out.push({ actor: 'server', role, state: r.state })
+    }
+    return out
+  }
+}
+
+/** ss's names of the states. */
+const SS_NAMES: Record<TcpState, string> = {
+  CLOSED: 'UNCONN',
+  LISTEN: 'LISTEN',
+  SYN_SENT: 'SYN-SENT',
+  SYN_RCVD: 'SYN-RECV',
+  ESTABLISHED: 'ESTAB',
+  FIN_WAIT_1: 'FIN-WAIT-1',
+  FIN_WAIT_2: 'FIN-WAIT-2',
+  CLOSE_WAIT: 'CLOSE-WAIT',
+  CLOSING: 'CLOSING',
+  LAST_ACK: 'LAST-ACK',
+  TIME_WAIT: 'TIME-WAIT',
 }
 
 /**
- * `ss -tan` as the run ended (before cleanup): the namespace's whole table, or on plain
- * loopback the host's lines for this run's ports. Undefined where `ss` is missing.
+ * The table as `ss -tan` prints it (state, queues, addresses), from the same read of
+ * /proc/net/tcp as `final`. A listener's Recv-Q is its accept queue; its Send-Q (the backlog
+ * in ss) is not in /proc and shows as 0.
  */
-export async function socketTable(
-  ns: Namespace | null,
-  ports: EndpointPorts,
-): Promise<string[] | undefined> {
-  const r = ns ? await ns.run('ss', ['-tan']) : await runCommand('ss', ['-tan'])
-  if (r.code !== 0) return undefined
-  const lines = r.stdout.split('\n').filter((l) => l.trim() !== '')
-  if (ns) return lines
-  const mine = new Set([ports.frontPort, ports.serverPort])
-  const ours = (l: string): boolean =>
-    [...l.matchAll(/:(\d+)\s/g)].some((m) => mine.has(Number(m[1])))
-  return [lines[0] ?? '', ...lines.slice(1).filter(ours)]
+export function ssLines(rows: TcpRow[]): string[] {
+  const cols = (c: string[]): string =>
+    [c[0]!.padEnd(11), c[1]!.padStart(6), c[2]!.padStart(7), ` ${c[3]!.padEnd(21)}`, c[4]!].join(
+      ' ',
+    )
+  const peer = (r: TcpRow): string =>
+    r.state === 'LISTEN' ? '0.0.0.0:*' : `${r.remoteAddr}:${r.remotePort}`
+  return [
+    cols(['State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port']),
+    ...rows.map((r) =>
+      cols([
+        SS_NAMES[r.state],
+        String(r.rxQueue),
+        String(r.txQueue),
+        `${r.localAddr}:${r.localPort}`,
+        peer(r),
+      ]),
+    ),
+  ]
+}
+
+/** Two reads of the table show the same sockets in the same states with the same queues. */
+export function sameTable(a: TcpRow[], b: TcpRow[]): boolean {
+  const key = (rows: TcpRow[]): string =>
+    rows
+      .map((r) => `${r.localPort}>${r.remotePort}:${r.state}:${r.txQueue}:${r.rxQueue}`)
+      .sort()
+      .join(' ')
+  return key(a) === key(b)
 }

@@ -235,6 +235,76 @@ COMBOS['shutdown-after-rst'] = {
   calls: ['0', '+', '0', '-1 ENOTCONN'],
 }
 
+// Data sent before an RST is read before the error, in the three forms the kernel lab once
+// got wrong (Node had read ahead or destroyed the socket); the calls are what a C program
+// measured on Linux 6.18.
+COMBOS['rst-after-data'] = {
+  why: 'the peer sent data, then aborted: the data first, then ECONNRESET once, then 0, then EPIPE',
+  script: {
+    limitMs: 3000,
+    steps: [
+      ...connected,
+      { actor: 'server', op: 'send', bytes: 5, at: 100 },
+      { actor: 'server', op: 'abort', at: 150 },
+      { actor: 'client', op: 'recv', at: 200 },
+      { actor: 'client', op: 'recv' },
+      { actor: 'client', op: 'recv' },
+      { actor: 'client', op: 'send', bytes: 5 },
+    ],
+  },
+  calls: ['0', '+', '+', '0', '+', '-1 ECONNRESET', '0', '-1 EPIPE SIGPIPE'],
+}
+COMBOS['rst-after-data-send-first'] = {
+  why: 'the same, but send looks first: it takes the ECONNRESET (no SIGPIPE), the data still reads',
+  script: {
+    limitMs: 3000,
+    steps: [
+      ...connected,
+      { actor: 'server', op: 'send', bytes: 5, at: 100 },
+      { actor: 'server', op: 'abort', at: 150 },
+      { actor: 'client', op: 'send', bytes: 5, at: 200 },
+      { actor: 'client', op: 'recv' },
+      { actor: 'client', op: 'recv' },
+      { actor: 'client', op: 'send', bytes: 5 },
+    ],
+  },
+  calls: ['0', '+', '+', '0', '-1 ECONNRESET', '+', '0', '-1 EPIPE SIGPIPE'],
+}
+COMBOS['rst-in-accept-queue'] = {
+  why: 'the client sent data and aborted before accept: accept still returns it, then the same order',
+  script: {
+    limitMs: 3000,
+    steps: [
+      { actor: 'server', op: 'listen', port: 7101 },
+      { actor: 'client', op: 'connect', port: 7101, at: 10 },
+      { actor: 'client', op: 'send', bytes: 5, at: 50 },
+      { actor: 'client', op: 'abort', at: 100 },
+      { actor: 'server', op: 'accept', at: 200 },
+      { actor: 'server', op: 'recv' },
+      { actor: 'server', op: 'recv' },
+      { actor: 'server', op: 'recv' },
+      { actor: 'server', op: 'send', bytes: 5 },
+    ],
+  },
+  calls: ['0', '+', '0', '+', '+', '-1 ECONNRESET', '0', '-1 EPIPE SIGPIPE'],
+}
+COMBOS['rst-in-close-wait-after-data'] = {
+  why: 'the peer sent data and closed; our send drew its RST: the data, then 0, and send gets EPIPE',
+  script: {
+    limitMs: 3000,
+    steps: [
+      ...connected,
+      { actor: 'server', op: 'send', bytes: 5, at: 100 },
+      { actor: 'server', op: 'close', at: 150 },
+      { actor: 'client', op: 'send', bytes: 5, at: 200 },
+      { actor: 'client', op: 'recv', at: 300 },
+      { actor: 'client', op: 'recv' },
+      { actor: 'client', op: 'send', bytes: 5 },
+    ],
+  },
+  calls: ['0', '+', '+', '0', '+', '+', '0', '-1 EPIPE SIGPIPE'],
+}
+
 const input = (c: Combo): LabScriptInput => ({ labScript: 1, ...c.script })
 
 function calls(r: LabResult): string[] {

@@ -1,79 +1,84 @@
-// The kernel lab on a host without private namespaces (macOS, Windows, a locked-down Linux):
-// the loopback cases still run on real sockets, with mapped ports, and agree with the
-// simulator; with the socket helper (Linux with perl) and with Node's calls alone (what
-// macOS and Windows get). Runs on this host with a probe that pretends namespaces are denied.
+// The kernel lab on a host that cannot run it (a Linux without unprivileged user namespaces,
+// one without perl, macOS): it emulates nothing. Every script is refused with one sentence
+// saying why (`unsupported`, the CLI's exit code 3), a run is refused the same way, and
+// nothing is started. The hosts are injected probes; this machine's own commands are not
+// asked.
 import { describe, expect, it } from 'vitest'
-import { scenarioScript } from '../../shared/catalog/index'
-import { compareResults, formatDifferences } from '../../shared/agreement'
-// TEMPORARY (issue 9, step 2): the backends still define `final` differently (the kernel reports
-// the server's listener, the simulator its connection, and the simulator takes it before the
-// last segments arrive). Removed once both follow docs/lab-script-format.md.
-const UNTIL_FINAL_IS_ONE_DEFINITION = { final: false }
-import { simBackend } from '../sim/index'
-import { createKernelBackend, probeKernel } from '../kernel/index'
-import { probeHost, type KernelProbe } from '../kernel/probe'
-import { leftovers, limiter, runCollect } from '../kernel/test-util'
+import { CATALOG, scenarioScript } from '../../shared/catalog/index'
+import { UnsupportedError } from '../backend/backend'
+import { createKernelBackend } from '../kernel/index'
+import type { CommandResult } from '../kernel/netns'
+import { probeHost } from '../kernel/probe'
+import { leftovers, runCollect } from '../kernel/test-util'
+import { runScript } from './session'
 
-const real = await probeKernel()
-const slot = limiter(3)
-
-/** This host's probe as a host without user namespaces would answer it. */
-async function withoutNamespaces(helper: boolean): Promise<KernelProbe> {
+/** A host as the probe would find it. */
+function host(platform: NodeJS.Platform, answers: Record<string, CommandResult>) {
   return probeHost({
-    platform: real.platform,
-    release: real.release,
-    run: async (cmd) =>
-      cmd === 'perl' && helper
-        ? { code: 0, stdout: 'ok', stderr: '' }
-        : { code: 1, stdout: '', stderr: `${cmd}: Operation not permitted` },
+    platform,
+    arch: 'x64',
+    release: platform === 'darwin' ? '24.1.0' : '6.18.0',
+    run: async (cmd) => answers[cmd] ?? { code: 127, stdout: '', stderr: `${cmd}: not found` },
   })
 }
 
-const variants = [
-  ...(real.platform === 'linux' && real.helper
-    ? [{ name: 'with the socket helper', helper: true }]
-    : []),
-  { name: "with Node's calls alone", helper: false },
+const perlOk: CommandResult = { code: 0, stdout: 'ok', stderr: '' }
+const nsOk: CommandResult = { code: 0, stdout: 'mark:lo\nmark:nft\nmark:sysctl\n', stderr: '' }
+const hosts = [
+  {
+    name: 'a Linux without unprivileged user namespaces',
+    probe: () =>
+      host('linux', {
+        perl: perlOk,
+        unshare: {
+          code: 1,
+          stdout: '',
+          stderr: 'unshare: write failed /proc/self/uid_map: Operation not permitted',
+        },
+      }),
+    why: /unprivileged user namespaces are not permitted \(unshare: write failed/,
+  },
+  {
+    name: 'a Linux without perl',
+    probe: () =>
+      host('linux', {
+        perl: { code: null, stdout: '', stderr: 'Error: spawn perl ENOENT' },
+        unshare: nsOk,
+      }),
+    why: /perl is missing/,
+  },
+  {
+    name: 'macOS',
+    probe: () => host('darwin', {}),
+    why: /darwin has no Linux network namespaces/,
+  },
 ]
 
-describe.each(variants)('kernel lab on plain loopback ($name)', ({ helper }) => {
-  it.concurrent.each([
-    'connect.ok',
-    'connect.refused',
-    'peer.close',
-    'peer.crash-fin',
-    'peer.crash-rst',
-    'peer.close-unread',
-    'peer.abort',
-    'peer.half-close',
-  ])(
-    '%s runs and agrees with the simulator',
-    async (id) => {
-      const probe = await withoutNamespaces(helper)
-      const entry = probe.cases.find((c) => c.id === id)
-      expect(entry?.runnable, entry?.why).toBe(true)
-      const script = scenarioScript(id)!
-      const { result } = await slot(() =>
-        runCollect(
-          createKernelBackend(async () => probe),
-          script,
-        ),
-      )
-      expect(result.host?.isolation).toBe('loopback')
-      const sim = await runCollect(simBackend, { ...script, profile: result.profile })
-      expect(
-        formatDifferences(compareResults(sim.result, result, UNTIL_FINAL_IS_ONE_DEFINITION)),
-      ).toEqual([])
-    },
-    30_000,
-  )
+describe.each(hosts)('the kernel lab on $name', ({ probe, why }) => {
+  it('refuses every catalog case with one sentence saying why', async () => {
+    const p = await probe()
+    expect(p.available).toBe(false)
+    expect(p.isolation).toBe('none')
+    const backend = createKernelBackend(async () => p)
+    for (const c of CATALOG) {
+      const reason = await backend.unsupported(scenarioScript(c.script.id)!)
+      expect(reason, c.script.id).toMatch(why)
+      // One sentence: it ends once, with a full stop.
+      expect(reason!.trim().match(/\.(\s|$)/g), c.script.id).toHaveLength(1)
+    }
+  })
 
-  it('names the cases it cannot run and refuses them with exit-code semantics', async () => {
-    const probe = await withoutNamespaces(helper)
-    const backend = createKernelBackend(async () => probe)
-    const timeout = scenarioScript('connect.timeout')!
-    expect(await backend.unsupported(timeout)).toMatch(/namespace/)
-    await expect(runCollect(backend, timeout).then(() => 'ran')).rejects.toThrow(/namespace/)
+  it('refuses a run the same way (exit code 3 in the CLI) and starts nothing', async () => {
+    const p = await probe()
+    const backend = createKernelBackend(async () => p)
+    const script = scenarioScript('connect.refused')!
+    await expect(runCollect(backend, script)).rejects.toThrow(UnsupportedError)
+    const r = await runScript(script, backend)
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('unsupported')
+      expect(r.error.message).toMatch(why)
+    }
     expect(leftovers()).toEqual([])
   })
 })

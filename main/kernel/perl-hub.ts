@@ -1,0 +1,150 @@
+/**
+ * The hub: the one process a run starts (netns.ts), inside its private network namespace. A
+ * Perl program that brings loopback up, writes the run's timer sysctls, prints the effective
+ * timers, and forks one child per role, each on its own channel (a socketpair the parent
+ * passed as descriptor 3, 4, ...):
+ * - `client`, `server`: the programs under test (perl-peer.ts);
+ * - `relay`: the middlebox (perl-relay.ts); `capture`: the packet socket (packets.ts);
+ * - `nft`: `nft -i` on the channel; `monitor`: `nft monitor` into the channel.
+ * Forking a Perl that is already loaded costs about a millisecond; starting each of them with
+ * nsenter cost tens. Every process of the run dies with its parent (PR_SET_PDEATHSIG), so
+ * killing the hub (or the parent dying) ends them all, and with them the namespace; a
+ * channel closes exactly when its child is gone, which is how the parent knows.
+ *
+ * Perl because perl-base is Essential on Debian and Ubuntu; the programs use no module at all
+ * (no Socket, no POSIX: constants are numbers, calls are `syscall()`), so start-up is the
+ * interpreter's alone.
+ */
+import { PERL_CAPTURE } from './packets'
+import { PERL_PEER } from './perl-peer'
+import { PERL_RELAY } from './perl-relay'
+import { perlSyscallTable, type SyscallArch } from './syscalls'
+
+/** Helpers every role uses: the system call table, the clock, line I/O on a channel. */
+const COMMON = (arch: SyscallArch) => String.raw`
+use strict; use warnings;
+our %S = (${perlSyscallTable(arch)});
+our (%FH, %INBUF);
+
+sub now {
+  my $ts = "\0" x 16;
+  syscall($S{clock_gettime}, 1, $ts);
+  my ($s, $ns) = unpack('q q', $ts);
+  return sprintf('%.6f', $s * 1000 + $ns / 1e6);
+}
+sub sockaddr { my $p = $_[0] + 0; return pack('S n C4 x8', 2, $p, 127, 0, 0, 1) }
+sub chan { my ($fd) = @_; open(my $h, '+<&=', $fd) or die "socklab: channel $fd: $!\n"; $FH{$fd} = $h }
+# The parent is gone when it no longer reads: nothing left to do.
+sub out { defined syswrite($FH{$_[0]}, $_[1]) or exit 0 }
+sub getline {
+  my ($fd) = @_;
+  while (1) {
+    my $i = index($INBUF{$fd} //= '', "\n");
+    if ($i >= 0) { my $line = substr($INBUF{$fd}, 0, $i + 1, ''); chomp $line; return $line }
+    my $n = sysread($FH{$fd}, my $chunk, 4096);
+    next if !defined $n && $! + 0 == 4;
+    return undef if !$n;
+    $INBUF{$fd} .= $chunk;
+  }
+}
+# PR_SET_PDEATHSIG (1) SIGKILL (9): die with the parent, whoever kills it and however.
+sub tie_to_parent {
+  my ($parent) = @_;
+  syscall($S{prctl}, 1, 9, 0, 0, 0);
+  exit 1 if getppid() != $parent;
+}
+`
+
+const HUB = String.raw`
+sub lo_up {
+  socket(my $s, 2, 2, 0) or die "socklab: socket: $!\n";
+  # struct ifreq: name, then flags; SIOCGIFFLAGS 0x8913, SIOCSIFFLAGS 0x8914, IFF_UP 1.
+  my $ifr = pack('a16 s x22', 'lo', 0);
+  ioctl($s, 0x8913, $ifr) or die "socklab: SIOCGIFFLAGS lo: $!\n";
+  my $set = pack('a16 s x22', 'lo', unpack('x16 s', $ifr) | 1);
+  ioctl($s, 0x8914, $set) or die "socklab: SIOCSIFFLAGS lo: $!\n";
+}
+
+# (Every integer handed to syscall() is made a number with "+ 0": a string, such as a word
+# of the command line, would be passed as a pointer to its text.)
+sub start_role {
+  my ($role, $fd, $all, @args) = @_;
+  my $hub = $$;
+  my $pid = fork() // die "socklab: fork: $!\n";
+  return $pid if $pid;
+  tie_to_parent($hub);
+  $SIG{CHLD} = 'DEFAULT';
+  # Each channel stays open in its own child only: it closes exactly when that child is gone.
+  syscall($S{close}, $_ + 0) for grep { $_ != $fd } @$all;
+  open(STDIN, '<', '/dev/null');
+  if ($role eq 'nft' || $role eq 'monitor') {
+    open(STDIN, '<&', $fd) if $role eq 'nft';
+    open(STDOUT, '>&', $fd);
+    open(STDERR, '>&', $fd);
+    syscall($S{close}, $fd + 0);
+    my @cmd = $role eq 'nft' ? ('nft', '-i') : ('nft', 'monitor');
+    exec { $cmd[0] } @cmd or die "socklab: exec nft: $!\n";
+  }
+  open(STDOUT, '>', '/dev/null');
+  chan($fd);
+  peer($fd) if $role eq 'client' || $role eq 'server';
+  relay($fd, @args) if $role eq 'relay';
+  capture($fd) if $role eq 'capture';
+  exit 0;
+}
+
+tie_to_parent(shift @ARGV);
+$| = 1;
+# Children are reaped by the kernel: a dead one holds nothing, not even a zombie's slot.
+$SIG{CHLD} = 'IGNORE';
+my (@roles, @sysctls);
+for (@ARGV) { if (/^sysctl:(\w+)=(\d+)$/) { push @sysctls, [$1, $2] } else { push @roles, [split /:/] } }
+lo_up();
+for my $s (@sysctls) {
+  open(my $f, '>', "/proc/sys/net/ipv4/$s->[0]") or die "socklab: sysctl $s->[0]: $!\n";
+  print $f "$s->[1]\n";
+  close($f) or die "socklab: sysctl $s->[0]: $!\n";
+}
+my @timers;
+for my $n (qw(tcp_syn_retries tcp_synack_retries tcp_retries2 tcp_keepalive_time tcp_keepalive_intvl tcp_keepalive_probes)) {
+  open(my $f, '<', "/proc/sys/net/ipv4/$n") or die "socklab: sysctl $n: $!\n";
+  chomp(my $v = <$f>);
+  push @timers, $v;
+}
+my @fds = map { $_->[1] } @roles;
+my @kids = map { start_role($_->[0], $_->[1], \@fds, @$_[2 .. $#$_]) } @roles;
+syscall($S{close}, $_ + 0) for @fds;
+print "timers @timers\n";
+# The run ends when the parent closes our stdin, kills us or dies: the children go with us.
+1 while sysread(STDIN, my $buf, 4096);
+kill 9, @kids;
+exit 0;
+`
+
+/** A role the hub starts, with its arguments (the relay's front and back ports). */
+export type HubRole =
+  | { role: 'client' | 'server' | 'capture' | 'nft' | 'monitor' }
+  | { role: 'relay'; frontPort: number; serverPort: number }
+
+/** The hub's whole program for this architecture (`perl -e`). */
+export function hubProgram(arch: SyscallArch): string {
+  return [COMMON(arch), PERL_PEER, PERL_RELAY, PERL_CAPTURE, HUB].join('\n')
+}
+
+/**
+ * The hub's arguments: the parent's pid (it dies with it), the sysctls, then each role with
+ * the descriptor of its channel (3, 4, ... in order).
+ */
+export function hubArgs(
+  parentPid: number,
+  sysctls: Record<string, number>,
+  roles: HubRole[],
+): string[] {
+  return [
+    String(parentPid),
+    ...Object.entries(sysctls).map(([k, v]) => `sysctl:${k}=${Math.trunc(v)}`),
+    ...roles.map((r, i) =>
+      r.role === 'relay' ? `relay:${3 + i}:${r.frontPort}:${r.serverPort}` : `${r.role}:${3 + i}`,
+    ),
+  ]
+}

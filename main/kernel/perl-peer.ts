@@ -1,0 +1,155 @@
+/**
+ * The client and the server of a run: a small Perl program (forked by the namespace's hub,
+ * perl-hub.ts) that makes each lab-script call as ONE system call with Perl's `syscall()` on
+ * plain integer descriptors, blocking where the call blocks, and answers with what the kernel
+ * returned (docs/decisions/006-kernel-peers-make-real-syscalls.md).
+ *
+ * Protocol, one line each way per call, on the role's channel:
+ * - in: `listen P`, `accept`, `connect P`, `send N`, `recv N [timeoutMs]`, `shutdown H`
+ *   (0 rd, 1 wr, 2 rdwr), `keepalive IDLE INTVL CNT`, `close`, `abort`, `reset-exit`;
+ * - out: `ready <pid>` once; `issued <t>` just before a call that may block; then
+ *   `= <ret> <errno> <sigpipe 0|1> <t> <extra> <fd>`, where `t` is CLOCK_MONOTONIC in ms (the
+ *   parent's `process.hrtime` reads the same clock), `extra` the local port after a connect or
+ *   the peer's port after an accept (-1 otherwise), `fd` the descriptor the call used.
+ *
+ * The program holds descriptors the way a C program written from the script would:
+ * - it makes one TCP socket when it starts (socket() is no script call): listen binds it,
+ *   the first connect connects it, and calls before either act on it (send: EPIPE, recv:
+ *   ENOTCONN, accept: EINVAL, from the kernel);
+ * - every later connect makes a new socket; accept's descriptor becomes the connection;
+ * - data calls use the connection, even once the program closed it (the kernel answers
+ *   EBADF for that number), else the listener; close and abort take the open connection, else
+ *   the open listener (a second close closes the listener, as the simulator does), else the
+ *   last number (EBADF).
+ */
+
+/** The peer's Perl source (subs `peer` and helpers; needs the hub's common helpers). */
+export const PERL_PEER = String.raw`
+my ($CH, $spare, %conn, %lsn, %open, %rcvtimeo, $piped, $SBUF, $RBUF);
+
+# Aliases, not copies (syscall(shift, @_)): the kernel writes into the caller's buffers.
+sub call { my $r = syscall(shift, @_); return ($r, $r < 0 ? $! + 0 : 0) }
+
+sub fresh {
+  if ($spare >= 0) { my $f = $spare; $spare = -1; return ($f, 0) }
+  my ($f, $e) = call($S{socket}, 2, 1, 0);
+  $open{$f} = 1 if $f >= 0;
+  return ($f, $e);
+}
+
+sub data_fd { $conn{fd} >= 0 ? $conn{fd} : $lsn{fd} >= 0 ? $lsn{fd} : $spare }
+
+sub close_target {
+  return \%conn if $conn{fd} >= 0 && $conn{open};
+  return \%lsn if $lsn{fd} >= 0 && $lsn{open};
+  return \%conn if $conn{fd} >= 0;
+  return \%lsn if $lsn{fd} >= 0;
+  %conn = (fd => $spare, open => 1);
+  $spare = -1;
+  return \%conn;
+}
+
+sub issued { out($CH, 'issued ' . now() . "\n") }
+
+sub int_opt {
+  my ($fd, $level, $name, $value) = @_;
+  my $v = pack('i', $value);
+  return call($S{setsockopt}, $fd, $level, $name, $v, 4);
+}
+
+sub port_of { my (undef, $port) = unpack('S n', $_[0]); return $port }
+
+sub op {
+  my ($op, @a) = @_;
+  my ($r, $e, $x, $fd) = (0, 0, -1, -1);
+  if ($op eq 'listen') {
+    ($fd, $e) = fresh();
+    return (-1, $e, -1, -1) if $fd < 0;
+    %lsn = (fd => $fd, open => 1);
+    my $sa = sockaddr($a[0]);
+    ($r, $e) = call($S{bind}, $fd, $sa, 16);
+    ($r, $e) = call($S{listen}, $fd, 128) if $r == 0;
+  } elsif ($op eq 'accept') {
+    $fd = $lsn{fd} >= 0 ? $lsn{fd} : $spare;
+    my $peer = "\0" x 16;
+    my $len = pack('L', 16);
+    issued();
+    ($r, $e) = call($S{accept4}, $fd, $peer, $len, 0);
+    if ($r >= 0) { %conn = (fd => $r, open => 1); $open{$r} = 1; $x = port_of($peer) }
+  } elsif ($op eq 'connect') {
+    ($fd, $e) = fresh();
+    return (-1, $e, -1, -1) if $fd < 0;
+    %conn = (fd => $fd, open => 1);
+    my $sa = sockaddr($a[0]);
+    issued();
+    ($r, $e) = call($S{connect}, $fd, $sa, 16);
+    my $me = "\0" x 16;
+    my $len = pack('L', 16);
+    $x = port_of($me) if syscall($S{getsockname}, $fd, $me, $len) == 0;
+  } elsif ($op eq 'send') {
+    my $n = $a[0] + 0;
+    $SBUF = 'a' x $n if length($SBUF) < $n;
+    $fd = data_fd();
+    issued();
+    # Blocking, without MSG_NOSIGNAL: the kernel raises SIGPIPE with EPIPE (the handler notes it).
+    ($r, $e) = call($S{sendto}, $fd, $SBUF, $n, 0, 0, 0);
+  } elsif ($op eq 'recv') {
+    my $n = $a[0] + 0;
+    $fd = data_fd();
+    if (defined $a[1] || $rcvtimeo{$fd}) {
+      # SO_RCVTIMEO for this recv only: a later recv without a timeout clears it.
+      my $ms = defined $a[1] ? $a[1] + 0 : 0;
+      my $tv = pack('q q', int($ms / 1000), ($ms % 1000) * 1000);
+      syscall($S{setsockopt}, $fd, 1, 20, $tv, 16);
+      $rcvtimeo{$fd} = defined $a[1];
+    }
+    $RBUF = "\0" x $n if length($RBUF) < $n;
+    issued();
+    ($r, $e) = call($S{recvfrom}, $fd, $RBUF, $n, 0, 0, 0);
+  } elsif ($op eq 'shutdown') {
+    $fd = data_fd();
+    ($r, $e) = call($S{shutdown}, $fd, $a[0] + 0);
+  } elsif ($op eq 'keepalive') {
+    # SO_KEEPALIVE, then TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT; the first failure answers.
+    $fd = data_fd();
+    ($r, $e) = int_opt($fd, 1, 9, 1);
+    my @opts = ([4, $a[0]], [5, $a[1]], [6, $a[2]]);
+    for my $o (@opts) { last if $r < 0; ($r, $e) = int_opt($fd, 6, $o->[0], $o->[1] + 0) }
+  } elsif ($op eq 'close' || $op eq 'abort') {
+    my $s = close_target();
+    $fd = $s->{fd};
+    # abort: SO_LINGER {1, 0}, so close() resets the connection.
+    if ($op eq 'abort') { my $l = pack('i i', 1, 0); syscall($S{setsockopt}, $fd, 1, 13, $l, 8) }
+    ($r, $e) = call($S{close}, $fd);
+    if ($r == 0) { $s->{open} = 0; delete $open{$fd} }
+  } elsif ($op eq 'reset-exit') {
+    # crash rst: SO_LINGER {1, 0} on every socket held; exiting closes them all (RST).
+    my $l = pack('i i', 1, 0);
+    syscall($S{setsockopt}, $_ + 0, 1, 13, $l, 8) for keys %open;
+  } else {
+    ($r, $e) = (-1, 22);
+  }
+  return ($r, $e, $x, $fd);
+}
+
+sub peer {
+  ($CH) = @_;
+  ($SBUF, $RBUF, $piped, $spare) = ('', '', 0, -1);
+  %conn = (fd => -1, open => 0);
+  %lsn = (fd => -1, open => 0);
+  # A C program without a handler would die of SIGPIPE; this one records it for the reply.
+  $SIG{PIPE} = sub { $piped = 1 };
+  ($spare) = fresh();
+  out($CH, "ready $$\n");
+  while (defined(my $line = getline($CH))) {
+    my @cmd = split ' ', $line;
+    next unless @cmd;
+    $piped = 0;
+    my ($r, $e, $x, $fd) = op(@cmd);
+    my $sig = $piped;
+    out($CH, "= $r $e $sig " . now() . " $x $fd\n");
+    exit 0 if $cmd[0] eq 'reset-exit';
+  }
+  exit 0;
+}
+`
