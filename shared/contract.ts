@@ -77,10 +77,7 @@ export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
  * (`runId`) before it starts, so every update it is sent belongs to a run it already knows.
  */
 export const runRequestSchema = z.strictObject({
-  runId: z
-    .string()
-    .regex(RUN_ID_PATTERN, 'a run id is 8-64 letters, digits, "_" or "-"')
-    .optional(),
+  runId: z.string().regex(RUN_ID_PATTERN, 'a run id is 8-64 letters, digits, "_" or "-"'),
   scenarioId: z.string().min(1).max(200).optional(),
   /** A teacher's script; validated by the session with step-and-field messages. */
   script: z.unknown().optional(),

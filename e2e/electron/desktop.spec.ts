@@ -71,25 +71,24 @@ test.describe('desktop app', () => {
       const lab = window.lab
       return new Promise<Result<LabResult>>((resolveRun, reject) => {
         const timer = setTimeout(() => reject(new Error('no result within 20 s')), 20_000)
-        let runId: string | undefined
-        const early: Parameters<Parameters<LabApi['onRunUpdate']>[0]>[0][] = []
+        // The caller names the run and listens first, so even a run that ends before
+        // startRun answers is heard.
+        const runId = 'e2e-desktop-refused'
         const finish = (value: Result<LabResult>) => {
           clearTimeout(timer)
           stop()
           resolveRun(value)
         }
-        const handle = (message: (typeof early)[number]) => {
+        const stop = lab.onRunUpdate((message) => {
           if (message.runId !== runId) return
           if (message.update.kind === 'done') finish({ ok: true, value: message.update.result })
           if (message.update.kind === 'failed') finish({ ok: false, error: message.update.error })
-        }
-        // Updates can arrive before startRun's answer: keep them until the run id is known.
-        const stop = lab.onRunUpdate((message) => (runId ? handle(message) : early.push(message)))
-        void lab.startRun({ scenarioId: 'connect.refused', backend: 'sim' }).then((started) => {
-          if (!started.ok) return finish(started)
-          runId = started.value.runId
-          early.forEach(handle)
         })
+        void lab
+          .startRun({ runId, scenarioId: 'connect.refused', backend: 'sim' })
+          .then((started) => {
+            if (!started.ok) finish(started)
+          })
       })
     })
     expect(result.ok, JSON.stringify(result)).toBe(true)

@@ -196,6 +196,7 @@ describe('desktop app, IPC', () => {
 
   it('runs connect.refused on the simulator and streams ECONNREFUSED to the window', async () => {
     const started = (await ipcMain.invoke(CALLS.startRun.channel, fromApp(), {
+      runId: 'desktop-run-1',
       scenarioId: 'connect.refused',
       backend: 'sim',
     })) as Result<{ runId: string }>

@@ -96,7 +96,7 @@ describe('registerLabIpc', () => {
 
   it('passes valid calls from the app window to the service', async () => {
     const { ipc, received } = setup()
-    const request = { scenarioId: 'connect.refused', backend: 'sim' }
+    const request = { runId: 'run-0001', scenarioId: 'connect.refused', backend: 'sim' }
     expect(await ipc.invoke(CALLS.startRun.channel, trusted, request)).toEqual(
       ok({ runId: 'run-1' }),
     )
@@ -128,7 +128,13 @@ describe('registerLabIpc', () => {
       [CALLS.getScenario.channel, [42]],
       [CALLS.cancelRun.channel, ['x'.repeat(101)]],
       [CALLS.startRun.channel, [{ backend: 'sim', rootShell: true }]],
-      [CALLS.startRun.channel, [{ scenarioId: 'connect.refused', backend: 'vm' }]],
+      [
+        CALLS.startRun.channel,
+        [{ runId: 'run-0001', scenarioId: 'connect.refused', backend: 'vm' }],
+      ],
+      // The caller names every run: a start without a name, or with a bad one, is refused.
+      [CALLS.startRun.channel, [{ scenarioId: 'connect.refused', backend: 'sim' }]],
+      [CALLS.startRun.channel, [{ runId: 'a b', scenarioId: 'connect.refused', backend: 'sim' }]],
       [CALLS.listScenarios.channel, ['extra']],
     ]
     for (const [channel, args] of cases) {

@@ -78,7 +78,7 @@ export function createLabService(options: LabServiceOptions): LabService {
       if (!script.ok) return script
       const why = await backends[request.backend].unsupported(script.value)
       if (why) return fail('unsupported', why)
-      if (request.runId !== undefined && sessions.has(request.runId))
+      if (sessions.has(request.runId))
         return fail('bad-input', `A run named "${request.runId}" is already going.`)
       return ok({ runId: sessions.start(script.value, request.backend, request.runId) })
     },

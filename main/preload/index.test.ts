@@ -64,7 +64,7 @@ describe('preload', () => {
     await lab.getCapabilities()
     await lab.listScenarios()
     await lab.getScenario('connect.refused')
-    await lab.startRun({ scenarioId: 'connect.refused', backend: 'sim' })
+    await lab.startRun({ runId: 'run-0007', scenarioId: 'connect.refused', backend: 'sim' })
     await lab.cancelRun('run-7')
     expect(electron.invoked).toEqual([
       { channel: CALLS.getCapabilities.channel, args: [] },
@@ -72,7 +72,7 @@ describe('preload', () => {
       { channel: CALLS.getScenario.channel, args: ['connect.refused'] },
       {
         channel: CALLS.startRun.channel,
-        args: [{ scenarioId: 'connect.refused', backend: 'sim' }],
+        args: [{ runId: 'run-0007', scenarioId: 'connect.refused', backend: 'sim' }],
       },
       { channel: CALLS.cancelRun.channel, args: ['run-7'] },
     ])

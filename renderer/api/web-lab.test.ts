@@ -75,18 +75,18 @@ describe('createWebLab', () => {
     const { lab, last } = setup()
     last().accept()
     const a = lab.getScenario('connect.ok')
-    const b = lab.startRun({ scenarioId: 'connect.refused', backend: 'sim' })
+    const b = lab.startRun({ runId: 'run-0001', scenarioId: 'connect.refused', backend: 'sim' })
     expect(last().sent.map((f) => (f.type === 'call' ? [f.id, f.name, f.args] : null))).toEqual([
       [1, 'getScenario', ['connect.ok']],
-      [2, 'startRun', [{ scenarioId: 'connect.refused', backend: 'sim' }]],
+      [2, 'startRun', [{ runId: 'run-0001', scenarioId: 'connect.refused', backend: 'sim' }]],
     ])
-    last().receive({ type: 'reply', id: 2, result: { ok: true, value: { runId: 'r1' } } })
+    last().receive({ type: 'reply', id: 2, result: { ok: true, value: { runId: 'run-0001' } } })
     last().receive({
       type: 'reply',
       id: 1,
       result: { ok: false, error: { code: 'unknown-scenario', message: 'no' } },
     })
-    await expect(b).resolves.toEqual({ ok: true, value: { runId: 'r1' } })
+    await expect(b).resolves.toEqual({ ok: true, value: { runId: 'run-0001' } })
     await expect(a).resolves.toMatchObject({ ok: false, error: { code: 'unknown-scenario' } })
     lab.dispose()
   })
@@ -143,6 +143,20 @@ describe('createWebLab', () => {
     expect(sockets).toHaveLength(3)
     last().accept()
     expect(states).toEqual(['open', 'closed', 'connecting', 'closed', 'connecting', 'open'])
+    lab.dispose()
+  })
+
+  it('says the connection closed before it fails the calls waiting on it', async () => {
+    const { lab, last } = setup()
+    last().accept()
+    const heard: string[] = []
+    lab.onConnectionChange((s) => heard.push(`state ${s}`))
+    const pending = lab
+      .startRun({ runId: 'run-0001', scenarioId: 'connect.refused', backend: 'sim' })
+      .then((r) => heard.push(`startRun ${r.ok ? 'ok' : r.error.code}`))
+    last().drop()
+    await pending
+    expect(heard).toEqual(['state closed', 'startRun internal'])
     lab.dispose()
   })
 

@@ -35,6 +35,13 @@ export type ConnectionState = 'connecting' | 'open' | 'closed'
 /** Extra surface of a transport that can lose its connection (browser mode). */
 export interface LabConnection {
   readonly connectionState: ConnectionState
+  /**
+   * Hears every change of the connection. When the socket closes, listeners hear `closed`
+   * before the calls still waiting on it fail, so a run in progress can tell a lost
+   * connection from a refused start (lib/run-to-end.ts relies on this). Run updates sent
+   * while the socket was down are lost: a run that was going when it closed cannot be
+   * followed to its end.
+   */
   onConnectionChange(listener: (state: ConnectionState) => void): () => void
 }
 
@@ -164,6 +171,7 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
       if (socket !== ws) return
       socket = undefined
       const wasOpen = state === 'open'
+      // Listeners first, then the waiting calls (see LabConnection.onConnectionChange).
       setState('closed')
       failAll(
         wasOpen

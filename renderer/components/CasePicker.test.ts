@@ -1,16 +1,16 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
-import { useLabStore } from '../stores/lab'
+import { useCatalogStore } from '../stores/catalog'
 import { createFakeLab, errorResult, flush, testGlobals } from '../testing/fake-lab'
 import CasePicker from './CasePicker.vue'
 
 async function picker(language: 'en' | 'zh' = 'en', fake = createFakeLab()) {
   const { global } = testGlobals(fake, language)
   const w = mount(CasePicker, { global, attachTo: document.body })
-  const lab = useLabStore()
-  await lab.init()
+  const catalog = useCatalogStore()
+  await catalog.init()
   await flush()
-  return { w, lab }
+  return { w, catalog }
 }
 
 describe('CasePicker', () => {
@@ -29,10 +29,10 @@ describe('CasePicker', () => {
   })
 
   it('emits the picked case and marks the selected one', async () => {
-    const { w, lab } = await picker()
+    const { w, catalog } = await picker()
     await w.get('[data-testid="case-connect.refused"]').trigger('click')
     expect(w.emitted('pick')).toEqual([['connect.refused']])
-    await lab.select('connect.refused')
+    await catalog.select('connect.refused')
     await flush()
     expect(w.get('[data-testid="case-connect.refused"]').attributes('aria-current')).toBe('true')
     expect(w.get('[data-testid="case-connect.ok"]').attributes('aria-current')).toBeUndefined()

@@ -1,6 +1,7 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
-import { useLabStore } from '../stores/lab'
+import { useCatalogStore } from '../stores/catalog'
+import { useRunStore } from '../stores/run'
 import { createFakeLab, flush, REFUSED_STEP, refusedResult, testGlobals } from '../testing/fake-lab'
 import ErrnoReadout from './ErrnoReadout.vue'
 
@@ -9,13 +10,14 @@ describe('ErrnoReadout', () => {
     const fake = createFakeLab()
     const { global } = testGlobals(fake)
     const w = mount(ErrnoReadout, { global })
-    const lab = useLabStore()
-    await lab.init()
-    await lab.select('connect.ok')
+    const catalog = useCatalogStore()
+    const run = useRunStore()
+    await catalog.init()
+    await catalog.select('connect.ok')
     await flush()
     expect(w.get('[data-testid="article-section"]').text()).toContain('建立连接 §1')
     expect(w.text()).toContain('each call’s return value appears here')
-    await lab.run()
+    await run.run()
     await flush()
     expect(w.text()).toContain('Waiting for the first call to return')
     // Steps arrive out of script order; the readout keeps script order.
@@ -37,14 +39,14 @@ describe('ErrnoReadout', () => {
       errnoNumber: undefined,
       message: undefined,
     }
-    fake.push('run-1', { kind: 'step', step: accept })
-    fake.push('run-1', { kind: 'step', step: connect })
+    fake.push(fake.runId(1), { kind: 'step', step: accept })
+    fake.push(fake.runId(1), { kind: 'step', step: connect })
     await flush()
     expect(w.findAll('[data-testid="errno-call"]').map((c) => c.text())).toEqual([
       'connect(7001) = 0',
       'accept() = 5',
     ])
-    fake.push('run-1', {
+    fake.push(fake.runId(1), {
       kind: 'done',
       result: refusedResult({
         steps: [connect, accept],

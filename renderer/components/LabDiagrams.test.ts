@@ -6,7 +6,9 @@ import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RECORDED } from '../lib/fixtures/index'
 import { TraceIndex } from '../lib/trace-index'
-import { useLabStore } from '../stores/lab'
+import { useCatalogStore } from '../stores/catalog'
+import { useRunStore } from '../stores/run'
+import { usePlaybackStore } from '../stores/playback'
 import { createFakeLab, flush, testGlobals } from '../testing/fake-lab'
 import PlaybackBar from './PlaybackBar.vue'
 import SequenceDiagram from './SequenceDiagram.vue'
@@ -20,13 +22,15 @@ async function ranCrashFin(component: object = SequenceDiagram) {
   const fake = createFakeLab()
   const { global } = testGlobals(fake)
   const w = mount(component, { global, attachTo: document.body })
-  const lab = useLabStore()
-  await lab.init()
-  await lab.select('peer.crash-fin')
-  await lab.run()
-  fake.push('run-1', { kind: 'done', result: RECORDED['peer.crash-fin']! })
+  const catalog = useCatalogStore()
+  const run = useRunStore()
+  const playback = usePlaybackStore()
+  await catalog.init()
+  await catalog.select('peer.crash-fin')
+  await run.run()
+  fake.push(fake.runId(1), { kind: 'done', result: RECORDED['peer.crash-fin']! })
   await flush()
-  return { w, lab, fake }
+  return { w, catalog, run, playback, fake }
 }
 
 describe('StateMachine', () => {
@@ -75,7 +79,7 @@ describe('StateMachine', () => {
 
 describe('SequenceDiagram', () => {
   it('draws the run up to the cursor: segments, states and calls', async () => {
-    const { w, lab } = await ranCrashFin()
+    const { w, playback } = await ranCrashFin()
     const r = RECORDED['peer.crash-fin']!
     const segments = r.events.filter((e) => e.type === 'segment').length
     expect(w.attributes('data-segments')).toBe(String(segments))
@@ -83,7 +87,7 @@ describe('SequenceDiagram', () => {
     expect(w.find('[data-testid="seq-segment"][data-flags="RST|ACK"]').exists()).toBe(true)
     expect(w.findAll('[data-testid="seq-call"]').length).toBeGreaterThanOrEqual(5)
     expect(w.text()).toContain('send() = -1 EPIPE')
-    lab.seek(3)
+    playback.seek(3)
     await flush()
     expect(w.attributes('data-segments')).toBe(
       String(r.events.slice(0, 3).filter((e) => e.type === 'segment').length),
@@ -96,11 +100,12 @@ describe('SequenceDiagram', () => {
     const fake = createFakeLab()
     const { global } = testGlobals(fake)
     const w = mount(SequenceDiagram, { global, attachTo: document.body })
-    const lab = useLabStore()
-    await lab.init()
-    await lab.select('connect.refused')
-    await lab.run()
-    fake.push('run-1', { kind: 'done', result: RECORDED['connect.timeout']! })
+    const catalog = useCatalogStore()
+    const run = useRunStore()
+    await catalog.init()
+    await catalog.select('connect.refused')
+    await run.run()
+    fake.push(fake.runId(1), { kind: 'done', result: RECORDED['connect.timeout']! })
     await flush()
     const dropped = w.findAll('[data-testid="seq-segment"][data-fate="dropped"]')
     expect(dropped.length).toBeGreaterThanOrEqual(3)
@@ -131,29 +136,29 @@ describe('SequenceDiagram', () => {
 
 describe('PlaybackBar', () => {
   it('steps, scrubs, plays and changes speed through the store', async () => {
-    const { w, lab } = await ranCrashFin(PlaybackBar)
-    const total = lab.events.length
+    const { w, run, playback } = await ranCrashFin(PlaybackBar)
+    const total = run.events.length
     expect(w.get('[data-testid="pb-position"]').attributes('data-shown')).toBe(String(total))
     await w.get('[data-testid="pb-back"]').trigger('click')
-    expect(lab.shown).toBe(total - 1)
+    expect(playback.shown).toBe(total - 1)
     await w.get('[data-testid="pb-scrub"]').setValue('2')
-    expect(lab.shown).toBe(2)
+    expect(playback.shown).toBe(2)
     expect(w.get('[data-testid="pb-scrub"]').attributes('aria-valuetext')).toMatch(
       /^event 2 of \d+, at /,
     )
     await w.get('[data-testid="pb-forward"]').trigger('click')
-    expect(lab.shown).toBe(3)
+    expect(playback.shown).toBe(3)
     await w.get('[data-testid="speed-real"]').setValue(true)
-    expect(lab.speed).toBe('real')
+    expect(playback.speed).toBe('real')
     await w.get('[data-testid="pb-play"]').trigger('click')
-    expect(lab.playback.playing).toBe(true)
-    lab.tick(1e9)
-    expect(lab.shown).toBe(total)
-    expect(lab.playback.playing).toBe(false)
+    expect(playback.playback.playing).toBe(true)
+    playback.tick(1e9)
+    expect(playback.shown).toBe(total)
+    expect(playback.playback.playing).toBe(false)
     await w.get('[data-testid="pb-replay"]').trigger('click')
     // Back at time 0: only what happened at the very start is shown.
-    expect(lab.playback.cursorMs).toBe(0)
-    expect(lab.shown).toBe(lab.events.filter((e) => e.tMs === 0).length)
-    expect(lab.playback.playing).toBe(true)
+    expect(playback.playback.cursorMs).toBe(0)
+    expect(playback.shown).toBe(run.events.filter((e) => e.tMs === 0).length)
+    expect(playback.playback.playing).toBe(true)
   })
 })

@@ -1,10 +1,13 @@
 /** Component tests of the Lab view's tools: script editor, exports, compare, shortcuts. */
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { compareResults, formatDifferences, TIMER_MS } from '../../shared/agreement'
 import type { LabScript } from '../../shared/lab-script'
+import type { LabResult } from '../../shared/lab-result'
 import { RECORDED } from '../lib/fixtures/index'
 import { viewPrefs } from '../lib/view-prefs'
-import { useLabStore } from '../stores/lab'
+import { useCatalogStore } from '../stores/catalog'
+import { useRunStore } from '../stores/run'
 import { createFakeLab, flush, testGlobals } from '../testing/fake-lab'
 import ComparePanel from './ComparePanel.vue'
 import ExportMenu from './ExportMenu.vue'
@@ -27,9 +30,10 @@ describe('ScriptEditor', () => {
     const fake = createFakeLab()
     const { global } = testGlobals(fake)
     const w = mount(ScriptEditor, { global, attachTo: document.body })
-    const lab = useLabStore()
-    await lab.init()
-    await lab.select('connect.refused')
+    const catalog = useCatalogStore()
+    const run = useRunStore()
+    await catalog.init()
+    await catalog.select('connect.refused')
     expect(w.get('[data-testid="editor-status"]').attributes('data-ok')).toBe('true')
     await w
       .get('[data-testid="editor-text"]')
@@ -53,7 +57,7 @@ describe('ScriptEditor', () => {
     await flush()
     const sent = fake.requests.at(-1)!
     expect((sent.script as LabScript).steps[0]).toMatchObject({ op: 'connect', port: 7002 })
-    expect(lab.runInfo?.source).toBe('script')
+    expect(run.runInfo?.source).toBe('script')
   })
 
   it('keeps scripts in this browser and saves files through a download', async () => {
@@ -78,12 +82,13 @@ describe('ExportMenu', () => {
       async () => '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>',
     )
     const w = mount(ExportMenu, { global, props: { diagrams }, attachTo: document.body })
-    const lab = useLabStore()
-    await lab.init()
+    const catalog = useCatalogStore()
+    const run = useRunStore()
+    await catalog.init()
     expect(w.get('[data-testid="export-json"]').attributes('disabled')).toBeDefined()
-    await lab.select('peer.crash-fin')
-    await lab.run()
-    fake.push('run-1', { kind: 'done', result: RECORDED['peer.crash-fin']! })
+    await catalog.select('peer.crash-fin')
+    await run.run()
+    fake.push(fake.runId(1), { kind: 'done', result: RECORDED['peer.crash-fin']! })
     await flush()
     const blobs: Blob[] = []
     vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
@@ -113,8 +118,9 @@ describe('ExportMenu', () => {
       props: { diagrams: async () => null },
       attachTo: document.body,
     })
-    const lab = useLabStore()
-    await lab.init()
+    const catalog = useCatalogStore()
+    const run = useRunStore()
+    await catalog.init()
     const input = w.get('[data-testid="trace-file"]').element as HTMLInputElement
     const pick = async (name: string, text: string) => {
       Object.defineProperty(input, 'files', { value: [new File([text], name)], configurable: true })
@@ -127,27 +133,36 @@ describe('ExportMenu', () => {
       'crash.json',
       JSON.stringify({ socklabTrace: 1, result: RECORDED['peer.crash-fin'] }),
     )
-    expect(lab.imported).toBe(true)
-    expect(lab.status).toBe('done')
-    expect(lab.steps).toHaveLength(RECORDED['peer.crash-fin']!.steps.length)
-    expect(lab.traceLines[0]).toBe('lab> open crash.json')
+    expect(run.imported).toBe(true)
+    expect(run.status).toBe('done')
+    expect(run.steps).toHaveLength(RECORDED['peer.crash-fin']!.steps.length)
+    expect(run.traceLines[0]).toBe('lab> open crash.json')
   })
 })
 
 describe('ComparePanel', () => {
-  it('runs the case once per column and marks the calls that differ', async () => {
+  /** Mounts the panel on a case whose script has the recorded run's calls, one row each. */
+  async function comparePanel(caseId: string, base: LabResult) {
     const fake = createFakeLab()
     const { global } = testGlobals(fake)
     const w = mount(ComparePanel, { global, attachTo: document.body })
-    const lab = useLabStore()
-    await lab.init()
-    await lab.select('peer.crash-fin')
+    const catalog = useCatalogStore()
+    await catalog.init()
+    await catalog.select(caseId)
+    catalog.script = {
+      ...catalog.script!,
+      steps: base.steps.map((s) => ({ actor: s.actor, op: s.op }) as never),
+    }
+    return { fake, w }
+  }
+
+  it('runs the case once per column and marks the calls that differ', async () => {
     const base = RECORDED['peer.crash-fin']!
-    // The fake answers each run with the recorded result; on "windows" the send fails differently.
-    fake.startRun = async (request) => {
-      fake.requests.push(request)
-      const id = `cmp-${fake.requests.length}`
-      const result =
+    const { fake, w } = await comparePanel('peer.crash-fin', base)
+    // On "windows" the send fails differently.
+    fake.finishWith = (request) => ({
+      kind: 'done',
+      result:
         request.profile === 'windows'
           ? {
               ...base,
@@ -155,15 +170,8 @@ describe('ComparePanel', () => {
                 s.errno === 'EPIPE' ? { ...s, errno: 'ECONNRESET', errnoNumber: 10054 } : s,
               ),
             }
-          : base
-      setTimeout(() => fake.push(id, { kind: 'done', result }), 0)
-      return { ok: true, value: { runId: id } }
-    }
-    // The script has the recorded run's steps, so every call has a row.
-    lab.script = {
-      ...lab.script!,
-      steps: base.steps.map((s) => ({ actor: s.actor, op: s.op }) as never),
-    }
+          : base,
+    })
     await w.get('[data-testid="compare-run"]').trigger('click')
     await wait(50)
     expect(fake.requests.map((r) => r.profile)).toEqual([
@@ -172,10 +180,93 @@ describe('ComparePanel', () => {
       'windows',
       'macos',
     ])
+    // Every run was named by the panel, each differently.
+    expect(new Set(fake.requests.map((r) => r.runId)).size).toBe(4)
     const diff = w.findAll('tr.is-diff')
     expect(diff).toHaveLength(1)
     expect(diff[0]!.get('td[data-col="sim:windows"]').classes()).toContain('is-odd')
     expect(diff[0]!.get('td[data-col="sim:linux"]').text()).toContain('EPIPE 32')
+    // No kernel column ran: no verdict.
+    expect(w.find('[data-testid="compare-verdict"]').exists()).toBe(false)
+  })
+
+  /**
+   * The panel's verdict is `socklab check`'s: for a kernel run and a simulator run that differ
+   * only where the per-row classes cannot see it (when a timer ended a call, the final
+   * states), both must report the same differences.
+   */
+  async function verdictOf(sim: LabResult, kernel: LabResult, language: 'en' | 'zh' = 'en') {
+    const fake = createFakeLab()
+    const { global } = testGlobals(fake, language)
+    const w = mount(ComparePanel, { global, attachTo: document.body })
+    const catalog = useCatalogStore()
+    await catalog.init()
+    await catalog.select('connect.refused')
+    catalog.script = {
+      ...catalog.script!,
+      steps: sim.steps.map((s) => ({ actor: s.actor, op: s.op }) as never),
+    }
+    fake.finishWith = (request) => ({
+      kind: 'done',
+      result: request.backend === 'kernel' ? kernel : sim,
+    })
+    for (const p of ['linux-legacy', 'windows', 'macos'])
+      await w.get(`[data-testid="compare-col-sim:${p}"]`).setValue(false)
+    await w.get('[data-testid="compare-col-kernel"]').setValue(true)
+    await w.get('[data-testid="compare-run"]').trigger('click')
+    await wait(50)
+    expect(fake.requests.map((r) => r.backend)).toEqual(['sim', 'kernel'])
+    const verdict = w.get('[data-testid="compare-verdict"]')
+    return {
+      agree: verdict.attributes('data-agree'),
+      text: verdict.text(),
+      lines: w.findAll('[data-testid="compare-difference"]').map((li) => li.text()),
+      rowsMarked: w.findAll('tr.is-diff').length,
+    }
+  }
+
+  const timeout = RECORDED['connect.timeout']!
+  const timed = timeout.steps.find((s) => s.endMs - s.startMs >= TIMER_MS)!
+  const asKernel = (r: LabResult): LabResult => ({ ...r, backend: 'kernel', profile: 'linux' })
+
+  it('gives socklab check’s verdict when only a timer-ended call’s timing differs', async () => {
+    const late = timed.endMs * 0.5 + 1000
+    const kernel = asKernel({
+      ...timeout,
+      steps: timeout.steps.map((s) => (s === timed ? { ...s, endMs: s.endMs + late } : s)),
+    })
+    const check = formatDifferences(compareResults(timeout, kernel))
+    expect(check).toEqual([
+      expect.stringMatching(new RegExp(`^step ${timed.index}: endMs differs`)),
+    ])
+    const panel = await verdictOf(timeout, kernel)
+    expect(panel.agree).toBe('false')
+    expect(panel.lines).toEqual(check)
+    // Per row, the call's class is the same on both: the row is not marked, the verdict is.
+    expect(panel.rowsMarked).toBe(0)
+  })
+
+  it('gives socklab check’s verdict when only a final state differs, in both languages', async () => {
+    const kernel = asKernel({ ...timeout, final: { ...timeout.final, client: 'SYN_SENT' } })
+    const check = formatDifferences(compareResults(timeout, kernel))
+    expect(check).toHaveLength(1)
+    expect(check[0]).toMatch(/^final state of the client/)
+    const en = await verdictOf(timeout, kernel)
+    expect(en.agree).toBe('false')
+    expect(en.lines).toEqual(check)
+    expect(en.text).toContain('Simulator (linux) and kernel differ')
+    document.body.innerHTML = ''
+    const zh = await verdictOf(timeout, kernel, 'zh')
+    expect(zh.lines).toEqual(check)
+    expect(zh.text).toContain('模拟器（linux）与内核不一致')
+  })
+
+  it('says the simulator and the kernel agree when the rule finds nothing', async () => {
+    expect(compareResults(timeout, asKernel(timeout))).toEqual([])
+    const panel = await verdictOf(timeout, asKernel(timeout))
+    expect(panel.agree).toBe('true')
+    expect(panel.text).toBe('Simulator (linux) and kernel agree')
+    expect(panel.lines).toEqual([])
   })
 })
 

@@ -1,17 +1,19 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
-import { useLabStore } from '../stores/lab'
+import { useCatalogStore } from '../stores/catalog'
+import { useRunStore } from '../stores/run'
 import { CAPABILITIES, createFakeLab, flush, refusedResult, testGlobals } from '../testing/fake-lab'
 import RunControls from './RunControls.vue'
 
 async function controls(fake = createFakeLab(), language: 'en' | 'zh' = 'en') {
   const { global } = testGlobals(fake, language)
   const w = mount(RunControls, { global })
-  const lab = useLabStore()
-  await lab.init()
-  await lab.select('connect.refused')
+  const catalog = useCatalogStore()
+  const run = useRunStore()
+  await catalog.init()
+  await catalog.select('connect.refused')
   await flush()
-  return { w, lab, fake }
+  return { w, catalog, run, fake }
 }
 
 const input = (w: ReturnType<typeof mount>, id: string) =>
@@ -24,12 +26,12 @@ describe('RunControls', () => {
     await w.get('[data-testid="run"]').trigger('click')
     await flush()
     expect(fake.requests).toEqual([
-      { scenarioId: 'connect.refused', backend: 'sim', profile: 'macos' },
+      { runId: fake.runId(), scenarioId: 'connect.refused', backend: 'sim', profile: 'macos' },
     ])
     expect(w.get('[data-testid="run-status"]').attributes('data-status')).toBe('running')
     expect((w.get('[data-testid="cancel"]').element as HTMLButtonElement).disabled).toBe(false)
     expect((w.get('[data-testid="run"]').element as HTMLButtonElement).disabled).toBe(true)
-    fake.push('run-1', { kind: 'done', result: refusedResult({ durationMs: 1.25 }) })
+    fake.push(fake.runId(1), { kind: 'done', result: refusedResult({ durationMs: 1.25 }) })
     await flush()
     expect(w.get('[data-testid="run-status"]').text()).toBe('Finished in 1.3 ms')
     expect((w.get('[data-testid="cancel"]').element as HTMLButtonElement).disabled).toBe(true)
@@ -53,10 +55,10 @@ describe('RunControls', () => {
   })
 
   it('switching to the kernel greys out the OS profile and says why', async () => {
-    const { w, lab } = await controls()
+    const { w, run } = await controls()
     expect(input(w, 'backend-kernel').disabled).toBe(false)
     await w.get('[data-testid="backend-kernel"]').setValue(true)
-    expect(lab.backend).toBe('kernel')
+    expect(run.backend).toBe('kernel')
     expect((w.get('[data-testid="profile"]').element as HTMLFieldSetElement).disabled).toBe(true)
     expect(w.text()).toContain('applies to the simulator only')
   })
@@ -67,7 +69,7 @@ describe('RunControls', () => {
     await flush()
     await w.get('[data-testid="cancel"]').trigger('click')
     await flush()
-    expect(fake.cancelled).toEqual(['run-1'])
+    expect(fake.cancelled).toEqual([fake.runId(1)])
   })
 
   it('labels everything in Chinese', async () => {

@@ -1,7 +1,8 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LabScript } from '../../shared/lab-script'
-import { useLabStore } from '../stores/lab'
+import { useCatalogStore } from '../stores/catalog'
+import { useRunStore } from '../stores/run'
 import { createFakeLab, flush, REFUSED_STEP, refusedResult, testGlobals } from '../testing/fake-lab'
 import SocketShell from './SocketShell.vue'
 
@@ -40,10 +41,11 @@ async function shell() {
   const fake = createFakeLab()
   const { global } = testGlobals(fake)
   const w = mount(SocketShell, { global, attachTo: document.body })
-  const lab = useLabStore()
-  await lab.init()
+  const catalog = useCatalogStore()
+  const run = useRunStore()
+  await catalog.init()
   await settled()
-  return { fake, w, lab }
+  return { fake, w, catalog, run }
 }
 
 afterEach(() => {
@@ -52,19 +54,19 @@ afterEach(() => {
 
 describe('SocketShell', () => {
   it('prints a run’s trace live, then the final trace, and keeps earlier output', async () => {
-    const { fake, w, lab } = await shell()
-    await lab.select('connect.refused')
-    await lab.run()
+    const { fake, w, catalog, run } = await shell()
+    await catalog.select('connect.refused')
+    await run.run()
     await settled()
     expect(bufferLines().at(-1)).toBe('lab> run connect.refused --backend sim --profile linux')
-    fake.push('run-1', {
+    fake.push(fake.runId(1), {
       kind: 'event',
       event: { tMs: 0, type: 'state', actor: 'client', from: 'CLOSED', to: 'SYN_SENT' },
     })
-    fake.push('run-1', { kind: 'step', step: REFUSED_STEP })
+    fake.push(fake.runId(1), { kind: 'step', step: REFUSED_STEP })
     await settled()
     expect(bufferLines().some((l) => l.includes('client CLOSED -> SYN_SENT'))).toBe(true)
-    fake.push('run-1', { kind: 'done', result: refusedResult() })
+    fake.push(fake.runId(1), { kind: 'done', result: refusedResult() })
     await settled()
     const final = bufferLines()
     expect(final[0]).toMatch(/^# Socket shell/)
@@ -73,7 +75,7 @@ describe('SocketShell', () => {
     // The prompt comes back once the run is over.
     expect(final.at(-1)).toBe('client>')
     expect(w.findAll('[data-testid="trace-lines"] li').map((li) => li.text())).toEqual(
-      lab.traceLines,
+      run.traceLines,
     )
     w.unmount()
     expect(window.__labTerminal).toBeUndefined()
@@ -86,7 +88,7 @@ describe('SocketShell', () => {
     const script = fake.requests[0]!.script as LabScript
     expect(script.steps).toEqual([{ actor: 'server', op: 'listen', port: 7002 }])
     expect(fake.requests[0]!.backend).toBe('sim')
-    fake.push('run-1', {
+    fake.push(fake.runId(1), {
       kind: 'done',
       result: refusedResult({
         steps: [

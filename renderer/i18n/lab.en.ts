@@ -118,6 +118,9 @@ export const labEn = {
     differs: 'differs',
     failed: 'failed: {message}',
     empty: 'Pick columns and press Run all.',
+    agree: 'Simulator ({profile}) and kernel agree',
+    disagree:
+      'Simulator ({profile}) and kernel differ (the agreement rule, as socklab check applies it):',
   },
   shortcuts: {
     label: 'Keyboard shortcuts',

@@ -115,6 +115,8 @@ export const labZh: typeof labEn = {
     differs: '不同',
     failed: '失败：{message}',
     empty: '选择要对比的列，然后按“全部运行”。',
+    agree: '模拟器（{profile}）与内核一致',
+    disagree: '模拟器（{profile}）与内核不一致（按一致性规则，与 socklab check 相同）：',
   },
   shortcuts: {
     label: '键盘快捷键',

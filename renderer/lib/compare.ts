@@ -1,12 +1,13 @@
 /**
  * Side-by-side comparison: one script run on several OS profiles of the simulator and on the
- * host's kernel, one run after another through the ordinary contract, and the calls lined up
- * so that what differs stands out (the agreement rule's classes: outcome, sign, errno).
+ * host's kernel, one run after another, and the calls lined up so that what differs stands
+ * out. What "differs" means is the agreement rule of shared/agreement.ts, nothing else.
  */
-import type { LabApi, RunRequest } from '../../shared/contract'
+import { stepClass } from '../../shared/agreement'
 import type { BackendId, LabScript, ProfileId } from '../../shared/lab-script'
 import type { LabResult, StepResult } from '../../shared/lab-result'
 import { isSocketCall } from '../components/format'
+import { runTimeoutMs, runToEnd, type RunApi } from './run-to-end'
 
 /** One column: a backend, and for the simulator a profile. */
 export interface CompareColumn {
@@ -18,60 +19,36 @@ export interface CompareColumn {
 /** What one column's run gave. */
 export type ColumnResult = { ok: true; result: LabResult } | { ok: false; message: string }
 
-/** Runs the script once per column, in order; `onDone` hears each as it finishes. */
+/**
+ * Runs the script once per column, in order; `onDone` hears each as it finishes. Aborting
+ * cancels the column running and skips the rest.
+ */
 export async function runColumns(
-  api: Pick<LabApi, 'startRun' | 'onRunUpdate'>,
+  api: RunApi,
   what: { scenarioId: string } | { script: LabScript },
+  limitMs: number | undefined,
   columns: CompareColumn[],
   onDone: (id: string, result: ColumnResult) => void,
-  timeoutMs = 120_000,
+  signal?: AbortSignal,
 ): Promise<void> {
   for (const column of columns) {
-    const request: RunRequest = {
-      ...what,
-      backend: column.backend,
-      ...(column.backend === 'sim' && column.profile ? { profile: column.profile } : {}),
-    }
-    onDone(column.id, await runOne(api, request, timeoutMs))
-  }
-}
-
-function runOne(
-  api: Pick<LabApi, 'startRun' | 'onRunUpdate'>,
-  request: RunRequest,
-  timeoutMs: number,
-): Promise<ColumnResult> {
-  return new Promise((resolve) => {
-    let runId: string | null = null
-    const early: { runId: string; result: ColumnResult }[] = []
-    let settled = false
-    const finish = (r: ColumnResult): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      stop()
-      resolve(r)
-    }
-    const timer = setTimeout(
-      () => finish({ ok: false, message: `no answer within ${timeoutMs / 1000} s` }),
-      timeoutMs,
+    if (signal?.aborted) return
+    const end = await runToEnd(
+      api,
+      {
+        ...what,
+        backend: column.backend,
+        ...(column.backend === 'sim' && column.profile ? { profile: column.profile } : {}),
+      },
+      { timeoutMs: runTimeoutMs(limitMs), ...(signal ? { signal } : {}) },
     )
-    const stop = api.onRunUpdate(({ runId: id, update }) => {
-      let r: ColumnResult | null = null
-      if (update.kind === 'done') r = { ok: true, result: update.result }
-      else if (update.kind === 'failed') r = { ok: false, message: update.error.message }
-      if (!r) return
-      // A fast run can end before startRun's reply names it.
-      if (runId === null) early.push({ runId: id, result: r })
-      else if (id === runId) finish(r)
-    })
-    void api.startRun(request).then((answer) => {
-      if (!answer.ok) return finish({ ok: false, message: answer.error.message })
-      runId = answer.value.runId
-      const seen = early.find((e) => e.runId === runId)
-      if (seen) finish(seen.result)
-    })
-  })
+    onDone(
+      column.id,
+      end.ending === 'done'
+        ? { ok: true, result: end.result }
+        : { ok: false, message: end.error.message },
+    )
+  }
 }
 
 /** How a call ended, as the comparison reads it: `= 0`, `= -1 ECONNREFUSED 111`, `blocked`. */
@@ -83,39 +60,43 @@ export function cellText(step: StepResult | undefined): string {
   return `= ${step.ret}`
 }
 
-/** The class two backends must agree on: outcome, sign of the return value, errno name. */
-export function cellClass(step: StepResult | undefined): string {
+/** The look of a cell: `blocked`, `skipped`, `neg` (an error return), `ok`, or `none`. */
+export function cellLook(step: StepResult | undefined): string {
   if (!step) return 'none'
   if (step.outcome !== 'returned') return step.outcome
-  const sign =
-    step.ret === undefined ? 'done' : step.ret < 0 ? 'neg' : step.ret === 0 ? 'zero' : 'pos'
-  return `${sign}:${step.errno ?? ''}`
+  return step.ret !== undefined && step.ret < 0 ? 'neg' : 'ok'
+}
+
+/** One row of the comparison: a socket call of the script, with each column's step. */
+export interface CompareRow {
+  index: number
+  actor: string
+  op: string
+  cells: Record<string, StepResult | undefined>
+  /** The agreement rule's class of the call in each column that ran. */
+  classes: Record<string, string>
+  /** Some columns disagree on the class (outcome, sign of the return value, errno). */
+  differs: boolean
 }
 
 /** Rows of the comparison: the script's socket calls, with each column's step. */
 export function compareRows(
   script: LabScript,
   results: Record<string, LabResult | undefined>,
-): {
-  index: number
-  actor: string
-  op: string
-  cells: Record<string, StepResult | undefined>
-  differs: boolean
-}[] {
-  const rows = []
+): CompareRow[] {
+  const rows: CompareRow[] = []
   for (let index = 0; index < script.steps.length; index++) {
     const s = script.steps[index]!
     if (!isSocketCall({ op: s.op })) continue
     const cells: Record<string, StepResult | undefined> = {}
-    for (const [id, r] of Object.entries(results))
-      cells[id] = r?.steps.find((x) => x.index === index)
-    const classes = new Set(
-      Object.entries(results)
-        .filter(([, r]) => r !== undefined)
-        .map(([id]) => cellClass(cells[id])),
-    )
-    rows.push({ index, actor: s.actor, op: s.op, cells, differs: classes.size > 1 })
+    const classes: Record<string, string> = {}
+    for (const [id, r] of Object.entries(results)) {
+      if (!r) continue
+      cells[id] = r.steps.find((x) => x.index === index)
+      classes[id] = stepClass(cells[id])
+    }
+    const differs = new Set(Object.values(classes)).size > 1
+    rows.push({ index, actor: s.actor, op: s.op, cells, classes, differs })
   }
   return rows
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { LabApi, RunUpdateMessage } from '../../shared/contract'
+import { stepClass } from '../../shared/agreement'
 import { scenarioScript } from '../../shared/catalog/index'
-import { cellClass, cellText, compareRows, runColumns, type ColumnResult } from './compare'
+import { createFakeLab } from '../testing/fake-lab'
+import { cellLook, cellText, compareRows, runColumns, type ColumnResult } from './compare'
 import { fileName } from './download'
 import { composeSvg, svgSize } from './export'
 import { RECORDED } from './fixtures/index'
@@ -71,10 +72,10 @@ describe('labels and names', () => {
 })
 
 describe('compare', () => {
-  it('classes calls like the agreement rule and lines them up by step', () => {
+  it('classes calls by the agreement rule and lines them up by step', () => {
     const epipe = crash.steps.find((s) => s.errno === 'EPIPE')!
     expect(cellText(epipe)).toBe('= -1 EPIPE 32')
-    expect(cellClass(epipe)).toBe('neg:EPIPE')
+    expect(cellLook(epipe)).toBe('neg')
     expect(cellText(undefined)).toBe('—')
     const script = scenarioScript('peer.crash-fin')!
     const other = {
@@ -83,51 +84,53 @@ describe('compare', () => {
     }
     const rows = compareRows(script, { a: crash, b: other, c: undefined })
     expect(rows.filter((r) => r.differs).map((r) => r.index)).toEqual([epipe.index])
+    const row = rows.find((r) => r.index === epipe.index)!
+    expect(row.classes).toEqual({ a: stepClass(epipe), b: 'returned -1 ECONNRESET' })
     expect(rows.every((r) => r.op !== 'crash' && r.op !== 'sleep')).toBe(true)
   })
 
-  it('runs columns one after another, including runs that end before startRun answers', async () => {
-    const listeners = new Set<(m: RunUpdateMessage) => void>()
-    let n = 0
-    const api: Pick<LabApi, 'startRun' | 'onRunUpdate'> = {
-      onRunUpdate: (l) => {
-        listeners.add(l)
-        return () => listeners.delete(l)
-      },
-      startRun: async () => {
-        const runId = `r${++n}`
-        // The first run ends before the reply; the second fails after it.
-        if (n === 1)
-          for (const l of listeners) l({ runId, update: { kind: 'done', result: crash } })
-        else
-          setTimeout(() => {
-            for (const l of listeners)
-              l({
-                runId,
-                update: { kind: 'failed', error: { code: 'unsupported', message: 'no netns' } },
-              })
-          }, 0)
-        return { ok: true, value: { runId } }
-      },
+  it('runs columns one after another, each to its end, and stops when aborted', async () => {
+    const fake = createFakeLab()
+    // The first run ends before startRun answers; the second fails after it.
+    fake.startRun = async (request) => {
+      fake.requests.push(request)
+      if (fake.requests.length === 1) fake.push(request.runId, { kind: 'done', result: crash })
+      else
+        setTimeout(() =>
+          fake.push(request.runId, {
+            kind: 'failed',
+            error: { code: 'unsupported', message: 'no netns' },
+          }),
+        )
+      return { ok: true, value: { runId: request.runId } }
     }
     const got: [string, ColumnResult][] = []
-    await runColumns(
-      api,
-      { scenarioId: 'peer.crash-fin' },
-      [
-        { id: 'sim', backend: 'sim', profile: 'linux' },
-        { id: 'kernel', backend: 'kernel' },
-      ],
-      (id, r) => got.push([id, r]),
+    const columns = [
+      { id: 'sim', backend: 'sim' as const, profile: 'linux' as const },
+      { id: 'kernel', backend: 'kernel' as const },
+    ]
+    await runColumns(fake, { scenarioId: 'peer.crash-fin' }, 5000, columns, (id, r) =>
+      got.push([id, r]),
     )
-    expect(got.map(([id, r]) => [id, r.ok])).toEqual([
-      ['sim', true],
-      ['kernel', false],
+    expect(got).toEqual([
+      ['sim', { ok: true, result: crash }],
+      ['kernel', { ok: false, message: 'no netns' }],
     ])
-    expect(listeners.size).toBe(0)
+    expect(fake.requests[0]).toMatchObject({ backend: 'sim', profile: 'linux' })
+    expect(fake.requests[1]).not.toHaveProperty('profile')
+    const none: string[] = []
+    await runColumns(
+      fake,
+      { scenarioId: 'x' },
+      5000,
+      columns,
+      (id) => none.push(id),
+      AbortSignal.abort(),
+    )
+    expect(none).toEqual([])
+    expect(fake.requests).toHaveLength(2)
   })
 })
-
 describe('svg export', () => {
   it('composes diagrams into one document with a title and a background', () => {
     const a = document.createElementNS('http://www.w3.org/2000/svg', 'svg')

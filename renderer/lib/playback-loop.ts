@@ -4,22 +4,22 @@
  */
 import { onBeforeUnmount, onMounted, watch } from 'vue'
 
-/** The part of the lab store the loop needs. */
+/** The part of the playback store the loop needs. */
 export interface Playable {
   readonly playback: { playing: boolean }
   tick(dtMs: number): void
 }
 
 /** Runs the loop for the lifetime of the calling component. */
-export function usePlaybackLoop(lab: Playable): void {
+export function usePlaybackLoop(player: Playable): void {
   let frame = 0
   let last = 0
 
   function loop(now: number): void {
     const dt = last === 0 ? 0 : now - last
     last = now
-    lab.tick(dt)
-    frame = lab.playback.playing ? requestAnimationFrame(loop) : 0
+    player.tick(dt)
+    frame = player.playback.playing ? requestAnimationFrame(loop) : 0
   }
 
   function start(): void {
@@ -29,10 +29,10 @@ export function usePlaybackLoop(lab: Playable): void {
   }
 
   onMounted(() => {
-    if (lab.playback.playing) start()
+    if (player.playback.playing) start()
   })
   watch(
-    () => lab.playback.playing,
+    () => player.playback.playing,
     (playing) => {
       if (playing) start()
     },

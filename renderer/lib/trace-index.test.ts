@@ -39,6 +39,28 @@ describe('TraceIndex', () => {
     expect(index.visited('server', index.length).has('FIN_WAIT_2')).toBe(true)
   })
 
+  it('follows an array grown in place with a new index that shares the tables', () => {
+    const live = crash.events.slice(0, 5)
+    const first = new TraceIndex(live)
+    live.push(...crash.events.slice(5))
+    const next = first.follow(live)
+    expect(next).not.toBe(first)
+    expect(next.length).toBe(crash.events.length)
+    // The older index still answers for the events it had seen.
+    expect(first.length).toBe(5)
+    expect(first.timeOf(1e9)).toBe(next.timeOf(5))
+    expect(first.countAt(1e12)).toBe(5)
+    const last = crash.steps.find((s) => next.syscallIndex(s.index) >= 5)!
+    expect(first.syscallIndex(last.index)).toBe(-1)
+    expect(next.visited('server', next.length)).toEqual(
+      new TraceIndex(crash.events).visited('server', crash.events.length),
+    )
+    // Another array (a finished run's result) is indexed from scratch.
+    const fresh = next.follow([...crash.events])
+    expect(fresh.length).toBe(crash.events.length)
+    expect(fresh.lastNote(fresh.length)).toEqual(next.lastNote(next.length))
+  })
+
   it('upperBound is a binary search', () => {
     expect(upperBound([1, 2, 2, 3], 2)).toBe(3)
     expect(upperBound([], 2)).toBe(0)

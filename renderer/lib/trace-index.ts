@@ -22,14 +22,36 @@ export interface EndpointView {
   lastIndex: number
 }
 
-/** Lookup tables built once per trace (and extended as a live run streams in). */
-export class TraceIndex {
-  readonly times: number[] = []
-  private readonly stateIdx: Record<Endpoint, number[]> = { client: [], server: [] }
-  private readonly noteIdx: number[] = []
+/** The lookup tables of one events array; they only grow, as the array does. */
+interface Tables {
+  /** The array indexed (a live run's is pushed to in place). */
+  events: readonly TraceEvent[]
+  times: number[]
+  stateIdx: Record<Endpoint, number[]>
+  noteIdx: number[]
   /** Step index -> index of its syscall event. */
-  private readonly syscallOf = new Map<number, number>()
-  private events: readonly TraceEvent[] = []
+  syscallOf: Map<number, number>
+}
+
+function emptyTables(): Tables {
+  return {
+    events: [],
+    times: [],
+    stateIdx: { client: [], server: [] },
+    noteIdx: [],
+    syscallOf: new Map(),
+  }
+}
+
+/**
+ * Lookup tables built once per trace and extended as a live run streams in. An index answers
+ * for the events it has seen ({@link length}); {@link follow} gives the index of a grown array
+ * as a new object that shares these tables, so a computed that derives it changes identity
+ * (and Vue notices) without re-indexing the whole trace on every event.
+ */
+export class TraceIndex {
+  private tables: Tables = emptyTables()
+  private count = 0
 
   constructor(events: readonly TraceEvent[] = []) {
     this.extend(events)
@@ -37,49 +59,66 @@ export class TraceIndex {
 
   /** Number of events indexed. */
   get length(): number {
-    return this.times.length
+    return this.count
   }
 
   /** Indexes events appended since the last call (`events` must start with the old ones). */
   extend(events: readonly TraceEvent[]): void {
-    this.events = events
-    for (let i = this.times.length; i < events.length; i++) {
+    const t = this.tables
+    t.events = events
+    for (let i = t.times.length; i < events.length; i++) {
       const e = events[i]!
       // Time never goes backwards on screen even if a backend's clock wobbles.
-      const prev = this.times[i - 1] ?? 0
-      this.times.push(Math.max(prev, e.tMs))
-      if (e.type === 'state') this.stateIdx[e.actor].push(i)
-      else if (e.type === 'note') this.noteIdx.push(i)
-      else if (e.type === 'syscall' && !this.syscallOf.has(e.step)) this.syscallOf.set(e.step, i)
+      const prev = t.times[i - 1] ?? 0
+      t.times.push(Math.max(prev, e.tMs))
+      if (e.type === 'state') t.stateIdx[e.actor].push(i)
+      else if (e.type === 'note') t.noteIdx.push(i)
+      else if (e.type === 'syscall' && !t.syscallOf.has(e.step)) t.syscallOf.set(e.step, i)
     }
+    this.count = events.length
+  }
+
+  /**
+   * The index of `events`: when it is the array this index was built over, grown in place (a
+   * live run), a new index sharing these tables and indexing only the new events; otherwise
+   * (a new run, a result that replaced the live events) one built from scratch.
+   */
+  follow(events: readonly TraceEvent[]): TraceIndex {
+    const t = this.tables
+    if (events !== t.events || events.length < t.times.length) return new TraceIndex(events)
+    const next = new TraceIndex()
+    next.tables = t
+    next.extend(events)
+    return next
   }
 
   /** How many events happened at or before `tMs`. */
   countAt(tMs: number): number {
-    return upperBound(this.times, tMs)
+    return Math.min(upperBound(this.tables.times, tMs), this.count)
   }
 
   /** Run time after the first `shown` events (0 before any). */
   timeOf(shown: number): number {
-    return shown <= 0 ? 0 : (this.times[Math.min(shown, this.times.length) - 1] ?? 0)
+    return shown <= 0 ? 0 : (this.tables.times[Math.min(shown, this.count) - 1] ?? 0)
   }
 
   /** One end's state after the first `shown` events. */
   endpoint(actor: Endpoint, shown: number): EndpointView {
-    const list = this.stateIdx[actor]
-    const k = upperBound(list, shown - 1) - 1
+    const list = this.tables.stateIdx[actor]
+    const k = upperBound(list, Math.min(shown, this.count) - 1) - 1
     if (k < 0) return { state: 'CLOSED', lastIndex: -1 }
     const i = list[k]!
-    const last = this.events[i] as StateEvent
+    const last = this.tables.events[i] as StateEvent
     return { state: last.to, last, lastIndex: i }
   }
 
   /** Every state an end passed through up to `shown` (for the diagram's trail). */
   visited(actor: Endpoint, shown: number): Set<TcpState> {
     const out = new Set<TcpState>()
-    for (const i of this.stateIdx[actor]) {
-      if (i >= shown) break
-      const e = this.events[i] as StateEvent
+    const end = Math.min(shown, this.count)
+    for (const i of this.tables.stateIdx[actor]) {
+      if (i >= end) break
+      const e = this.tables.events[i] as StateEvent
       out.add(e.from)
       out.add(e.to)
     }
@@ -88,15 +127,17 @@ export class TraceIndex {
 
   /** The latest teaching note among the first `shown` events. */
   lastNote(shown: number): { note: NoteEvent; index: number } | undefined {
-    const k = upperBound(this.noteIdx, shown - 1) - 1
+    const notes = this.tables.noteIdx
+    const k = upperBound(notes, Math.min(shown, this.count) - 1) - 1
     if (k < 0) return undefined
-    const index = this.noteIdx[k]!
-    return { note: this.events[index] as NoteEvent, index }
+    const index = notes[k]!
+    return { note: this.tables.events[index] as NoteEvent, index }
   }
 
   /** Index of a step's syscall event, or -1 when the call never returned. */
   syscallIndex(step: number): number {
-    return this.syscallOf.get(step) ?? -1
+    const at = this.tables.syscallOf.get(step)
+    return at !== undefined && at < this.count ? at : -1
   }
 
   /**

@@ -28,7 +28,7 @@ import type {
 } from '../../shared/quiz/types'
 import { LAB_API } from '../api/index'
 import { plainText } from '../lib/plain-text'
-import { runToEnd } from './quiz-run'
+import { runTimeoutMs, runToEnd } from '../lib/run-to-end'
 import { useSettingsStore } from './settings'
 
 /** Practice (generated) or a teacher's pack taken for a class. */
@@ -86,7 +86,14 @@ export const useQuizStore = defineStore('quiz', () => {
   const historyState = ref<'idle' | 'loading' | 'ready' | 'failed'>('idle')
   const historyError = ref<string | null>(null)
   let ticker: ReturnType<typeof setInterval> | undefined
-  let runSerial = 0
+  /** Stops the predict-then-run run in progress; null when none is. */
+  let activeRun: AbortController | null = null
+
+  /** The quiz moved on (restart, time up): the run it was waiting for is cancelled. */
+  function stopRun(): void {
+    activeRun?.abort()
+    activeRun = null
+  }
 
   const questions = computed(() => quiz.value?.questions ?? [])
   const question = computed<QuizQuestion | undefined>(() => questions.value[index.value])
@@ -131,7 +138,7 @@ export const useQuizStore = defineStore('quiz', () => {
   /** Starts a quiz (generated or a pack's) in a mode. */
   function start(next: Quiz, nextMode: QuizMode = { kind: 'practice' }): void {
     stopTicker()
-    runSerial++
+    stopRun()
     quiz.value = next
     mode.value = nextMode
     answers.value = []
@@ -193,13 +200,20 @@ export const useQuizStore = defineStore('quiz', () => {
     }
     runState.value = 'running'
     runError.value = null
-    const serial = ++runSerial
+    stopRun()
+    const controller = new AbortController()
+    activeRun = controller
     const request = q.run.scenarioId
       ? { scenarioId: q.run.scenarioId, backend: backend.value }
       : { script: q.run.script, backend: backend.value }
-    const result = await runToEnd(api, request, script.limitMs ?? 10_000)
-    if (serial !== runSerial) return // the quiz moved on (restart, time up) meanwhile
-    const outcome = result.ok ? runOutcomeOf(q.run, result.value) : plainText(result.error.message)
+    const end = await runToEnd(api, request, {
+      signal: controller.signal,
+      timeoutMs: runTimeoutMs(script.limitMs),
+    })
+    if (activeRun !== controller) return // the quiz moved on (restart, time up) meanwhile
+    activeRun = null
+    const outcome =
+      end.ending === 'done' ? runOutcomeOf(q.run, end.result) : plainText(end.error.message)
     if (typeof outcome === 'string') {
       runState.value = 'failed'
       runError.value = outcome
@@ -222,7 +236,7 @@ export const useQuizStore = defineStore('quiz', () => {
   async function finish(timeUp: boolean): Promise<void> {
     if (phase.value !== 'question' || !quiz.value) return
     stopTicker()
-    runSerial++
+    stopRun()
     timedOut.value = timeUp
     const answered = new Set(answers.value.map((a) => a.questionId))
     const missing = timeUp ? questions.value.filter((q) => !answered.has(q.id)) : []
@@ -285,7 +299,7 @@ export const useQuizStore = defineStore('quiz', () => {
   /** Back to the start page (a quiz in progress is dropped). */
   function reset(): void {
     stopTicker()
-    runSerial++
+    stopRun()
     quiz.value = null
     phase.value = 'setup'
     answers.value = []

@@ -156,12 +156,18 @@ export function refusedResult(overrides: Partial<LabResult> = {}): LabResult {
 export interface FakeLab extends RendererApi {
   requests: RunRequest[]
   cancelled: string[]
+  /** Ids of the runs started, in order (the caller names each run). */
+  started: string[]
+  /** The id of the `n`-th run started (1-based), the latest by default. */
+  runId(n?: number): string
   /** Pushes an update of a run to every listener. */
   push(runId: string, update: RunUpdate): void
   /** Sends a menu command as the desktop menu would. */
   menu(command: MenuCommand): void
   /** Updates to push, synchronously, before startRun answers (a very fast run). */
   beforeReply: RunUpdate[]
+  /** When set, every run started ends with this update, pushed on the next timer tick. */
+  finishWith: ((request: RunRequest) => RunUpdate) | null
   setConnection(state: 'connecting' | 'open' | 'closed'): void
   /** What the quiz calls keep (attempts, packs, result files), in memory. */
   quiz: FakeQuizData
@@ -171,7 +177,8 @@ export interface FakeLab extends RendererApi {
 export interface FakeLabOptions {
   scenarios?: Result<ScenarioSummary[]>
   capabilities?: Result<Capabilities>
-  startRun?: Result<{ runId: string }>
+  /** An error every start answers with (a refused run). */
+  startRun?: Result<never>
   /** Delay (ms) before calls answer; 0 answers on the next microtask. */
   delayMs?: number
   /** What the quiz store starts with. */
@@ -192,7 +199,6 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
   const runListeners = new Set<(m: RunUpdateMessage) => void>()
   const menuListeners = new Set<(c: MenuCommand) => void>()
   const connListeners = new Set<(s: 'connecting' | 'open' | 'closed') => void>()
-  let runCount = 0
   const quiz: FakeQuizData = { attempts: [], packs: [], results: [], ...options.quiz }
   const answer = async <T>(value: T): Promise<T> => {
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs))
@@ -201,7 +207,14 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
   const fake: FakeLab = {
     requests: [],
     cancelled: [],
+    started: [],
+    runId(n) {
+      const id = n === undefined ? fake.started.at(-1) : fake.started[n - 1]
+      if (!id) throw new Error(`no run ${n ?? '(latest)'} was started`)
+      return id
+    },
     beforeReply: [],
+    finishWith: null,
     quiz,
     ...createFakeQuiz(quiz),
     getCapabilities: () => answer(options.capabilities ?? okResult(CAPABILITIES)),
@@ -210,10 +223,15 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
       answer(SCRIPTS[id] ? okResult(SCRIPTS[id]) : errorResult('unknown-scenario', `no ${id}`)),
     startRun: async (request) => {
       fake.requests.push(request)
-      const reply = options.startRun ?? okResult({ runId: `run-${++runCount}` })
-      if (reply.ok)
-        for (const update of fake.beforeReply.splice(0)) fake.push(reply.value.runId, update)
-      return answer(reply)
+      if (options.startRun) return answer(options.startRun)
+      // Like main/lab/service.ts: the caller's name is the run's, and a name is used once.
+      if (fake.started.includes(request.runId))
+        return answer(errorResult('bad-input', `A run named "${request.runId}" is already going.`))
+      fake.started.push(request.runId)
+      for (const update of fake.beforeReply.splice(0)) fake.push(request.runId, update)
+      const finish = fake.finishWith
+      if (finish) setTimeout(() => fake.push(request.runId, finish(request)), 0)
+      return answer(okResult({ runId: request.runId }))
     },
     cancelRun: async (runId) => {
       fake.cancelled.push(runId)

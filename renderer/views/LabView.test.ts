@@ -1,6 +1,8 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { useLabStore } from '../stores/lab'
+import { useCatalogStore } from '../stores/catalog'
+import { useRunStore } from '../stores/run'
+import { usePlaybackStore } from '../stores/playback'
 import { useSettingsStore } from '../stores/settings'
 import {
   createFakeLab,
@@ -17,10 +19,12 @@ import LabView from './LabView.vue'
 async function labView(fake = createFakeLab(), language: 'en' | 'zh' = 'en') {
   const { global } = testGlobals(fake, language)
   const w = mount(LabView, { global, attachTo: document.body })
-  const lab = useLabStore()
-  await lab.init()
+  const catalog = useCatalogStore()
+  const run = useRunStore()
+  const playback = usePlaybackStore()
+  await catalog.init()
   await flush()
-  return { w, lab, fake, settings: useSettingsStore() }
+  return { w, catalog, run, playback, fake, settings: useSettingsStore() }
 }
 
 beforeEach(() => {
@@ -32,21 +36,21 @@ afterEach(() => {
 
 describe('LabView', () => {
   it('opens the first case when the hash names none', async () => {
-    const { w, lab } = await labView()
-    expect(lab.selectedId).toBe('connect.ok')
+    const { w, catalog } = await labView()
+    expect(catalog.selectedId).toBe('connect.ok')
     expect(w.get('[data-testid="case-title"]').text()).toContain('Normal three-way handshake')
     w.unmount()
   })
 
   it('opens the case a deep link names, and picking a case updates the hash', async () => {
     history.replaceState(null, '', '#/lab/connect.refused')
-    const { w, lab } = await labView()
-    expect(lab.selectedId).toBe('connect.refused')
+    const { w, catalog } = await labView()
+    expect(catalog.selectedId).toBe('connect.refused')
     expect(w.text()).toContain('建立连接 §2')
     await w.get('[data-testid="case-peer.crash-fin"]').trigger('click')
     await flush()
     expect(location.hash).toBe('#/lab/peer.crash-fin')
-    expect(lab.selectedId).toBe('peer.crash-fin')
+    expect(catalog.selectedId).toBe('peer.crash-fin')
     w.unmount()
   })
 
@@ -55,10 +59,10 @@ describe('LabView', () => {
     const { w, fake } = await labView()
     await w.get('[data-testid="run"]').trigger('click')
     await flush()
-    fake.push('run-1', { kind: 'step', step: REFUSED_STEP })
+    fake.push(fake.runId(1), { kind: 'step', step: REFUSED_STEP })
     await flush()
     expect(w.get('[data-testid="errno-call"]').text()).toBe('connect(7002) = -1 ECONNREFUSED')
-    fake.push('run-1', {
+    fake.push(fake.runId(1), {
       kind: 'done',
       result: refusedResult({ timersShortened: true, host: undefined }),
     })
@@ -74,7 +78,7 @@ describe('LabView', () => {
     const { w, fake } = await labView()
     await w.get('[data-testid="run"]').trigger('click')
     await flush()
-    fake.push('run-1', { kind: 'done', result: refusedResult() })
+    fake.push(fake.runId(1), { kind: 'done', result: refusedResult() })
     await flush()
     expect(w.find('[data-testid="timers-notice"]').exists()).toBe(false)
     w.unmount()
@@ -108,7 +112,7 @@ describe('LabView', () => {
     const { w, fake } = await labView()
     await w.get('[data-testid="run"]').trigger('click')
     await flush()
-    fake.push('run-1', { kind: 'done', result: RECORDED['peer.crash-fin']! })
+    fake.push(fake.runId(1), { kind: 'done', result: RECORDED['peer.crash-fin']! })
     await flush()
     expect(w.get('[data-testid="sm-client"]').attributes('data-state')).toBe('CLOSED')
     expect(w.get('[data-testid="sm-server"]').attributes('data-state')).toBe('CLOSED')
@@ -124,26 +128,26 @@ describe('LabView', () => {
 
   it('answers keyboard shortcuts outside text fields, not inside them', async () => {
     history.replaceState(null, '', '#/lab/peer.crash-fin')
-    const { w, fake, lab } = await labView()
+    const { w, fake, run, playback } = await labView()
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'r' }))
     await flush()
     expect(fake.requests).toHaveLength(1)
-    fake.push('run-1', { kind: 'done', result: RECORDED['peer.crash-fin']! })
+    fake.push(fake.runId(1), { kind: 'done', result: RECORDED['peer.crash-fin']! })
     await flush()
-    const total = lab.events.length
+    const total = run.events.length
     window.dispatchEvent(new KeyboardEvent('keydown', { key: ',' }))
-    expect(lab.shown).toBe(total - 1)
+    expect(playback.shown).toBe(total - 1)
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home' }))
-    expect(lab.shown).toBe(0)
+    expect(playback.shown).toBe(0)
     window.dispatchEvent(new KeyboardEvent('keydown', { key: '1' }))
-    expect(lab.speed).toBe('real')
+    expect(playback.speed).toBe('real')
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'l' }))
     expect(viewPrefs.axis).toBe('log')
     viewPrefs.axis = 'broken'
     const input = document.createElement('input')
     document.body.append(input)
     input.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }))
-    expect(lab.shown).toBe(0)
+    expect(playback.shown).toBe(0)
     window.dispatchEvent(new KeyboardEvent('keydown', { key: '?' }))
     expect(viewPrefs.shortcutsOpen).toBe(true)
     viewPrefs.shortcutsOpen = false
@@ -152,11 +156,11 @@ describe('LabView', () => {
 
   it('a deep link chooses the backend and profile and runs the case', async () => {
     history.replaceState(null, '', '#/lab/connect.refused?backend=sim&profile=windows&run')
-    const { w, fake, lab } = await labView()
+    const { w, fake, run } = await labView()
     await flush()
-    expect(lab.profile).toBe('windows')
+    expect(run.profile).toBe('windows')
     expect(fake.requests).toEqual([
-      { scenarioId: 'connect.refused', backend: 'sim', profile: 'windows' },
+      { runId: fake.runId(), scenarioId: 'connect.refused', backend: 'sim', profile: 'windows' },
     ])
     w.unmount()
   })

@@ -2,7 +2,7 @@ import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateQuiz } from '../../shared/quiz/generate'
 import type { QuizQuestion } from '../../shared/quiz/types'
-import { useLabStore } from '../stores/lab'
+import { useCatalogStore } from '../stores/catalog'
 import { useQuizStore } from '../stores/quiz'
 import { useSettingsStore } from '../stores/settings'
 import { createFakeLab, flush, refusedResult, testGlobals } from '../testing/fake-lab'
@@ -62,7 +62,9 @@ describe('QuizView', () => {
     fake.beforeReply.push({ kind: 'done', result: refusedResult() })
     await w.get('[data-testid="quiz-submit"]').trigger('click')
     await flush()
-    expect(fake.requests).toEqual([{ scenarioId: 'connect.refused', backend: 'sim' }])
+    expect(fake.requests).toEqual([
+      { runId: fake.runId(1), scenarioId: 'connect.refused', backend: 'sim' },
+    ])
     const feedback = w.get('[data-testid="quiz-feedback"]')
     expect(feedback.attributes('data-correct')).toBe('true')
     expect(w.get('[data-testid="quiz-ran"]').text()).toBe(
@@ -70,11 +72,12 @@ describe('QuizView', () => {
     )
     expect(feedback.text()).toContain('The article’s table says: -1 with errno ECONNREFUSED (111)')
     // "Run this case in the Lab" opens the case there and runs it.
-    await useLabStore().init()
+    await useCatalogStore().init()
     await w.get('[data-testid="quiz-open-case"]').trigger('click')
     await flush()
     expect(useSettingsStore().route).toEqual({ view: 'lab', caseId: 'connect.refused' })
     expect(fake.requests.at(-1)).toEqual({
+      runId: fake.runId(2),
       scenarioId: 'connect.refused',
       backend: 'sim',
       profile: 'linux',

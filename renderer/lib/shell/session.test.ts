@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BackendId, LabScript } from '../../../shared/lab-script'
+import { TIMER_MS } from '../../../shared/agreement'
 import type { LabResult } from '../../../shared/lab-result'
 import { scenarioScript } from '../../../shared/catalog/index'
 import { RECORDED } from '../fixtures/index'
@@ -96,7 +97,27 @@ describe('ShellSession', () => {
     }
     const note = s.afterRun(changed, 99)
     expect(note[0]).toMatch(/kernel’s re-run differed/)
-    expect(note[1]).toMatch(/connect: 0 -> -1 ECONNREFUSED/)
+    expect(note[1]).toMatch(/connect: returned zero -> returned -1 ECONNREFUSED$/)
+    expect(note).toHaveLength(2)
+  })
+
+  it('compares a re-run by the agreement rule: timing of timer-ended calls, not final states', () => {
+    const s = new ShellSession(host())
+    const base: LabResult = RECORDED['connect.timeout']!
+    const timed = base.steps.find((st) => st.endMs - st.startMs >= TIMER_MS)!
+    s.afterRun(base, 99)
+    const later = {
+      ...base,
+      final: { client: 'ESTABLISHED' as const, server: 'ESTABLISHED' as const },
+      steps: base.steps.map((st) => (st === timed ? { ...st, endMs: st.endMs * 2 + 1000 } : st)),
+    }
+    const note = s.afterRun(later, 99)
+    expect(note[0]).toMatch(/simulator should repeat itself/)
+    expect(note.slice(1)).toEqual([
+      `  #${timed.index} ${timed.actor} ${timed.op}: ended at ${timed.endMs.toFixed(1)} ms -> ${(timed.endMs * 2 + 1000).toFixed(1)} ms`,
+    ])
+    // Calls from the new one on are not compared: they are new.
+    expect(s.afterRun(base, timed.index)).toEqual([])
   })
 
   it('sets timers, backend and profile, and shows the socket table', async () => {

@@ -15,7 +15,8 @@ import {
   type Localized,
   type ProfileId,
 } from '../../../shared/lab-script'
-import type { LabResult, StepResult } from '../../../shared/lab-result'
+import { compareResults, stepClass } from '../../../shared/agreement'
+import type { LabResult } from '../../../shared/lab-result'
 import {
   ALL_COMMANDS,
   completions,
@@ -62,20 +63,12 @@ function emptyDraft(): Draft {
   return { labScript: 1, id: 'shell-session', steps: [] }
 }
 
-function outcomeClass(s: StepResult | undefined): string {
-  if (!s) return 'missing'
-  if (s.outcome !== 'returned') return s.outcome
-  const sign = s.ret === undefined ? 'done' : s.ret < 0 ? '-1' : s.ret === 0 ? '0' : '>0'
-  return `${sign}${s.errno ? ` ${s.errno}` : ''}`
-}
-
 /** The shell's state between commands. */
 export class ShellSession {
   actor: 'client' | 'server' = 'client'
   private draft: Draft = emptyDraft()
+  /** The session's last run, to time the next command and to compare a re-run with. */
   private last: LabResult | null = null
-  /** Steps the last run had, to compare a re-run with. */
-  private lastSteps: StepResult[] = []
   private windowMs: number | null = null
 
   constructor(private readonly host: SessionHost) {}
@@ -160,20 +153,32 @@ export class ShellSession {
     }
   }
 
-  /** Called when a session run has finished: remembers it, and says if earlier calls changed. */
+  /**
+   * Called when a session run has finished: remembers it, and says if the calls before the
+   * new one changed, by the agreement rule (the final states belong to the new call's run).
+   */
   afterRun(result: LabResult, compareUpTo: number): string[] {
-    const previous = this.lastSteps
+    const previous = this.last
     this.last = result
-    this.lastSteps = result.steps
+    if (!previous) return []
+    const differences = compareResults(previous, result, {
+      final: false,
+      steps: (i) => i < compareUpTo,
+    })
+    if (differences.length === 0) return []
     const changed: string[] = []
-    for (const before of previous) {
-      if (before.index >= compareUpTo) continue
-      const now = result.steps.find((s) => s.index === before.index)
-      const a = outcomeClass(before)
-      const b = outcomeClass(now)
-      if (a !== b) changed.push(`#${before.index} ${before.actor} ${before.op}: ${a} -> ${b}`)
+    for (const index of new Set(differences.map((d) => d.step))) {
+      const before = previous.steps.find((s) => s.index === index)
+      const now = result.steps.find((s) => s.index === index)
+      const call = `#${index} ${before?.actor ?? ''} ${before?.op ?? ''}`
+      const fields = differences.filter((d) => d.step === index).map((d) => d.field)
+      if (fields.some((f) => f !== 'endMs'))
+        changed.push(`${call}: ${stepClass(before)} -> ${stepClass(now)}`)
+      if (fields.includes('endMs') && before && now)
+        changed.push(
+          `${call}: ended at ${before.endMs.toFixed(1)} ms -> ${now.endMs.toFixed(1)} ms`,
+        )
     }
-    if (changed.length === 0) return []
     const head =
       result.backend === 'kernel'
         ? this.say(
@@ -231,7 +236,6 @@ export class ShellSession {
       case 'new':
         this.draft = emptyDraft()
         this.last = null
-        this.lastSteps = []
         return { lines: [this.say('new session: an empty script', '新会话：空脚本')] }
       case 'load':
         return this.load(arg)
@@ -318,7 +322,6 @@ export class ShellSession {
       steps: script.steps.map((s) => ({ ...s })),
     }
     this.last = null
-    this.lastSteps = []
     const built = this.build(this.draft.steps)
     const lines = [
       this.say(

@@ -1,0 +1,291 @@
+/**
+ * The run shown in the Lab: which backend and OS profile to run on, the run's lifecycle
+ * (starting, running, how it ended), its steps, events and result, and its trace text.
+ *
+ * Every run goes through {@link runToEnd}; a new run, a picked case or an opened trace
+ * replaces the current one (aborting it). The terminal hears the trace text through
+ * {@link TraceChange}s; everything else is plain reactive state.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, triggerRef, watch } from 'vue'
+import type { BackendId, LabScript, ProfileId } from '../../shared/lab-script'
+import type { LabError, LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
+import { plainText } from '../lib/plain-text'
+import {
+  finishedTraceLines,
+  liveTraceLine,
+  runCommandLine,
+  type RunRequestInfo,
+} from '../lib/run-trace'
+import { runTimeoutMs, runToEnd, type LiveUpdate, type RunEnd } from '../lib/run-to-end'
+import { useCatalogStore } from './catalog'
+import { useLabApi } from './lab-api'
+import { systemOfRun, type ErrnoSystemOfRun } from './run-system'
+
+export { runCommandLine, type RunRequestInfo } from '../lib/run-trace'
+
+/** Where a run is. */
+export type RunStatus = 'idle' | 'starting' | 'running' | 'done' | 'cancelled' | 'failed'
+
+/** How a teacher's or the shell's script is run. */
+export interface ScriptRunOptions {
+  source: 'script' | 'shell'
+  command?: string
+  sinceMs?: number
+}
+
+/** A change of the trace text, as the terminal hears it. */
+export type TraceChange =
+  /** A new trace replaces the last (a run starts, a trace is opened, the view is cleared). */
+  | { kind: 'begin'; lines: string[] }
+  /** More lines of the current trace. */
+  | { kind: 'append'; lines: string[] }
+  /** The current trace as a whole again, in the result's order (the run has finished). */
+  | { kind: 'reprint'; lines: string[] }
+
+/** Run state and actions. */
+export const useRunStore = defineStore('run', () => {
+  const api = useLabApi('useRunStore')
+  const catalog = useCatalogStore()
+
+  const backend = ref<BackendId>('sim')
+  const profile = ref<ProfileId>('linux')
+
+  const status = ref<RunStatus>('idle')
+  const runInfo = ref<RunRequestInfo | null>(null)
+  // Shallow: a saved trace can hold thousands of steps; a live run's lists only grow (push).
+  const steps = shallowRef<StepResult[]>([])
+  const events = shallowRef<TraceEvent[]>([])
+  const result = shallowRef<LabResult | null>(null)
+  const runError = ref<LabError | null>(null)
+  const connectionLost = ref(false)
+  /** The shown run is a saved trace that was opened, not a live run. */
+  const imported = ref(false)
+  const traceLines = shallowRef<string[]>([])
+  const traceListeners = new Set<(change: TraceChange) => void>()
+  /** Stops the run in progress; null when none is. */
+  let current: AbortController | null = null
+
+  const busy = computed(() => status.value === 'starting' || status.value === 'running')
+  const finished = computed(() => !busy.value)
+  const backendUsable = computed(() =>
+    backend.value === 'sim'
+      ? catalog.selected?.backends.includes('sim') !== false
+      : catalog.kernelAvailable && catalog.caseSupportsKernel,
+  )
+  const canRun = computed(
+    () => !!catalog.selected && !!catalog.script && !busy.value && backendUsable.value,
+  )
+  const runSystem = computed<ErrnoSystemOfRun>(() =>
+    systemOfRun(
+      runInfo.value?.backend ?? backend.value,
+      runInfo.value?.profile ?? profile.value,
+      result.value?.host?.platform ?? catalog.capabilities?.platform,
+    ),
+  )
+
+  /** Hears every change of the trace text; returns the unsubscribe function. */
+  function onTrace(listener: (change: TraceChange) => void): () => void {
+    traceListeners.add(listener)
+    return () => traceListeners.delete(listener)
+  }
+
+  function trace(change: TraceChange): void {
+    if (change.kind === 'append') {
+      traceLines.value.push(...change.lines)
+      triggerRef(traceLines)
+    } else traceLines.value = [...change.lines]
+    for (const listener of traceListeners) listener(change)
+  }
+
+  /** Stops the current run (its outcome is ignored) and shows nothing. */
+  function clear(): void {
+    current?.abort()
+    current = null
+    imported.value = false
+    status.value = 'idle'
+    runInfo.value = null
+    steps.value = []
+    events.value = []
+    result.value = null
+    runError.value = null
+    connectionLost.value = false
+    trace({ kind: 'begin', lines: [] })
+  }
+
+  // Picking another case clears the last run (it belongs to the last case); a case the kernel
+  // cannot run falls back to the simulator.
+  watch(
+    () => catalog.selectedId,
+    () => {
+      clear()
+      if (backend.value === 'kernel' && !catalog.caseSupportsKernel) backend.value = 'sim'
+    },
+    { flush: 'sync' },
+  )
+
+  function setBackend(value: BackendId): void {
+    backend.value = value
+  }
+
+  function setProfile(value: ProfileId): void {
+    profile.value = value
+  }
+
+  /** Starts the picked case on the chosen backend; resolves once the run has started. */
+  async function run(): Promise<void> {
+    const id = catalog.selectedId
+    if (!canRun.value || !id) return
+    const info: RunRequestInfo = {
+      scenarioId: id,
+      backend: backend.value,
+      profile: profile.value,
+      source: 'case',
+    }
+    await start(info, { scenarioId: id }, catalog.script?.limitMs)
+  }
+
+  /**
+   * Runs a whole script (the editor's, or the shell's session) on the chosen backend. The
+   * script becomes the view's script, so the trace and the cards name its calls.
+   */
+  async function runScript(value: LabScript, options: ScriptRunOptions): Promise<void> {
+    const info: RunRequestInfo = {
+      scenarioId: value.id ?? 'custom',
+      backend: backend.value,
+      profile: profile.value,
+      source: options.source,
+      ...(options.command !== undefined ? { command: options.command } : {}),
+      ...(options.sinceMs !== undefined ? { sinceMs: options.sinceMs } : {}),
+    }
+    catalog.setScript(value)
+    await start(info, { script: value }, value.limitMs)
+  }
+
+  function start(
+    info: RunRequestInfo,
+    what: { scenarioId: string } | { script: LabScript },
+    limitMs: number | undefined,
+  ): Promise<void> {
+    clear()
+    const controller = new AbortController()
+    current = controller
+    runInfo.value = info
+    status.value = 'starting'
+    trace({ kind: 'begin', lines: [runCommandLine(info)] })
+    const request = {
+      ...what,
+      backend: info.backend,
+      // The kernel runs on this host: an OS profile means nothing to it.
+      ...(info.backend === 'sim' ? { profile: info.profile } : {}),
+    }
+    const mine = (): boolean => current === controller
+    return new Promise((started) => {
+      void runToEnd(api, request, {
+        signal: controller.signal,
+        timeoutMs: runTimeoutMs(limitMs),
+        onStarted: () => {
+          if (mine()) status.value = 'running'
+          started()
+        },
+        onUpdate: (update) => {
+          if (mine()) live(update)
+        },
+      }).then((end) => {
+        if (mine()) {
+          current = null
+          ended(end)
+        }
+        started()
+      })
+    })
+  }
+
+  function live(update: LiveUpdate): void {
+    if (update.kind === 'event') {
+      events.value.push(update.event)
+      triggerRef(events)
+    } else {
+      const at = steps.value.findIndex((s) => s.index === update.step.index)
+      if (at >= 0) steps.value.splice(at, 1, update.step)
+      else steps.value.push(update.step)
+      triggerRef(steps)
+    }
+    const line = runInfo.value ? liveTraceLine(update, runInfo.value, catalog.script) : null
+    if (line !== null) trace({ kind: 'append', lines: [line] })
+  }
+
+  function ended(end: RunEnd): void {
+    if (end.ending === 'done') {
+      const done = end.result
+      result.value = done
+      steps.value = [...done.steps]
+      events.value = [...done.events]
+      status.value = done.cancelled ? 'cancelled' : 'done'
+      // The result is authoritative: the whole trace again, in the CLI's order.
+      if (runInfo.value)
+        trace({ kind: 'reprint', lines: finishedTraceLines(runInfo.value, done, catalog.script) })
+      return
+    }
+    status.value = end.ending === 'cancelled' ? 'cancelled' : 'failed'
+    connectionLost.value = end.ending === 'connection-lost'
+    const message = plainText(end.error.message)
+    runError.value = { ...end.error, message }
+    trace({ kind: 'append', lines: [`error: ${message}`] })
+  }
+
+  /** Asks the backend to stop the current run; its last update says how it ended. */
+  function cancel(): void {
+    current?.abort()
+  }
+
+  /**
+   * Shows a saved run (an opened trace file) as if it had just finished: diagrams, cards and
+   * trace, ready to replay. Nothing is sent to a backend.
+   */
+  function loadResult(saved: LabResult, savedScript: LabScript | null, name: string): void {
+    clear()
+    catalog.setScript(savedScript)
+    const info: RunRequestInfo = {
+      scenarioId: saved.id ?? savedScript?.id ?? name,
+      backend: saved.backend,
+      profile: saved.profile,
+      source: 'script',
+      command: `lab> open ${name}`,
+    }
+    imported.value = true
+    runInfo.value = info
+    result.value = saved
+    steps.value = [...saved.steps]
+    events.value = [...saved.events]
+    status.value = 'done'
+    trace({ kind: 'begin', lines: finishedTraceLines(info, saved, savedScript) })
+  }
+
+  return {
+    backend,
+    profile,
+    setBackend,
+    setProfile,
+    status,
+    runInfo,
+    steps,
+    events,
+    result,
+    runError,
+    connectionLost,
+    imported,
+    traceLines,
+    onTrace,
+    busy,
+    finished,
+    backendUsable,
+    canRun,
+    runSystem,
+    run,
+    runScript,
+    cancel,
+    clear,
+    loadResult,
+  }
+})
