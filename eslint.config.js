@@ -167,5 +167,26 @@ export default tseslint.config(
       ],
     },
   })),
+  // Components and views reach the contract only through the stores (renderer/stores/): no
+  // file there imports renderer/api (the LAB_API key, the WebSocket client). A rule of its own
+  // (not no-restricted-imports) so the renderer's layer patterns above still apply here.
+  {
+    files: ['renderer/components/**/*.{ts,vue}', 'renderer/views/**/*.{ts,vue}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'ImportDeclaration',
+          'ImportExpression',
+          'ExportNamedDeclaration',
+          'ExportAllDeclaration',
+        ].map((node) => ({
+          selector: `${node}[source.value=/(^|[/])api([/]|$)/]`,
+          message:
+            'Components and views reach the contract only through the stores (renderer/stores/).',
+        })),
+      ],
+    },
+  },
   prettier,
 )
