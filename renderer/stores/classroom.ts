@@ -4,14 +4,14 @@
  * teacher's gradebook over many imported result files, with its CSV export.
  */
 import { defineStore } from 'pinia'
-import { computed, inject, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type { ClassBook, PackRecord } from '../../shared/contract'
 import type { PickedFile } from '../../shared/quiz/attempt-schema'
 import { gradebookCsv } from '../../shared/quiz/gradebook'
 import { packQuiz, parsePack, type QuestionPack } from '../../shared/quiz/pack'
-import { LAB_API } from '../api/index'
 import { plainText } from '../lib/plain-text'
 import { useQuizStore } from './quiz'
+import { useLabApi } from './lab-api'
 
 /** Result files go to main in batches that stay under browser mode's 1 MiB frame limit. */
 export const BATCH_BYTES = 700_000
@@ -58,10 +58,7 @@ export interface StudentEntry {
 
 /** Classroom state and actions. */
 export const useClassroomStore = defineStore('classroom', () => {
-  const injected = inject(LAB_API, undefined)
-  if (!injected)
-    throw new Error('useClassroomStore needs the lab API: app.provide(LAB_API, api) first.')
-  const api = injected
+  const api = useLabApi('useClassroomStore')
 
   const packs = ref<PackRecord[]>([])
   const packsError = ref<string | null>(null)

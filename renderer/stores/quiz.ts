@@ -5,7 +5,7 @@
  * the contract) and the history comes back from it, so it survives a restart.
  */
 import { defineStore } from 'pinia'
-import { computed, inject, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type { BackendId, Localized } from '../../shared/lab-script'
 import { generateQuiz } from '../../shared/quiz/generate'
 import {
@@ -26,10 +26,10 @@ import type {
   Quiz,
   RunOutcome,
 } from '../../shared/quiz/types'
-import { LAB_API } from '../api/index'
 import { plainText } from '../lib/plain-text'
 import { runTimeoutMs, runToEnd } from '../lib/run-to-end'
 import { useSettingsStore } from './settings'
+import { useLabApi } from './lab-api'
 
 /** Practice (generated) or a teacher's pack taken for a class. */
 export type QuizMode =
@@ -58,9 +58,7 @@ function newId(): string {
 
 /** Quiz state and actions; the only place the quiz talks to the contract. */
 export const useQuizStore = defineStore('quiz', () => {
-  const injected = inject(LAB_API, undefined)
-  if (!injected) throw new Error('useQuizStore needs the lab API: app.provide(LAB_API, api) first.')
-  const api = injected
+  const api = useLabApi('useQuizStore')
   const settings = useSettingsStore()
 
   const quiz = shallowRef<Quiz | null>(null)
