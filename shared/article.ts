@@ -1,14 +1,14 @@
 /**
- * The sections of the article the app teaches (`shared/seed/socket-anomalies.zh.md`,
+ * The sections of the article the app teaches (not in the repo: docs/article-map.md maps
  * "深入理解socket网络异常"), so every case, errno card and quiz item can point back to the
  * text that explains it. Headings are the article's own (zh) with an English rendering;
- * `ref` is how the seed digest cites the section.
+ * `ref` is how docs/article-map.md cites the section.
  */
 import type { Localized } from './lab-script'
 
 /** One section (or sub-section) of the article. */
 export interface ArticleSection {
-  /** How `seed-digest.md` cites it, e.g. `建立连接 §3.2`. */
+  /** How `docs/article-map.md` cites it, e.g. `建立连接 §3.2`. */
   ref: string
   heading: Localized
   /** The article's key sentence (zh verbatim) and its English gist. */

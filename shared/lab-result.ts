@@ -1,5 +1,5 @@
 /**
- * The result document both backends return for a lab script (lab-script.md "Result"),
+ * The result document both backends return for a lab script (docs/lab-script-format.md "Result"),
  * and the live updates a running session streams before it.
  */
 import type { Actor, BackendId, Endpoint, ProfileId, StepOp, Timers } from './lab-script'

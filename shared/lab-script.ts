@@ -1,5 +1,5 @@
 /**
- * Lab script v1: the experiment format both backends run (see docs/lab-script.md).
+ * Lab script v1: the experiment format both backends run (see docs/lab-script-format.md).
  *
  * The schema is the single source of truth: TypeScript types are inferred from it, the CLI,
  * the IPC handlers and the WebSocket host validate with it, and {@link parseLabScript}
@@ -7,7 +7,7 @@
  */
 import { z } from 'zod'
 
-/** Profiles the simulator knows; `os-profiles.md` has their facts. */
+/** Profiles the simulator knows; `docs/os-profiles.md` has their facts. */
 export const PROFILE_IDS = ['linux', 'linux-legacy', 'windows', 'macos'] as const
 /** One of {@link PROFILE_IDS}. */
 export type ProfileId = (typeof PROFILE_IDS)[number]
@@ -29,7 +29,7 @@ const ms = z.number().min(0).max(86_400_000)
 const at = { at: ms.optional() }
 const dir = z.enum(['both', 'c2s', 's2c'])
 
-/** Segment classes a `drop` step can match (lab-script.md). */
+/** Segment classes a `drop` step can match (docs/lab-script-format.md). */
 export const DROP_MATCHES = ['SYN', 'SYN-ACK', 'ACK', 'FIN', 'RST', 'data', 'any'] as const
 /** ICMP errors a `reject` step can answer with. */
 export const ICMP_TYPES = [

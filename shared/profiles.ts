@@ -1,6 +1,6 @@
 /**
  * OS profiles as data: the timers, give-up rules and error mappings that make Linux, Windows
- * and macOS answer the same lab script differently (docs/os-profiles.md, docs/kernel-notes.md).
+ * and macOS answer the same lab script differently (docs/os-profiles.md, docs/kernel-rules.md).
  *
  * The simulator reads only these fields; adding a profile means adding an entry here and its
  * id to `PROFILE_IDS` in lab-script.ts, never touching the engine. Every number carries its
@@ -185,7 +185,7 @@ const linux: OsProfile = {
     sendShutdownBeforeError: false, // sk_stream_error: sock_error() first
     sticky: false, // sock_error() clears sk_err
   },
-  icmpConnect: { kind: 'hard-unless-first-syn' }, // tcp_v4_err SYN_SENT; os-profiles.md
+  icmpConnect: { kind: 'hard-unless-first-syn' }, // tcp_v4_err SYN_SENT; docs/os-profiles.md
   icmpEstablished: 'soft', // tcp_v4_err: sk_err_soft unless IP_RECVERR
 }
 
@@ -229,7 +229,7 @@ const windows: OsProfile = {
   },
   // KB 175523: after an RST Windows re-sends the SYN after the base timeout without doubling,
   // up to TcpMaxConnectRetransmissions times. 1 s is derived from the measured ~2 s refusal
-  // (os-profiles.md; daniel.haxx.se "slow TCP connect on Windows", 2024).
+  // (docs/os-profiles.md; daniel.haxx.se "slow TCP connect on Windows", 2024).
   refusedRetryMs: 1000,
   keepalive: { idleS: 7200, intervalS: 1, count: 10 }, // KeepAliveTime, KeepAliveInterval, 10 probes
   buffers: { send: 65_536, receive: 65_536 }, // default SO_SNDBUF / receive window (64 KiB)

@@ -4,7 +4,7 @@ import { findCase } from './catalog/index'
 import { isErrnoName } from './errno'
 import { SUMMARY_CALLS, SUMMARY_ROWS, SUMMARY_TABLES, TOPICS } from './summary-tables'
 
-/** The case ids of seed-digest.md (the article's cases and the ones worth adding). */
+/** The case ids of docs/article-map.md (the article's cases and the ones worth adding). */
 const DIGEST_CASES = [
   'connect.ok',
   'connect.refused',

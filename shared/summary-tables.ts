@@ -1,6 +1,6 @@
 /**
  * The article's three summary tables (connect, recv, send) as data, reconstructed from the
- * article's own text (`docs/seed-digest.md`, "Summary tables"): the Summary view shows them and
+ * article's own text (`docs/article-map.md`, "Summary tables"): the Summary view shows them and
  * the quiz generator turns every row into questions, so a new row here yields new questions.
  *
  * Besides the digest's four columns (returns, errno, cause, case) a row may carry what the
@@ -56,7 +56,7 @@ export interface SummaryRow {
   /** Signal that comes with it (`SIGPIPE`). */
   signal?: string
   cause: Localized
-  /** Catalog case ids (seed-digest.md) that show this row; may be empty. */
+  /** Catalog case ids (docs/article-map.md) that show this row; may be empty. */
   cases: readonly string[]
   /** When a case shows this row only with an option (the digest's "(with keepalive)"). */
   condition?: Localized

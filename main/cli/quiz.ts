@@ -1,5 +1,5 @@
 /**
- * `socklab quiz [--seed N] [--lang zh|en] [--json]` (lab-script.md "CLI"). With `--json` it
+ * `socklab quiz [--seed N] [--lang zh|en] [--json]` (docs/lab-script-format.md). With `--json` it
  * prints the generated quiz, `{ "seed", "questions" }`, the same for the same seed. Without,
  * it runs the quiz in the terminal: one question at a time, feedback with the explanation,
  * predict-then-run questions really run their case on the simulator, then the score and the

@@ -1,5 +1,5 @@
 /**
- * `socklab`: the headless entry (lab-script.md "CLI"). Exit codes: 0 done, 1 `check` found a
+ * `socklab`: the headless entry (docs/lab-script-format.md). Exit codes: 0 done, 1 `check` found a
  * difference, 2 bad input, 3 the backend cannot run this script on this host.
  * With `--json`, exactly one JSON document goes to stdout and nothing else.
  */
@@ -28,7 +28,7 @@ export interface CliIo {
   err(text: string): void
 }
 
-/** Exit codes of lab-script.md. */
+/** Exit codes of docs/lab-script-format.md. */
 export const EXIT = { done: 0, different: 1, badInput: 2, unsupported: 3 } as const
 
 const USAGE = `Socket Anomaly Lab ${APP_VERSION}: cause TCP anomalies and see what connect(), recv() and send() return.

@@ -1,6 +1,6 @@
-// Every op of lab-script.md on the real kernel, in a private namespace, with scripts of this
-// file (the catalog check covers the catalog). Each test states what Linux does (kernel-notes.md,
-// os-profiles.md) so a mechanism that does not do what its op says fails here. Timings have
+// Every op of docs/lab-script-format.md on the real kernel in a private netns, with scripts of this
+// file (the catalog check covers the catalog). Each says what Linux does (docs/kernel-rules.md,
+// docs/os-profiles.md) so a mechanism that does not do what its op says fails here. Timings have
 // the agreement rule's tolerance or more: these runs share two cores with everything else.
 import { describe, expect, it } from 'vitest'
 import type { LabResult, SegmentEvent, StepResult } from '../../shared/lab-result'

@@ -1,5 +1,5 @@
 /**
- * Segments from `nft monitor` inside the run's namespace (kernel-notes.md: tcpdump cannot
+ * Segments from `nft monitor` inside the run's namespace (docs/kernel-rules.md: tcpdump cannot
  * run in an unprivileged namespace; nft tracing can). The trace gives ports, TCP flags, the IP
  * id and length, the data offset (from which `trace`/`trace_in` rule matched, see nft.ts) and
  * the verdict of each chain. A segment is traced twice on loopback: on the way out (where a

@@ -1,5 +1,5 @@
 // The catalog-wide agreement check (issue: kernel lab): every catalog case the kernel lab can
-// run on this host must agree with the simulator under the rule of lab-script.md (same
+// run on this host must agree with the simulator under the rule of docs/lab-script-format.md (same
 // outcome, same return class and errno, timer-ended steps within max(300 ms, 10 %)). A case
 // the host cannot express is named with the reason, never silently passed; where the kernel
 // lab cannot run at all, one skip says why. Cases run a few at a time (each has its own

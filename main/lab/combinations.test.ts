@@ -1,6 +1,6 @@
 // Scripts that combine faults in ways no catalog case does: the simulator must still give the
-// answer real TCP gives. The expectations were written from the rules (kernel-notes.md,
-// os-profiles.md) and every one of these scripts agreed with the real kernel under
+// answer real TCP gives. The expectations were written from the rules (docs/kernel-rules.md,
+// docs/os-profiles.md) and every one of these scripts agreed with the real kernel under
 // `socklab check` (Linux 6.18, private namespace). Where the kernel lab runs, the second
 // block checks that agreement again; elsewhere it is skipped with the reason.
 import { describe, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// The Linux column of shared/errno.ts must match the kernel in front of us (os-profiles.md:
+// The Linux column of shared/errno.ts must match the kernel in front of us (docs/os-profiles.md:
 // "prefer what the kernel in front of you measures over what a page says").
 import { constants } from 'node:os'
 import { describe, expect, it } from 'vitest'

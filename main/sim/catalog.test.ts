@@ -1,5 +1,5 @@
 // Every catalog case on every profile. On `linux` each matches the article's claim or the
-// documented modern-kernel correction; the other profiles differ only where os-profiles.md
+// documented modern-kernel correction; the other profiles differ only where docs/os-profiles.md
 // (or the article, for Windows) says they do. The expectations are written from those
 // documents, case by case; the simulator only ever sees the script.
 import { describe, expect, it } from 'vitest'
@@ -24,7 +24,7 @@ function calls(r: LabResult): string[] {
 interface Expectation {
   /** The calls on `linux` (article claim or documented correction). */
   linux: string[]
-  /** Profiles whose calls differ, and how (os-profiles.md). */
+  /** Profiles whose calls differ, and how (docs/os-profiles.md). */
   differ?: Partial<Record<ProfileId, string[]>>
   /** Virtual seconds at which a step (by script index) ends on `linux`. */
   endS?: Record<number, number>
@@ -86,7 +86,7 @@ const EXPECTED: Record<string, Expectation> = {
     linux: ['0', '+', '0', '+', EPIPE],
     differ: { windows: ['0', '+', '-1 WSAECONNRESET', '-1 WSAECONNRESET', '-1 WSAECONNRESET'] },
   },
-  // §4.2: ECONNRESET; reported once on Linux, so the next send is EPIPE (kernel-notes.md).
+  // §4.2: ECONNRESET; reported once on Linux, so the next send is EPIPE (docs/kernel-rules.md).
   'peer.crash-rst': {
     linux: ['0', '+', '-1 ECONNRESET', EPIPE],
     differ: { windows: ['0', '+', '-1 WSAECONNRESET', '-1 WSAECONNRESET'] },

@@ -1,6 +1,6 @@
 // Closing, crashing and resetting, rule by rule and profile by profile: which segment each
-// way of ending sends, and what the other side's calls then return (os-profiles.md "How Linux
-// turns events into errno", kernel-notes.md, the article for Windows).
+// way of ending sends, and what the other side's calls then return (docs/os-profiles.md "How Linux
+// turns events into errno", docs/kernel-rules.md, the article for Windows).
 import { describe, expect, it } from 'vitest'
 import type { LabScriptInput, ProfileId } from '../../shared/lab-script'
 import type { StepResult } from '../../shared/lab-result'

@@ -1,6 +1,6 @@
 // The data phase, rule by rule and profile by profile: buffers, retransmission and its give-up
 // rule, the persist timer, keepalive, receive timeouts, ICMP on an established connection and
-// the middlebox. Expected figures come from os-profiles.md and kernel-notes.md.
+// the middlebox. Expected figures come from docs/os-profiles.md and docs/kernel-rules.md.
 import { describe, expect, it } from 'vitest'
 import type { LabScriptInput, ProfileId } from '../../shared/lab-script'
 import { PROFILES, timeBudgetMs } from '../../shared/profiles'
@@ -112,7 +112,7 @@ describe('retransmission and the data give-up rule', () => {
       .filter((e) => e.len > 0)
       .map((e) => e.tMs - 200)
     expect(sent[0]).toBe(0)
-    // kernel-notes.md: the first retransmission on an idle connection is a TLP after ~200 ms.
+    // docs/kernel-rules.md: the first retransmission on an idle connection is a TLP after ~200 ms.
     expect(sent[1]).toBeGreaterThanOrEqual(200)
     expect(sent[1]).toBeLessThan(260)
     // After it the gaps double (RTO backoff) up to the 120 s ceiling.
@@ -261,7 +261,7 @@ describe('retransmission and the data give-up rule', () => {
 
 describe('keepalive', () => {
   it.each([
-    // os-profiles.md: 7200 + 9 x 75 = 7875 s; Windows 7200 + 10 x 1 s; macOS 7200 + 8 x 75.
+    // docs/os-profiles.md: 7200 + 9 x 75 = 7875 s; Windows 7200 + 10 x 1 s; macOS 7200 + 8 x 75.
     ['linux', 7875, 'ETIMEDOUT'],
     ['linux-legacy', 7875, 'ETIMEDOUT'],
     ['windows', 7210, 'WSAETIMEDOUT'],

@@ -1,5 +1,5 @@
 // Connection establishment, rule by rule and profile by profile. Expected figures come from
-// os-profiles.md and kernel-notes.md (sources there), never from running the simulator.
+// docs/os-profiles.md and docs/kernel-rules.md (sources there), never from running the simulator.
 import { describe, expect, it } from 'vitest'
 import type { ProfileId } from '../../shared/lab-script'
 import { connected, run, secs, segments, stepAt } from './test-util'
@@ -19,7 +19,7 @@ const cutConnect = (profile: ProfileId, timers = {}) =>
 
 describe('SYN retransmission and the connect timeout', () => {
   it.each([
-    // os-profiles.md "Linux timers": 6.5+ linear ticks, the give-up at the first tick past 127 s.
+    // docs/os-profiles.md "Linux timers": 6.5+ linear ticks, give-up at the first tick past 127 s.
     ['linux', [0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67], 131, 'ETIMEDOUT', 110],
     // The article's Ubuntu 12.04: 1, 3, 7, 15, 31, 63 and ETIMEDOUT at 127 s.
     ['linux-legacy', [0, 1, 3, 7, 15, 31, 63], 127, 'ETIMEDOUT', 110],
@@ -40,7 +40,7 @@ describe('SYN retransmission and the connect timeout', () => {
   })
 
   it.each([
-    // kernel-notes.md: measured on 6.18, N = 1, 2, 3 gave ETIMEDOUT at 3.1, 7.1, 19.4 s.
+    // docs/kernel-rules.md: measured on 6.18, N = 1, 2, 3 gave ETIMEDOUT at 3.1, 7.1, 19.4 s.
     ['linux', 1, 3],
     ['linux', 2, 7],
     ['linux', 3, 19],
@@ -181,7 +181,7 @@ describe('the server side of the handshake', () => {
 
 describe('refused and unreachable', () => {
   it.each([
-    // os-profiles.md, measured: the ICMP answering the SYN of a blocking connect() arrives
+    // docs/os-profiles.md, measured: the ICMP answering the SYN of a blocking connect() arrives
     // while connect() holds the socket, is kept as a soft error and reported at the next tick.
     ['linux', 'host-unreachable', 'EHOSTUNREACH', 113, 1],
     ['linux', 'net-unreachable', 'ENETUNREACH', 101, 1],
@@ -245,7 +245,7 @@ describe('refused and unreachable', () => {
       ],
     })
     expect(stepAt(r, 0)).toMatchObject({ ret: -1, errno: 'ECONNREFUSED' })
-    // kernel-notes.md: send on a socket whose connect failed: EPIPE (+SIGPIPE); recv: ENOTCONN.
+    // docs/kernel-rules.md: send after a failed connect: EPIPE (+SIGPIPE); recv: ENOTCONN.
     expect(stepAt(r, 1)).toMatchObject({ ret: -1, errno: 'EPIPE', signal: 'SIGPIPE' })
     expect(stepAt(r, 2)).toMatchObject({ ret: -1, errno: 'ENOTCONN' })
     expect(stepAt(r, 4)).toMatchObject({ ret: 0 })

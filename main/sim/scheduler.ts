@@ -1,5 +1,5 @@
 /**
- * The timing rule of lab-script.md: each actor (client, server, net) runs its own steps in
+ * The timing rule (docs/lab-script-format.md): each actor (client, server, net) runs its steps in
  * script order; a step starts when its actor's previous step has returned and the clock has
  * reached its `at`; a blocking call holds its actor until it returns. At the end, calls still
  * blocked are reported as blocked and steps that never started as skipped, with the reason.

@@ -3,7 +3,7 @@ import { ARTICLE_SECTIONS } from '../article'
 import { parseLabScript } from '../lab-script'
 import { CATALOG, findCase, listScenarios, scenarioScript } from './index'
 
-/** Every case id of seed-digest.md: the article's cases and the added ones. */
+/** Every case id of docs/article-map.md: the article's cases and the added ones. */
 const DIGEST_IDS = [
   'connect.ok',
   'connect.refused',

@@ -1,5 +1,5 @@
 /**
- * The scenario catalog: every case of the article (ids from `seed-digest.md`) as a lab
+ * The scenario catalog: every case of the article (ids from `docs/article-map.md`) as a lab
  * script. Scripts describe only what the student *does* (calls and network faults); what the
  * calls return comes from the backend that runs them, never from this file.
  */

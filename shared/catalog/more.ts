@@ -1,5 +1,5 @@
 /**
- * Cases added beyond the article (seed-digest.md "Cases worth adding"): each shows one more
+ * Cases added beyond the article (docs/article-map.md "Cases worth adding"): each shows one more
  * rule of when an RST, a FIN, a timeout or a block happens. Scripts say only what the student
  * does; timers are shortened so the real kernel finishes in seconds too.
  */
