@@ -145,23 +145,20 @@ export default tseslint.config(
               'Only main/app and main/preload may import electron: the rest runs in plain Node.',
             ),
             pattern(['**/renderer/**', '../renderer/*'], 'main/ may not import renderer/.'),
-            pattern(
-              ['../lab/*', '../store/*', '../web/*', '../cli/*', '../app/*', '../preload/*'].concat(
-                ['**/main/lab/**', '**/main/store/**', '**/main/web/**', '**/main/cli/**'],
-              ),
-              `main/${name} is a backend: it imports only shared/ and main/backend/, never the code that uses backends.`,
-            ),
-            pattern(
-              [
-                `../${name === 'sim' ? 'kernel' : 'sim'}/*`,
-                `**/main/${name === 'sim' ? 'kernel' : 'sim'}/**`,
-              ],
-              'The two backends are peers: neither imports the other (compare them in main/lab/).',
-            ),
-            pattern(
-              ['../backend/registry', '**/backend/registry'],
-              'A backend may not import the backend map (it imports the backends).',
-            ),
+            {
+              // Any depth: main/sim/tcp/x.ts reaches main/lab as '../../lab/...'.
+              regex: '^(\\.\\./)+(lab|store|web|cli|app|preload|fuzz|static-files)(/|$)',
+              message: `main/${name} is a backend: it imports only shared/ and main/backend/, never the code that uses backends.`,
+            },
+            {
+              regex: `^(\\.\\./)+${name === 'sim' ? 'kernel' : 'sim'}(/|$)`,
+              message:
+                'The two backends are peers: neither imports the other (compare them in main/lab/).',
+            },
+            {
+              regex: '^(\\.\\./)+backend/registry$',
+              message: 'A backend may not import the backend map (it imports the backends).',
+            },
           ],
         },
       ],

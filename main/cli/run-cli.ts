@@ -1,6 +1,7 @@
 /**
- * `socklab`: the headless entry (docs/lab-script-format.md). Exit codes: 0 done, 1 `check` found a
- * difference, 2 bad input, 3 the backend cannot run this script on this host.
+ * `socklab`: the headless entry (docs/lab-script-format.md). Exit codes: 0 done, 1 `check` (or
+ * `fuzz`) found a difference, 2 bad input, 3 the backend cannot run this script on this host,
+ * 4 the backend failed (a bug: the message says where).
  * With `--json`, exactly one JSON document goes to stdout and nothing else.
  */
 import { listScenarios } from '../../shared/catalog/index'
@@ -29,7 +30,7 @@ export interface CliIo {
 }
 
 /** Exit codes of docs/lab-script-format.md. */
-export const EXIT = { done: 0, different: 1, badInput: 2, unsupported: 3 } as const
+export const EXIT = { done: 0, different: 1, badInput: 2, unsupported: 3, failed: 4 } as const
 
 const USAGE = `Socket Anomaly Lab ${APP_VERSION}: cause TCP anomalies and see what connect(), recv() and send() return.
 
@@ -41,8 +42,8 @@ Usage:
   socklab quiz [--seed N] [--lang zh|en] [--json]
   socklab fuzz [--seed S] [--count N] [--out DIR] [--jobs J] [--repeat R]
 
-Profiles: ${PROFILE_IDS.join(', ')}.  Exit codes: 0 done, 1 check found a difference, 2 bad input,
-3 the backend cannot run this script on this host.`
+Profiles: ${PROFILE_IDS.join(', ')}.  Exit codes: 0 done, 1 check or fuzz found a difference,
+2 bad input, 3 the backend cannot run this script on this host, 4 the backend failed.`
 
 interface Flags {
   positional: string[]
@@ -162,7 +163,7 @@ async function execute(
     ? EXIT.unsupported
     : result.error.code === 'bad-input'
       ? EXIT.badInput
-      : 4
+      : EXIT.failed
 }
 
 function printText(result: LabResult, script: LabScript, io: CliIo): void {
