@@ -155,6 +155,27 @@ test('compares the OS profiles side by side and marks what differs', async ({ pa
   ).toHaveCount(1)
 })
 
+test('compares the kernel with the simulator by the agreement rule', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.goto('connect.refused')
+  const kernel = await lab.kernelAvailable()
+  test.skip(!kernel.available, `kernel lab unavailable on this host: ${kernel.reason}`)
+  await page.keyboard.press('c')
+  for (const profile of ['linux-legacy', 'windows', 'macos'])
+    await page.getByTestId(`compare-col-sim:${profile}`).uncheck()
+  await page.getByTestId('compare-col-kernel').check()
+  await page.getByTestId('compare-run').click()
+  // The verdict is socklab check's: a refused connect is the same story on both backends.
+  const verdict = page.getByTestId('compare-verdict')
+  await expect(verdict).toHaveAttribute('data-agree', 'true', { timeout: 30_000 })
+  await expect(verdict).toHaveText('Simulator (linux) and kernel agree')
+  await expect(
+    page.getByTestId('compare-table').locator('td[data-col="kernel"]').filter({
+      hasText: 'ECONNREFUSED',
+    }),
+  ).toHaveCount(1)
+})
+
 test('keyboard shortcuts are listed in both languages, and a deep link can run a case', async ({
   page,
 }) => {
