@@ -190,6 +190,25 @@ describe('ComparePanel', () => {
     expect(w.find('[data-testid="compare-verdict"]').exists()).toBe(false)
   })
 
+  it('stops a comparison: the column running is cancelled, the rest are not run', async () => {
+    const base = RECORDED['peer.crash-fin']!
+    const { fake, w } = await comparePanel('peer.crash-fin', base)
+    // Like the service: a cancelled run's last word says so.
+    fake.cancelRun = async (runId) => {
+      fake.cancelled.push(runId)
+      fake.push(runId, { kind: 'failed', error: { code: 'cancelled', message: 'Cancelled.' } })
+      return { ok: true, value: null }
+    }
+    await w.get('[data-testid="compare-run"]').trigger('click')
+    await flush()
+    await w.get('[data-testid="compare-cancel"]').trigger('click')
+    await flush()
+    expect(fake.cancelled).toEqual([fake.runId(1)])
+    expect(fake.started).toHaveLength(1)
+    expect(w.find('[data-testid="compare-cancel"]').exists()).toBe(false)
+    expect(w.get('td[data-col="sim:linux"]').text()).toBe('—')
+  })
+
   /**
    * The panel's verdict is `socklab check`'s: for a kernel run and a simulator run that differ
    * only where the per-row classes cannot see it (when a timer ended a call, the final

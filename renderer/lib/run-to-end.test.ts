@@ -99,7 +99,13 @@ describe('runToEnd', () => {
     controller.abort()
     expect(fake.cancelled).toEqual([])
     const end = await ending
-    expect(end).toMatchObject({ ending: 'cancelled', error: { code: 'cancelled' } })
+    expect(end).toMatchObject({
+      ending: 'cancelled',
+      error: {
+        code: 'cancelled',
+        message: 'The run was cancelled; the lab server did not confirm it in time.',
+      },
+    })
     expect(fake.cancelled).toEqual([fake.runId()])
   })
 

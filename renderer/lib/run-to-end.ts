@@ -85,7 +85,7 @@ export function runToEnd(
     return Promise.resolve({
       ending: 'cancelled',
       runId,
-      error: cancelledError('before it started'),
+      error: cancelledError(' before it started'),
     })
 
   return new Promise<RunEnd>((resolve) => {
@@ -93,6 +93,7 @@ export function runToEnd(
     /** The start's answer: undefined while it is on its way. */
     let accepted: boolean | undefined
     let cancelWanted = false
+    let timer: ReturnType<typeof setTimeout> | undefined
     let graceTimer: ReturnType<typeof setTimeout> | undefined
 
     const finish = (end: RunEnd): void => {
@@ -138,23 +139,22 @@ export function runToEnd(
       else lost()
     })
 
-    const timer =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            cancel()
-            fail('timeout', {
-              code: 'internal',
-              message: `The run did not end within ${Math.round((options.timeoutMs ?? 0) / 1000)} s; it was cancelled.`,
-            })
-          }, options.timeoutMs)
+    const timeoutMs = options.timeoutMs
+    if (timeoutMs !== undefined)
+      timer = setTimeout(() => {
+        cancel()
+        fail('timeout', {
+          code: 'internal',
+          message: `The run did not end within ${Math.round(timeoutMs / 1000)} s; it was cancelled.`,
+        })
+      }, timeoutMs)
 
     function onAbort(): void {
       cancel()
       // The run's own last update says how it ended (a cancelled result keeps the calls that
       // returned); if it does not come soon, the wait ends anyway.
       graceTimer = setTimeout(
-        () => fail('cancelled', cancelledError('and did not answer the cancel')),
+        () => fail('cancelled', cancelledError('; the lab server did not confirm it in time')),
         accepted === false ? 0 : (options.cancelGraceMs ?? CANCEL_GRACE_MS),
       )
     }
@@ -177,6 +177,6 @@ export function runToEnd(
   })
 }
 
-function cancelledError(when: string): LabError {
-  return { code: 'cancelled', message: `The run was cancelled ${when}.` }
+function cancelledError(detail: string): LabError {
+  return { code: 'cancelled', message: `The run was cancelled${detail}.` }
 }
