@@ -53,7 +53,7 @@ export const useRunStore = defineStore('run', () => {
 
   const status = ref<RunStatus>('idle')
   const runInfo = ref<RunRequestInfo | null>(null)
-  // Shallow: a saved trace can hold thousands of steps; a live run's lists only grow (push).
+  // Shallow: a saved trace can hold thousands of steps; a live run pushes to these in place.
   const steps = shallowRef<StepResult[]>([])
   const events = shallowRef<TraceEvent[]>([])
   const result = shallowRef<LabResult | null>(null)
