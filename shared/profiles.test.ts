@@ -44,4 +44,27 @@ describe('profiles', () => {
     expect(PROFILES['linux-legacy'].syn.linearTimeouts).toBe(0)
     expect(PROFILES.linux.syn.linearTimeouts).toBe(4)
   })
+
+  it("linux-legacy plays the article's 3.2 to 3.8 kernels: no tail-loss probe (Linux 3.10)", () => {
+    expect(PROFILES['linux-legacy'].data.tailLossProbe).toBe(false)
+    expect(PROFILES.linux.data.tailLossProbe).toBe(true)
+    expect(PROFILES['linux-legacy'].sources.tailLossProbe[0]?.source).toMatch(/3\.10/)
+  })
+
+  it.each(PROFILE_IDS)('%s names a source for every fact students doubt', (id) => {
+    for (const [fact, sources] of Object.entries(PROFILES[id].sources)) {
+      expect(sources.length, `${id} ${fact}`).toBeGreaterThan(0)
+      for (const s of sources) expect(s.source.length, `${id} ${fact}`).toBeGreaterThan(10)
+    }
+  })
+
+  it('windows: an exiting process resets (documented for WSACleanup, reported for Windows 7)', () => {
+    expect(PROFILES.windows.processExit).toBe('reset')
+    expect(PROFILES.windows.sources.processExit.map((s) => s.kind)).toEqual([
+      'documented',
+      'reported',
+    ])
+    // The RST-in-CLOSE_WAIT errno is only reported (the article), not documented.
+    expect(PROFILES.windows.sources.rstInCloseWait.map((s) => s.kind)).toEqual(['reported'])
+  })
 })

@@ -50,6 +50,34 @@ export type IcmpConnectRule =
   /** BSD tcp_notify: soft until more than `afterRetransmits` SYN retransmissions. */
   | { kind: 'soft-until'; afterRetransmits: number }
 
+/**
+ * How a profile fact is known: the OS's documentation, its source code, a measurement, a
+ * report (the article, others' tests), or assumed where nothing better was found.
+ */
+export type SourceKind = 'documented' | 'source-code' | 'measured' | 'reported' | 'assumed'
+
+/** Where one profile fact comes from (docs/os-profiles.md repeats these). */
+export interface FactSource {
+  kind: SourceKind
+  /** The document, source file or report, named so a reader can find it. */
+  source: string
+}
+
+/**
+ * The facts a student is most likely to doubt, each with its source, so the UI and the docs
+ * can say whether a behaviour is documented or only reported (issue 10).
+ */
+export interface ProfileSources {
+  /** What a process that dies without close() sends (`processExit`). */
+  processExit: readonly FactSource[]
+  /** The errno of an RST that our data drew after the peer's FIN (`errors.rstInCloseWait`). */
+  rstInCloseWait: readonly FactSource[]
+  /** Whether send() checks "cannot send more" before a pending error. */
+  sendShutdownBeforeError: readonly FactSource[]
+  /** Whether the first retransmission of data is a tail-loss probe (`data.tailLossProbe`). */
+  tailLossProbe: readonly FactSource[]
+}
+
 /** Everything the simulator needs to behave like one OS. */
 export interface OsProfile {
   id: ProfileId
@@ -120,6 +148,8 @@ export interface OsProfile {
    * later times out), ignored, or ignored for host/net unreachable only (BSD tcp_notify).
    */
   icmpEstablished: 'soft' | 'ignore' | 'soft-except-unreachable'
+  /** Where the facts students doubt most come from. */
+  sources: ProfileSources
 }
 
 const LINUX_ICMP: Record<IcmpKind, ErrnoName> = {
@@ -157,7 +187,7 @@ const linux: OsProfile = {
     minRtoMs: 200, // TCP_RTO_MIN
     rtoRule: 'linux', // __tcp_set_rto: srtt + rttvar, rttvar >= tcp_rto_min
     timerTickMs: 4, // CONFIG_HZ=250 (Debian, Ubuntu generic); HZ=1000 kernels tick at 1 ms
-    tailLossProbe: true, // net.ipv4.tcp_early_retrans = 3 (TLP on)
+    tailLossProbe: true, // net.ipv4.tcp_early_retrans = 3 (TLP on) since Linux 3.10
     giveUp: { kind: 'time-budget', baseMs: 200 },
   },
   refusedRetryMs: null,
@@ -187,6 +217,38 @@ const linux: OsProfile = {
   },
   icmpConnect: { kind: 'hard-unless-first-syn' }, // tcp_v4_err SYN_SENT; docs/os-profiles.md
   icmpEstablished: 'soft', // tcp_v4_err: sk_err_soft unless IP_RECVERR
+  sources: {
+    processExit: [
+      {
+        kind: 'source-code',
+        source: 'Linux: exit closes every file (do_exit -> tcp_close): FIN, RST if unread data',
+      },
+      { kind: 'measured', source: 'kernel lab, SIGKILL on Linux 6.18 (docs/kernel-rules.md)' },
+    ],
+    rstInCloseWait: [
+      {
+        kind: 'source-code',
+        source: 'Linux net/ipv4/tcp_input.c tcp_reset(): CLOSE_WAIT -> EPIPE',
+      },
+      { kind: 'measured', source: 'kernel lab, peer.close (docs/kernel-rules.md)' },
+    ],
+    sendShutdownBeforeError: [
+      {
+        kind: 'source-code',
+        source: 'Linux net/core/stream.c sk_stream_error(): sock_error() first',
+      },
+    ],
+    tailLossProbe: [
+      {
+        kind: 'source-code',
+        source: 'Linux commit 6ba8a3b19e76 "tcp: Tail loss probe (TLP)", merged in 3.10',
+      },
+      {
+        kind: 'measured',
+        source: 'kernel lab: a probe about 200 ms after the send (docs/kernel-rules.md)',
+      },
+    ],
+  },
 }
 
 const linuxLegacy: OsProfile = {
@@ -196,6 +258,19 @@ const linuxLegacy: OsProfile = {
   // Without linear timeouts: SYNs at 0, 1, 3, 7, 15, 31, 63 s and ETIMEDOUT at 127 s
   // (the article's Ubuntu 12.04 figures; tcp_syn_linear_timeouts = 0 gives the same).
   syn: { ...linux.syn, linearTimeouts: 0 },
+  // The article's kernels are 3.2 to 3.8 (Ubuntu 12.04 and 12.10); the tail-loss probe came in
+  // 3.10, so their first retransmission of data is the RTO's (main/sim/tcp/output.ts reads this).
+  data: { ...linux.data, tailLossProbe: false },
+  sources: {
+    ...linux.sources,
+    tailLossProbe: [
+      {
+        kind: 'source-code',
+        source:
+          'Linux commit 6ba8a3b19e76 "tcp: Tail loss probe (TLP)" is in 3.10, after the article\'s 3.2 to 3.8',
+      },
+    ],
+  },
 }
 
 const windows: OsProfile = {
@@ -236,7 +311,10 @@ const windows: OsProfile = {
   backlog: 200, // SOMAXCONN in winsock2.h maps to 200
   timeWaitMs: 240_000, // TcpTimedWaitDelay default 240 s
   finWait2Ms: 120_000, // approximate: Windows closes an orphaned FIN_WAIT_2 after ~2 min
-  processExit: 'reset', // article: a Win7 process ending without close() (or Ctrl+C) sends RST
+  // Sockets still open when Winsock is cleaned up are reset (Microsoft, WSACleanup); the
+  // article saw Windows 7 send RST for a process that ended without close() or by Ctrl+C.
+  // Microsoft does not document what a killed process's sockets send: see `sources`.
+  processExit: 'reset',
   sigpipe: false,
   errors: {
     rstInSynSent: 'ECONNREFUSED',
@@ -254,6 +332,33 @@ const windows: OsProfile = {
   },
   icmpConnect: { kind: 'ignore' }, // unless TCP_FAIL_CONNECT_ON_ICMP_ERROR
   icmpEstablished: 'ignore',
+  sources: {
+    processExit: [
+      {
+        kind: 'documented',
+        source:
+          'Microsoft, WSACleanup: sockets open when it is called "are reset and automatically deallocated"',
+      },
+      {
+        kind: 'reported',
+        source: 'the article: a Windows 7 process ending without close(), or by Ctrl+C, sends RST',
+      },
+    ],
+    rstInCloseWait: [
+      {
+        kind: 'reported',
+        source:
+          'the article: send() after the peer closed gets 10053 WSAECONNABORTED on Windows 7; Microsoft documents the code, not this case',
+      },
+    ],
+    sendShutdownBeforeError: [
+      {
+        kind: 'assumed',
+        source: 'Microsoft does not document the order; the profile reports the pending error',
+      },
+    ],
+    tailLossProbe: [{ kind: 'assumed', source: "left out, as for the article's Windows 7" }],
+  },
 }
 
 const macos: OsProfile = {
@@ -311,6 +416,33 @@ const macos: OsProfile = {
   },
   icmpConnect: { kind: 'soft-until', afterRetransmits: 3 }, // tcp_notify: t_rxtshift > 3
   icmpEstablished: 'soft-except-unreachable', // tcp_notify, established
+  sources: {
+    processExit: [
+      {
+        kind: 'source-code',
+        source: 'XNU: exit closes every file (soclose -> tcp_disconnect): FIN',
+      },
+    ],
+    rstInCloseWait: [
+      {
+        kind: 'source-code',
+        source: 'XNU bsd/netinet/tcp_input.c: RST in CLOSE_WAIT sets so_error = ECONNRESET',
+      },
+    ],
+    sendShutdownBeforeError: [
+      {
+        kind: 'source-code',
+        source:
+          'XNU bsd/kern/uipc_socket.c sosendcheck(): SS_CANTSENDMORE -> EPIPE before so_error (FreeBSD sosend_generic alike)',
+      },
+    ],
+    tailLossProbe: [
+      {
+        kind: 'assumed',
+        source: "left out: this profile's data timers were not checked against a Mac",
+      },
+    ],
+  },
 }
 
 /** Every profile, keyed by id (a missing profile is a compile error). */
