@@ -6,6 +6,7 @@
  */
 import type { ErrnoName } from '../../shared/errno'
 import type { Endpoint, Step, StepOf } from '../../shared/lab-script'
+import type { TcpState } from '../../shared/lab-result'
 import type { NoteKey } from '../../shared/notes'
 import type { Host } from './host'
 import { unreachable } from './never'
@@ -55,6 +56,10 @@ export class Program {
   /** The connected socket (client: the last connect; server: the last accepted). */
   sock: TcpSocket | null = null
   listener: TcpSocket | null = null
+  /** The last connection connect() made or accept() returned, even once closed (`final`). */
+  private connection: TcpSocket | null = null
+  /** The last listener listen() made, even once closed (`final` before any accept). */
+  private listening: TcpSocket | null = null
   /** The connection's descriptor was closed: data calls on it fail with EBADF. */
   closedFd = false
   dead = false
@@ -78,6 +83,15 @@ export class Program {
 
   private note(key: NoteKey): void {
     this.world.trace.note(key, undefined, this.actor)
+  }
+
+  /**
+   * This endpoint's `final` state (docs/lab-script-format.md, "Timing rule"): its connection
+   * once connect() made one or accept() returned one (CLOSED once it is gone); before that,
+   * its listener's LISTEN (or CLOSED); CLOSED when it never had a socket.
+   */
+  finalState(): TcpState {
+    return (this.connection ?? this.listening)?.state ?? 'CLOSED'
   }
 
   /** Starts a call: a result now, or a pending call. */
@@ -147,6 +161,7 @@ export class Program {
     if (this.listener && this.listener.state === 'LISTEN') return { ret: 0 }
     const l = this.host.tcp.listen(step.port, this.world.profile.backlog)
     this.listener = l
+    this.listening = l
     this.closedFd = false
     return { ret: 0 }
   }
@@ -157,6 +172,7 @@ export class Program {
     const c = l.accept()
     if (!c) return null
     this.sock = c
+    this.connection = c
     this.closedFd = false
     return { ret: c.fd, notes: ['accept-returns'] }
   }
@@ -164,6 +180,7 @@ export class Program {
   private connect(step: StepOf<'connect'>): Pending {
     const s = this.host.tcp.connect(this.peer, step.port, 'call connect')
     this.sock = s
+    this.connection = s
     this.closedFd = false
     return new BlockingCall(this, 'connect', 0, s)
   }

@@ -13,9 +13,10 @@ import {
   type LabScriptInput,
 } from '../../shared/lab-script'
 import { TCP_STATES, type LabResult, type TcpState } from '../../shared/lab-result'
+import type { NoteKey } from '../../shared/notes'
 import { profileOf } from '../../shared/profiles'
 import { Path } from './net/path'
-import { simulate } from './simulate'
+import { SETTLE_MS, simulate } from './simulate'
 import { Tcb } from './tcp/tcb'
 import { ACK, FIN, RST, SYN, type Segment } from './world'
 
@@ -165,6 +166,22 @@ const ALLOWED: Record<TcpState, TcpState[]> = {
   TIME_WAIT: ['CLOSED'],
 }
 
+/** The notes only a timer's expiry writes. */
+const TIMER_NOTES: NoteKey[] = [
+  'tlp',
+  'syn-retransmit',
+  'synack-retransmit',
+  'data-retransmit',
+  'syn-give-up',
+  'synack-give-up',
+  'data-give-up',
+  'handshake-deadline',
+  'icmp-reported',
+  'persist-probe',
+  'keepalive-probe',
+  'keepalive-give-up',
+]
+
 /** Checks made from inside the engine while a run is going on. */
 let violations: string[] = []
 let wire: Segment[] = []
@@ -209,7 +226,12 @@ afterEach(() => {
 /** The checks made on the result document. */
 function checkResult(s: LabScript, r: LabResult): void {
   expect(r.steps.map((x) => x.index)).toEqual(s.steps.map((_, i) => i))
-  expect(r.durationMs).toBeLessThanOrEqual(s.limitMs)
+  // The run ends when the last step ends (or is cut at the limit); then only the wire settles,
+  // for at most SETTLE_MS, and `final` is taken (docs/lab-script-format.md, "Timing rule").
+  const end = Math.max(...r.steps.map((x) => x.endMs))
+  expect(end).toBeLessThanOrEqual(s.limitMs)
+  expect(r.durationMs).toBeGreaterThanOrEqual(end)
+  expect(r.durationMs).toBeLessThanOrEqual(end + SETTLE_MS)
   const errnoSystem = profileOf(s.profile).errnoSystem
   for (const actor of ['client', 'server', 'net'] as const) {
     const mine = r.steps.filter((x) => x.actor === actor)
@@ -254,9 +276,14 @@ function checkResult(s: LabScript, r: LabResult): void {
   for (let i = 1; i < r.events.length; i++)
     expect(r.events[i]!.tMs).toBeGreaterThanOrEqual(r.events[i - 1]!.tMs)
   for (const e of r.events) {
-    expect(e.tMs).toBeLessThanOrEqual(s.limitMs)
+    expect(e.tMs).toBeLessThanOrEqual(r.durationMs)
     if (e.type === 'state')
       expect(ALLOWED[e.from], `${e.actor} ${e.from} -> ${e.to}`).toContain(e.to)
+    if (e.tMs <= end) continue
+    // After the end: deliveries and what they cause at once; no call, no timer.
+    expect(e.type, `${e.type} at ${e.tMs} after the end at ${end}`).not.toBe('syscall')
+    if (e.type === 'state') expect(e.cause ?? '', `state after the end`).not.toMatch(/^timer/)
+    if (e.type === 'note') expect(TIMER_NOTES, `note after the end`).not.toContain(e.key)
   }
   expect(TCP_STATES).toContain(r.final.client)
   expect(TCP_STATES).toContain(r.final.server)

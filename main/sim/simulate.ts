@@ -1,11 +1,13 @@
 /**
  * Runs one lab script in virtual time: builds the hosts, the wire (and the middlebox), lets
- * the scheduler run each actor's steps by the timing rule of lab-script.md, and assembles the
- * result document.
+ * the scheduler run each actor's steps by the timing rule of docs/lab-script-format.md, lets
+ * the wire settle, takes `final` and `finalDetail`, and assembles the result document with
+ * main/backend/result.ts.
  */
 import type { LabScript, Step } from '../../shared/lab-script'
 import type { LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
 import { profileOf } from '../../shared/profiles'
+import { buildResult } from '../backend/result'
 import { Program, type CallResult } from './calls'
 import { EventQueue } from './engine/event-queue'
 import { seededRandom } from './engine/random'
@@ -146,21 +148,55 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
       break
     }
   }
-  const result: LabResult = {
-    labScript: 1,
+  const steps = scheduler.close(end)
+  if (!cancelled) settleWire(q, end, afterPass)
+
+  const result = buildResult({
+    script,
     backend: 'sim',
     profile: script.profile,
     timers,
     timersShortened: shortened,
-    durationMs: end,
-    steps: scheduler.close(end),
+    durationMs: Math.max(end, q.now),
+    steps,
     events: trace.events,
-    final: { client: client.tcp.shownState(), server: server.tcp.shownState() },
-  }
-  if (script.id) result.id = script.id
-  if (cancelled) result.cancelled = true
+    final: { client: programs.client.finalState(), server: programs.server.finalState() },
+    finalDetail: [...client.tcp.detail('client'), ...server.tcp.detail('server')],
+    cancelled,
+  })
   if (options.stats) options.stats.engineEvents = q.processed
   return result
+}
+
+/**
+ * How long after the run's end the wire may still be settling (virtual ms): twenty one-way
+ * link delays, room for any exchange a last segment can start (a FIN, its ACK, the relay's
+ * copy to the far side and back), while an exchange that never settles (two ends answering
+ * each other's ACKs forever) cannot hold the run open.
+ */
+export const SETTLE_MS = 1
+
+/**
+ * The end of a run as docs/lab-script-format.md's timing rule defines `final`: segments (and
+ * ICMP errors) already on the wire are delivered and answered first, but no timer is run
+ * further, and no program makes another call (a call still blocked stays blocked). The relay
+ * keeps copying, because it is part of the network, not an actor of the script.
+ *
+ * This holds for both ways a run ends. When every actor has finished, the kernel lab reads
+ * its socket table microseconds later, when loopback has long delivered what the last call
+ * sent. At `limitMs` the kernel lab stops the programs, not the network, and reads the table
+ * just as late; so the simulator delivers what was in flight at the limit too, instead of a
+ * snapshot of the limit's exact instant that no real socket table could show (a FIN sent
+ * 10 us before the limit would leave the peer ESTABLISHED in the snapshot and CLOSE_WAIT in
+ * the kernel). Calls still blocked keep `endMs` = limitMs; `durationMs` is when `final` was
+ * taken, so the trace's last deliveries lie inside the run.
+ */
+function settleWire(q: EventQueue, end: number, afterInstant: () => void): void {
+  const until = end + SETTLE_MS
+  while (q.stepWire(until)) {
+    // As in the run: the relay moves bytes once everything at this instant is handled.
+    if (q.nextWire(until) !== q.now) afterInstant()
+  }
 }
 
 /** A `net` step: changes the path's rules or the middlebox; never blocks. */

@@ -71,4 +71,27 @@ describe('seededRandom', () => {
     expect(Array.from({ length: 100 }, () => c.int(32768, 60999))).not.toEqual(xs)
     expect(xs.every((x) => x >= 32768 && x <= 60999 && Number.isInteger(x))).toBe(true)
   })
+
+  it('after a run, only wire events run: timers before them are dropped, none past the bound', () => {
+    const q = new EventQueue()
+    const seen: string[] = []
+    q.schedule(1, () => seen.push('timer 1'))
+    q.deliver(2, (x: string) => seen.push(x), 'segment 2')
+    q.schedule(2, () => seen.push('timer 2'))
+    q.deliver(
+      3,
+      (x: string) => {
+        seen.push(x)
+        // What a delivery causes at once (an answer on the wire) still runs.
+        q.deliver(0.5, (y: string) => seen.push(y), 'answer 3.5')
+      },
+      'segment 3',
+    )
+    q.deliver(9, (x: string) => seen.push(x), 'segment 9')
+    while (q.stepWire(5));
+    expect(seen).toEqual(['segment 2', 'segment 3', 'answer 3.5'])
+    expect(q.now).toBe(3.5)
+    expect(q.nextWire(5)).toBeUndefined()
+    expect(q.nextWire(10)).toBe(9)
+  })
 })

@@ -1,7 +1,9 @@
 /**
  * The simulator's virtual clock and its agenda: a binary heap of timed callbacks ordered by
  * (time, insertion order), so two events at the same instant always run in the order they
- * were scheduled and a run never depends on the host's clock.
+ * were scheduled and a run never depends on the host's clock. An event is either a timer or
+ * a wire event (a segment or ICMP error arriving): once a run's actors are done, only wire
+ * events run (the timing rule's "delivered and answered first, but no timer is run further").
  */
 
 /** A scheduled callback. */
@@ -25,6 +27,8 @@ class Entry implements Timer {
     readonly fn: (arg: unknown) => void,
     readonly arg: unknown,
     private readonly queue: EventQueue,
+    /** A segment or ICMP error arriving, not a timer. */
+    readonly wire: boolean,
   ) {
     this.due = at
   }
@@ -70,17 +74,31 @@ export class EventQueue {
       return e
     }
     e?.cancel()
-    return this.scheduleWith(delayMs, fn, arg)
+    return this.add(delayMs, fn, arg, false)
   }
 
-  /** Runs `fn(arg)` after `delayMs`: a segment in flight needs no closure of its own. */
+  /** Runs `fn(arg)` after `delayMs` (a timer that needs no closure of its own). */
   scheduleWith<A>(delayMs: number, fn: (arg: A) => void, arg: A): Timer {
-    // Whole nanoseconds: sums of 0.05 ms link delays would otherwise print as 0.15000000000000002.
-    // A positive delay always moves the clock (by a nanosecond at least): a timer that re-arms
-    // for "the rest" of a floating-point remainder must not fire at the same instant forever.
-    let at = Math.round((this.now + Math.max(0, delayMs)) * 1e6) / 1e6
-    if (delayMs > 0 && at <= this.now) at = Math.round((this.now + 1e-6) * 1e6) / 1e6
-    const entry = new Entry(at, this.seq++, fn as (arg: unknown) => void, arg, this)
+    return this.add(delayMs, fn, arg, false)
+  }
+
+  /**
+   * A wire event: `fn(arg)` runs after `delayMs`, when a segment or ICMP error in flight
+   * arrives. Unlike timers, these still run in {@link EventQueue.stepWire}.
+   */
+  deliver<A>(delayMs: number, fn: (arg: A) => void, arg: A): void {
+    this.add(delayMs, fn, arg, true)
+  }
+
+  private add<A>(delayMs: number, fn: (arg: A) => void, arg: A, wire: boolean): Entry {
+    const entry = new Entry(
+      this.timeAfter(delayMs),
+      this.seq++,
+      fn as (arg: unknown) => void,
+      arg,
+      this,
+      wire,
+    )
     this.push(entry)
     return entry
   }
@@ -137,6 +155,35 @@ export class EventQueue {
       entry.fn(entry.arg)
       return true
     }
+  }
+
+  /**
+   * The time of the next wire event due no later than `until`, or `undefined`. Timers due
+   * before it are dropped on the way: this is only used once the run's actors are done, when
+   * no timer is run further.
+   */
+  nextWire(until: number): number | undefined {
+    for (;;) {
+      const top = this.heap[0]
+      if (!top || top.at > until) return undefined
+      if (top.cancelled || top.due > top.at) this.settleTop()
+      else if (top.wire) return top.at
+      else {
+        this.pop()
+        top.queued = false
+      }
+    }
+  }
+
+  /** Runs the next wire event due no later than `until` (see nextWire); false when none is. */
+  stepWire(until: number): boolean {
+    if (this.nextWire(until) === undefined) return false
+    const entry = this.pop()!
+    entry.queued = false
+    this.now = entry.at
+    this.processed++
+    entry.fn(entry.arg)
+    return true
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
- * The wire between the hosts and the student's network faults on it (lab-script.md "net
- * operations"): cut, drop by flag class and count, reject with ICMP, heal. Every segment
- * gets a trace event with its fate; delivered ones arrive one link delay later.
+ * The wire between the hosts and the student's network faults on it (docs/lab-script-format.md
+ * "net operations"): cut, drop by flag class and count, reject with ICMP, heal. Every segment
+ * gets a trace event with its fate; delivered ones arrive one link delay later (wire events,
+ * which still run while the run's end settles; see simulate.ts).
  */
 import type { StepOf } from '../../../shared/lab-script'
 import type { SegmentEvent } from '../../../shared/lab-result'
@@ -137,19 +138,23 @@ export class Path {
     if (ruleStep >= 0) event.ruleStep = ruleStep
     this.world.trace.emit(event)
     if (fate === 'delivered') {
-      this.world.q.scheduleWith(this.delayMs, this.arrive, seg)
+      this.world.q.deliver(this.delayMs, this.arrive, seg)
     } else if (icmp) {
       const kind = icmp
       // The router next to the destination answers; the error travels back to the sender.
-      this.world.q.schedule(2 * this.delayMs, () => {
-        this.world.trace.emit({
-          tMs: this.world.q.now,
-          type: 'icmp',
-          dir: dir === 'c2s' ? 's2c' : 'c2s',
-          icmp: kind,
-        })
-        this.hosts.receiveIcmp(seg.src, { kind, about: seg })
-      })
+      this.world.q.deliver(
+        2 * this.delayMs,
+        () => {
+          this.world.trace.emit({
+            tMs: this.world.q.now,
+            type: 'icmp',
+            dir: dir === 'c2s' ? 's2c' : 'c2s',
+            icmp: kind,
+          })
+          this.hosts.receiveIcmp(seg.src, { kind, about: seg })
+        },
+        undefined,
+      )
     }
   }
 }

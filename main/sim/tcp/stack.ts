@@ -1,10 +1,12 @@
 /**
  * The TCP layer of one simulated machine: its socket table (listeners by port, connections by
  * 4-tuple), the demultiplexing of arriving segments and ICMP errors (connection, then
- * listener; what neither wants is the host's business), and the calls that make sockets.
- * The only door into main/sim/tcp/ for the rest of the simulator (with socket.ts's types).
+ * listener; what neither wants is the host's business), the calls that make sockets, and
+ * what the sockets are at the end of a run. The rest of the simulator reaches tcp/ only
+ * through this class and socket.ts's types (both exported by tcp/index.ts).
  */
-import type { TcpState } from '../../../shared/lab-result'
+import type { Endpoint } from '../../../shared/lab-script'
+import type { SocketDetail, SocketRole } from '../../../shared/lab-result'
 import type { HostId, IcmpMessage, Segment } from '../world'
 import { icmpArrives } from './icmp'
 import { connInput, listenInput } from './input'
@@ -26,17 +28,13 @@ function key(localPort: number, remoteHost: HostId, remotePort: number): number 
 class Table implements SocketTable {
   readonly conns = new Map<number, Tcb>()
   readonly listeners = new Map<number, Tcb>()
-  /** Every socket made on this host, in the order they were made. */
-  readonly all: Tcb[] = []
   shown: Tcb | null = null
   private nextFd = 3
 
   constructor(private readonly host: SocketHost) {}
 
   spawn(): Tcb {
-    const s = new SocketImpl(this.host, this, this.nextFd++)
-    this.all.push(s)
-    return s
+    return new SocketImpl(this.host, this, this.nextFd++)
   }
 
   bind(s: Tcb): void {
@@ -57,6 +55,17 @@ class Table implements SocketTable {
   bound(): Tcb[] {
     return [...this.listeners.values(), ...this.conns.values()]
   }
+}
+
+/**
+ * What a socket is to its program at the end of a run (`finalDetail`). A child still in its
+ * handshake (SYN_RCVD) counts as `accept-queue` too: like the queued ones, it is the
+ * listener's, never accepted (Linux keeps it as a request sock; `ss` lists it as SYN-RECV).
+ */
+function roleOf(s: Tcb): SocketRole {
+  if (s.parent) return 'accept-queue'
+  if (s.orphan) return 'closed'
+  return s.state === 'LISTEN' ? 'listener' : 'connection'
 }
 
 /** The TCP layer of one host. */
@@ -154,8 +163,16 @@ export class TcpStack {
     for (const s of this.#table.bound()) s.stopTimers()
   }
 
-  /** The state of the socket this host's actor is shown with (CLOSED when none). */
-  shownState(): TcpState {
-    return this.#table.shown?.state ?? 'CLOSED'
+  /**
+   * Every socket still in this host's TCP stack (docs/lab-script-format.md, "final and
+   * finalDetail"; what `ss` lists): listeners, connections, the orphans TCP still keeps and
+   * the listener's unaccepted children, in the order they were made. A socket TCP is done
+   * with is not listed, even while its program still holds the descriptor.
+   */
+  detail(actor: Endpoint): SocketDetail[] {
+    return this.#table
+      .bound()
+      .sort((a, b) => a.fd - b.fd)
+      .map((s) => ({ actor, role: roleOf(s), state: s.state }))
   }
 }

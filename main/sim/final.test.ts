@@ -1,0 +1,222 @@
+// `final` and `finalDetail` as docs/lab-script-format.md's timing rule defines them (issue 9):
+// taken once the segments already on the wire when the run ended have been delivered and
+// answered, with no timer run further; the server's connection once accept() returned one,
+// its listener only before that. The expected states are derived from RFC 9293's state
+// diagram (3.3.2) step by step in each test, not read from a table.
+import { describe, expect, it } from 'vitest'
+import type { LabResult } from '../../shared/lab-result'
+import { connected, run, segments, stepAt } from './test-util'
+
+/** The time the last step ended: where the timing rule says the run ends. */
+function lastEnd(r: LabResult): number {
+  return Math.max(...r.steps.map((s) => s.endMs))
+}
+
+/** State events of one actor after the run's end (what the settling wire did). */
+function statesAfterEnd(r: LabResult, actor: 'client' | 'server'): string[] {
+  const end = lastEnd(r)
+  return r.events
+    .filter((e) => e.type === 'state' && e.actor === actor && e.tMs > end)
+    .map((e) => (e.type === 'state' ? `${e.from}>${e.to}` : ''))
+}
+
+describe('final: the wire settles, timers do not run', () => {
+  it('both close: the first closer ends in TIME_WAIT, the other CLOSED', () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 5000,
+      steps: [
+        ...connected(),
+        // Server: ESTABLISHED -> FIN_WAIT_1 (sends FIN) -> FIN_WAIT_2 (its FIN is ACKed).
+        { actor: 'server', op: 'close', at: 100 },
+        // Client: the FIN made it CLOSE_WAIT; recv sees the end of the stream.
+        { actor: 'client', op: 'recv', at: 200 },
+        // Client: CLOSE_WAIT -> LAST_ACK (sends FIN); the run's last call.
+        { actor: 'client', op: 'close' },
+      ],
+    })
+    expect(stepAt(r, 4).ret).toBe(0)
+    // On the wire when the last call returned: the client's FIN. Delivered: the server in
+    // FIN_WAIT_2 goes to TIME_WAIT and ACKs; that ACK takes the client from LAST_ACK to
+    // CLOSED. The 2 MSL timer is not run, so the server stays in TIME_WAIT.
+    expect(r.final).toEqual({ client: 'CLOSED', server: 'TIME_WAIT' })
+    expect(statesAfterEnd(r, 'server')).toEqual(['FIN_WAIT_2>TIME_WAIT'])
+    expect(statesAfterEnd(r, 'client')).toEqual(['LAST_ACK>CLOSED'])
+    expect(r.durationMs).toBeGreaterThan(lastEnd(r))
+  })
+
+  it("a close as the last call: FIN_WAIT_2 and CLOSE_WAIT (the peer's ACK arrived)", () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 5000,
+      steps: [...connected(), { actor: 'client', op: 'close', at: 100 }],
+    })
+    // Client ESTABLISHED -> FIN_WAIT_1; its FIN makes the server CLOSE_WAIT, and RFC 9293
+    // 3.10.7.4 answers a FIN with an ACK at once, which makes the client FIN_WAIT_2. (Linux
+    // delays that one ACK, tcp_fin's pingpong mode, and the simulator has no delayed ACKs, so
+    // the kernel lab shows FIN_WAIT_1 here when its socket table is read before the ACK.)
+    expect(r.final).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' })
+  })
+
+  it('a timer due while the wire settles does not run (no keepalive probe)', () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 5000,
+      timers: { keepalive: { idleS: 1, intervalS: 1, count: 2 } },
+      steps: [
+        ...connected(),
+        // Armed when accept() returned (0.15 ms): the first check is due at 1000.15 ms.
+        { actor: 'server', op: 'keepalive' },
+        // The last call: its FIN reaches the server at 1000.17 ms, after the check was due.
+        { actor: 'client', op: 'close', at: 1000.12 },
+      ],
+    })
+    expect(lastEnd(r)).toBe(1000.12)
+    const after = r.events.filter((e) => e.tMs > lastEnd(r))
+    expect(after.length).toBeGreaterThan(0)
+    expect(after.some((e) => e.type === 'note' && e.key === 'keepalive-probe')).toBe(false)
+    expect(segments(after, 's2c').map((s) => s.seq)).toEqual([1]) // the ACK of the FIN only
+    expect(r.final).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' })
+  })
+
+  it('an ICMP error on its way back is delivered too', () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 5000,
+      steps: [
+        ...connected(),
+        { actor: 'net', op: 'reject', dir: 'c2s', icmp: 'port-unreachable', at: 50 },
+        { actor: 'client', op: 'send', bytes: 10, at: 100 },
+      ],
+    })
+    const after = r.events.filter((e) => e.tMs > lastEnd(r)).map((e) => e.type)
+    expect(after).toEqual(['icmp', 'note'])
+    // Linux keeps it as a soft error on an established connection: still ESTABLISHED.
+    expect(r.final.client).toBe('ESTABLISHED')
+  })
+
+  it('at limitMs, what is in flight is delivered; blocked calls stay blocked', () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 1000,
+      steps: [
+        ...connected(),
+        { actor: 'server', op: 'recv', at: 100 },
+        { actor: 'server', op: 'recv' },
+        { actor: 'client', op: 'send', bytes: 10, at: 999.97 },
+        { actor: 'client', op: 'close' },
+      ],
+    })
+    // The data and the FIN leave 0.03 ms before the limit and arrive 0.02 ms after it: the
+    // server goes to CLOSE_WAIT and ACKs, the client to FIN_WAIT_2.
+    expect(stepAt(r, 6).endMs).toBe(999.97)
+    expect(segments(r.events, 'c2s').at(-1)?.tMs).toBe(999.97)
+    expect(r.final).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' })
+    // The server's recv would return the data in a longer run; at the limit it stays blocked.
+    expect(stepAt(r, 3).outcome).toBe('blocked')
+    expect(stepAt(r, 3).endMs).toBe(1000)
+    expect(r.durationMs).toBeGreaterThan(1000)
+    expect(r.events.some((e) => e.type === 'syscall' && e.tMs > 1000)).toBe(false)
+  })
+})
+
+describe('final.server: the accepted connection, else the listener', () => {
+  it('a server that never accepted reports LISTEN, though a connection waits in its queue', () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 1000,
+      steps: [
+        { actor: 'server', op: 'listen', port: 7001 },
+        { actor: 'client', op: 'connect', port: 7001 },
+      ],
+    })
+    expect(r.final).toEqual({ client: 'ESTABLISHED', server: 'LISTEN' })
+    expect(r.finalDetail).toEqual([
+      { actor: 'client', role: 'connection', state: 'ESTABLISHED' },
+      { actor: 'server', role: 'listener', state: 'LISTEN' },
+      { actor: 'server', role: 'accept-queue', state: 'ESTABLISHED' },
+    ])
+  })
+
+  it('a server whose accepted connection is gone reports CLOSED, not LISTEN', () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 2000,
+      steps: [
+        ...connected(),
+        // The accepted connection is reset: gone (CLOSED); the listener stays open.
+        { actor: 'server', op: 'abort', at: 100 },
+        // A second handshake whose last ACK is lost, then reset by the client: the server's
+        // half-open child dies and only the listener is left in LISTEN.
+        { actor: 'net', op: 'drop', dir: 'c2s', match: 'ACK', count: 1, at: 150 },
+        { actor: 'client', op: 'connect', port: 7001, at: 200 },
+        { actor: 'client', op: 'abort' },
+      ],
+    })
+    expect(stepAt(r, 6).ret).toBe(0)
+    // The client's RST reaches the half-open child after the last call: delivered, and the
+    // server's state events end in LISTEN (its listener), while final.server stays with the
+    // connection accept() returned.
+    expect(statesAfterEnd(r, 'server')).toEqual(['SYN_RCVD>LISTEN'])
+    expect(r.final).toEqual({ client: 'CLOSED', server: 'CLOSED' })
+    // Only the listener is still in a TCP stack: both reset connections are gone (the client
+    // still holds the first one's descriptor, but TCP is done with it).
+    expect(r.finalDetail).toEqual([{ actor: 'server', role: 'listener', state: 'LISTEN' }])
+  })
+
+  it('a server that closed its listener before any accept reports CLOSED', () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 1000,
+      steps: [
+        { actor: 'server', op: 'listen', port: 7001 },
+        { actor: 'server', op: 'close', at: 10 },
+        { actor: 'client', op: 'connect', port: 7001, at: 20 },
+      ],
+    })
+    expect(r.final).toEqual({ client: 'CLOSED', server: 'CLOSED' })
+    expect(r.finalDetail).toEqual([])
+  })
+})
+
+describe('finalDetail: every socket of both hosts', () => {
+  it('held, closed-but-kept, listening and queued sockets, each with its role', () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 1000,
+      steps: [
+        ...connected(),
+        // A second connection the server never accepts; the client closes it (its last
+        // descriptor) and keeps the first one open.
+        { actor: 'client', op: 'connect', port: 7001, at: 100 },
+        { actor: 'client', op: 'close' },
+      ],
+    })
+    // The second connection's FIN reaches the queued child (CLOSE_WAIT) and is ACKed, so the
+    // client's orphan is in FIN_WAIT_2; final.client is that last connection.
+    expect(r.final).toEqual({ client: 'FIN_WAIT_2', server: 'ESTABLISHED' })
+    expect(r.finalDetail).toEqual([
+      { actor: 'client', role: 'connection', state: 'ESTABLISHED' },
+      { actor: 'client', role: 'closed', state: 'FIN_WAIT_2' },
+      { actor: 'server', role: 'listener', state: 'LISTEN' },
+      { actor: 'server', role: 'connection', state: 'ESTABLISHED' },
+      { actor: 'server', role: 'accept-queue', state: 'CLOSE_WAIT' },
+    ])
+  })
+
+  it('a vanished host still lists its sockets as they were', () => {
+    const r = run({
+      labScript: 1,
+      limitMs: 1000,
+      steps: [...connected(), { actor: 'server', op: 'crash', mode: 'silent', at: 100 }],
+    })
+    // The simulator's host is gone with its sockets frozen. (The kernel lab can only kill the
+    // process and drop what its namespace sends, so its sockets close: LISTEN becomes CLOSED
+    // and the connection FIN_WAIT_1 there; the differential fuzzer reports it.)
+    expect(r.final).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' })
+    expect(r.finalDetail?.filter((d) => d.actor === 'server').map((d) => d.role)).toEqual([
+      'listener',
+      'connection',
+    ])
+  })
+})
