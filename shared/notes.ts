@@ -1,16 +1,42 @@
 /**
  * Teaching notes: why a call returned when it did, keyed to the article's sections. Backends
  * put the keys in `NoteEvent.key` and `StepResult.notes`; the UI and the CLI render the text
- * with {@link noteText}, filling `{param}` from the event's `params`.
+ * with {@link renderNote}, filling `{param}` from the event's `params` in the run's profile's
+ * words (an errno as that OS spells it).
+ *
+ * Every note says what it asserts (`claims`, shared/note-claims.ts), and where a sentence is
+ * true only on some OSes it is tied to them (`profiles`) or worded for them (`on`):
+ * main/lab/notes-truth.test.ts renders every note of every catalog run on every profile and
+ * holds the claims, and any errno, state, return value or OS the text names, against that run.
  */
 import type { SectionId } from './article'
-import type { Localized } from './lab-script'
+import { errnoOn, ERRNO_NAMES, ERRNO_TABLES, type ErrnoName } from './errno'
+import type { Localized, ProfileId } from './lab-script'
+import type { NoteClaims, NoteWording } from './note-claims'
+import { PROFILES } from './profiles'
 
 /** One teaching note. */
 export interface Note {
   /** Article section it explains (key of ARTICLE_SECTIONS). */
   section: SectionId
   text: Localized
+  /** What the text asserts about the run (absent: nothing the test can hold it to). */
+  claims?: NoteClaims
+  /** The profiles whose runs may show this note (absent: every profile). */
+  profiles?: readonly ProfileId[]
+  /** The errno `{errno}` names when the event carries none (the trace copy of a step note). */
+  errno?: ErrnoName
+  /** The note as it reads on a profile where the default sentence is not true. */
+  on?: Partial<Record<ProfileId, NoteWording>>
+}
+
+const LINUX: readonly ProfileId[] = ['linux', 'linux-legacy']
+const NOT_WINDOWS: readonly ProfileId[] = ['linux', 'linux-legacy', 'macos']
+
+/** The BSD send rule, said once: send() checks "cannot send more" before a pending error. */
+const BSD_SEND: Localized = {
+  en: 'a send() fails with EPIPE first, because BSD checks "cannot send more" before the pending error',
+  zh: 'send() 则先以 EPIPE 失败，因为 BSD 在检查挂起的错误之前先检查“不能再发送”',
 }
 
 /** Every note, keyed by the string backends emit. */
@@ -24,16 +50,19 @@ export const NOTES = {
   },
   'rst-in-syn-sent': {
     section: 'establish.2',
+    errno: 'ECONNREFUSED',
     text: {
-      en: 'An RST answered our SYN: nothing listens on that port, so connect() fails with ECONNREFUSED.',
-      zh: '我们的 SYN 被 RST 回应：该端口没有监听者，所以 connect() 以 ECONNREFUSED 失败。',
+      en: 'An RST answered our SYN: nothing listens on that port, so connect() fails with {errno}.',
+      zh: '我们的 SYN 被 RST 回应：该端口没有监听者，所以 connect() 以 {errno} 失败。',
     },
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'connect' }] },
   },
   'refused-retry': {
     section: 'establish.2',
+    profiles: ['windows'],
     text: {
-      en: 'Windows does not give up on the first RST: it sends the SYN again after {ms} ms (retry {n}), so a refusal takes about 2 s.',
-      zh: 'Windows 收到第一个 RST 并不放弃：{ms} 毫秒后再次发送 SYN（第 {n} 次重试），所以拒绝连接大约要 2 秒。',
+      en: 'Windows does not give up on the first RST: it sends the SYN again after {ms} ms (retry {n}), so with the default retries a refusal takes about 2 s.',
+      zh: 'Windows 收到第一个 RST 并不放弃：{ms} 毫秒后再次发送 SYN（第 {n} 次重试），所以按默认的重试次数，拒绝连接大约要 2 秒。',
     },
   },
   'connect-returns': {
@@ -42,12 +71,16 @@ export const NOTES = {
       en: 'The SYN-ACK arrived: the client is ESTABLISHED and connect() returns 0 (it does not wait for the server to accept).',
       zh: '收到 SYN-ACK：客户端进入 ESTABLISHED，connect() 返回 0（并不等待服务端 accept）。',
     },
+    claims: {
+      states: [{ state: 'ESTABLISHED', who: 'self', when: 'now' }],
+      returns: [{ call: 'connect', ret: 0, who: 'self', at: 'next' }],
+    },
   },
   'handshake-done': {
     section: 'establish.1',
     text: {
-      en: 'The final ACK completed the handshake: the connection waits in the accept queue (fd {fd}).',
-      zh: '最后一个 ACK 完成了三次握手：连接进入 accept 队列（描述符 {fd}）。',
+      en: 'The final ACK completed the handshake: the connection waits in the accept queue until accept() takes it; only then does it get a descriptor.',
+      zh: '最后一个 ACK 完成了三次握手：连接在 accept 队列中等待，直到 accept() 取走它；此后它才有描述符。',
     },
   },
   'accept-returns': {
@@ -59,9 +92,11 @@ export const NOTES = {
   },
   'backlog-full': {
     section: 'establish.4.2',
+    // Winsock refuses instead (listen(): the client gets WSAECONNREFUSED).
+    profiles: NOT_WINDOWS,
     text: {
-      en: 'The accept queue is full (backlog {backlog}): Linux drops the SYN and lets the client retransmit.',
-      zh: 'accept 队列已满（backlog {backlog}）：Linux 丢弃该 SYN，让客户端重传。',
+      en: 'The accept queue is full (backlog {backlog}): the server host drops the SYN and lets the client retransmit it.',
+      zh: 'accept 队列已满（backlog 为 {backlog}）：服务端主机丢弃该 SYN，让客户端重传。',
     },
   },
   'syn-retransmit': {
@@ -74,15 +109,17 @@ export const NOTES = {
   'syn-give-up': {
     section: 'establish.3.2',
     text: {
-      en: 'The SYN give-up rule fired after {n} retransmissions ({s} s): connect() fails with {errno}. The server noticed nothing.',
-      zh: 'SYN 重传 {n} 次（{s} 秒）后达到放弃条件：connect() 以 {errno} 失败。服务端什么也不知道。',
+      en: 'After {s} s and {n} SYN retransmission(s) the give-up rule fired: connect() fails with {errno}. The server program is told nothing: accept() returns only complete handshakes.',
+      zh: '经过 {s} 秒、{n} 次 SYN 重传后达到放弃条件：connect() 以 {errno} 失败。服务端程序不会得到任何通知：accept() 只返回完成了握手的连接。',
     },
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'connect' }] },
   },
   'handshake-deadline': {
     section: 'establish.3.2',
+    profiles: ['macos'],
     text: {
-      en: 'The connection-establishment timer ({s} s, macOS keepinit) cut the handshake short.',
-      zh: '建立连接的总时限（{s} 秒，macOS keepinit）到期，握手被终止。',
+      en: 'The connection-establishment timer ({s} s, macOS net.inet.tcp.keepinit) cut the handshake short.',
+      zh: '建立连接的总时限（{s} 秒，macOS 的 net.inet.tcp.keepinit）到期，握手被终止。',
     },
   },
   'synack-retransmit': {
@@ -91,11 +128,12 @@ export const NOTES = {
       en: 'The server is in SYN_RCVD and got no ACK: it retransmits its SYN-ACK ({n}).',
       zh: '服务端处于 SYN_RCVD，没有收到 ACK：重传 SYN-ACK（第 {n} 次）。',
     },
+    claims: { states: [{ state: 'SYN_RCVD', who: 'self', when: 'now' }] },
   },
   'synack-give-up': {
     section: 'establish.4.2',
     text: {
-      en: 'After {n} SYN-ACK retransmissions the server drops the half-open connection silently; its application never saw it.',
+      en: 'After {n} SYN-ACK retransmission(s) the server drops the half-open connection silently; its application never saw it.',
       zh: 'SYN-ACK 重传 {n} 次后，服务端悄悄丢弃半连接；其应用程序从未见过这个连接。',
     },
   },
@@ -108,6 +146,8 @@ export const NOTES = {
   },
   tlp: {
     section: 'transfer.2',
+    // Linux 3.10 and later (the linux-legacy profile plays older kernels, without it).
+    profiles: ['linux'],
     text: {
       en: 'No ACK after {ms} ms: Linux sends a tail-loss probe before the first real retransmission timeout.',
       zh: '{ms} 毫秒内没有 ACK：Linux 在第一次重传超时之前先发送尾部丢失探测（TLP）。',
@@ -123,8 +163,23 @@ export const NOTES = {
   'data-give-up': {
     section: 'transfer.4.3',
     text: {
-      en: 'The data give-up rule fired after {n} retransmissions ({s} s): the connection dies with {errno}; the next call reports it.',
-      zh: '数据重传 {n} 次（{s} 秒）后达到放弃条件：连接以 {errno} 终止，下一次调用会报告这个错误。',
+      en: 'After {s} s and {n} retransmission(s) the data give-up rule fired: the connection is dead, and the next call reports {errno}.',
+      zh: '经过 {s} 秒、{n} 次重传后达到数据重传的放弃条件：连接已经失效，下一次调用会报告 {errno}。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next' }] },
+    on: {
+      macos: {
+        text: {
+          en: `After {s} s and {n} retransmission(s) the data give-up rule fired: the connection is dead. The next recv() reports {errno}; ${BSD_SEND.en}.`,
+          zh: `经过 {s} 秒、{n} 次重传后达到数据重传的放弃条件：连接已经失效。下一次 recv() 会报告 {errno}；${BSD_SEND.zh}。`,
+        },
+        claims: {
+          errnos: [
+            { errno: 'param', at: 'next', call: 'recv' },
+            { errno: 'EPIPE', at: 'next', call: 'send' },
+          ],
+        },
+      },
     },
   },
   'persist-probe': {
@@ -143,10 +198,12 @@ export const NOTES = {
   },
   'keepalive-give-up': {
     section: 'transfer.1',
+    errno: 'ETIMEDOUT',
     text: {
-      en: '{n} keepalive probes went unanswered: the connection is dropped with ETIMEDOUT (and an RST is sent).',
-      zh: '{n} 个保活探测都没有回应：连接以 ETIMEDOUT 终止（并发送 RST）。',
+      en: '{n} keepalive probe(s) went unanswered: the connection is dropped, and the next call reports {errno}.',
+      zh: '{n} 个保活探测都没有回应：连接被丢弃，下一次调用会报告 {errno}。',
     },
+    claims: { errnos: [{ errno: 'param', at: 'next' }] },
   },
   'rst-data-after-close': {
     section: 'transfer.4.1',
@@ -161,27 +218,68 @@ export const NOTES = {
       en: 'An RST arrived on an established connection: the next call fails with {errno}.',
       zh: '已建立的连接收到 RST：下一次调用以 {errno} 失败。',
     },
+    claims: { errnos: [{ errno: 'param', at: 'next' }] },
+    on: {
+      windows: {
+        text: {
+          en: 'An RST arrived on an established connection: every later call fails with {errno} (Winsock reports a reset to every call, not once).',
+          zh: '已建立的连接收到 RST：之后的每次调用都以 {errno} 失败（Winsock 对每次调用都报告连接重置，而不是只报告一次）。',
+        },
+        claims: { errnos: [{ errno: 'param', at: 'every-later' }] },
+      },
+      macos: {
+        text: {
+          en: `An RST arrived on an established connection: the next recv() fails with {errno}; ${BSD_SEND.en}.`,
+          zh: `已建立的连接收到 RST：下一次 recv() 以 {errno} 失败；${BSD_SEND.zh}。`,
+        },
+        claims: {
+          errnos: [
+            { errno: 'param', at: 'next', call: 'recv' },
+            { errno: 'EPIPE', at: 'next', call: 'send' },
+          ],
+        },
+      },
+    },
   },
   'rst-in-close-wait': {
     section: 'transfer.4.1',
     text: {
-      en: 'The RST arrived in CLOSE_WAIT (the peer had sent FIN, our data drew the RST): it is reported as {errno}.',
-      zh: 'RST 在 CLOSE_WAIT 状态到达（对端已发 FIN，我们的数据引来了 RST）：报告为 {errno}。',
+      en: 'The RST arrived in CLOSE_WAIT (the peer had sent FIN, our data drew the RST): the next call fails with {errno}.',
+      zh: 'RST 在 CLOSE_WAIT 状态到达（对端已发 FIN，我们的数据引来了 RST）：下一次调用以 {errno} 失败。',
+    },
+    claims: {
+      states: [{ state: 'CLOSE_WAIT', who: 'self', when: 'before' }],
+      errnos: [{ errno: 'param', at: 'next' }],
+    },
+    on: {
+      macos: {
+        text: {
+          en: `The RST arrived in CLOSE_WAIT (the peer had sent FIN, our data drew the RST): the connection is gone, and ${BSD_SEND.en}.`,
+          zh: `RST 在 CLOSE_WAIT 状态到达（对端已发 FIN，我们的数据引来了 RST）：连接已经失效，${BSD_SEND.zh}。`,
+        },
+        claims: {
+          states: [{ state: 'CLOSE_WAIT', who: 'self', when: 'before' }],
+          errnos: [{ errno: 'EPIPE', at: 'next', call: 'send' }],
+        },
+      },
     },
   },
   'reported-once': {
     section: 'transfer.4.2',
     text: {
-      en: 'The connection had already failed and an earlier call reported why: the error is reported once, after that recv() returns 0 and send() fails as on a shut socket.',
-      zh: '连接早已失败，之前的调用已经报告了原因：错误只报告一次，之后 recv() 返回 0，send() 像对已关闭的套接字一样失败。',
+      en: 'The connection had already failed, and an earlier call reported why: the error is reported only once. This call finds the connection gone.',
+      zh: '连接早已失败，之前的调用已经报告了原因：错误只报告一次。这次调用只发现连接已经不在了。',
     },
   },
   sigpipe: {
     section: 'transfer.4.1',
+    profiles: NOT_WINDOWS,
+    errno: 'EPIPE',
     text: {
-      en: 'send() on a connection that can no longer send raises SIGPIPE: a C program dies unless it ignores the signal.',
-      zh: '向已无法发送的连接调用 send() 会产生 SIGPIPE：C 程序若不忽略该信号就会被终止。',
+      en: 'send() on a connection that can no longer send fails with {errno} and raises SIGPIPE: a C program dies unless it ignores the signal.',
+      zh: '向已无法发送的连接调用 send() 会以 {errno} 失败并产生 SIGPIPE：C 程序若不忽略该信号就会被终止。',
     },
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'send' }] },
   },
   'recv-fin': {
     section: 'transfer.5',
@@ -189,6 +287,7 @@ export const NOTES = {
       en: 'recv() returns 0: the peer sent FIN (close, shutdown or its OS closing the socket) and all data was read.',
       zh: 'recv() 返回 0：对端发送了 FIN（close、shutdown 或其系统关闭套接字），数据已全部读完。',
     },
+    claims: { returns: [{ call: 'recv', ret: 0, who: 'self', at: 'next' }] },
   },
   'recv-timeout': {
     section: 'transfer.3',
@@ -196,13 +295,26 @@ export const NOTES = {
       en: 'Our own receive timeout (SO_RCVTIMEO) expired: recv() fails with {errno}; the connection is still there.',
       zh: '自己设置的接收超时（SO_RCVTIMEO）到期：recv() 以 {errno} 失败；连接依然存在。',
     },
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'recv' }] },
+    on: {
+      windows: {
+        // Microsoft, setsockopt SO_RCVTIMEO: "If a send or receive operation times out on a
+        // socket, the socket state is indeterminate, and should not be used."
+        text: {
+          en: 'Our own receive timeout (SO_RCVTIMEO) expired: recv() fails with {errno}. Winsock documents the socket as indeterminate after a timed-out call: close it rather than use it again.',
+          zh: '自己设置的接收超时（SO_RCVTIMEO）到期：recv() 以 {errno} 失败。Winsock 文档说明调用超时后套接字状态不确定：应关闭它，不要再用。',
+        },
+        claims: { errnos: [{ errno: 'param', at: 'next', call: 'recv' }] },
+      },
+    },
   },
   'half-close': {
     section: 'added',
     text: {
-      en: 'shutdown(SHUT_WR) sends FIN: the peer will read 0, but it can still send to us.',
-      zh: 'shutdown(SHUT_WR) 发送 FIN：对端 recv 会返回 0，但它仍可以向我们发送数据。',
+      en: "shutdown(SHUT_WR) sends FIN: the peer's recv() will return 0, and the peer can still send to us.",
+      zh: 'shutdown(SHUT_WR) 发送 FIN：对端的 recv() 将返回 0，而对端仍可以向我们发送数据。',
     },
+    claims: { returns: [{ call: 'recv', ret: 0, who: 'peer', at: 'later' }] },
   },
   'close-unread-rst': {
     section: 'added',
@@ -210,6 +322,7 @@ export const NOTES = {
       en: 'close() with {bytes} unread bytes in the receive buffer sends RST, not FIN: data would be lost silently otherwise.',
       zh: '接收缓冲区还有 {bytes} 字节未读时调用 close() 会发送 RST 而不是 FIN：否则数据会悄悄丢失。',
     },
+    claims: { after: ['close'] },
   },
   'abort-rst': {
     section: 'added',
@@ -217,19 +330,36 @@ export const NOTES = {
       en: 'SO_LINGER {on, 0} then close(): the connection is aborted with RST, no FIN, no TIME_WAIT.',
       zh: '设置 SO_LINGER {on, 0} 后 close()：连接以 RST 中止，没有 FIN，也没有 TIME_WAIT。',
     },
+    claims: {
+      after: ['abort'],
+      states: [{ state: 'TIME_WAIT', who: 'self', when: 'never-after' }],
+    },
   },
   'crash-fin': {
     section: 'transfer.4.1',
+    // Windows resets the sockets of a process that dies (`crash-rst` there).
+    profiles: NOT_WINDOWS,
     text: {
       en: 'The process died; its OS closes its sockets as close() would: FIN (or RST if unread data is pending).',
       zh: '进程崩溃；其操作系统像 close() 一样关闭套接字：发送 FIN（若有未读数据则发送 RST）。',
     },
+    claims: { after: ['crash'] },
   },
   'crash-rst': {
     section: 'transfer.4.2',
     text: {
-      en: 'The process died and its OS resets its connections with RST.',
-      zh: '进程崩溃，其操作系统用 RST 重置它的连接。',
+      en: "The process died and its connections were reset with RST: the article's crash that sends RST.",
+      zh: '进程崩溃，它的连接被 RST 重置：即文章所说的崩溃时发送 RST 的情况。',
+    },
+    claims: { after: ['crash'] },
+    on: {
+      windows: {
+        text: {
+          en: 'The process died with its sockets open, and Windows resets them (RST). Microsoft documents this for sockets still open when a program ends Winsock (WSACleanup); the article saw Windows 7 do it for a process that ended without close().',
+          zh: '进程在套接字未关闭时崩溃，Windows 重置了这些连接（发送 RST）。微软文档说明程序结束 Winsock（WSACleanup）时仍打开的套接字会被重置；文章作者在 Windows 7 上看到未调用 close() 就结束的进程也是如此。',
+        },
+        claims: { after: ['crash'] },
+      },
     },
   },
   'crash-silent': {
@@ -238,6 +368,7 @@ export const NOTES = {
       en: 'The whole host vanished (power cut): neither FIN nor RST will ever come from it.',
       zh: '整台主机消失（断电）：既不会有 FIN，也不会有 RST。',
     },
+    claims: { after: ['crash'] },
   },
   frozen: {
     section: 'added',
@@ -245,6 +376,7 @@ export const NOTES = {
       en: 'The process is stopped (SIGSTOP): its kernel still ACKs until the receive buffer is full.',
       zh: '进程被暂停（SIGSTOP）：其内核仍会确认数据，直到接收缓冲区满。',
     },
+    claims: { after: ['freeze'] },
   },
   thawed: {
     section: 'added',
@@ -252,19 +384,36 @@ export const NOTES = {
       en: 'The process continues (SIGCONT): everything buffered is still there.',
       zh: '进程继续运行（SIGCONT）：缓冲的数据都还在。',
     },
+    claims: { after: ['thaw'] },
   },
   'icmp-soft-connect': {
     section: 'establish.3.1',
+    profiles: ['linux', 'linux-legacy', 'macos'],
     text: {
-      en: 'ICMP {icmp} while connecting: kept as a soft error ({errno}), reported at the next SYN retransmission.',
-      zh: '连接过程中收到 ICMP {icmp}：先记为软错误（{errno}），在下一次 SYN 重传时报告。',
+      en: 'ICMP {icmp} while connecting: the blocking connect() holds the socket, so the error is only kept as a soft error ({errno}), and the SYN will be sent again; what answers that SYN decides.',
+      zh: '连接过程中收到 ICMP {icmp}：阻塞的 connect() 正占用套接字，所以该错误只被记为软错误（{errno}），SYN 还会再发一次；由对这个 SYN 的回应决定结果。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'connect' }] },
+    on: {
+      macos: {
+        text: {
+          en: 'ICMP {icmp} while connecting: BSD keeps it as a soft error ({errno}) while the SYN retransmissions go on; connect() reports it when they give up, or at once for an ICMP error after more than 3 retransmissions.',
+          zh: '连接过程中收到 ICMP {icmp}：BSD 先把它记为软错误（{errno}），SYN 重传照常进行；重传放弃时 connect() 报告该错误，重传超过 3 次后再收到 ICMP 错误则立即报告。',
+        },
+        claims: { errnos: [{ errno: 'param', at: 'next', call: 'connect' }] },
+      },
     },
   },
   'icmp-reported': {
     section: 'establish.3.1',
+    profiles: LINUX,
     text: {
-      en: 'At the SYN timer ({s} s) the kept ICMP error is reported: connect() fails with {errno} instead of sending the SYN again.',
-      zh: '在 SYN 定时器到期时（{s} 秒）报告先前记下的 ICMP 错误：connect() 以 {errno} 失败，不再重发 SYN。',
+      en: 'The SYN was sent again ({s} s) and drew the ICMP error again: this one is fatal, so connect() fails with {errno}. Had an RST or a SYN-ACK answered that SYN, it would have decided instead.',
+      zh: 'SYN 再次发送（{s} 秒）后又引来了 ICMP 错误：这一次是致命的，connect() 以 {errno} 失败。如果回应这个 SYN 的是 RST 或 SYN-ACK，结果就由它们决定。',
+    },
+    claims: {
+      errnos: [{ errno: 'param', at: 'next', call: 'connect' }],
+      segments: [{ what: 'SYN', retransmit: true, when: 'before' }],
     },
   },
   'icmp-hard': {
@@ -273,19 +422,21 @@ export const NOTES = {
       en: 'ICMP {icmp} while connecting: connect() fails with {errno}.',
       zh: '连接过程中收到 ICMP {icmp}：connect() 以 {errno} 失败。',
     },
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'connect' }] },
   },
   'icmp-soft': {
     section: 'transfer.2',
     text: {
-      en: 'ICMP {icmp} on an established connection is only a soft error: reported as {errno} if the connection later times out.',
-      zh: '已建立连接收到 ICMP {icmp} 只算软错误：若之后连接超时，报告为 {errno}。',
+      en: 'ICMP {icmp} on an established connection is only a soft error: if the retransmissions later run out, the call fails with {errno} instead of a timeout.',
+      zh: '已建立连接收到 ICMP {icmp} 只算软错误：若之后重传次数用尽，调用会以 {errno} 而不是超时错误失败。',
     },
+    claims: { errnos: [{ errno: 'param', at: 'later' }] },
   },
   'icmp-ignored': {
     section: 'establish.3.1',
     text: {
-      en: 'This OS ignores ICMP {icmp} here: only the timers will end the attempt.',
-      zh: '该系统在此忽略 ICMP {icmp}：只有定时器会结束这次尝试。',
+      en: 'This OS ignores ICMP {icmp} here: the connection carries on as if it had not arrived.',
+      zh: '该系统在此忽略 ICMP {icmp}：连接照常进行，就像没有收到它一样。',
     },
   },
   'net-cut': {
@@ -319,8 +470,8 @@ export const NOTES = {
   'blocked-at-limit': {
     section: 'transfer.3',
     text: {
-      en: 'Still blocked when the run ended: nothing (no data, FIN, RST, timer) could wake this call.',
-      zh: '运行结束时仍然阻塞：没有任何东西（数据、FIN、RST、定时器）能唤醒这个调用。',
+      en: 'Still blocked when the run ended: nothing (data, FIN, RST, a timer) had woken this call by then.',
+      zh: '运行结束时仍然阻塞：到那时为止，没有任何东西（数据、FIN、RST、定时器）唤醒这个调用。',
     },
   },
   'skipped-dead': {
@@ -398,14 +549,82 @@ export function isNoteKey(key: string): key is NoteKey {
   return Object.prototype.hasOwnProperty.call(NOTES, key)
 }
 
-/** The note's text in one language with `{param}` filled in (unknown keys give the key). */
+/** The note as it reads on a profile (its own wording there, or the default). */
+export function noteWording(key: NoteKey, profile?: ProfileId): NoteWording {
+  const note: Note = NOTES[key]
+  const own = profile ? note.on?.[profile] : undefined
+  return own ?? { text: note.text, claims: note.claims ?? {} }
+}
+
+/**
+ * Values of enumerated parameters in both languages, so that no English parameter name sits
+ * inside a Chinese sentence ("网络被切断（both）").
+ */
+export const PARAM_TEXT: Record<string, Record<string, Localized>> = {
+  dir: {
+    both: { en: 'both directions', zh: '双向' },
+    c2s: { en: 'client to server', zh: '客户端到服务端' },
+    s2c: { en: 'server to client', zh: '服务端到客户端' },
+  },
+  icmp: {
+    'host-unreachable': { en: 'host unreachable', zh: '主机不可达' },
+    'net-unreachable': { en: 'network unreachable', zh: '网络不可达' },
+    'port-unreachable': { en: 'port unreachable', zh: '端口不可达' },
+    'admin-prohibited': { en: 'administratively prohibited', zh: '被管理策略禁止' },
+  },
+}
+
+/** An errno name (generic or as some OS spells it) as the profile's OS spells it. */
+export function errnoOnProfile(name: string, profile?: ProfileId): string {
+  if (!profile) return name
+  const system = PROFILES[profile].errnoSystem
+  const generic =
+    ERRNO_NAMES.find((n) => n === name) ??
+    ERRNO_NAMES.find((n) => Object.values(ERRNO_TABLES).some((t) => t[n]?.name === name))
+  if (!generic) return name
+  return errnoOn(system, generic)?.name ?? name
+}
+
+/** What a note is rendered with: the event's params, the run's profile, the step's errno. */
+export interface NoteContext {
+  params?: Readonly<Record<string, string | number>>
+  /** The run's profile: decides the wording and how an errno is spelled. */
+  profile?: ProfileId
+  /** The errno of the step the note explains, for `{errno}` when the params carry none. */
+  errno?: string
+}
+
+/**
+ * The note's text in one language for a run: the profile's wording, `{param}` filled from
+ * the params (an errno as the profile's OS spells it, enumerated values in that language). A
+ * placeholder with no value stays as `{name}`. Unknown keys give the key.
+ */
+export function renderNote(key: string, lang: keyof Localized, ctx: NoteContext = {}): string {
+  if (!isNoteKey(key)) return key
+  const note: Note = NOTES[key]
+  const params = ctx.params ?? {}
+  return noteWording(key, ctx.profile).text[lang].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (name === 'errno') {
+      const errno = params.errno ?? ctx.errno ?? note.errno
+      return errno === undefined ? whole : errnoOnProfile(String(errno), ctx.profile)
+    }
+    if (!(name in params)) return whole
+    const value = String(params[name])
+    return PARAM_TEXT[name]?.[value]?.[lang] ?? value
+  })
+}
+
+const THE_ERROR: Localized = { en: 'the error', zh: '该错误' }
+
+/**
+ * The note's text without a profile (the default wording, generic errno names), for callers
+ * that have only the params; a `{errno}` nothing fills reads "the error". Prefer
+ * {@link renderNote} with the run's profile.
+ */
 export function noteText(
   key: string,
   lang: keyof Localized,
   params: Record<string, string | number> = {},
 ): string {
-  if (!isNoteKey(key)) return key
-  return NOTES[key].text[lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  )
+  return renderNote(key, lang, { params }).replaceAll('{errno}', THE_ERROR[lang])
 }
