@@ -4,14 +4,21 @@
  * text that explains it. Headings are the article's own (zh) with an English rendering;
  * `ref` is how docs/article-map.md cites the section.
  */
+import { ERRNO_NAMES, errnoOn, type ErrnoName, type ErrnoSystem } from './errno'
 import type { Localized } from './lab-script'
+
+/** The mark a quotation carries after an error of the original, kept as written (sic). */
+export const SIC = '[原文如此]'
 
 /** One section (or sub-section) of the article. */
 export interface ArticleSection {
   /** How `docs/article-map.md` cites it, e.g. `建立连接 §3.2`. */
   ref: string
   heading: Localized
-  /** The article's key sentence (zh verbatim) and its English gist. */
+  /**
+   * The article's key sentence (zh verbatim, its typos marked with {@link SIC}: 进过 for 经过,
+   * SYN_REVD, ESTABLISED, ESTABLISHDED) and its English gist.
+   */
   gist: Localized
 }
 
@@ -21,7 +28,7 @@ export const ARTICLE_SECTIONS = {
     ref: '建立连接 §1',
     heading: { zh: '正常情况下', en: 'The normal case' },
     gist: {
-      zh: '进过三次握手，客户端连接成功，服务端有一个新连接到来。',
+      zh: '进过[原文如此]三次握手，客户端连接成功，服务端有一个新连接到来。',
       en: 'After the three-way handshake the client is connected and the server has a new connection.',
     },
   },
@@ -61,7 +68,7 @@ export const ARTICLE_SECTIONS = {
     ref: '建立连接 §4.2',
     heading: { zh: 'SYN-ACK丢失', en: 'The SYN-ACK is lost' },
     gist: {
-      zh: '服务端由LISTEN状态进入SYN_REVD状态，重发SYN-ACK直到超时；对服务端的应用层来讲，什么也没有发生。',
+      zh: '服务端由LISTEN状态进入SYN_REVD[原文如此]状态，重发SYN-ACK直到超时；对服务端的应用层来讲，什么也没有发生。',
       en: 'The server goes LISTEN to SYN_RCVD and retransmits its SYN-ACK until it gives up; its application sees nothing.',
     },
   },
@@ -69,7 +76,7 @@ export const ARTICLE_SECTIONS = {
     ref: '建立连接 §4.3',
     heading: { zh: 'ACK丢失', en: 'The final ACK is lost' },
     gist: {
-      zh: '客户端由SYN_SENT状态进入了ESTABLISED状态，连接成功了，但数据发送不到服务端，最终返回Connection time out（errno: 110）。',
+      zh: '客户端由SYN_SENT状态进入了ESTABLISED[原文如此]状态，连接成功了，但数据发送不到服务端，最终返回Connection time out（errno: 110）。',
       en: 'The client is ESTABLISHED and connect() succeeded, but its data never arrives; finally it gets ETIMEDOUT (110).',
     },
   },
@@ -77,7 +84,7 @@ export const ARTICLE_SECTIONS = {
     ref: '通信过程 §1',
     heading: { zh: '网络断开，双方不再发送数据', en: 'The network breaks while both are idle' },
     gist: {
-      zh: '双方都不知道网络已经不通，会一直保持ESTABLISHDED状态，除非打开了SO_KEEPALIVE选项。',
+      zh: '双方都不知道网络已经不通，会一直保持ESTABLISHDED[原文如此]状态，除非打开了SO_KEEPALIVE选项。',
       en: 'Neither side knows; both stay ESTABLISHED forever unless SO_KEEPALIVE is on.',
     },
   },
@@ -151,4 +158,50 @@ export type SectionId = keyof typeof ARTICLE_SECTIONS
 /** Looks a section up; unknown ids fall back to the article's closing thought. */
 export function articleSection(id: string): ArticleSection {
   return (ARTICLE_SECTIONS as Record<string, ArticleSection>)[id] ?? ARTICLE_SECTIONS.added
+}
+
+/** The errnos a section's key sentence quotes (the article's figures are Linux's). */
+export function articleErrnos(id: string): ErrnoName[] {
+  const gist = articleSection(id).gist.en
+  return ERRNO_NAMES.filter((n) => new RegExp(`\\b${n}\\b`).test(gist))
+}
+
+const SYSTEM_NAME: Record<ErrnoSystem, string> = {
+  linux: 'Linux',
+  macos: 'macOS',
+  windows: 'Windows',
+}
+
+/**
+ * For the article's card on a run of another OS: the article describes Linux, and what each
+ * errno it quotes is called on this OS, with the numbers ("The article describes Linux:
+ * ECONNRESET (104) is WSAECONNRESET (10054) on Windows."). `null` on Linux, or when the
+ * section quotes no errno this OS numbers differently.
+ */
+export function articleOnSystem(
+  id: string,
+  system: ErrnoSystem,
+  lang: keyof Localized,
+): string | null {
+  // Only errnos this OS numbers or names differently (macOS keeps EPIPE's 32).
+  const names = articleErrnos(id).filter((n) => {
+    const here = errnoOn(system, n)
+    return !here || here.name !== n || here.number !== errnoOn('linux', n)?.number
+  })
+  if (system === 'linux' || names.length === 0) return null
+  const os = SYSTEM_NAME[system]
+  const parts = names.map((n) => {
+    const linux = errnoOn('linux', n)!
+    const here = errnoOn(system, n)
+    if (lang === 'zh')
+      return here
+        ? `${n}（${linux.number}）在 ${os} 上是 ${here.name}（${here.number}）`
+        : `${os} 没有 ${n}（Linux 上为 ${linux.number}）`
+    return here
+      ? `${n} (${linux.number}) is ${here.name} (${here.number}) on ${os}`
+      : `${os} has no ${n} (${linux.number} on Linux)`
+  })
+  return lang === 'zh'
+    ? `文章描述的是 Linux：${parts.join('；')}。`
+    : `The article describes Linux: ${parts.join('; ')}.`
 }

@@ -234,16 +234,16 @@ export const ERRNO_MEANING = {
     zh: '主机可达，但该端口没有程序监听：对端 TCP 回复了 RST。',
   },
   ETIMEDOUT: {
-    en: 'Retransmissions (or keepalive probes) went unanswered until the give-up rule fired.',
-    zh: '重传（或保活探测）一直得不到确认，直到超过放弃的时限。',
+    en: 'Retransmissions (or keepalive probes) went unanswered until the give-up rule fired. On Windows, WSAETIMEDOUT is also what an expired receive timeout (SO_RCVTIMEO) gives.',
+    zh: '重传（或保活探测）一直得不到确认，直到超过放弃的时限。在 Windows 上，接收超时（SO_RCVTIMEO）到期也报告 WSAETIMEDOUT。',
   },
   ECONNRESET: {
     en: 'An RST arrived: the peer aborted, crashed with RST, or did not know the connection.',
     zh: '收到了 RST：对端中止连接、崩溃时发送 RST，或对端不认识这个连接。',
   },
   EPIPE: {
-    en: 'Writing to a connection that can no longer send: the peer had closed and answered with RST, or we shut down writing. SIGPIPE comes with it.',
-    zh: '向已无法发送的连接写数据：对端已关闭并回复了 RST，或本端已关闭写方向。同时产生 SIGPIPE 信号。',
+    en: 'Writing to a connection that can no longer send: the peer had closed and answered with RST, we had shut down writing, or (on macOS and the BSDs) the connection had already died of a reset or a timeout. SIGPIPE comes with it unless the program ignores it.',
+    zh: '向已无法发送的连接写数据：对端已关闭并回复了 RST，本端已关闭写方向，或者（在 macOS 和 BSD 上）连接已因重置或超时失效。若程序不忽略，同时会产生 SIGPIPE 信号。',
   },
   EHOSTUNREACH: {
     en: 'No route to the host, or an ICMP host-unreachable came back.',
@@ -254,20 +254,20 @@ export const ERRNO_MEANING = {
     zh: '没有到达该网络的路由，或收到了 ICMP 网络不可达。',
   },
   ECONNABORTED: {
-    en: 'The local stack aborted the connection (Windows reports this for a send after the peer closed).',
-    zh: '连接被本机协议栈中止（Windows 在对端关闭后发送数据时报告此错误）。',
+    en: 'The local stack aborted the connection. The article reports Windows 7 giving WSAECONNABORTED (10053) to a send after the peer had closed; Microsoft does not document that case.',
+    zh: '连接被本机协议栈中止。文章报告 Windows 7 在对端关闭后发送数据时得到 WSAECONNABORTED（10053）；微软文档没有说明这种情况。',
   },
   EAGAIN: {
-    en: 'Nothing to read before our own receive timeout (SO_RCVTIMEO) expired.',
-    zh: '在自己设置的接收超时（SO_RCVTIMEO）到期前没有数据可读。',
+    en: 'The call would have had to wait: a non-blocking socket had nothing to read or no room to write, or, on Linux and macOS, our own receive timeout (SO_RCVTIMEO) expired first (Windows reports that as WSAETIMEDOUT).',
+    zh: '调用本来需要等待：非阻塞套接字没有数据可读或没有空间可写；或者在 Linux 和 macOS 上，自己设置的接收超时（SO_RCVTIMEO）先到期（Windows 对此报告 WSAETIMEDOUT）。',
   },
   EINPROGRESS: {
     en: 'A non-blocking connect has started and not finished yet.',
     zh: '非阻塞 connect 已经开始，尚未完成。',
   },
   ENETRESET: {
-    en: 'Keepalive found the connection dead while an operation was in progress.',
-    zh: '保活机制在操作进行中发现连接已断开。',
+    en: 'Network dropped connection on reset: rare for TCP on Linux and macOS. On Windows, WSAENETRESET means that keepalive found the connection dead while an operation was in progress.',
+    zh: '网络因重置断开了连接：在 Linux 和 macOS 的 TCP 上很少见。在 Windows 上，WSAENETRESET 表示操作进行中保活机制发现连接已断开。',
   },
   ENOTCONN: {
     en: 'The socket is not connected (its connect failed or never happened).',
@@ -278,8 +278,8 @@ export const ERRNO_MEANING = {
     zh: '本地规则禁止访问该目标（路由类型 prohibit）。',
   },
   EINVAL: {
-    en: "Invalid argument; old Linux kernels returned it from recv() after a crashed peer's FIN.",
-    zh: '参数无效；旧版 Linux 内核在对端崩溃发送 FIN 后 recv() 曾返回此错误。',
+    en: "Invalid argument. The article reports recv() returning it after a crashed peer's FIN on Linux 3.8 (and 0 on 3.3); no other source confirms it, and current kernels return 0.",
+    zh: '参数无效。文章报告在 Linux 3.8 上对端崩溃发送 FIN 后 recv() 返回了此错误（在 3.3 上返回 0）；没有其他来源证实，当前内核返回 0。',
   },
   ESHUTDOWN: {
     en: 'Sending after this socket was shut down for writing.',
