@@ -100,7 +100,7 @@ export class Capture {
       })
       for (let k = 0; marker < 0 && performance.now() < deadline; k++) {
         await nft.apply(`add chain ip lab ready${k}`)
-        await until(() => marker >= 0, 30)
+        await until(() => marker >= 0, 10)
       }
     }
     await until(() => listening, Math.max(0, deadline - performance.now()))
@@ -108,13 +108,17 @@ export class Capture {
   }
 
   /**
-   * Lets the streams finish what the run sent, then takes nothing more. The packet socket
-   * prints within a millisecond of a segment; the monitor a few milliseconds after it. So:
-   * quiet for `quietMs` (2 ms, or 20 with a trace), at most 300 ms.
+   * Lets the streams finish what the run sent, then takes nothing more: both quiet for 2 ms
+   * and, with a trace, every segment the packet socket saw leave told its fate (the monitor
+   * prints a few milliseconds after the segment); at most 300 ms.
    */
   async drain(): Promise<void> {
-    const quiet = this.parser ? 20 : 2
-    await until(() => this.now() - this.lastLineMs >= quiet, 300)
+    await until(
+      () =>
+        this.now() - this.lastLineMs >= 2 &&
+        (this.parser === null || this.packets.awaitingFate === 0),
+      300,
+    )
     this.ended = true
     this.parser?.flush()
     this.packets.flush()

@@ -1,13 +1,9 @@
 /**
- * A private network namespace for one run, and every process in it, from ONE spawn:
- * `unshare -rn` (a user namespace mapping us to root, and a network namespace) runs the hub
- * (perl-hub.ts), which brings loopback up, writes the run's timer sysctls and forks the run's
- * roles, each talking to us on its own channel (a socketpair Node made for the spawn).
- *
- * A namespace shares the host's TCP hash table unless its creator's namespace sets
- * tcp_child_ehash_entries (Linux 6.1+); reading the socket table then walks the host's whole
- * table (milliseconds). So the first namespace sets it and a nested one (`unshare -n`) runs
- * the hub. All of these exec each other: the hub keeps the pid Node spawned.
+ * A private network namespace for one run, and every process in it, from ONE spawn: the hub
+ * (perl-hub.ts) makes the namespaces itself (a user namespace mapping us to root, a network
+ * namespace with its own small TCP hash table), brings loopback up, writes the run's timer
+ * sysctls and forks the run's roles, each talking to us on its own channel (a socketpair Node
+ * made for the spawn).
  *
  * Cleanup is one SIGKILL to the hub: its children die with it (PR_SET_PDEATHSIG), so does
  * the namespace with its last process, and the hub dies the same way if we do.
@@ -110,24 +106,26 @@ export class Namespace {
     private readonly hub: ChildProcess,
     /** The hub's pid: /proc/<pid>/net/tcp is the namespace's socket table. */
     readonly pid: number,
-    /** Effective timer sysctls inside the namespace, as the kernel reports them. */
-    readonly sysctls: Record<TimerSysctl, number>,
+    /**
+     * The effective timer sysctls inside the namespace, as the kernel reports them, once the
+     * namespace is made and its roles started.
+     */
+    readonly ready: Promise<Record<TimerSysctl, number>>,
     private readonly channels: Map<HubRole['role'], Duplex>,
-  ) {}
+  ) {
+    ready.catch(() => undefined)
+  }
 
   /**
-   * Creates the namespace and starts its roles; resolves once the hub has printed the
-   * effective timers (the roles then say `ready` on their channels). Rejects, having cleaned
-   * up, when any of it fails.
+   * Starts the hub, which makes the namespace and starts its roles. The channels can be used
+   * at once (what is written waits in the socket until the role reads it); `ready` resolves
+   * with the effective timers once the hub has printed them, or rejects, having cleaned up,
+   * when any of it fails.
    */
-  static async create(options: NamespaceOptions): Promise<Namespace> {
+  static start(options: NamespaceOptions): Namespace {
     const { arch, sysctls, roles, timeoutMs = 10_000 } = options
-    const outer = [
-      '{ echo 256 > /proc/sys/net/ipv4/tcp_child_ehash_entries; } 2>/dev/null && exec unshare -n perl "$@"',
-      'exec perl "$@"',
-    ].join('\n')
     const args = ['-e', hubProgram(arch), ...hubArgs(process.pid, sysctls, roles)]
-    const hub = spawn('unshare', ['-rn', 'sh', '-c', outer, 'sh', ...args], {
+    const hub = spawn('perl', args, {
       stdio: ['pipe', 'pipe', 'pipe', ...roles.map(() => 'pipe' as const)],
       env: childEnv(),
     })
@@ -140,39 +138,36 @@ export class Namespace {
     })
     let stderr = ''
     hub.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)))
-    const ns = new Namespace(hub, hub.pid ?? -1, {} as Record<TimerSysctl, number>, channels)
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = ''
-        const timer = setTimeout(() => reject(new Error('namespace setup timed out')), timeoutMs)
-        hub.stdout?.on('data', (d: Buffer) => {
-          out += d.toString()
-          const m = /timers ([\d ]+)\n/.exec(out)
-          if (m) {
-            clearTimeout(timer)
-            resolve(m[1]!)
-          }
-        })
-        hub.once('error', (e) => {
-          clearTimeout(timer)
-          reject(e)
-        })
-        hub.once('exit', (code) => {
-          clearTimeout(timer)
-          // stderr may still be on its way: give it a moment.
-          setTimeout(
-            () => reject(new Error(`namespace setup failed (exit ${code}): ${stderr.trim()}`)),
-            20,
-          )
-        })
+    const timers = new Promise<Record<TimerSysctl, number>>((resolve, reject) => {
+      let out = ''
+      const timer = setTimeout(() => reject(new Error('namespace setup timed out')), timeoutMs)
+      hub.stdout?.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /timers ([\d ]+)\n/.exec(out)
+        if (!m) return
+        clearTimeout(timer)
+        const values = m[1]!.trim().split(/\s+/).map(Number)
+        resolve(
+          Object.fromEntries(TIMER_SYSCTLS.map((k, i) => [k, values[i] ?? NaN])) as Record<
+            TimerSysctl,
+            number
+          >,
+        )
       })
-      const values = line.trim().split(/\s+/).map(Number)
-      const effective = Object.fromEntries(TIMER_SYSCTLS.map((k, i) => [k, values[i] ?? NaN]))
-      return new Namespace(hub, ns.pid, effective as Record<TimerSysctl, number>, channels)
-    } catch (error) {
-      await ns.close()
-      throw error
-    }
+      hub.once('error', (e) => {
+        clearTimeout(timer)
+        reject(e)
+      })
+      hub.once('exit', (code) => {
+        clearTimeout(timer)
+        // stderr may still be on its way: give it a moment.
+        setTimeout(
+          () => reject(new Error(`namespace setup failed (exit ${code}): ${stderr.trim()}`)),
+          20,
+        )
+      })
+    })
+    return new Namespace(hub, hub.pid ?? -1, timers, channels)
   }
 
   /** The channel of a role (its child's line protocol). */

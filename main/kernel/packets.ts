@@ -4,10 +4,9 @@
  * drops privileges), printing every TCP segment as it leaves: ports, IP id, sequence and
  * acknowledgement numbers, flags, window and payload length, the moment it was sent.
  *
- * Lab faults drop segments on the way *in* (nft.ts), so the capture sees every segment that
- * was sent, dropped ones included; the nft trace (trace.ts) says what became of each, matched
- * by IP id and ports in the order both saw them. A rejected segment never leaves: only the
- * trace has it (without sequence numbers).
+ * Lab faults drop and reject segments on the way *in* (nft.ts), so the capture sees every
+ * segment that was sent, dropped and rejected ones included; the nft trace (trace.ts) says
+ * what became of each, matched by IP id and ports in the order both saw them.
  */
 import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
 import { FLAG_BITS, placeOf, segmentKey, type TracedSegment, type TracePorts } from './trace'
@@ -144,23 +143,31 @@ export class PacketStream {
     else this.queue(this.sent, key, { key, event })
   }
 
-  /** What the trace saw become of a segment (delivered or dropped on its way in, or rejected). */
+  /** What the trace saw become of a segment (delivered, dropped or rejected on its way in). */
   traced(t: TracedSegment): void {
-    // A rejected segment never left: the trace is all there is.
-    if (t.event.fate === 'rejected') {
-      this.emit(t.event)
-      if (t.icmp) this.emit(t.icmp)
-      return
-    }
     const sent = this.sent.get(t.key)?.shift()
     if (sent) this.merge(sent, t)
     else this.queue(this.fates, t.key, t)
   }
 
-  /** The end: a sent segment the trace never decided was delivered; a traced one not seen sent is reported as traced. */
+  /** Segments the capture saw leave whose fate the trace has not told yet. */
+  get awaitingFate(): number {
+    let n = 0
+    for (const list of this.sent.values()) n += list.length
+    return n
+  }
+
+  /**
+   * The end: a sent segment the trace never decided was delivered; a traced one the capture
+   * never saw is reported as the trace saw it (without sequence numbers).
+   */
   flush(): void {
     for (const list of this.sent.values()) for (const s of list) this.emit(s.event)
-    for (const list of this.fates.values()) for (const t of list) this.emit(t.event)
+    for (const list of this.fates.values())
+      for (const t of list) {
+        this.emit(t.event)
+        if (t.icmp) this.emit(t.icmp)
+      }
     this.sent.clear()
     this.fates.clear()
   }
@@ -174,5 +181,6 @@ export class PacketStream {
   private merge(sent: Sent, traced: TracedSegment): void {
     const { fate, ruleStep } = traced.event
     this.emit({ ...sent.event, fate, ...(ruleStep !== undefined ? { ruleStep } : {}) })
+    if (traced.icmp) this.emit({ ...traced.icmp, tMs: Math.max(traced.icmp.tMs, sent.event.tMs) })
   }
 }

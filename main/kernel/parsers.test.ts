@@ -1,11 +1,12 @@
 // The kernel lab's pure pieces: nft rules for each net step, the nft trace parser, the packet
 // stream, the socket table (which socket is whose, and `final`) and the programs' replies.
+import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
 import { baseRuleset, faultRules, healRules, silenceRules } from './nft'
 import { PacketStream } from './packets'
 import { parseReply } from './peer'
-import { hubArgs } from './perl-hub'
+import { hubArgs, hubProgram } from './perl-hub'
 import { parseTcpTable, sameTable, SocketBook, ssLines } from './states'
 import { parseFlags, placeOf, TraceParser, type TracedSegment } from './trace'
 
@@ -199,12 +200,26 @@ describe('PacketStream', () => {
     expect(out.every((e) => e.type === 'segment' && e.seqKnown === undefined)).toBe(true)
   })
 
-  it('keeps a rejected segment as the trace saw it, with its ICMP', () => {
+  it('merges a rejected segment with its capture, ICMP after it; unseen ones at the end', () => {
     const out: (SegmentEvent | IcmpEvent)[] = []
     const s = new PacketStream({ frontPort: 7001, serverPort: 7001 }, (e) => out.push(e))
-    const icmp: IcmpEvent = { tMs: 3, type: 'icmp', dir: 's2c', icmp: 'port-unreachable' }
+    const icmp: IcmpEvent = { tMs: 3, type: 'icmp', dir: 's2c', icmp: 'host-unreachable' }
+    s.packet('0 50000 7001 5 1000 0 2 65495 0', 2) // the SYN left (rejects act on the way in)
+    expect(s.awaitingFate).toBe(1)
     s.traced({ ...traced('5/50000/7001', 'rejected', 1), icmp })
-    expect(out).toEqual([expect.objectContaining({ fate: 'rejected', seqKnown: false }), icmp])
+    expect(s.awaitingFate).toBe(0)
+    expect(out).toEqual([
+      expect.objectContaining({ flags: ['SYN'], fate: 'rejected', ruleStep: 1, seq: 0 }),
+      icmp,
+    ])
+    expect((out[0] as SegmentEvent).seqKnown).toBeUndefined()
+    s.traced({ ...traced('6/50000/7001', 'rejected', 1), icmp })
+    expect(out).toHaveLength(2) // the capture may still show it: wait
+    s.flush()
+    expect(out.slice(2)).toEqual([
+      expect.objectContaining({ fate: 'rejected', seqKnown: false }),
+      icmp,
+    ])
   })
 })
 
@@ -328,6 +343,18 @@ describe("the programs' replies and the hub's arguments", () => {
     expect(parseReply('issued 12.5')).toBeNull()
     expect(parseReply('= 1 2')).toBeNull()
   })
+
+  it.skipIf(spawnSync('perl', ['-e', '1']).status !== 0)(
+    "the hub's Perl compiles under strict and warnings, for every architecture",
+    () => {
+      for (const arch of ['x64', 'arm64'] as const) {
+        const r = spawnSync('perl', ['-Mstrict', '-Mwarnings', '-c', '-e', hubProgram(arch)], {
+          encoding: 'utf8',
+        })
+        expect(r.stderr.trim(), arch).toBe('-e syntax OK')
+      }
+    },
+  )
 
   it('numbers the channels from descriptor 3, in order', () => {
     expect(

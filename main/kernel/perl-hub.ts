@@ -1,7 +1,8 @@
 /**
- * The hub: the one process a run starts (netns.ts), inside its private network namespace. A
- * Perl program that brings loopback up, writes the run's timer sysctls, prints the effective
- * timers, and forks one child per role, each on its own channel (a socketpair the parent
+ * The hub: the one process a run starts (netns.ts). A Perl program that makes the run's
+ * private network namespace (what `unshare -rn` does, without another program to start),
+ * brings loopback up, writes the run's timer sysctls, prints the effective timers, and forks
+ * one child per role, each on its own channel (a socketpair the parent
  * passed as descriptor 3, 4, ...):
  * - `client`, `server`: the programs under test (perl-peer.ts);
  * - `relay`: the middlebox (perl-relay.ts); `capture`: the packet socket (packets.ts);
@@ -21,8 +22,9 @@ import { PERL_RELAY } from './perl-relay'
 import { perlSyscallTable, type SyscallArch } from './syscalls'
 
 /** Helpers every role uses: the system call table, the clock, line I/O on a channel. */
+// No `use strict; use warnings`: loading and applying them doubled the start-up of every run
+// (about 17 ms); the tests compile the program with both (parsers.test.ts).
 const COMMON = (arch: SyscallArch) => String.raw`
-use strict; use warnings;
 our %S = (${perlSyscallTable(arch)});
 our (%FH, %INBUF);
 
@@ -52,6 +54,32 @@ sub tie_to_parent {
   my ($parent) = @_;
   syscall($S{prctl}, 1, 9, 0, 0, 0);
   exit 1 if getppid() != $parent;
+}
+`
+
+/** Making the run's namespaces (also what the probe checks, namespaceProgram). */
+const NAMESPACE = String.raw`
+sub write_file {
+  my ($path, $text) = @_;
+  open(my $f, '>', $path) or return 0;
+  print $f $text;
+  return close($f);
+}
+
+# unshare -rn, done here: a user namespace where we are root (uid and gid mapped to ours), and
+# a network namespace. Then, since a namespace shares the host's TCP hash table unless its
+# creator's namespace sets tcp_child_ehash_entries (Linux 6.1+) and reading the socket table
+# would then walk the host's whole table, a nested network namespace with a small table of
+# its own, where available.
+sub private_namespace {
+  my ($uid, $gid) = ($<, (split ' ', $()[0]);
+  syscall($S{unshare}, 0x10000000 | 0x40000000) == 0 or die "socklab: unshare: $!\n";
+  write_file('/proc/self/setgroups', 'deny');
+  write_file('/proc/self/uid_map', "0 $uid 1") or die "socklab: uid_map: $!\n";
+  write_file('/proc/self/gid_map', "0 $gid 1") or die "socklab: gid_map: $!\n";
+  if (write_file('/proc/sys/net/ipv4/tcp_child_ehash_entries', '256')) {
+    syscall($S{unshare}, 0x40000000) == 0 or die "socklab: unshare: $!\n";
+  }
 }
 `
 
@@ -93,7 +121,10 @@ sub start_role {
   exit 0;
 }
 
-tie_to_parent(shift @ARGV);
+my $parent = shift @ARGV;
+private_namespace();
+# After the namespaces: gaining the new namespace's capabilities clears the death signal.
+tie_to_parent($parent);
 $| = 1;
 # Children are reaped by the kernel: a dead one holds nothing, not even a zombie's slot.
 $SIG{CHLD} = 'IGNORE';
@@ -128,7 +159,15 @@ export type HubRole =
 
 /** The hub's whole program for this architecture (`perl -e`). */
 export function hubProgram(arch: SyscallArch): string {
-  return [COMMON(arch), PERL_PEER, PERL_RELAY, PERL_CAPTURE, HUB].join('\n')
+  return [COMMON(arch), NAMESPACE, PERL_PEER, PERL_RELAY, PERL_CAPTURE, HUB].join('\n')
+}
+
+/**
+ * A program that makes the namespaces exactly as the hub does, then runs `sh -c` with its
+ * first argument in them (the probe's checks, probe.ts).
+ */
+export function namespaceProgram(arch: SyscallArch): string {
+  return [COMMON(arch), NAMESPACE, 'private_namespace(); exec "sh", "-c", $ARGV[0];'].join('\n')
 }
 
 /**

@@ -26,31 +26,27 @@ function fakeHost(f: FakeHost): ProbeHost & { calls: string[] } {
     release: '6.18.0',
     calls,
     async run(cmd: string, args: string[]): Promise<CommandResult> {
-      calls.push(cmd)
-      if (cmd === 'perl') {
+      const namespace = cmd === 'perl' && (args[1] ?? '').includes('private_namespace()')
+      calls.push(namespace ? 'perl namespace' : cmd)
+      if (cmd !== 'perl') return { code: 127, stdout: '', stderr: `${cmd}: not found` }
+      if (f.perl === false) return { code: null, stdout: '', stderr: 'Error: spawn perl ENOENT' }
+      if (!namespace) {
         // The probe asks perl's syscall() for getpid with the number of the host's table.
         expect(args.at(-1)).toBe(f.arch === 'arm64' ? '172' : '39')
-        return f.perl === false
-          ? { code: null, stdout: '', stderr: 'Error: spawn perl ENOENT' }
-          : { code: 0, stdout: 'ok', stderr: '' }
+        return { code: 0, stdout: 'ok', stderr: '' }
       }
-      if (cmd === 'unshare') {
+      {
         if (f.userns === false) {
-          return {
-            code: 1,
-            stdout: '',
-            stderr: 'unshare: write failed /proc/self/uid_map: Operation not permitted',
-          }
+          return { code: 1, stdout: '', stderr: 'socklab: unshare: Operation not permitted' }
         }
         const marks = [
           'lo',
           ...(f.nft === false ? [] : ['nft']),
           ...(f.sysctl === false ? [] : ['sysctl']),
-          ...(f.perl === false ? [] : ['packet']),
+          'packet',
         ]
         return { code: 0, stdout: marks.map((m) => `mark:${m}\n`).join(''), stderr: '' }
       }
-      return { code: 127, stdout: '', stderr: `${cmd}: not found` }
     },
   }
 }
@@ -79,7 +75,7 @@ describe('probeHost', () => {
       expect(p.checks.every((c) => c.ok)).toBe(true)
       expect(p.cases.map((c) => c.id)).toEqual(kernelCases)
       expect(p.cases.filter((c) => !c.runnable)).toEqual([])
-      expect(host.calls).toEqual(['perl', 'unshare'])
+      expect(host.calls).toEqual(['perl', 'perl namespace'])
     },
   )
 
@@ -123,7 +119,7 @@ describe('probeHost', () => {
   })
 
   it.each(['darwin', 'win32'] as const)(
-    'on %s: unavailable, without asking for perl or unshare',
+    'on %s: unavailable, without asking perl anything',
     async (platform) => {
       const host = fakeHost({ platform })
       const p = await probeHost(host)

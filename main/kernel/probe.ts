@@ -11,6 +11,7 @@ import { CATALOG } from '../../shared/catalog/index'
 import { parseLabScript, type LabScript } from '../../shared/lab-script'
 import { runCommand, type CommandResult } from './netns'
 import { needsNft } from './nft'
+import { namespaceProgram } from './perl-hub'
 import { SYSCALLS, syscallArch } from './syscalls'
 
 /** One thing the probe checked. */
@@ -61,7 +62,8 @@ const realHost: ProbeHost = {
 // perl's syscall() with the lab's number for getpid must answer its own pid.
 const PERL_PROBE = 'print syscall($ARGV[0]) == $$ ? "ok" : "wrong number"'
 
-// One unshare does every check inside a throwaway namespace; each prints a marker.
+// Every check inside a throwaway namespace, made the way a run makes its own (perl-hub.ts);
+// each prints a marker.
 const PROBE_SCRIPT = [
   'ip link set lo up && echo mark:lo',
   'nft add table ip probe && nft add chain ip probe c "{ type filter hook output priority 0; }" && nft add rule ip probe c tcp dport 9 drop && echo mark:nft',
@@ -105,7 +107,10 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
           : `perl is missing or its syscall() does not work here${why ? ` (${why})` : ''}`,
       })
     }
-    const r = await host.run('unshare', ['-rn', 'sh', '-c', PROBE_SCRIPT])
+    const r =
+      table && perl
+        ? await host.run('perl', ['-e', namespaceProgram(table), PROBE_SCRIPT])
+        : { code: null, stdout: '', stderr: 'needs perl' }
     const marks = new Set(
       r.stdout
         .split('\n')
@@ -118,8 +123,8 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
       name: 'user namespaces',
       ok: netns,
       detail: netns
-        ? 'unshare -rn gives each run a private network namespace with loopback'
-        : `unshare -rn is not permitted here${why ? ` (${why})` : ''}`,
+        ? 'a user namespace and a private network namespace (what unshare -rn makes) for each run'
+        : `no private network namespace here${why ? ` (${why})` : ''}`,
     })
     nft = netns && marks.has('nft')
     checks.push({
@@ -162,7 +167,7 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
     available,
     isolation: available ? 'netns' : 'none',
     detail: available
-      ? `Each run gets its own network namespace (unshare -rn) where two Perl programs make real system calls${nft ? ', with nft faults' : ''}${sysctls ? ' and per-namespace timers' : ''}.`
+      ? `Each run gets its own network namespace where two Perl programs make real system calls${nft ? ', with nft faults' : ''}${sysctls ? ' and per-namespace timers' : ''}.`
       : `The kernel lab cannot run on this host: ${blocker}.`,
     checks,
     nft,

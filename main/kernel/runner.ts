@@ -216,9 +216,13 @@ async function setUp(run: Run): Promise<void> {
   if (script.topology === 'middlebox')
     roles.push({ role: 'relay', frontPort: ports.frontPort, serverPort: ports.serverPort })
   if (faults) roles.push({ role: 'nft' }, { role: 'monitor' })
-  const ns = await Namespace.create({ arch, sysctls: sysctlsFor(script), roles })
+  // Everything is asked for at once: what is written to a channel waits there until its role
+  // reads it, so nft starts on the base rules the moment it runs.
+  const ns = Namespace.start({ arch, sysctls: sysctlsFor(script), roles })
   run.ns = ns
-  const starts: Promise<unknown>[] = [hostTimers(ns.sysctls).then((t) => (run.timers = t))]
+  const starts: Promise<unknown>[] = [
+    ns.ready.then(async (sysctls) => (run.timers = await hostTimers(sysctls))),
+  ]
   for (const r of roles) {
     if (r.role === 'client' || r.role === 'server' || r.role === 'relay') {
       const who = r.role

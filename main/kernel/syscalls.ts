@@ -24,6 +24,7 @@ export const SYSCALL_NAMES = [
   'clock_gettime',
   'prctl',
   'getpid',
+  'unshare',
 ] as const
 /** One of {@link SYSCALL_NAMES}. */
 export type SyscallName = (typeof SYSCALL_NAMES)[number]
@@ -49,6 +50,7 @@ export const SYSCALLS: Record<SyscallArch, Record<SyscallName, number>> = {
     clock_gettime: 228,
     prctl: 157,
     getpid: 39,
+    unshare: 272,
   },
   arm64: {
     socket: 198,
@@ -66,6 +68,7 @@ export const SYSCALLS: Record<SyscallArch, Record<SyscallName, number>> = {
     clock_gettime: 113,
     prctl: 167,
     getpid: 172,
+    unshare: 97,
   },
 }
 
