@@ -115,6 +115,13 @@ export interface OsProfile {
   /** TIME_WAIT length (2 MSL) and the orphaned FIN_WAIT_2 timeout, in ms. */
   timeWaitMs: number
   finWait2Ms: number
+  /**
+   * How long the ACK of a FIN that arrives in ESTABLISHED waits for a segment to ride on. Linux
+   * enters "pingpong" (delayed-ACK) mode in tcp_fin and acknowledges on the delayed-ACK timer
+   * (TCP_DELACK_MIN, 40 ms) unless data or our own FIN leaves first; BSD acknowledges a FIN at
+   * once (TF_ACKNOW). 0: at once.
+   */
+  finAckDelayMs: number
   /** What the OS sends for the sockets of a process that exits without close(). */
   processExit: 'close' | 'reset'
   /** Whether send() on a broken connection raises SIGPIPE. */
@@ -148,6 +155,18 @@ export interface OsProfile {
    * later times out), ignored, or ignored for host/net unreachable only (BSD tcp_notify).
    */
   icmpEstablished: 'soft' | 'ignore' | 'soft-except-unreachable'
+  /**
+   * What forgets a soft ICMP error: any acceptable ACK (Linux tcp_ack: "Something worked..."),
+   * or only an ACK that gives an RTT sample, i.e. acknowledges data that was not
+   * retransmitted (BSD tcp_xmit_timer). Until then a timeout reports it instead of ETIMEDOUT.
+   */
+  softErrorClear: 'any-ack' | 'rtt-sample'
+  /**
+   * shutdown() on a listening socket: Linux stops listening for SHUT_RD or SHUT_RDWR (the
+   * listener is disconnected, its queued connections reset) and ignores SHUT_WR, returning 0
+   * either way; BSD and Winsock refuse with ENOTCONN, as for any socket not connected.
+   */
+  shutdownListener: 'disconnect' | 'enotconn'
   /** Where the facts students doubt most come from. */
   sources: ProfileSources
 }
@@ -199,6 +218,7 @@ const linux: OsProfile = {
   backlog: 4096, // net.core.somaxconn default since 5.4
   timeWaitMs: 60_000, // TCP_TIMEWAIT_LEN
   finWait2Ms: 60_000, // net.ipv4.tcp_fin_timeout
+  finAckDelayMs: 40, // net/ipv4/tcp_input.c tcp_fin: inet_csk_enter_pingpong_mode; TCP_DELACK_MIN
   processExit: 'close', // kill -9 closes sockets normally: FIN (RST if unread data)
   sigpipe: true,
   errors: {
@@ -217,6 +237,8 @@ const linux: OsProfile = {
   },
   icmpConnect: { kind: 'hard-unless-first-syn' }, // tcp_v4_err SYN_SENT; docs/os-profiles.md
   icmpEstablished: 'soft', // tcp_v4_err: sk_err_soft unless IP_RECVERR
+  softErrorClear: 'any-ack', // net/ipv4/tcp_input.c tcp_ack, also for the SYN-ACK
+  shutdownListener: 'disconnect', // net/ipv4/af_inet.c inet_shutdown, case TCP_LISTEN
   sources: {
     processExit: [
       {
@@ -311,6 +333,7 @@ const windows: OsProfile = {
   backlog: 200, // SOMAXCONN in winsock2.h maps to 200
   timeWaitMs: 240_000, // TcpTimedWaitDelay default 240 s
   finWait2Ms: 120_000, // approximate: Windows closes an orphaned FIN_WAIT_2 after ~2 min
+  finAckDelayMs: 0, // assumed: no source says Windows delays the ACK of a FIN
   // Sockets still open when Winsock is cleaned up are reset (Microsoft, WSACleanup); the
   // article saw Windows 7 send RST for a process that ended without close() or by Ctrl+C.
   // Microsoft does not document what a killed process's sockets send: see `sources`.
@@ -332,6 +355,8 @@ const windows: OsProfile = {
   },
   icmpConnect: { kind: 'ignore' }, // unless TCP_FAIL_CONNECT_ON_ICMP_ERROR
   icmpEstablished: 'ignore',
+  softErrorClear: 'rtt-sample', // unused: Winsock ignores these ICMP errors
+  shutdownListener: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   sources: {
     processExit: [
       {
@@ -398,6 +423,7 @@ const macos: OsProfile = {
   backlog: 128, // SOMAXCONN (sys/socket.h)
   timeWaitMs: 30_000, // 2 x net.inet.tcp.msl (15 s)
   finWait2Ms: 60_000, // net.inet.tcp.fin_timeout
+  finAckDelayMs: 0, // XNU bsd/netinet/tcp_input.c: a FIN sets TF_ACKNOW
   processExit: 'close',
   sigpipe: true, // unless SO_NOSIGPIPE
   errors: {
@@ -416,6 +442,8 @@ const macos: OsProfile = {
   },
   icmpConnect: { kind: 'soft-until', afterRetransmits: 3 }, // tcp_notify: t_rxtshift > 3
   icmpEstablished: 'soft-except-unreachable', // tcp_notify, established
+  softErrorClear: 'rtt-sample', // XNU bsd/netinet/tcp_input.c tcp_xmit_timer
+  shutdownListener: 'enotconn', // XNU bsd/kern/uipc_socket.c soshutdown: not connected
   sources: {
     processExit: [
       {

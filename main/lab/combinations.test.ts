@@ -8,10 +8,6 @@ import type { LabScriptInput } from '../../shared/lab-script'
 import type { LabResult, StepResult } from '../../shared/lab-result'
 import { kernelBackend, probeKernel } from '../kernel/index'
 import { compareResults, formatDifferences } from '../../shared/agreement'
-// TEMPORARY (issue 9, step 2): the backends still define `final` differently (the kernel reports
-// the server's listener, the simulator its connection, and the simulator takes it before the
-// last segments arrive). Removed once both follow docs/lab-script-format.md.
-const UNTIL_FINAL_IS_ONE_DEFINITION = { final: false }
 import { runScript } from './session'
 import { simBackend } from '../sim/index'
 import { run, script } from '../sim/test-util'
@@ -161,14 +157,16 @@ const COMBOS: Record<string, Combo> = {
     calls: ['0', '+', '-1 ETIMEDOUT'],
   },
   'simultaneous-close': {
-    why: 'both close at once: FINs cross, both pass CLOSING, no error anywhere',
+    why: 'both FINs are sent before either arrives (the path is cut, then healed): each side sees a FIN in FIN_WAIT_1, both pass CLOSING to TIME_WAIT, no error anywhere. (Two close() calls at the same instant would race on loopback, where a FIN arrives in microseconds.)',
     script: {
-      limitMs: 3000,
+      limitMs: 5000,
       steps: [
         ...connected,
-        { actor: 'client', op: 'close', at: 100 },
-        { actor: 'server', op: 'close', at: 100 },
-        { actor: 'client', op: 'sleep', ms: 500 },
+        { actor: 'net', op: 'cut', dir: 'both', at: 100 },
+        { actor: 'client', op: 'close', at: 400 },
+        { actor: 'server', op: 'close', at: 700 },
+        { actor: 'net', op: 'heal', at: 1000 },
+        { actor: 'client', op: 'sleep', ms: 2500 },
       ],
     },
     calls: ['0', '+', '0', '0'],
@@ -340,9 +338,7 @@ describe.skipIf(!probe.available)(
         if (!kernel.ok) throw new Error(kernel.error.message)
         const sim = await runScript({ ...s, profile: kernel.value.profile }, simBackend)
         if (!sim.ok) throw new Error(sim.error.message)
-        expect(
-          formatDifferences(compareResults(sim.value, kernel.value, UNTIL_FINAL_IS_ONE_DEFINITION)),
-        ).toEqual([])
+        expect(formatDifferences(compareResults(sim.value, kernel.value))).toEqual([])
       },
       120_000,
     )

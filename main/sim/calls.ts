@@ -91,6 +91,9 @@ export class Program {
    * its listener's LISTEN (or CLOSED); CLOSED when it never had a socket.
    */
   finalState(): TcpState {
+    // A host that vanished (crash silent) has no sockets left: whatever its TCP last held
+    // went with it (docs/lab-script-format.md, "final").
+    if (this.host.down) return 'CLOSED'
     return (this.connection ?? this.listening)?.state ?? 'CLOSED'
   }
 
@@ -318,6 +321,12 @@ export class Program {
   private shutdown(step: StepOf<'shutdown'>): CallResult {
     if (this.closedFd) return { ret: -1, errno: 'EBADF' }
     const s = this.target()
+    if (s?.state === 'LISTEN' && this.world.profile.shutdownListener === 'disconnect') {
+      // Linux inet_shutdown: a listener shut for reading stops listening (tcp_disconnect);
+      // SHUT_WR alone does nothing. The descriptor stays open: accept() now fails with EINVAL.
+      if (step.how !== 'wr') s.close()
+      return { ret: 0 }
+    }
     const connected = s && s.state !== 'CLOSED' && s.state !== 'LISTEN' && s.state !== 'SYN_SENT'
     if (!s || !connected) return { ret: -1, errno: 'ENOTCONN' }
     if (step.how !== 'rd') this.note('half-close')

@@ -161,7 +161,10 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
     steps,
     events: trace.events,
     final: { client: programs.client.finalState(), server: programs.server.finalState() },
-    finalDetail: [...client.tcp.detail('client'), ...server.tcp.detail('server')],
+    finalDetail: [
+      ...(client.down ? [] : client.tcp.detail('client')),
+      ...(server.down ? [] : server.tcp.detail('server')),
+    ],
     cancelled,
   })
   if (options.stats) options.stats.engineEvents = q.processed

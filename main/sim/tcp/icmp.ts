@@ -58,8 +58,13 @@ function connectingIcmp(s: Tcb, msg: IcmpMessage): void {
     trace.note('icmp-soft-connect', { icmp: msg.kind, errno: err }, actor)
     return
   }
-  trace.note('icmp-hard', { icmp: msg.kind, errno: err }, actor)
-  s.done(err, `rcv ICMP ${msg.kind}`, { key: 'icmp-hard', params: { icmp: msg.kind, errno: err } })
+  // Linux keeps an ICMP error for the first SYN as a soft error while connect() holds the
+  // socket; the retransmitted SYN is sent from a timer, so the ICMP it draws is a hard error.
+  // `icmp-reported` tells that story; `icmp-hard` the plain one.
+  const key = s.softErr ? 'icmp-reported' : 'icmp-hard'
+  const params = { icmp: msg.kind, errno: err, s: round((s.world.q.now - s.startedAt) / 1000) }
+  trace.note(key, params, actor)
+  s.done(err, `rcv ICMP ${msg.kind}`, { key, params })
 }
 
 function synchronizedIcmp(s: Tcb, msg: IcmpMessage): void {
@@ -88,4 +93,9 @@ function synchronizedIcmp(s: Tcb, msg: IcmpMessage): void {
   }
   s.softErr = err
   trace.note('icmp-soft', { icmp: msg.kind, errno: err }, actor)
+}
+
+/** Seconds to one decimal, as the notes print them. */
+function round(x: number): number {
+  return Math.round(x * 10) / 10
 }

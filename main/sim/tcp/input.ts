@@ -97,6 +97,7 @@ export function connInput(s: Tcb, seg: Segment): void {
   }
   s.persistProbes = 0
   s.kaProbes = 0
+  if (world.profile.softErrorClear === 'any-ack' && seg.ack >= s.sndUna) s.softErr = null
   if (seg.ack > s.sndUna) ackAdvances(s, seg.ack)
   s.sndWnd = seg.win
   if (s.state === 'CLOSED') return
@@ -139,7 +140,13 @@ export function connInput(s: Tcb, seg: Segment): void {
   if (seg.flags & FIN && seg.seq + seg.len === s.rcvNxt) {
     s.rcvNxt += 1
     s.finReceived = true
-    s.sendAck()
+    // Linux acknowledges a FIN that arrives in ESTABLISHED on the delayed-ACK timer (tcp_fin
+    // enters pingpong mode), unless more than a segment's worth waits to be acknowledged
+    // (__tcp_ack_snd_check); data or our own FIN sent meanwhile carries the ACK instead.
+    const delay = world.profile.finAckDelayMs
+    if (s.state === 'ESTABLISHED' && delay > 0 && s.rcvNxt - s.ackedTo <= world.mss + 1)
+      delayAck(s, delay)
+    else s.sendAck()
     needAck = false
     switch (s.state) {
       case 'ESTABLISHED':
@@ -196,6 +203,8 @@ function synSentInput(s: Tcb, seg: Segment): void {
   s.rcvNxt = seg.seq + 1
   s.sndWnd = seg.win
   if (seg.flags & ACK) {
+    // Linux passes the SYN-ACK through tcp_ack too: a soft error of the first SYN is forgotten.
+    if (world.profile.softErrorClear === 'any-ack') s.softErr = null
     ackAdvances(s, seg.ack)
     s.deadline?.cancel()
     s.deadline = null
@@ -216,6 +225,8 @@ function ackAdvances(s: Tcb, ack: number): void {
   if (s.rttSample && ack >= s.rttSample.seq) {
     s.sampleRtt(now - s.rttSample.at)
     s.rttSample = null
+    // BSD forgets a soft error when an ACK gives an RTT sample (tcp_xmit_timer).
+    if (s.world.profile.softErrorClear === 'rtt-sample') s.softErr = null
   }
   s.sndUna = ack
   if (s.sndNxt < s.sndUna) s.sndNxt = s.sndUna
@@ -274,4 +285,13 @@ function completePassive(c: Tcb): boolean {
   l.acceptQueue.push(c)
   c.world.trace.note('handshake-done', { fd: c.fd }, c.host.endpoint ?? undefined)
   return true
+}
+
+/** Sends an ACK after `ms` unless a segment that carries it leaves first (Tcb.emit). */
+function delayAck(s: Tcb, ms: number): void {
+  if (s.delack) return
+  s.delack = s.world.q.schedule(ms, () => {
+    s.delack = null
+    if (!s.host.down && s.ackedTo < s.rcvNxt && s.state !== 'CLOSED') s.sendAck()
+  })
 }

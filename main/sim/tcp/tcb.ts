@@ -74,6 +74,10 @@ export abstract class Tcb implements TcpSocket {
   orphan = false
   keepaliveOn = false
 
+  /** What our last segment acknowledged (its ACK field), and the delayed ACK waiting, if any. */
+  ackedTo = 0
+  delack: Timer | null = null
+
   // Retransmission.
   rtx: Timer | null = null
   rtxKind: RtxKind | null = null
@@ -205,7 +209,13 @@ export abstract class Tcb implements TcpSocket {
       win: this.rcvWnd,
       retransmit,
     }
-    if (flags & ACK) this.advertised = seg.win
+    if (flags & ACK) {
+      this.advertised = seg.win
+      // Whatever leaves carries the ACK a delayed ACK was waiting to send.
+      this.ackedTo = seg.ack
+      this.delack?.cancel()
+      this.delack = null
+    }
     this.host.transmit(seg)
   }
 
@@ -252,8 +262,10 @@ export abstract class Tcb implements TcpSocket {
 
   /** Cancels every timer of this socket. */
   stopTimers(): void {
-    for (const t of [this.rtx, this.persist, this.ka, this.stateTimer, this.deadline]) t?.cancel()
+    for (const t of [this.rtx, this.persist, this.ka, this.stateTimer, this.deadline, this.delack])
+      t?.cancel()
     this.rtx = this.persist = this.ka = this.stateTimer = this.deadline = this.rtxSpare = null
+    this.delack = null
     this.rtxKind = null
   }
 

@@ -58,7 +58,6 @@ function onRtx(s: Tcb): void {
   s.rtx = null
   s.rtxKind = null
   if (!kind || s.host.down) return
-  const world = s.world
   switch (kind) {
     case 'tlp':
       lossProbe(s)
@@ -70,13 +69,8 @@ function onRtx(s: Tcb): void {
       return
     case 'syn':
       if (s.state !== 'SYN_SENT') return
-      if (s.softErr && world.profile.icmpConnect.kind === 'hard-unless-first-syn') {
-        // Linux: the ICMP kept as a soft error while connect() held the socket is reported now.
-        const params = { errno: s.softErr, s: round((world.q.now - s.startedAt) / 1000) }
-        world.trace.note('icmp-reported', params, s.host.endpoint ?? undefined)
-        s.done(s.softErr, 'timer SYN (soft ICMP error)', { key: 'icmp-reported', params })
-        return
-      }
+      // A soft ICMP error kept from the first SYN does not end the connect here: the SYN goes
+      // out again and its fate decides (tcp_v4_err, tcp_write_err; docs/kernel-rules.md).
       retransmit(s, kind)
       return
     case 'synack':

@@ -1,0 +1,110 @@
+// Rules found by the differential fuzzer against the real kernel (Linux 6.18), each with the
+// kernel source that explains it:
+// - An ICMP error for the first SYN arrives while connect() holds the socket (loopback answers
+//   at once), so Linux keeps it as a soft error (tcp_v4_err: sk_err_soft) and the connect goes
+//   on: the retransmitted SYN decides. Its ICMP (sent from a timer, socket not held) is fatal;
+//   an RST refuses; a SYN-ACK connects and forgets the soft error (tcp_ack); silence ends in
+//   the soft error at give-up instead of ETIMEDOUT (tcp_write_err).
+// - shutdown() on a listener: Linux stops listening for SHUT_RD/SHUT_RDWR and returns 0
+//   (inet_shutdown, case TCP_LISTEN); BSD and Winsock say ENOTCONN.
+import { describe, expect, it } from 'vitest'
+import type { LabScriptInput } from '../../shared/lab-script'
+import { run, secs, stepAt } from './test-util'
+
+type Steps = LabScriptInput['steps']
+
+function connectThrough(fault: Steps, after: Steps, listen = true, timers = { synRetries: 2 }) {
+  return run({
+    labScript: 1,
+    timers,
+    limitMs: 30_000,
+    steps: [
+      ...fault,
+      ...(listen ? ([{ actor: 'server', op: 'listen', port: 7001 }] as Steps) : []),
+      { actor: 'client', op: 'connect', port: 7001, at: 10 },
+      ...after,
+    ],
+  })
+}
+
+const reject: Steps = [{ actor: 'net', op: 'reject', dir: 'c2s', icmp: 'host-unreachable' }]
+
+describe('ICMP during a blocking connect (Linux)', () => {
+  it('the retransmitted SYN draws the ICMP again: fatal then, about 1 s in', () => {
+    const r = connectThrough(reject, [])
+    const connect = stepAt(r, reject.length + 1)
+    expect([connect.ret, connect.errno, secs(connect.endMs)]).toEqual([-1, 'EHOSTUNREACH', 1])
+  })
+
+  it('healed before the retransmission, nothing listening: the RST refuses', () => {
+    const r = connectThrough(reject, [{ actor: 'net', op: 'heal', at: 300 }], false)
+    const connect = stepAt(r, 1)
+    expect([connect.ret, connect.errno]).toEqual([-1, 'ECONNREFUSED'])
+  })
+
+  it('healed before the retransmission, a listener: connect() succeeds', () => {
+    const r = connectThrough(reject, [{ actor: 'net', op: 'heal', at: 300 }])
+    expect(stepAt(r, 2).ret).toBe(0)
+    expect(r.final.client).toBe('ESTABLISHED')
+  })
+
+  it('the SYNs are then lost silently: the give-up reports the soft error, not ETIMEDOUT', () => {
+    const r = connectThrough(reject, [
+      { actor: 'net', op: 'heal', at: 300 },
+      { actor: 'net', op: 'drop', dir: 'c2s', match: 'SYN', at: 400 },
+    ])
+    const connect = stepAt(r, 2)
+    expect([connect.ret, connect.errno]).toEqual([-1, 'EHOSTUNREACH'])
+    expect(secs(connect.endMs)).toBeGreaterThan(5)
+  })
+
+  it('a connection made after a soft error forgets it: a later timeout is ETIMEDOUT', () => {
+    const r = connectThrough(
+      reject,
+      [
+        { actor: 'net', op: 'heal', at: 300 },
+        { actor: 'server', op: 'accept' },
+        { actor: 'net', op: 'cut', dir: 'both', at: 2000 },
+        { actor: 'client', op: 'send', bytes: 100, at: 2100 },
+        { actor: 'client', op: 'recv' },
+      ],
+      true,
+      { synRetries: 2, retries2: 3 } as never,
+    )
+    const recv = stepAt(r, 7)
+    expect([recv.ret, recv.errno]).toEqual([-1, 'ETIMEDOUT'])
+  })
+})
+
+describe('shutdown() on a listener', () => {
+  const steps = (how: 'wr' | 'rd' | 'rdwr'): Steps => [
+    { actor: 'server', op: 'listen', port: 7001 },
+    { actor: 'server', op: 'shutdown', how, at: 50 },
+    { actor: 'client', op: 'connect', port: 7001, at: 100 },
+    { actor: 'server', op: 'accept', at: 150 },
+  ]
+
+  it('Linux: SHUT_RD stops listening (returns 0; the connect is refused, accept() EINVAL)', () => {
+    for (const how of ['rd', 'rdwr'] as const) {
+      const r = run({ labScript: 1, limitMs: 1000, steps: steps(how) })
+      expect(stepAt(r, 1).ret, how).toBe(0)
+      expect([stepAt(r, 2).ret, stepAt(r, 2).errno], how).toEqual([-1, 'ECONNREFUSED'])
+      expect([stepAt(r, 3).ret, stepAt(r, 3).errno], how).toEqual([-1, 'EINVAL'])
+    }
+  })
+
+  it('Linux: SHUT_WR alone changes nothing (returns 0, still listening)', () => {
+    const r = run({ labScript: 1, limitMs: 1000, steps: steps('wr') })
+    expect([stepAt(r, 1).ret, stepAt(r, 2).ret]).toEqual([0, 0])
+    expect(stepAt(r, 3).ret).toBeGreaterThan(0)
+  })
+
+  it('macOS and Windows: ENOTCONN, and the listener stays', () => {
+    for (const profile of ['macos', 'windows'] as const) {
+      const r = run({ labScript: 1, profile, limitMs: 5000, steps: steps('rdwr') })
+      expect(stepAt(r, 1).ret, profile).toBe(-1)
+      expect(stepAt(r, 1).errno, profile).toMatch(/ENOTCONN$/)
+      expect(stepAt(r, 2).ret, profile).toBe(0)
+    }
+  })
+})
