@@ -30,7 +30,6 @@ export interface Note {
   on?: Partial<Record<ProfileId, NoteWording>>
 }
 
-const LINUX: readonly ProfileId[] = ['linux', 'linux-legacy']
 const NOT_WINDOWS: readonly ProfileId[] = ['linux', 'linux-legacy', 'macos']
 
 /** The BSD send rule, said once: send() checks "cannot send more" before a pending error. */
@@ -406,7 +405,7 @@ export const NOTES = {
   },
   'icmp-reported': {
     section: 'establish.3.1',
-    profiles: LINUX,
+    profiles: ['linux', 'linux-legacy', 'macos'],
     text: {
       en: 'The SYN was sent again ({s} s) and drew the ICMP error again: this one is fatal, so connect() fails with {errno}. Had an RST or a SYN-ACK answered that SYN, it would have decided instead.',
       zh: 'SYN 再次发送（{s} 秒）后又引来了 ICMP 错误：这一次是致命的，connect() 以 {errno} 失败。如果回应这个 SYN 的是 RST 或 SYN-ACK，结果就由它们决定。',
@@ -414,6 +413,18 @@ export const NOTES = {
     claims: {
       errnos: [{ errno: 'param', at: 'next', call: 'connect' }],
       segments: [{ what: 'SYN', retransmit: true, when: 'before' }],
+    },
+    on: {
+      macos: {
+        text: {
+          en: 'The SYN has been sent again more than 3 times and drew the ICMP error again: BSD now treats it as fatal, so connect() fails with {errno} ({s} s).',
+          zh: 'SYN 已重传超过 3 次，又引来了 ICMP 错误：BSD 此时把它当作致命错误，connect() 以 {errno} 失败（{s} 秒）。',
+        },
+        claims: {
+          errnos: [{ errno: 'param', at: 'next', call: 'connect' }],
+          segments: [{ what: 'SYN', retransmit: true, when: 'before' }],
+        },
+      },
     },
   },
   'icmp-hard': {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { ARTICLE_SECTIONS } from './article'
 import { findCase } from './catalog/index'
 import { isErrnoName } from './errno'
-import { SUMMARY_CALLS, SUMMARY_ROWS, SUMMARY_TABLES, TOPICS } from './summary-tables'
+import {
+  SUMMARY_CALLS,
+  SUMMARY_ROWS,
+  SUMMARY_TABLES,
+  TOPICS,
+  type SummaryRow,
+} from './summary-tables'
 
 /** The case ids of docs/article-map.md (the article's cases and the ones worth adding). */
 const DIGEST_CASES = [
@@ -50,6 +56,24 @@ describe('summary tables', () => {
   it('every case a row names is in the catalog, so the Summary view can link it', () => {
     for (const row of SUMMARY_ROWS)
       for (const c of row.cases) expect(findCase(c)?.script.id, `${row.id} -> ${c}`).toBe(c)
+  })
+
+  it('a step a row pins is a call of that row in its case', () => {
+    for (const row of SUMMARY_ROWS as readonly SummaryRow[])
+      for (const [caseId, step] of Object.entries(row.steps ?? {})) {
+        expect(row.cases, `${row.id} pins a step of ${caseId}`).toContain(caseId)
+        expect(findCase(caseId)?.script.steps[step]?.op, `${row.id} ${caseId}`).toBe(row.call)
+      }
+  })
+
+  it('a cause says what happened, not what the call returned', () => {
+    for (const row of SUMMARY_ROWS) {
+      const text = `${row.cause.en} ${row.condition?.en ?? ''}`.toLowerCase()
+      for (const word of ['returns', 'fails', 'succeed', 'blocks'])
+        expect(text, `${row.id}: "${word}"`).not.toContain(word)
+      if (row.errno)
+        expect(`${row.cause.en} ${row.condition?.en ?? ''}`, row.id).not.toContain(row.errno)
+    }
   })
 
   it('row ids are unique', () => {

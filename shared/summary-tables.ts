@@ -56,9 +56,18 @@ export interface SummaryRow {
   /** Signal that comes with it (`SIGPIPE`). */
   signal?: string
   cause: Localized
-  /** Catalog case ids (docs/article-map.md) that show this row; may be empty. */
+  /**
+   * Catalog case ids (docs/article-map.md) that show this row: on Linux, the case's last call
+   * of `call` (by the client, when it makes one) returns what the row says, unless `steps`
+   * names another step. The quiz proves every question against these runs.
+   */
   cases: readonly string[]
-  /** When a case shows this row only with an option (the digest's "(with keepalive)"). */
+  /** The step of a case that shows the row, where it is not that last call. */
+  steps?: Readonly<Record<string, number>>
+  /**
+   * When the row holds only under a further condition ("the first call since the RST"): the
+   * quiz states it in the prompt, the Summary view beside the row.
+   */
   condition?: Localized
   /** Article section (key of shared/article.ts) that explains the row. */
   section: SectionId
@@ -76,7 +85,10 @@ const CONNECT = [
     returns: '0',
     returnClass: 'zero',
     errno: null,
-    cause: { en: 'The handshake completed.', zh: '三次握手完成。' },
+    cause: {
+      en: 'A server listens on the port, and the handshake gets through (a lost SYN is simply sent again).',
+      zh: '服务端在该端口监听，握手报文都能到达（丢失的 SYN 会被重传）。',
+    },
     // handshake.syn-lost loses one SYN: the retransmitted SYN gets through, connect() only waits.
     cases: ['connect.ok', 'handshake.syn-lost'],
     section: 'establish.1',
@@ -98,8 +110,8 @@ const CONNECT = [
     returnClass: 'zero',
     errno: null,
     cause: {
-      en: 'The final ACK of the handshake was lost: the client is ESTABLISHED, the server still SYN_RCVD; the failure shows up later, on send.',
-      zh: '握手的最后一个 ACK 丢失：客户端已是 ESTABLISHED，服务端仍在 SYN_RCVD；失败要到之后 send 时才显现。',
+      en: "The client's last ACK of the handshake is lost, and then the network breaks.",
+      zh: '客户端发出的握手最后一个 ACK 丢失，随后网络断开。',
     },
     cases: ['handshake.ack-lost'],
     section: 'establish.4.3',
@@ -119,8 +131,8 @@ const CONNECT = [
     returnClass: 'error',
     errno: 'ECONNREFUSED',
     cause: {
-      en: 'The host was reached but nothing listens on the port: its TCP answered the SYN with RST.',
-      zh: '主机可达，但该端口没有程序监听：对端 TCP 用 RST 回应了 SYN。',
+      en: 'The server host is up, but no program listens on that port.',
+      zh: '服务端主机在运行，但没有程序在该端口监听。',
     },
     cases: ['connect.refused'],
     section: 'establish.2',
@@ -134,8 +146,8 @@ const CONNECT = [
     returnClass: 'error',
     errno: 'EHOSTUNREACH',
     cause: {
-      en: 'No route to the host, or an ICMP host-unreachable came back.',
-      zh: '没有到达主机的路由，或收到了 ICMP 主机不可达。',
+      en: 'A router on the way answers every SYN with ICMP host unreachable.',
+      zh: '途中的路由器对每个 SYN 都回应 ICMP 主机不可达。',
     },
     cases: ['connect.unreachable'],
     section: 'establish.3.1',
@@ -149,14 +161,10 @@ const CONNECT = [
     returnClass: 'error',
     errno: 'ETIMEDOUT',
     cause: {
-      en: 'The SYN or the SYN-ACK was lost every time; the SYN retransmissions ran out.',
-      zh: 'SYN 或 SYN-ACK 每次都丢失，SYN 重传次数用尽。',
+      en: 'Every SYN, or every SYN-ACK, is lost, until the client stops retransmitting its SYN.',
+      zh: '每个 SYN（或每个 SYN-ACK）都丢失，直到客户端不再重传 SYN。',
     },
     cases: ['connect.timeout', 'handshake.synack-lost'],
-    condition: {
-      en: 'handshake.syn-lost ends here only when every SYN is lost; losing one SYN just delays connect().',
-      zh: 'handshake.syn-lost 只有每个 SYN 都丢失时才会这样；只丢一个 SYN 只会让 connect() 延迟。',
-    },
     section: 'establish.3.2',
     topic: 'timeout',
     states: { client: 'CLOSED' },
@@ -170,8 +178,12 @@ const RECV = [
     returns: '> 0',
     returnClass: 'positive',
     errno: null,
-    cause: { en: 'Data arrived.', zh: '收到了数据。' },
-    cases: [],
+    cause: {
+      en: 'Bytes from the peer are waiting in the receive buffer.',
+      zh: '接收缓冲区里有对端发来的数据。',
+    },
+    // The server's recv() there returns once the middlebox lets the data through.
+    cases: ['send.nat-ack'],
     section: 'transfer.2',
     topic: 'buffer',
   },
@@ -182,10 +194,14 @@ const RECV = [
     returnClass: 'zero',
     errno: null,
     cause: {
-      en: 'The peer sent FIN: close(), shutdown(SHUT_WR), or its process exited or crashed and its OS closed the socket.',
-      zh: '对端发送了 FIN：close()、shutdown(SHUT_WR)，或进程退出、崩溃后由系统关闭了套接字。',
+      en: 'The peer sent FIN (close(), shutdown(SHUT_WR), or its OS closing the socket of a process that died), and everything it sent before has been read.',
+      zh: '对端发送了 FIN（close()、shutdown(SHUT_WR)，或进程终止后由系统关闭套接字），它之前发来的数据都已读完。',
     },
-    cases: ['peer.close', 'peer.crash-fin'],
+    condition: {
+      en: 'Our program has neither sent anything nor closed its side since the FIN.',
+      zh: '收到 FIN 之后，本端程序既没有发送数据，也没有关闭自己这一端。',
+    },
+    cases: ['peer.close', 'peer.crash-fin', 'peer.half-close'],
     section: 'transfer.5',
     topic: 'close',
     states: { client: 'CLOSE_WAIT' },
@@ -201,10 +217,14 @@ const RECV = [
     returnClass: 'error',
     errno: 'ECONNRESET',
     cause: {
-      en: 'An RST arrived: the peer aborted or crashed with RST, or our send to a closed peer drew an RST.',
-      zh: '收到了 RST：对端中止或崩溃时发送 RST，或我们向已关闭的对端发送数据引来了 RST。',
+      en: 'The peer crashed with RST, or closed its socket while data of ours lay unread in it: an RST came back.',
+      zh: '对端崩溃时发送了 RST，或在我们发去的数据尚未读取时关闭了套接字：对方回应了 RST。',
     },
-    cases: ['peer.crash-rst'],
+    condition: {
+      en: 'This recv() is the first call on the socket since the RST arrived.',
+      zh: '这次 recv() 是 RST 到达后该套接字上的第一次调用。',
+    },
+    cases: ['peer.crash-rst', 'peer.close-unread'],
     section: 'transfer.4.2',
     topic: 'rst',
     states: { client: 'CLOSED' },
@@ -216,14 +236,10 @@ const RECV = [
     returnClass: 'error',
     errno: 'ETIMEDOUT',
     cause: {
-      en: 'Our retransmissions or keepalive probes went unanswered.',
-      zh: '本端的重传或保活探测一直没有应答。',
+      en: 'The peer went silent: our keepalive probes, or our retransmissions of data it never acknowledged, got no answer until the give-up rule fired.',
+      zh: '对端没有任何回应：本端的保活探测，或对端一直没有确认的数据重传，直到达到放弃条件都没有得到应答。',
     },
     cases: ['idle.keepalive', 'peer.host-down'],
-    condition: {
-      en: 'idle.partition shows it only with SO_KEEPALIVE (the idle.keepalive case).',
-      zh: 'idle.partition 只有打开 SO_KEEPALIVE 时才会这样（见 idle.keepalive）。',
-    },
     section: 'transfer.1',
     topic: 'timeout',
     states: { client: 'CLOSED' },
@@ -235,14 +251,10 @@ const RECV = [
     returnClass: 'error',
     errno: 'EAGAIN',
     cause: {
-      en: 'Our own receive timeout (SO_RCVTIMEO) expired.',
-      zh: '本端设置的接收超时（SO_RCVTIMEO）到期。',
+      en: 'The network broke, and the receive timeout we had set with SO_RCVTIMEO ran out before any data came.',
+      zh: '网络断开，而本端用 SO_RCVTIMEO 设置的接收超时在任何数据到达之前就到期了。',
     },
     cases: ['recv.timeout'],
-    condition: {
-      en: 'recv.partition with a receive timeout (the recv.timeout case).',
-      zh: 'recv.partition 加上接收超时（见 recv.timeout）。',
-    },
     section: 'transfer.3',
     topic: 'partition',
     states: { client: 'ESTABLISHED' },
@@ -254,10 +266,10 @@ const RECV = [
     returnClass: 'blocks',
     errno: null,
     cause: {
-      en: 'The network is down or the peer host vanished: no FIN, no RST, no keepalive.',
-      zh: '网络断开或对端主机消失：没有 FIN，没有 RST，也没有保活。',
+      en: 'The network broke while the connection was idle: no data of ours waits for an ACK, keepalive is off, and no receive timeout is set.',
+      zh: '连接空闲时网络断开：本端没有等待确认的数据，没有打开保活，也没有设置接收超时。',
     },
-    cases: ['recv.partition', 'peer.host-down'],
+    cases: ['recv.partition'],
     section: 'transfer.3',
     topic: 'partition',
     states: { client: 'ESTABLISHED', server: 'ESTABLISHED' },
@@ -272,10 +284,12 @@ const SEND = [
     returnClass: 'positive',
     errno: null,
     cause: {
-      en: 'The bytes were copied into the local send buffer: NOT proof of delivery (local buffer, a NAT buffer, or the peer).',
-      zh: '数据被拷贝进本地发送缓冲区：这不能证明对方已收到（可能在本地缓冲区、NAT 的缓冲区或对端）。',
+      en: 'The network has just broken (or a NAT box holds what we send), and our send buffer still has room.',
+      zh: '网络刚刚断开（或 NAT 设备扣住了我们发出的数据），而本端发送缓冲区还有空间。',
     },
     cases: ['send.partition', 'send.nat-ack'],
+    // send.partition's first send(); its last one comes after the retransmissions ran out.
+    steps: { 'send.partition': 4 },
     section: 'transfer.2',
     topic: 'buffer',
     states: { client: 'ESTABLISHED' },
@@ -288,8 +302,8 @@ const SEND = [
     errno: 'EPIPE',
     signal: 'SIGPIPE',
     cause: {
-      en: 'The peer had closed: the first send draws an RST, the next one fails.',
-      zh: '对端已关闭：第一次 send 引来 RST，下一次 send 失败。',
+      en: 'The peer had closed its socket (its FIN has arrived), and we send to it twice, a moment apart.',
+      zh: '对端已经关闭了套接字（它的 FIN 已经到达），我们随后先后两次向它发送数据。',
     },
     cases: ['peer.crash-fin', 'peer.close'],
     section: 'transfer.4.1',
@@ -308,12 +322,17 @@ const SEND = [
     returns: '-1',
     returnClass: 'error',
     errno: 'ECONNRESET',
-    cause: { en: 'An RST had already arrived.', zh: '之前已经收到了 RST。' },
-    cases: ['peer.crash-rst'],
-    condition: {
-      en: 'Only the first call after the RST reports ECONNRESET; once a recv() has reported it, the socket is closed and the next send() fails with EPIPE.',
-      zh: '只有 RST 之后的第一次调用报告 ECONNRESET；若 recv() 已经报告过，套接字已关闭，之后的 send() 返回 EPIPE。',
+    cause: {
+      en: 'The peer aborted the connection with RST (SO_LINGER {on, 0}, then close()).',
+      zh: '对端用 RST 中止了连接（设置 SO_LINGER {on, 0} 后 close()）。',
     },
+    condition: {
+      en: 'This send() is the first call on the socket since the RST arrived.',
+      zh: '这次 send() 是 RST 到达后该套接字上的第一次调用。',
+    },
+    cases: ['peer.abort'],
+    // peer.abort's first send(); the second one finds the error already reported.
+    steps: { 'peer.abort': 4 },
     section: 'transfer.4.2',
     topic: 'rst',
     states: { client: 'CLOSED' },
@@ -325,14 +344,10 @@ const SEND = [
     returnClass: 'error',
     errno: 'ETIMEDOUT',
     cause: {
-      en: 'The data retransmissions were never acknowledged.',
-      zh: '数据重传一直没有得到确认。',
+      en: 'The network broke while data of ours was unacknowledged, and the retransmissions ran out before this send().',
+      zh: '网络在本端数据尚未被确认时断开，在这次 send() 之前重传次数已经用尽。',
     },
-    cases: ['peer.host-down', 'handshake.ack-lost', 'send.partition'],
-    condition: {
-      en: 'Only after the retransmissions run out: a send() that still finds room in the buffer returns n > 0, and the ETIMEDOUT comes with a later call.',
-      zh: '要等重传次数用尽：只要缓冲区还有空间，send() 仍返回 n > 0，ETIMEDOUT 出现在之后的调用上。',
-    },
+    cases: ['send.partition'],
     section: 'transfer.4.3',
     topic: 'timeout',
     states: { client: 'CLOSED' },
@@ -344,10 +359,10 @@ const SEND = [
     returnClass: 'blocks',
     errno: null,
     cause: {
-      en: 'The send buffer is full: the peer is not reading, or the network is down.',
-      zh: '发送缓冲区已满：对端不读数据，或网络已断开。',
+      en: "The peer's program stopped reading (it is frozen), and we keep sending: its receive buffer and our send buffer fill up.",
+      zh: '对端程序停止读取数据（进程被暂停），我们继续发送：对端接收缓冲区和本端发送缓冲区都被填满。',
     },
-    cases: ['send.partition', 'peer.stopped'],
+    cases: ['peer.stopped'],
     section: 'transfer.2',
     topic: 'buffer',
     states: { client: 'ESTABLISHED' },

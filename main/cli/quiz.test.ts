@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateQuiz } from '../../shared/quiz/generate'
+import { simulatorProof } from '../lab/quiz-proof'
 import type { QuizQuestion } from '../../shared/quiz/types'
 import { QuizStore } from '../store/quiz-store'
 import { parseResponse, runQuizCli } from './quiz'
@@ -33,7 +34,9 @@ describe('socklab quiz --json', () => {
     expect(a.out).toHaveLength(1)
     const doc = JSON.parse(a.out[0] ?? '')
     expect(Object.keys(doc)).toEqual(['seed', 'questions'])
-    expect(doc).toEqual(JSON.parse(JSON.stringify(generateQuiz({ seed: 42 }))))
+    expect(doc).toEqual(
+      JSON.parse(JSON.stringify(generateQuiz({ seed: 42, proof: simulatorProof() }))),
+    )
     const b = capture()
     await runCli(['quiz', '--json', '--seed', '42', '--lang', 'zh'], b.io)
     expect(b.out).toEqual(a.out)
@@ -69,7 +72,7 @@ describe('socklab quiz in the terminal', () => {
   it('asks every question, runs predictions on the simulator, scores and saves the attempt', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'socklab-cli-quiz-'))
     dirs.push(dir)
-    const quiz = generateQuiz({ seed: 42 })
+    const quiz = generateQuiz({ seed: 42, proof: simulatorProof() })
     const lines = quiz.questions.flatMap((q, i) =>
       i === 0 ? ['nonsense', rightLine(q)] : [rightLine(q)],
     )
@@ -118,8 +121,12 @@ describe('socklab quiz in the terminal', () => {
 })
 
 describe('parseResponse', () => {
-  const [choice] = generateQuiz({ seed: 3, types: ['cause-to-result'] }).questions
-  const [order] = generateQuiz({ seed: 3, types: ['order'] }).questions
+  const [choice] = generateQuiz({
+    seed: 3,
+    types: ['cause-to-result'],
+    proof: simulatorProof(),
+  }).questions
+  const [order] = generateQuiz({ seed: 3, types: ['order'], proof: simulatorProof() }).questions
   it('reads one number for a choice and every number once for an order', () => {
     if (!choice || !order) throw new Error('no questions')
     expect(parseResponse(choice, ' 2 ')).toEqual([choice.options[1]?.id])

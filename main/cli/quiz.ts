@@ -15,6 +15,7 @@ import { runOutcomeOf } from '../../shared/quiz/run-outcome'
 import { questionScript, scriptLines, scriptLineText } from '../../shared/quiz/script-text'
 import type { QuizAnswer, QuizAttempt, QuizQuestion, RunOutcome } from '../../shared/quiz/types'
 import { parseLabScript } from '../../shared/lab-script'
+import { simulatorProof } from '../lab/quiz-proof'
 import { runScript } from '../lab/session'
 import { createBackends } from '../backend/registry'
 import { defaultDataDir } from '../store/data-dir'
@@ -156,7 +157,8 @@ export async function runQuizCli(
   }
   const now = env.now ?? (() => new Date())
   const seed = args.seed ?? seedFromTime(now().getTime())
-  const quiz = generateQuiz({ seed })
+  // Questions about results are proved against the simulator's runs before they are asked.
+  const quiz = generateQuiz({ seed, proof: simulatorProof() })
   if (args.json) {
     io.out(JSON.stringify({ seed: quiz.seed, questions: quiz.questions }, null, 2))
     return DONE

@@ -15,18 +15,13 @@ import { NOTES, noteWording, type NoteKey } from '../../shared/notes'
 import { simulate } from '../sim/index'
 
 /**
- * Disagreements waiting for a simulator change the lead is making (main/sim is not this
- * test's to edit). Each entry must still fail: once the simulator is fixed, the test says so
- * and the entry goes.
- * - icmp-reported: Linux keeps an ICMP error during a blocking connect as a soft error and
- *   sends the SYN again (docs/os-profiles.md); main/sim/tcp/timers.ts still fails the connect
- *   at the SYN timer without sending it.
+ * Disagreements waiting for a simulator change (main/sim is not this test's to edit). Each
+ * entry must still fail: once the simulator is fixed, the test says so and the entry goes.
  * - abort-rst: main/sim/tcp/close.ts closeConnection() notes "SO_LINGER {on, 0} then close()"
  *   for every abort, crashes included (calls.ts crash() aborts the sockets); the crash already
  *   has its own note.
  */
 const PENDING: readonly { key: string; caseId: string; profiles: readonly ProfileId[] }[] = [
-  { key: 'icmp-reported', caseId: 'connect.unreachable', profiles: ['linux', 'linux-legacy'] },
   { key: 'abort-rst', caseId: 'peer.crash-rst', profiles: PROFILE_IDS },
   { key: 'abort-rst', caseId: 'peer.crash-fin', profiles: ['windows'] },
 ]

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { scenarioScript } from '../../shared/catalog/index'
 import { questionPool } from '../../shared/quiz/generate'
-import { predictedStep } from '../../shared/quiz/generators'
+import { defaultSource, predictedStep } from '../../shared/quiz/generators'
 import { gradeResponse } from '../../shared/quiz/grade'
 import { classOfStep, describeStep, stepClassOfRow } from '../../shared/quiz/result-text'
 import { questionScript, scriptLines } from '../../shared/quiz/script-text'
@@ -17,8 +17,11 @@ import type { SegmentEvent } from '../../shared/lab-result'
 import { SUMMARY_ROWS, type WireSegment } from '../../shared/summary-tables'
 import { simBackend } from '../sim/index'
 import { runScript } from './session'
+import { simulatorProof } from './quiz-proof'
 
-const predictions = questionPool(11).filter((q) => q.type === 'predict-run')
+const predictions = questionPool(11, defaultSource(), simulatorProof()).filter(
+  (q) => q.type === 'predict-run',
+)
 
 async function runOnSim(q: QuizQuestion): Promise<RunOutcome> {
   const script = scenarioScript(q.run?.scenarioId ?? '')
@@ -90,7 +93,9 @@ function drawn(e: SegmentEvent): WireSegment {
 }
 
 describe('segment order on the simulator', () => {
-  const orders = questionPool(11).filter((q) => q.type === 'order')
+  const orders = questionPool(11, defaultSource(), simulatorProof()).filter(
+    (q) => q.type === 'order',
+  )
 
   it.each(orders.map((q) => [q.id, q] as const))('%s', async (_id, q) => {
     const row = SUMMARY_ROWS.find((r) => r.id === q.rowId)
@@ -120,7 +125,9 @@ describe('segment order on the simulator', () => {
 })
 
 describe('TCP states on the simulator', () => {
-  const states = questionPool(11).filter((q) => q.type === 'state')
+  const states = questionPool(11, defaultSource(), simulatorProof()).filter(
+    (q) => q.type === 'state',
+  )
 
   it.each(states.map((q) => [q.id, q] as const))('%s', async (_id, q) => {
     const row = SUMMARY_ROWS.find((r) => r.id === q.rowId)

@@ -9,6 +9,7 @@ import type { QuizAttempt } from '../../shared/quiz/types'
 import { DB_FILE } from '../store/quiz-store'
 import { createQuizCalls, type QuizService } from './quiz-service'
 import { createLabService } from './service'
+import { simulatorProof } from './quiz-proof'
 
 const dirs: string[] = []
 const services: QuizService[] = []
@@ -32,7 +33,12 @@ afterEach(() => {
 
 /** An attempt at the first `n` questions of a seeded quiz, right where `right[i]`. */
 function attemptOf(id: string, right: boolean[], packId?: string): QuizAttempt {
-  const quiz = generateQuiz({ seed: 5, count: right.length, types: ['cause-to-result'] })
+  const quiz = generateQuiz({
+    seed: 5,
+    count: right.length,
+    types: ['cause-to-result'],
+    proof: simulatorProof(),
+  })
   const answers = quiz.questions.map((q, i) => ({
     questionId: q.id,
     type: q.type,
@@ -103,7 +109,12 @@ describe('quiz calls', () => {
 
   it('import result files into the gradebook, listing the bad ones', async () => {
     const quiz = open(tempDir())
-    const questions = generateQuiz({ seed: 5, count: 3, types: ['cause-to-result'] }).questions
+    const questions = generateQuiz({
+      seed: 5,
+      count: 3,
+      types: ['cause-to-result'],
+      proof: simulatorProof(),
+    }).questions
     const file = (student: string, right: boolean[]) => ({
       name: `${student}.json`,
       text: JSON.stringify(

@@ -14,6 +14,7 @@ import {
 } from '../lab-script'
 import { SUMMARY_CALLS, type SummaryCall } from '../summary-tables'
 import { generateQuiz } from './generate'
+import type { QuizProof } from './proof'
 import { predictOptions } from './generators'
 import { defaultSource, type QuizSource } from './generators'
 import { createRng, deriveSeed, shuffled } from './prng'
@@ -253,8 +254,16 @@ function labQuestion(
   }
 }
 
-/** The quiz a pack defines: its questions, its labs, then generated questions, by its seed. */
-export function packQuiz(pack: QuestionPack, source: QuizSource = defaultSource()): Quiz {
+/**
+ * The quiz a pack defines: its questions, its labs, then generated questions, by its seed.
+ * Generated questions about results need the simulator's runs (`proof`, shared/quiz/proof.ts);
+ * without them a pack's generated part has only errno questions.
+ */
+export function packQuiz(
+  pack: QuestionPack,
+  source: QuizSource = defaultSource(),
+  proof?: QuizProof,
+): Quiz {
   const seed = pack.seed
   const custom = pack.questions.map((q): QuizQuestion => {
     const rng = createRng(deriveSeed(seed, q.id))
@@ -272,8 +281,13 @@ export function packQuiz(pack: QuestionPack, source: QuizSource = defaultSource(
   })
   const labs = pack.labs.map((lab) => labQuestion(pack, lab, seed))
   const generated = pack.generate
-    ? generateQuiz({ seed, count: pack.generate.count, types: pack.generate.types, source })
-        .questions
+    ? generateQuiz({
+        seed,
+        count: pack.generate.count,
+        types: pack.generate.types,
+        source,
+        proof,
+      }).questions
     : []
   return {
     seed,

@@ -21,9 +21,10 @@ export function rowClass(row: Pick<SummaryRow, 'returnClass' | 'errno'>): string
   return stepClassOfRow(row)
 }
 
-function errnoLabel(name: string): string {
+function errnoLabel(name: string, lang: keyof Localized = 'en'): string {
   const linux = isErrnoName(name) ? errnoOn('linux', name) : null
-  return linux ? `${name} (${linux.number})` : name
+  if (!linux) return name
+  return lang === 'zh' ? `${name}（${linux.number}）` : `${name} (${linux.number})`
 }
 
 /** Text of a class id in both languages. */
@@ -33,17 +34,44 @@ export function classText(id: string): Localized {
   if (id === 'blocks') return { en: 'blocks: does not return', zh: '阻塞，不返回' }
   if (id === 'skipped') return { en: 'never ran (skipped)', zh: '没有执行（被跳过）' }
   if (id.startsWith('then-error:')) {
-    const e = errnoLabel(id.slice('then-error:'.length))
+    const e = id.slice('then-error:'.length)
     return {
-      en: `n > 0 at first, then -1 with errno ${e}`,
-      zh: `先返回 n > 0，之后返回 -1，errno 为 ${e}`,
+      en: `n > 0 at first, then -1 with errno ${errnoLabel(e)}`,
+      zh: `先返回 n > 0，之后返回 -1，errno 为 ${errnoLabel(e, 'zh')}`,
     }
   }
   if (id.startsWith('error:')) {
-    const e = errnoLabel(id.slice('error:'.length))
-    return { en: `-1 with errno ${e}`, zh: `返回 -1，errno 为 ${e}` }
+    const e = id.slice('error:'.length)
+    return { en: `-1 with errno ${errnoLabel(e)}`, zh: `返回 -1，errno 为 ${errnoLabel(e, 'zh')}` }
   }
   return { en: id, zh: id }
+}
+
+/**
+ * A class id as a sentence about a call, for prompts ("send() returns -1 with errno ETIMEDOUT
+ * (110)", "recv() 阻塞，不返回"): a prompt is a sentence, never "send() -1 ...".
+ */
+export function classSentence(call: string, id: string): Localized {
+  const c = `${call}()`
+  if (id === 'zero') return { en: `${c} returns 0`, zh: `${c} 返回 0` }
+  if (id === 'positive')
+    return { en: `${c} returns n > 0 (a byte count)`, zh: `${c} 返回 n > 0（字节数）` }
+  if (id === 'blocks') return { en: `${c} blocks and does not return`, zh: `${c} 阻塞，不返回` }
+  if (id.startsWith('then-error:')) {
+    const e = id.slice('then-error:'.length)
+    return {
+      en: `${c} returns n > 0 at first, then -1 with errno ${errnoLabel(e)}`,
+      zh: `${c} 先返回 n > 0，之后返回 -1，errno 为 ${errnoLabel(e, 'zh')}`,
+    }
+  }
+  if (id.startsWith('error:')) {
+    const e = id.slice('error:'.length)
+    return {
+      en: `${c} returns -1 with errno ${errnoLabel(e)}`,
+      zh: `${c} 返回 -1，errno 为 ${errnoLabel(e, 'zh')}`,
+    }
+  }
+  return { en: `${c}: ${id}`, zh: `${c}：${id}` }
 }
 
 /** The class id of a step a backend ran. */
@@ -67,4 +95,19 @@ export function describeStep(
     : ''
   const signal = step.signal ? ` + ${step.signal}` : ''
   return `${call}() = ${step.ret ?? 0}${errno}${signal}`
+}
+
+const CJK = '\u3400-\u9fff'
+const BEFORE_CODE = new RegExp(`([${CJK}])([A-Za-z0-9({\\[])`, 'g')
+const AFTER_CODE = new RegExp(`([A-Za-z0-9)}\\]])([${CJK}])`, 'g')
+
+/**
+ * Chinese text with one spacing rule: a space between Chinese and code or numbers, none
+ * around full-width punctuation ("当 recv() 返回 0 时", "ECONNRESET（104）时").
+ */
+export function zhSpaced(text: string): string {
+  return text
+    .replace(BEFORE_CODE, '$1 $2')
+    .replace(AFTER_CODE, '$1 $2')
+    .replace(/ *([，。：；（）“”、？！]) */g, '$1')
 }

@@ -2,7 +2,7 @@
  * Quiz questions, answers and attempts: plain JSON data, so a quiz crosses IPC, goes into the
  * SQLite store, and prints with `socklab quiz --json` unchanged.
  */
-import type { LabScriptInput, Localized } from '../lab-script'
+import type { LabScriptInput, Localized, ProfileId } from '../lab-script'
 import type { SummaryCall } from '../summary-tables'
 
 /** Every kind of question the generator (or a teacher's pack) makes. */
@@ -61,6 +61,13 @@ export interface QuizQuestion {
   section?: string
   /** Summary-table row the question came from. */
   rowId?: string
+  /** predict-run: the rows whose claims `claim` gathers. */
+  claimRows?: string[]
+  /**
+   * The profiles the answer was proved on (shared/quiz/proof.ts): a question "on Linux" holds on
+   * both Linux profiles.
+   */
+  profiles?: ProfileId[]
   run?: RunCheck
 }
 
