@@ -3,7 +3,7 @@
  * (one system call there, perl-peer.ts), net steps become nft rules (or relay commands for
  * the middlebox), crashes and freezes are signals to the program's process.
  */
-import type { Endpoint, Step } from '../../shared/lab-script'
+import type { Actor, Endpoint, Step } from '../../shared/lab-script'
 import type { StepDone } from './host'
 import { faultRules, healRules, silenceRules } from './nft'
 import type { NftShell } from './nft-shell'
@@ -14,6 +14,7 @@ import { parseTcpTable, type EndpointPorts, type SocketBook } from './states'
 export interface ActionContext {
   peers: Partial<Record<Endpoint | 'relay', Peer>>
   dead: Set<Endpoint>
+  frozen: Set<Actor>
   ports: EndpointPorts
   book: SocketBook
   /** The namespace's nft (null for a script without net faults). */
@@ -111,7 +112,9 @@ async function crash(
   run.dead.add(actor)
   run.book.died(actor)
   if (mode === 'rst') {
-    // Every socket it holds gets SO_LINGER {1, 0}; its exit then resets them all.
+    // Every socket it holds gets SO_LINGER {1, 0}; its exit then resets them all. A stopped
+    // program must run to do that.
+    if (run.frozen.has(actor)) peer.signal('SIGCONT')
     await peer.call('reset-exit')
     await Promise.race([peer.exited, new Promise((r) => setTimeout(r, 1000))])
   } else if (mode === 'silent') {

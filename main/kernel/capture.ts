@@ -81,6 +81,8 @@ export class Capture {
       : null
     const capture = new Capture(parser, stream, now)
     let listening = false
+    // A capture that could not open its packet socket is gone: do not wait for it.
+    sources.packets.once('close', () => (listening = true))
     createInterface({ input: sources.packets }).on('line', (line) => {
       if (line.startsWith('ready ')) listening = true
       else if (!capture.ended) {
