@@ -79,6 +79,23 @@ describe('teaching notes against the runs that show them', () => {
     expect([...untested]).toEqual([])
   })
 
+  it('fails a note the run does not bear out, or one tied to another profile', () => {
+    const abort = checks.find((c) => c.caseId === 'peer.abort' && c.profile === 'linux')!
+    // The same run, but the first send() after the RST reporting another error.
+    const other = structuredClone(abort.result)
+    const send = other.steps.find((s) => s.index === 4)!
+    send.errno = 'ETIMEDOUT'
+    expect(checkNotes(other).problems.map((p) => `${p.key}: ${p.message}`)).toContain(
+      'rst-received: says the next call gives ECONNRESET; the run: send() = -1 ETIMEDOUT',
+    )
+    // The same run shown as a Windows run: tlp is Linux's.
+    const sent = checks.find((c) => c.caseId === 'send.partition' && c.profile === 'linux')!
+    const moved = { ...structuredClone(sent.result), profile: 'windows' as const }
+    expect(checkNotes(moved).problems.map((p) => `${p.key}: ${p.message}`)).toContain(
+      'tlp: is tied to linux but shown on windows',
+    )
+  })
+
   it('the runs show the notes whose wording differs by profile', () => {
     const shown = (key: string, profile: ProfileId): boolean =>
       checks.some((c) => c.profile === profile && c.check.rendered.some((r) => r.use.key === key))

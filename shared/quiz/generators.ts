@@ -77,7 +77,8 @@ function call(c: SummaryCall): string {
 
 function gist(row: SummaryRow): Localized {
   const section = articleSection(row.section)
-  return { en: `${section.ref}: ${section.gist.en}`, zh: `${section.ref}：${section.gist.zh}` }
+  // The zh gist is the article's own sentence: quoted, and left as written.
+  return { en: `${section.ref}: ${section.gist.en}`, zh: `${section.ref}：“${section.gist.zh}”` }
 }
 
 /** The row's cause, with its condition when it has one. */
@@ -91,8 +92,8 @@ function rowExplanation(row: SummaryRow): Localized {
   const result = classSentence(row.call, rowClass(row))
   const meaning = row.errno ? ERRNO_MEANING[row.errno] : undefined
   return {
-    en: `On Linux ${result.en}: ${row.cause.en}${meaning ? ` ${meaning.en}` : ''} (${gist(row).en})`,
-    zh: `${zhSpaced(`在 Linux 上${result.zh}：${row.cause.zh}${meaning ? meaning.zh : ''}`)}（${gist(row).zh}）`,
+    en: `On Linux, ${result.en}. ${row.cause.en}${meaning ? ` ${meaning.en}` : ''} (${gist(row).en})`,
+    zh: `${zhSpaced(`在 Linux 上，${result.zh}。${row.cause.zh}${meaning ? meaning.zh : ''}`)}（${gist(row).zh}）`,
   }
 }
 
@@ -316,7 +317,7 @@ export function stateQuestions(ctx: GenContext, rng: Rng): QuizQuestion[] {
           kind: 'choice',
           ...options,
           explanation: {
-            en: `The ${SIDE[side].en} is ${state}. ${rowExplanation(row).en}`,
+            en: `The ${SIDE[side].en} is in ${state}. ${rowExplanation(row).en}`,
             zh: `${zhSpaced(`${SIDE[side].zh}处于${state}。`)}${rowExplanation(row).zh}`,
           },
           caseId: row.cases[0],
@@ -462,13 +463,14 @@ export function predictQuestions(ctx: GenContext, rng: Rng): QuizQuestion[] {
           en: g.rows
             .map(
               (r) =>
-                `${classSentence(r.call, rowClass(r)).en}: ${r.cause.en}${r.condition ? ` (${r.condition.en})` : ''}`,
+                `The table says ${classSentence(r.call, rowClass(r)).en}. ${r.cause.en}${r.condition ? ` ${r.condition.en}` : ''}`,
             )
             .join(' '),
           zh: g.rows
-            .map(
-              (r) =>
-                `${classSentence(r.call, rowClass(r)).zh}：${r.cause.zh}${r.condition ? `（${r.condition.zh}）` : ''}`,
+            .map((r) =>
+              zhSpaced(
+                `表中写的是${classSentence(r.call, rowClass(r)).zh}。${r.cause.zh}${r.condition ? r.condition.zh : ''}`,
+              ),
             )
             .join(''),
         },
