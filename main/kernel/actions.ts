@@ -116,7 +116,7 @@ async function crash(
     // program must run to do that.
     if (run.frozen.has(actor)) peer.signal('SIGCONT')
     await peer.call('reset-exit')
-    await Promise.race([peer.exited, new Promise((r) => setTimeout(r, 1000))])
+    await peer.gone(1000)
   } else if (mode === 'silent') {
     // Every segment to or from that end is dropped first, so nothing it sends when it dies
     // (its FIN) is ever seen: the host vanished.

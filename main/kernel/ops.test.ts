@@ -233,6 +233,22 @@ describe.skipIf(!full)('every op on the real kernel (private namespace)', () => 
   })
 
   it.concurrent(
+    'crash fin with a connection still in the accept queue: the listener resets it and is gone',
+    async () => {
+      const r = await run([
+        { actor: 'server', op: 'listen', port: 7119 },
+        { actor: 'client', op: 'connect', port: 7119, at: 10 },
+        { actor: 'server', op: 'crash', mode: 'fin', at: 100 },
+        { actor: 'client', op: 'recv', at: 200 },
+      ])
+      expect(step(r, 3)).toMatchObject({ ret: -1, errno: 'ECONNRESET' })
+      // final is taken once the killed program's kernel has closed everything it held.
+      expect(r.final).toEqual({ client: 'CLOSED', server: 'CLOSED' })
+      expect(r.finalDetail).toEqual([])
+    },
+  )
+
+  it.concurrent(
     "freeze and thaw: the stopped peer's kernel fills up, nothing fails, data flows after SIGCONT",
     async () => {
       const r = await run(

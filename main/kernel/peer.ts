@@ -163,9 +163,28 @@ export class Peer {
     return false
   }
 
+  /**
+   * Resolves once the process has finished exiting (bounded): its channel has closed and it
+   * is gone from /proc (its parent, the hub, lets the kernel reap it) or a zombie. Only then
+   * has its kernel closed every socket: the channel is its lowest descriptor and closes first.
+   */
+  async gone(graceMs = 2000): Promise<void> {
+    const until = performance.now() + graceMs
+    await Promise.race([this.exited, new Promise((r) => setTimeout(r, graceMs))])
+    while (performance.now() < until) {
+      try {
+        const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8')
+        if (/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2))) return
+      } catch {
+        return
+      }
+      await new Promise((r) => setTimeout(r, 1))
+    }
+  }
+
   /** SIGKILL, and wait (bounded) until it is gone: its kernel has closed its sockets then. */
   async kill(graceMs = 2000): Promise<void> {
     this.signal('SIGKILL')
-    await Promise.race([this.exited, new Promise((r) => setTimeout(r, graceMs))])
+    await this.gone(graceMs)
   }
 }
