@@ -15,16 +15,11 @@ import { NOTES, noteWording, type NoteKey } from '../../shared/notes'
 import { simulate } from '../sim/index'
 
 /**
- * Disagreements waiting for a simulator change (main/sim is not this test's to edit). Each
- * entry must still fail: once the simulator is fixed, the test says so and the entry goes.
- * - abort-rst: main/sim/tcp/close.ts closeConnection() notes "SO_LINGER {on, 0} then close()"
- *   for every abort, crashes included (calls.ts crash() aborts the sockets); the crash already
- *   has its own note.
+ * Disagreements waiting for a simulator change, each with why. Each entry must still fail:
+ * once the simulator is fixed, the test says so and the entry goes. (None now: the last one,
+ * abort-rst noted for a crash's reset, was fixed by the OS reset in main/sim/tcp/close.ts.)
  */
-const PENDING: readonly { key: string; caseId: string; profiles: readonly ProfileId[] }[] = [
-  { key: 'abort-rst', caseId: 'peer.crash-rst', profiles: PROFILE_IDS },
-  { key: 'abort-rst', caseId: 'peer.crash-fin', profiles: ['windows'] },
-]
+const PENDING: readonly { key: string; caseId: string; profiles: readonly ProfileId[] }[] = []
 
 interface Run {
   caseId: string

@@ -371,7 +371,7 @@ export class Program {
     this.listener = null
     this.closedFd = true
     for (const s of open) {
-      if (how === 'abort') s.abort()
+      if (how === 'abort') s.reset()
       else s.close()
     }
     return { ret: 0 }

@@ -10,8 +10,15 @@ import { RESETTABLE } from './states'
 import type { Tcb } from './tcb'
 import { armFinWait2 } from './timers'
 
-/** The application lets go of `s` (close), or resets it first (abort). */
-export function closeSocket(s: Tcb, how: 'close' | 'abort'): void {
+/**
+ * How a socket is let go: `close` (FIN, or RST with unread data), `abort` (the program's
+ * SO_LINGER {1, 0}), or `reset` (its OS resets it without the program asking: a process
+ * that dies with RST, or a closed listener's unaccepted connections).
+ */
+export type Release = 'close' | 'abort' | 'reset'
+
+/** The application (or its OS) lets go of `s`. */
+export function closeSocket(s: Tcb, how: Release): void {
   s.orphan = true
   s.rdShut = true
   s.keepaliveOn = false
@@ -39,21 +46,31 @@ export function closeSocket(s: Tcb, how: 'close' | 'abort'): void {
 }
 
 function closeListener(l: Tcb): void {
-  for (const c of [...l.acceptQueue]) closeSocket(c, 'abort')
+  for (const c of [...l.acceptQueue]) closeSocket(c, 'reset')
   for (const c of [...l.children]) c.dropChild('listener closed')
   l.acceptQueue = []
   l.done(null, 'call close')
 }
 
-function closeConnection(s: Tcb, how: 'close' | 'abort'): void {
+function closeConnection(s: Tcb, how: Release): void {
   const synced = RESETTABLE[s.state]
-  if (how === 'abort' || (synced && s.rcvQueued > 0)) {
+  if (how !== 'close' || (synced && s.rcvQueued > 0)) {
     if (synced) {
-      const note = how === 'abort' ? 'abort-rst' : 'close-unread-rst'
-      s.world.trace.note(note, { bytes: s.rcvQueued }, s.host.endpoint ?? undefined)
+      // The program's own abort and unread data each have a note; an OS reset is explained by
+      // what caused it (the crash's note, the listener's close).
+      if (how !== 'reset') {
+        const note = how === 'abort' ? 'abort-rst' : 'close-unread-rst'
+        s.world.trace.note(note, { bytes: s.rcvQueued }, s.host.endpoint ?? undefined)
+      }
       s.sendReset()
     }
-    s.done(null, how === 'abort' ? 'call close (SO_LINGER 0)' : 'call close (unread data)')
+    const cause =
+      how === 'abort'
+        ? 'call close (SO_LINGER 0)'
+        : how === 'reset'
+          ? 'reset by its OS'
+          : 'call close (unread data)'
+    s.done(null, cause)
     return
   }
   queueFin(s)

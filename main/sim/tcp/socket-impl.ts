@@ -68,6 +68,10 @@ export class SocketImpl extends Tcb {
     closeSocket(this, 'abort')
   }
 
+  reset(): void {
+    closeSocket(this, 'reset')
+  }
+
   enableKeepalive(): void {
     this.keepaliveOn = true
     this.kaProbes = 0

@@ -85,6 +85,8 @@ export interface TcpSocket {
   close(): void
   /** SO_LINGER {1, 0} then close(): RST from any synchronized state. */
   abort(): void
+  /** Its OS resets it (a process dying with RST): RST, without the program's SO_LINGER. */
+  reset(): void
   /** SO_KEEPALIVE on: the first check comes one idle period (the run's timers) from now. */
   enableKeepalive(): void
   /**

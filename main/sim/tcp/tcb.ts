@@ -135,6 +135,7 @@ export abstract class Tcb implements TcpSocket {
   abstract shutdown(how: ShutdownHow): void
   abstract close(): void
   abstract abort(): void
+  abstract reset(): void
   abstract enableKeepalive(): void
 
   get world() {
