@@ -19,6 +19,7 @@ import type { LabError, RunUpdate } from './lab-result'
 import { pickedFileSchema, quizAttemptSchema, type PickedFile } from './quiz/attempt-schema'
 import type { TopicMastery } from './quiz/grade'
 import type { Gradebook } from './quiz/gradebook'
+import type { QuizProof } from './quiz/proof'
 import type { ResultFile } from './quiz/result-file'
 import type { QuizAttempt } from './quiz/types'
 
@@ -137,6 +138,12 @@ export interface LabCalls {
   /** Saves a finished quiz attempt (all its answers, mastery) in one transaction. */
   quizSaveAttempt(attempt: QuizAttempt): Promise<Result<{ saved: boolean }>>
   quizHistory(): Promise<Result<QuizHistory>>
+  /**
+   * The simulator's runs of every catalog case on every profile, as the quiz generator proves
+   * its questions against them (shared/quiz/proof.ts): the same seed and this proof give the
+   * same quiz as the CLI's.
+   */
+  quizProof(): Promise<Result<QuizProof>>
   /** Validates and stores a teacher's pack; a bad file names its line and field. */
   packImport(file: PickedFile): Promise<Result<PackRecord>>
   packList(): Promise<Result<PackRecord[]>>
@@ -179,6 +186,7 @@ export const CALLS = {
   cancelRun: { channel: 'lab:run:cancel', args: z.tuple([z.string().min(1).max(100)]) },
   quizSaveAttempt: { channel: 'lab:quiz:save', args: z.tuple([quizAttemptSchema]) },
   quizHistory: { channel: 'lab:quiz:history', args: z.tuple([]) },
+  quizProof: { channel: 'lab:quiz:proof', args: z.tuple([]) },
   packImport: { channel: 'lab:pack:import', args: z.tuple([pickedFileSchema]) },
   packList: { channel: 'lab:pack:list', args: z.tuple([]) },
   packDelete: { channel: 'lab:pack:delete', args: z.tuple([z.string().min(1).max(64)]) },

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
+import { simulatorProof } from '../../main/lab/quiz-proof'
 import { packQuiz, parsePack } from '../../shared/quiz/pack'
 import { buildResultFile, parseResultFile } from '../../shared/quiz/result-file'
 import type { QuizAttempt } from '../../shared/quiz/types'
@@ -51,7 +52,7 @@ labs:
 function resultOf(student: string, right: boolean[]): string {
   const parsed = parsePack(PACK)
   if (!parsed.ok) throw new Error(parsed.message)
-  const questions = packQuiz(parsed.pack).questions
+  const questions = packQuiz(parsed.pack, undefined, simulatorProof()).questions
   const answers = questions.map((q, i) => {
     const expected = q.type === 'predict-run' ? ['error:ECONNREFUSED'] : q.answer
     const wrong = q.options.find((o) => !expected.includes(o.id))?.id ?? 'x'
@@ -135,7 +136,7 @@ test.describe('Classroom in browser mode', () => {
     const parsed = parsePack(PACK)
     if (!parsed.ok) throw new Error(parsed.message)
     const quiz = new QuizPage(page)
-    for (const q of packQuiz(parsed.pack).questions) {
+    for (const q of packQuiz(parsed.pack, undefined, simulatorProof()).questions) {
       await quiz.answer(q)
       await quiz.next()
     }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
+import { simulatorProof } from '../../main/lab/quiz-proof'
 import { generateQuiz } from '../../shared/quiz/generate'
 import { QuizPage, seriousViolations, startHost, type Host } from './pages/quiz-page'
 
@@ -30,7 +31,7 @@ test.describe('Summary, Quiz and Classroom accessibility', () => {
 
     const quiz = new QuizPage(page)
     await quiz.open(host.url)
-    const questions = generateQuiz({ seed: 9, count: 5 }).questions
+    const questions = generateQuiz({ seed: 9, count: 5, proof: simulatorProof() }).questions
     await quiz.start(9, 5)
     found.push(...(await seriousViolations(page, 'question')))
     for (const q of questions) {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
+import { simulatorProof } from '../../main/lab/quiz-proof'
 import { generateQuiz } from '../../shared/quiz/generate'
 import { QuizPage, startHost, type Host } from './pages/quiz-page'
 
@@ -26,7 +27,7 @@ test.describe('Quiz in browser mode', () => {
   })
 
   test('take a 10-question quiz, restart the app, see the score history', async ({ page }) => {
-    const quiz = generateQuiz({ seed: SEED, count: 10 })
+    const quiz = generateQuiz({ seed: SEED, count: 10, proof: simulatorProof() })
     const predictions = quiz.questions.filter((q) => q.type === 'predict-run').length
     host = await startHost(dataDir)
     const ui = new QuizPage(page)
@@ -65,7 +66,7 @@ test.describe('Quiz in browser mode', () => {
   test('a wrong answer shows the right one; the review lists it and the retry asks it again', async ({
     page,
   }) => {
-    const quiz = generateQuiz({ seed: 7, count: 5 })
+    const quiz = generateQuiz({ seed: 7, count: 5, proof: simulatorProof() })
     const miss = quiz.questions.find((q) => q.kind === 'choice' && q.type !== 'predict-run')
     if (!miss) throw new Error('seed 7 has no plain choice question')
     host = await startHost(dataDir)

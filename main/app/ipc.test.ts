@@ -57,6 +57,10 @@ function recordingService() {
       received.push({ name: 'cancelRun', args: [runId] })
       return ok(null)
     },
+    quizProof: async () => {
+      received.push({ name: 'quizProof', args: [] })
+      return ok({ runs: {} })
+    },
     // The quiz calls without a data folder: they answer, but keep nothing.
     ...createQuizCalls({}).calls,
   }
@@ -101,9 +105,11 @@ describe('registerLabIpc', () => {
       ok({ runId: 'run-1' }),
     )
     expect(await ipc.invoke(CALLS.cancelRun.channel, trusted, 'run-1')).toEqual(ok(null))
+    expect(await ipc.invoke(CALLS.quizProof.channel, trusted)).toEqual(ok({ runs: {} }))
     expect(received).toEqual([
       { name: 'startRun', args: [request] },
       { name: 'cancelRun', args: ['run-1'] },
+      { name: 'quizProof', args: [] },
     ])
   })
 

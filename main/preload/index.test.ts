@@ -66,6 +66,7 @@ describe('preload', () => {
     await lab.getScenario('connect.refused')
     await lab.startRun({ runId: 'run-0007', scenarioId: 'connect.refused', backend: 'sim' })
     await lab.cancelRun('run-7')
+    await lab.quizProof()
     expect(electron.invoked).toEqual([
       { channel: CALLS.getCapabilities.channel, args: [] },
       { channel: CALLS.listScenarios.channel, args: [] },
@@ -75,6 +76,7 @@ describe('preload', () => {
         args: [{ runId: 'run-0007', scenarioId: 'connect.refused', backend: 'sim' }],
       },
       { channel: CALLS.cancelRun.channel, args: ['run-7'] },
+      { channel: 'lab:quiz:proof', args: [] },
     ])
   })
 

@@ -27,6 +27,7 @@ const lab = {
   cancelRun: (runId) => ipcRenderer.invoke(CALLS.cancelRun.channel, runId),
   quizSaveAttempt: (attempt) => ipcRenderer.invoke(CALLS.quizSaveAttempt.channel, attempt),
   quizHistory: () => ipcRenderer.invoke(CALLS.quizHistory.channel),
+  quizProof: () => ipcRenderer.invoke(CALLS.quizProof.channel),
   packImport: (file) => ipcRenderer.invoke(CALLS.packImport.channel, file),
   packList: () => ipcRenderer.invoke(CALLS.packList.channel),
   packDelete: (id) => ipcRenderer.invoke(CALLS.packDelete.channel, id),

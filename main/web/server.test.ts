@@ -12,6 +12,7 @@ import {
   type RunUpdateMessage,
   type WireFrame,
 } from '../../shared/contract'
+import { simulatorProof } from '../lab/quiz-proof'
 import { createQuizCalls } from '../lab/quiz-service'
 import type { LabService } from '../lab/service'
 import { contentSecurityPolicy } from '../static-files/csp'
@@ -28,6 +29,7 @@ function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: L
       getScenario: async (id) => fail('unknown-scenario', `no ${id}`),
       startRun: async (request) => ok({ runId: `${request.runId}-${request.backend}` }),
       cancelRun: async () => ok(null),
+      quizProof: async () => ok(simulatorProof()),
       // The quiz calls without a data folder: they answer, but keep nothing.
       ...createQuizCalls({}).calls,
     },
@@ -126,6 +128,18 @@ describe('browser-mode host', () => {
       type: 'event',
       channel: EVENTS.onRunUpdate,
       payload: { runId: 'r1' },
+    })
+    ws.close()
+  })
+
+  it('carries the quiz proof (every catalog run on every profile) whole in one reply', async () => {
+    host = await startWebHost({ service: fakeService(), rendererDir: rendererDir(), port: 0 })
+    const ws = await connect(`ws://127.0.0.1:${host.port}/lab`, host.url.replace(/\/$/, ''))
+    ws.send(JSON.stringify({ type: 'call', id: 1, name: 'quizProof', args: [] }))
+    expect(await nextFrame(ws)).toEqual({
+      type: 'reply',
+      id: 1,
+      result: { ok: true, value: JSON.parse(JSON.stringify(simulatorProof())) },
     })
     ws.close()
   })

@@ -220,6 +220,7 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
     quizSaveAttempt: (attempt) =>
       call('quizSaveAttempt', [attempt]) as ReturnType<LabCalls['quizSaveAttempt']>,
     quizHistory: () => call('quizHistory', []) as ReturnType<LabCalls['quizHistory']>,
+    quizProof: () => call('quizProof', []) as ReturnType<LabCalls['quizProof']>,
     packImport: (file) => call('packImport', [file]) as ReturnType<LabCalls['packImport']>,
     packList: () => call('packList', []) as ReturnType<LabCalls['packList']>,
     packDelete: (id) => call('packDelete', [id]) as ReturnType<LabCalls['packDelete']>,

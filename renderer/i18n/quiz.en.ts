@@ -30,6 +30,8 @@ export const quizEn = {
     seed: 'Seed',
     seedHint: 'Empty for a new quiz; type a seed to repeat one.',
     badSeed: 'The seed must be a whole number from 0 to 4294967295.',
+    proofFailed:
+      'No quiz was made: the simulator’s runs every question is checked against did not load ({message}). Try again.',
     count: 'Questions',
     start: 'Start the quiz',
     types: {

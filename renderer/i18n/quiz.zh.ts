@@ -29,6 +29,7 @@ export const quizZh: typeof quizEn = {
     seed: '种子',
     seedHint: '留空则生成新测验；输入种子可以重做同一套题。',
     badSeed: '种子必须是 0 到 4294967295 之间的整数。',
+    proofFailed: '未能生成测验：用于核对每道题的模拟器运行结果未能加载（{message}）。请重试。',
     count: '题数',
     start: '开始测验',
     types: {

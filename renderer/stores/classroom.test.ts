@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createFakeLab, storeContext } from '../testing/fake-lab'
+import { packQuiz, parsePack } from '../../shared/quiz/pack'
+import { QUIZ_PROOF } from '../lib/fixtures/index'
+import { createFakeLab, errorResult, storeContext } from '../testing/fake-lab'
 import { BATCH_BYTES, batches, MAX_FILE_BYTES, useClassroomStore } from './classroom'
+import { useQuizStore } from './quiz'
 
 describe('batches', () => {
   it('keeps each batch under the frame budget, a large file alone, the order kept', () => {
@@ -60,13 +63,45 @@ describe('useClassroomStore', () => {
     ])
   })
 
-  it('says which pack is missing rather than starting nothing', () => {
+  it('says which pack is missing rather than starting nothing', async () => {
     storeContext(createFakeLab())
     const classroom = useClassroomStore()
-    expect(classroom.startPack('nope', { classCode: 'C', student: 'S' })).toContain(
+    expect(await classroom.startPack('nope', { classCode: 'C', student: 'S' })).toContain(
       'no imported pack',
     )
-    expect(classroom.startPack('nope', { classCode: ' ', student: 'S' })).toBe('classCode')
-    expect(classroom.startPack('nope', { classCode: 'C', student: '' })).toBe('student')
+    expect(await classroom.startPack('nope', { classCode: ' ', student: 'S' })).toBe('classCode')
+    expect(await classroom.startPack('nope', { classCode: 'C', student: '' })).toBe('student')
+  })
+
+  it('starts a pack with questions proved against the simulator’s runs, or not at all', async () => {
+    const text = `pack: 1
+id: wk4
+title: { en: Week 4, zh: 第四周 }
+seed: 12
+generate: { count: 4, types: [cause-to-result, state] }
+`
+    const record = {
+      id: 'wk4',
+      title: { en: 'Week 4', zh: '第四周' },
+      source: text,
+      importedAt: '',
+    }
+    const fake = createFakeLab({
+      quiz: { packs: [record] },
+      quizProof: errorResult('internal', 'the lab server went away'),
+    })
+    storeContext(fake)
+    const classroom = useClassroomStore()
+    await classroom.loadPacks()
+    const entry = { classCode: 'C1', student: 'Ann' }
+    expect(await classroom.startPack('wk4', entry)).toBe('proof')
+    expect(useQuizStore().phase).toBe('setup')
+    fake.quizProof = async () => ({ ok: true, value: QUIZ_PROOF })
+    expect(await classroom.startPack('wk4', entry)).toBeNull()
+    const parsed = parsePack(text)
+    if (!parsed.ok) throw new Error(parsed.message)
+    const expected = packQuiz(parsed.pack, undefined, QUIZ_PROOF).questions
+    expect(expected).toHaveLength(4)
+    expect(useQuizStore().questions).toEqual(expected)
   })
 })

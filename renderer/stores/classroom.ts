@@ -114,15 +114,23 @@ export const useClassroomStore = defineStore('classroom', () => {
     return parsed.ok ? parsed.pack : parsed.message
   }
 
-  /** Starts a pack as a class lab for a student; returns a problem to show, or null. */
-  function startPack(id: string, entry: StudentEntry): string | null {
+  /**
+   * Starts a pack as a class lab for a student; resolves to a problem to show (`proof`: the
+   * simulator's runs could not be fetched, the quiz store says why), or null. Its
+   * generated questions are proved against the simulator's runs, fetched first (the quiz store
+   * keeps them): every student of a class gets the same questions for the pack's seed.
+   */
+  async function startPack(id: string, entry: StudentEntry): Promise<string | null> {
     const classCode = entry.classCode.trim()
     const student = entry.student.trim()
     if (!classCode) return 'classCode'
     if (!student) return 'student'
     const pack = packOf(id)
     if (typeof pack === 'string') return pack
-    useQuizStore().start(packQuiz(pack), {
+    const quiz = useQuizStore()
+    const proof = await quiz.loadProof()
+    if (!proof) return 'proof'
+    quiz.start(packQuiz(pack, undefined, proof), {
       kind: 'pack',
       packId: pack.id,
       packTitle: pack.title,

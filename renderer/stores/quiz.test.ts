@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LabResult, StepResult } from '../../shared/lab-result'
 import { generateQuiz } from '../../shared/quiz/generate'
 import type { Quiz, QuizQuestion } from '../../shared/quiz/types'
+import { QUIZ_PROOF } from '../lib/fixtures/index'
 import { createFakeLab, errorResult, flush, refusedResult, storeContext } from '../testing/fake-lab'
 import { useQuizStore } from './quiz'
 
@@ -46,8 +47,11 @@ function answerRight(quiz: ReturnType<typeof useQuizStore>): void {
 describe('useQuizStore', () => {
   it('takes a seeded quiz one question at a time, grades, saves, and shows the history', async () => {
     const { fake, quiz } = setup()
-    quiz.startPractice({ seed: 42, count: 6 })
-    expect(quiz.questions).toEqual(generateQuiz({ seed: 42, count: 6 }).questions)
+    expect(await quiz.startPractice({ seed: 42, count: 6 })).toBe(true)
+    expect(fake.proofCalls).toBe(1)
+    expect(quiz.questions).toEqual(
+      generateQuiz({ seed: 42, count: 6, proof: QUIZ_PROOF }).questions,
+    )
     expect(quiz.phase).toBe('question')
     for (let i = 0; i < 6; i++) {
       const q = quiz.question as QuizQuestion
@@ -73,9 +77,38 @@ describe('useQuizStore', () => {
     expect(quiz.mastery.some((m) => m.answered > 0)).toBe(true)
   })
 
+  it('fetches the simulator’s runs once, and starts no quiz without them', async () => {
+    const fake = createFakeLab({ quizProof: errorResult('internal', 'the lab server went away') })
+    const { quiz } = setup(fake)
+    expect(await quiz.startPractice({ seed: 42 })).toBe(false)
+    expect(quiz.phase).toBe('setup')
+    expect(quiz.proofError).toBe('the lab server went away')
+    // A failure is not kept: the next start asks again, and from then on the proof is kept.
+    fake.quizProof = async () => {
+      fake.proofCalls++
+      return { ok: true, value: QUIZ_PROOF }
+    }
+    await Promise.all([quiz.startPractice({ seed: 42 }), quiz.loadProof()])
+    expect(await quiz.startPractice({ seed: 7, count: 5 })).toBe(true)
+    expect(fake.proofCalls).toBe(2)
+    expect(quiz.proofError).toBeNull()
+    expect(quiz.questions.map((q) => q.id)).toEqual(
+      generateQuiz({ seed: 7, count: 5, proof: QUIZ_PROOF }).questions.map((q) => q.id),
+    )
+    // Questions about results are there only because of the proof.
+    expect(quiz.questions.some((q) => q.type !== 'errno-name' && q.type !== 'errno-number')).toBe(
+      true,
+    )
+  })
+
   it('grades a prediction by the run, not by the article’s claim', async () => {
     const { fake, quiz } = setup()
-    const [q] = generateQuiz({ seed: 3, count: 1, types: ['predict-run'] }).questions
+    const [q] = generateQuiz({
+      seed: 3,
+      count: 1,
+      types: ['predict-run'],
+      proof: QUIZ_PROOF,
+    }).questions
     if (!q) throw new Error('no predict question')
     quiz.start({ seed: 3, questions: [q] })
     const claim = q.claim?.[0] ?? ''
@@ -93,7 +126,12 @@ describe('useQuizStore', () => {
   it('keeps the question open when the run fails, and lets the student try again', async () => {
     const fake = createFakeLab({ startRun: errorResult('unsupported', 'no kernel here') })
     const { quiz } = setup(fake)
-    const [q] = generateQuiz({ seed: 3, count: 1, types: ['predict-run'] }).questions
+    const [q] = generateQuiz({
+      seed: 3,
+      count: 1,
+      types: ['predict-run'],
+      proof: QUIZ_PROOF,
+    }).questions
     quiz.start({ seed: 3, questions: [q as QuizQuestion] })
     quiz.choose(q?.options[0]?.id ?? '')
     await quiz.submit()
@@ -106,7 +144,7 @@ describe('useQuizStore', () => {
 
   it('keeps a finished attempt when saving fails, and saves it on retry', async () => {
     const { fake, quiz } = setup()
-    quiz.start(generateQuiz({ seed: 8, count: 1, types: ['errno-number'] }))
+    quiz.start(generateQuiz({ seed: 8, count: 1, types: ['errno-number'], proof: QUIZ_PROOF }))
     fake.quiz.failWith = 'The data file is in use by another Socket Anomaly Lab process.'
     answerRight(quiz)
     await quiz.submit()
@@ -122,7 +160,7 @@ describe('useQuizStore', () => {
 
   it('reviews mistakes and retries only the missed questions', async () => {
     const { quiz } = setup()
-    const base = generateQuiz({ seed: 5, count: 3, types: ['cause-to-result'] })
+    const base = generateQuiz({ seed: 5, count: 3, types: ['cause-to-result'], proof: QUIZ_PROOF })
     quiz.start(base)
     for (let i = 0; i < 3; i++) {
       const q = quiz.question as QuizQuestion
@@ -147,7 +185,7 @@ describe('useQuizStore', () => {
     vi.useFakeTimers()
     const { fake, quiz } = setup()
     const pack: Quiz = {
-      ...generateQuiz({ seed: 9, count: 3, types: ['errno-name'] }),
+      ...generateQuiz({ seed: 9, count: 3, types: ['errno-name'], proof: QUIZ_PROOF }),
       packId: 'wk',
       timeLimitMin: 1,
     }

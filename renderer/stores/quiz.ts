@@ -3,6 +3,10 @@
  * questions really run through the contract, a score and mastery per topic, a review of the
  * mistakes and a retry of the missed items. Finished attempts go to the SQLite store (through
  * the contract) and the history comes back from it, so it survives a restart.
+ *
+ * Questions about results are proved against the simulator's runs of the catalog before they
+ * are asked (shared/quiz/proof.ts); main computes them once and this store fetches them once,
+ * so a seed gives the same quiz here as in the CLI.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
@@ -16,6 +20,7 @@ import {
   type TopicMastery,
 } from '../../shared/quiz/grade'
 import { seedFromTime } from '../../shared/quiz/prng'
+import type { QuizProof } from '../../shared/quiz/proof'
 import { buildResultFile, type ResultFile } from '../../shared/quiz/result-file'
 import { runOutcomeOf } from '../../shared/quiz/run-outcome'
 import { questionScript } from '../../shared/quiz/script-text'
@@ -83,6 +88,10 @@ export const useQuizStore = defineStore('quiz', () => {
   const mastery = ref<TopicMastery[]>([])
   const historyState = ref<'idle' | 'loading' | 'ready' | 'failed'>('idle')
   const historyError = ref<string | null>(null)
+  /** The simulator's runs questions are proved against; null until fetched. */
+  const proof = shallowRef<QuizProof | null>(null)
+  const proofError = ref<string | null>(null)
+  let proofLoading: Promise<QuizProof | null> | null = null
   let ticker: ReturnType<typeof setInterval> | undefined
   /** Stops the predict-then-run run in progress; null when none is. */
   let activeRun: AbortController | null = null
@@ -158,10 +167,37 @@ export const useQuizStore = defineStore('quiz', () => {
     }
   }
 
-  /** A generated practice quiz; without a seed, one from the clock (shown, so it can be repeated). */
-  function startPractice(options: { seed?: number; count?: number } = {}): void {
+  /**
+   * The proof, fetched once and kept: it is the same for the whole session (the simulator is
+   * deterministic). A failed fetch is not kept, so the next start asks again; null meanwhile,
+   * with the reason in `proofError`.
+   */
+  function loadProof(): Promise<QuizProof | null> {
+    if (proof.value) return Promise.resolve(proof.value)
+    proofLoading ??= api.quizProof().then((answer) => {
+      proofLoading = null
+      if (!answer.ok) {
+        proofError.value = plainText(answer.error.message)
+        return null
+      }
+      proof.value = answer.value
+      proofError.value = null
+      return answer.value
+    })
+    return proofLoading
+  }
+
+  /**
+   * A generated practice quiz; without a seed, one from the clock (shown, so it can be
+   * repeated). Without the proof no quiz starts: one of errno questions only would not be the
+   * quiz the seed names elsewhere. Resolves to whether it started.
+   */
+  async function startPractice(options: { seed?: number; count?: number } = {}): Promise<boolean> {
     const seed = options.seed ?? seedFromTime(Date.now())
-    start(generateQuiz({ seed, count: options.count ?? DEFAULT_COUNT }))
+    const proved = await loadProof()
+    if (!proved) return false
+    start(generateQuiz({ seed, count: options.count ?? DEFAULT_COUNT, proof: proved }))
+    return true
   }
 
   function choose(optionId: string): void {
@@ -360,6 +396,8 @@ export const useQuizStore = defineStore('quiz', () => {
     mastery,
     historyState,
     historyError,
+    proof,
+    proofError,
     questions,
     question,
     total,
@@ -368,6 +406,7 @@ export const useQuizStore = defineStore('quiz', () => {
     mistakes,
     canSubmit,
     start,
+    loadProof,
     startPractice,
     choose,
     move,

@@ -15,8 +15,10 @@ import type {
 } from '../../shared/contract'
 import type { LabScript } from '../../shared/lab-script'
 import type { LabError, LabResult, RunUpdate, StepResult } from '../../shared/lab-result'
+import type { QuizProof } from '../../shared/quiz/proof'
 import { LAB_API, type RendererApi } from '../api/index'
 import { createLabI18n, type Language } from '../i18n/index'
+import { QUIZ_PROOF } from '../lib/fixtures/index'
 import { createFakeQuiz, type FakeQuizData } from './fake-quiz'
 
 /** Two cases like the catalog's first ones. */
@@ -171,6 +173,8 @@ export interface FakeLab extends RendererApi {
   setConnection(state: 'connecting' | 'open' | 'closed'): void
   /** What the quiz calls keep (attempts, packs, result files), in memory. */
   quiz: FakeQuizData
+  /** How many times the quiz proof was asked for. */
+  proofCalls: number
 }
 
 /** Options: replace any answer with an error or other data. */
@@ -183,6 +187,8 @@ export interface FakeLabOptions {
   delayMs?: number
   /** What the quiz store starts with. */
   quiz?: Partial<FakeQuizData>
+  /** The quizProof answer (default: the recorded simulator runs of the whole catalog). */
+  quizProof?: Result<QuizProof>
 }
 
 function okResult<T>(value: T): Result<T> {
@@ -216,7 +222,12 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
     beforeReply: [],
     finishWith: null,
     quiz,
+    proofCalls: 0,
     ...createFakeQuiz(quiz),
+    quizProof: () => {
+      fake.proofCalls++
+      return answer(options.quizProof ?? okResult(QUIZ_PROOF))
+    },
     getCapabilities: () => answer(options.capabilities ?? okResult(CAPABILITIES)),
     listScenarios: () => answer(options.scenarios ?? okResult(SCENARIOS)),
     getScenario: (id) =>

@@ -2,6 +2,7 @@ import { mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { packQuiz, parsePack } from '../../shared/quiz/pack'
 import { buildResultFile } from '../../shared/quiz/result-file'
+import { QUIZ_PROOF } from '../lib/fixtures/index'
 import { useQuizStore } from '../stores/quiz'
 import { useSettingsStore } from '../stores/settings'
 import { createFakeLab, flush, testGlobals } from '../testing/fake-lab'
@@ -43,7 +44,7 @@ async function pick(w: VueWrapper, testid: string, files: { name: string; text: 
 function resultText(student: string, right: boolean): string {
   const parsed = parsePack(PACK)
   if (!parsed.ok) throw new Error(parsed.message)
-  const questions = packQuiz(parsed.pack).questions
+  const questions = packQuiz(parsed.pack, undefined, QUIZ_PROOF).questions
   const answers = questions.map((q) => ({
     questionId: q.id,
     type: q.type,

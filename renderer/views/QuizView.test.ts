@@ -5,7 +5,8 @@ import type { QuizQuestion } from '../../shared/quiz/types'
 import { useCatalogStore } from '../stores/catalog'
 import { useQuizStore } from '../stores/quiz'
 import { useSettingsStore } from '../stores/settings'
-import { createFakeLab, flush, refusedResult, testGlobals } from '../testing/fake-lab'
+import { QUIZ_PROOF } from '../lib/fixtures/index'
+import { createFakeLab, errorResult, flush, refusedResult, testGlobals } from '../testing/fake-lab'
 import QuizView from './QuizView.vue'
 
 beforeEach(() => {
@@ -29,7 +30,7 @@ describe('QuizView', () => {
     await w.get('[data-testid="quiz-seed"]').setValue('42')
     await w.get('form').trigger('submit')
     await flush()
-    const expected = generateQuiz({ seed: 42 }).questions
+    const expected = generateQuiz({ seed: 42, proof: QUIZ_PROOF }).questions
     expect(quiz.questions.map((q) => q.id)).toEqual(expected.map((q) => q.id))
     const q = expected.find((x) => x.kind === 'choice' && x.type !== 'predict-run' && x.caseId)
     if (!q) throw new Error('no plain choice question with a case')
@@ -52,9 +53,12 @@ describe('QuizView', () => {
 
   it('runs a prediction through startRun and shows what the run returned beside the claim', async () => {
     const { w, fake, quiz } = await quizView()
-    const q = generateQuiz({ seed: 2, count: 50, types: ['predict-run'] }).questions.find(
-      (x) => x.run?.scenarioId === 'connect.refused',
-    ) as QuizQuestion
+    const q = generateQuiz({
+      seed: 2,
+      count: 50,
+      types: ['predict-run'],
+      proof: QUIZ_PROOF,
+    }).questions.find((x) => x.run?.scenarioId === 'connect.refused') as QuizQuestion
     quiz.start({ seed: 2, questions: [q] })
     await flush()
     expect(w.get('[data-testid="predict-steps"]').text()).toContain('connect(7002)')
@@ -92,7 +96,7 @@ describe('QuizView', () => {
 
   it('orders items with the move buttons', async () => {
     const { w, quiz } = await quizView()
-    const [q] = generateQuiz({ seed: 4, count: 1, types: ['order'] }).questions
+    const [q] = generateQuiz({ seed: 4, count: 1, types: ['order'], proof: QUIZ_PROOF }).questions
     if (!q) throw new Error('no order question')
     quiz.start({ seed: 4, questions: [q] })
     await flush()
@@ -119,6 +123,46 @@ describe('QuizView', () => {
     await flush()
     expect(quiz.phase).toBe('setup')
     expect(w.get('[role="alert"]').text()).toContain('whole number')
+    w.unmount()
+  })
+
+  it('says why no quiz starts when the simulator’s runs did not load', async () => {
+    const fake = createFakeLab({ quizProof: errorResult('internal', 'the lab server went away') })
+    const { w, quiz } = await quizView(fake)
+    await w.get('[data-testid="quiz-seed"]').setValue('42')
+    await w.get('form').trigger('submit')
+    await flush()
+    expect(quiz.phase).toBe('setup')
+    expect(w.get('[data-testid="quiz-proof-error"]').text()).toContain('the lab server went away')
+    w.unmount()
+  })
+
+  it('retries the missed questions of a stored attempt, those about results too', async () => {
+    const questions = generateQuiz({ seed: 11, count: 4, proof: QUIZ_PROOF }).questions
+    const missed = questions.filter((q) => q.type !== 'errno-name' && q.type !== 'errno-number')
+    if (missed.length === 0) throw new Error('seed 11 has no question about a result')
+    const attempt = {
+      id: 'a-1',
+      startedAt: '2026-03-01T08:00:00.000Z',
+      finishedAt: '2026-03-01T08:05:00.000Z',
+      seed: 11,
+      lang: 'en' as const,
+      answers: questions.map((q) => ({
+        questionId: q.id,
+        type: q.type,
+        topic: q.topic,
+        response: [],
+        correct: !missed.includes(q),
+        expected: q.answer,
+      })),
+      score: questions.length - missed.length,
+      total: questions.length,
+    }
+    const { w, quiz } = await quizView(createFakeLab({ quiz: { attempts: [attempt] } }))
+    await w.get('[data-testid="history-retry"]').trigger('click')
+    await flush()
+    expect(quiz.phase).toBe('question')
+    expect(quiz.questions.map((q) => q.id)).toEqual(missed.map((q) => q.id))
     w.unmount()
   })
 })
