@@ -525,8 +525,8 @@ export const NOTES = {
   'kernel.crash-silent': {
     section: 'transfer.4.3',
     text: {
-      en: 'nft rules drop every segment to and from that end before its process is killed: the host vanished, nothing it sends is ever seen.',
-      zh: '在杀死进程之前，nft 规则丢弃了进出这一端的所有报文：主机就此消失，它发出的任何东西都不会被看到。',
+      en: 'nft rules drop every segment to and from that end before its process is killed: the host vanished, nothing it sends is ever seen. Its kernel still closes the sockets (the socket table may show FIN_WAIT_1, its FIN going nowhere); a host without power has no sockets, so the final state shows CLOSED.',
+      zh: '在杀死进程之前，nft 规则丢弃了进出这一端的所有报文：主机就此消失，它发出的任何东西都不会被看到。它的内核仍会关闭套接字（套接字表里可能显示 FIN_WAIT_1，发出的 FIN 无处可去）；断电的主机没有任何套接字，所以最终状态显示为 CLOSED。',
     },
   },
   'kernel.sigstop': {

@@ -124,6 +124,7 @@ async function crash(
     const ports = actor === 'server' ? [run.ports.serverPort] : clientPorts(run)
     const r = await run.nft.apply(ports.map((p) => silenceRules(p)).join(''))
     if (!r.ok) throw new Error(`nft could not silence the ${actor}: ${r.error}`)
+    run.book.vanished(actor)
   }
   // SIGKILL: its kernel closes the sockets (FIN, or RST with unread data).
   await peer.kill()

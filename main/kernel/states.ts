@@ -109,6 +109,7 @@ function pick(rows: TcpRow[]): TcpState {
 export class SocketBook {
   private readonly client: Conn[] = []
   private readonly accepted: Conn[] = []
+  private readonly gone = new Set<Endpoint>()
   private listener: { fd: number; open: boolean } | null = null
 
   constructor(readonly ports: EndpointPorts) {}
@@ -147,6 +148,17 @@ export class SocketBook {
     if (actor === 'server' && this.listener) this.listener.open = false
   }
 
+  /**
+   * The actor's host vanished (crash silent). The lab can only kill its program and drop
+   * everything it sends, so its kernel still closes the sockets (FIN_WAIT_1 in the table, the
+   * FIN going nowhere); a host that lost power has no sockets at all. `final` and
+   * `finalDetail` describe the host the script asked for: CLOSED, nothing listed
+   * (docs/lab-script-format.md, "final"; the socket table still shows what the kernel kept).
+   */
+  vanished(actor: Endpoint): void {
+    this.gone.add(actor)
+  }
+
   /** The client's local ports known so far (connect returned). */
   clientPorts(): number[] {
     return this.client.flatMap((c) => (c.port ? [c.port] : []))
@@ -183,7 +195,10 @@ export class SocketBook {
       : server.some((r) => r.state === 'LISTEN')
         ? 'LISTEN'
         : 'CLOSED'
-    return { client: this.clientState(rows), server: state }
+    return {
+      client: this.gone.has('client') ? 'CLOSED' : this.clientState(rows),
+      server: this.gone.has('server') ? 'CLOSED' : state,
+    }
   }
 
   /**
@@ -200,12 +215,12 @@ export class SocketBook {
   /** Every socket of the programs in the table, with what it is to its program. */
   detail(rows: TcpRow[]): SocketDetail[] {
     const out: SocketDetail[] = []
-    for (const r of rows) {
+    for (const r of this.gone.has('client') ? [] : rows) {
       const mine = this.client.find((c) => this.isClientRow(r, c))
       if (mine)
         out.push({ actor: 'client', role: mine.open ? 'connection' : 'closed', state: r.state })
     }
-    for (const r of this.serverRows(rows)) {
+    for (const r of this.gone.has('server') ? [] : this.serverRows(rows)) {
       if (r.state === 'LISTEN') {
         out.push({ actor: 'server', role: 'listener', state: r.state })
         continue

@@ -10,10 +10,6 @@ import { kernelBackend, probeKernel } from '../kernel/index'
 import { simBackend } from '../sim/index'
 import { limiter } from '../kernel/test-util'
 import { compareResults, formatDifferences } from '../../shared/agreement'
-// TEMPORARY (issue 9, step 2): the backends still define `final` differently (the kernel reports
-// the server's listener, the simulator its connection, and the simulator takes it before the
-// last segments arrive). Removed once both follow docs/lab-script-format.md.
-const UNTIL_FINAL_IS_ONE_DEFINITION = { final: false }
 import { runScript } from './session'
 
 const probe = await probeKernel()
@@ -38,9 +34,7 @@ describe.skipIf(!probe.available)(`simulator and kernel agree (${probe.detail})`
       if (!kernel.ok) throw new Error(kernel.error.message)
       const sim = await runScript({ ...script, profile: kernel.value.profile }, simBackend)
       if (!sim.ok) throw new Error(sim.error.message)
-      expect(
-        formatDifferences(compareResults(sim.value, kernel.value, UNTIL_FINAL_IS_ONE_DEFINITION)),
-      ).toEqual([])
+      expect(formatDifferences(compareResults(sim.value, kernel.value))).toEqual([])
     },
     120_000,
   )
