@@ -250,6 +250,13 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
     else steps.push(...endpointAction(story, actor))
   }
   for (const who of story.frozen) steps.push({ actor: who, op: 'thaw', at: at(story) })
+  // A quiet slot at the end: the run does not end right after the last action, when a
+  // delayed ACK or a FIN may still be on its way (the kernel reads its socket table a few
+  // milliseconds late, the simulator at the instant: docs/kernel-rules.md).
+  const quiet = (['client', 'server'] as const).find(
+    (w) => !story.dead.has(w) && (w === 'client' || listens),
+  )
+  if (quiet) steps.push({ actor: quiet, op: 'sleep', ms: SLOT_MS, at: at(story) })
   const lastAt = story.slot * SLOT_MS
   const tail = pick(rng, [SLOT_MS * 2.5, SLOT_MS * 6.5, SLOT_MS * 14.5])
   const input: LabScriptInput = {

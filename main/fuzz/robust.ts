@@ -40,6 +40,15 @@ export function checkRobust(script: LabScript): Robustness {
   const base = signature(simulate(script))
   const variants: { what: string; script: LabScript }[] = []
   script.steps.forEach((step, i) => {
+    if (step.op === 'sleep') {
+      // A sleep's end is a moment too (the run often ends with one).
+      for (const sign of [-1, 1]) {
+        const ms = Math.round(step.ms + sign * shiftMs(step.ms))
+        const steps = script.steps.map((s, j) => (j === i ? { ...step, ms } : s))
+        if (ms > 0)
+          variants.push({ what: `step ${i} sleeping ${ms} ms`, script: { ...script, steps } })
+      }
+    }
     const at = step.at
     // The connect at 10 ms and steps with no time of their own follow the story's order.
     if (at === undefined || at < 50) return

@@ -287,6 +287,10 @@ async function execute(run: Run): Promise<LabResult> {
         schedule.returned(actor, t)
         continue
       }
+      // A stopped program makes no call and waits for nothing but its thaw: any other step
+      // never starts (skipped at the end, as in the simulator). The lab's own steps (sleep)
+      // would otherwise run in this parent, which is not stopped.
+      if (run.frozen.has(actor) && s.op !== 'thaw') return
       // Node's timers may fire up to a millisecond early against performance.now(): wait
       // again for the remainder so a step never starts before its `at`.
       for (let wait = (s.at ?? 0) - run.now(); wait > 0; wait = (s.at ?? 0) - run.now()) {

@@ -171,6 +171,20 @@ const COMBOS: Record<string, Combo> = {
     },
     calls: ['0', '+', '0', '0'],
   },
+  'frozen-program-waits': {
+    why: 'a stopped program makes no call and waits for nothing but its thaw: its sleep and send never start (its kernel still ACKs the data sent to it); found by the fuzzer, where the kernel lab ran the sleep in its own process',
+    script: {
+      limitMs: 3000,
+      steps: [
+        ...connected,
+        { actor: 'client', op: 'freeze', at: 300 },
+        { actor: 'client', op: 'sleep', ms: 300, at: 600 },
+        { actor: 'client', op: 'send', bytes: 10, at: 900 },
+        { actor: 'server', op: 'send', bytes: 10, at: 1200 },
+      ],
+    },
+    calls: ['0', '+', 'skipped', '+'],
+  },
   'client-crash-rst-server-sends': {
     why: 'the other direction of peer.crash-rst: the server learns it on its next call',
     script: {
