@@ -43,6 +43,10 @@ test.describe('Lab view: the issue’s cases on the simulator', () => {
     await expect(card.getByTestId('errno-call')).toHaveText(/^connect\(\d+\) = -1 ETIMEDOUT$/)
     await expect(card.getByTestId('errno-message')).toContainText('ETIMEDOUT 110')
     await expect(page.getByTestId('timers-notice')).toContainText('tcp_syn_retries')
+    // Beside the shortened timer: the give-up with Linux's default timers.
+    await expect(page.getByTestId('timers-notice')).toContainText(
+      'With default timers: ETIMEDOUT after 131 s',
+    )
     await lab.expectTraceLine(/client connect\(\d+\)\s+= -1 ETIMEDOUT 110/)
     await keep(lab, info, 'connect.timeout')
   })

@@ -2,6 +2,8 @@ import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import { articleSection } from '../../shared/article'
 import type { StepResult } from '../../shared/lab-result'
+import { RECORDED_ON } from '../lib/fixtures/index'
+import { TraceIndex } from '../lib/trace-index'
 import { REFUSED_STEP, SCRIPTS } from '../testing/fake-lab'
 import { createLabI18n } from '../i18n/index'
 import ErrnoCard from './ErrnoCard.vue'
@@ -112,5 +114,50 @@ describe('ErrnoCard', () => {
       errnoNumber: 110,
     })
     expect(w.text()).toContain('returned after 3.10 s')
+  })
+})
+
+describe('ErrnoCard notes on the run’s profile', () => {
+  const run = RECORDED_ON.windows['peer.host-down']
+  const params = new TraceIndex(run.events)
+
+  function windowsCard(index: number, language: 'en' | 'zh') {
+    const step = run.steps.find((s) => s.index === index)
+    if (!step) throw new Error(`no step ${index}`)
+    return mount(ErrnoCard, {
+      props: {
+        step,
+        script: null,
+        section: articleSection('transfer.4.3'),
+        system: 'windows',
+        profile: run.profile,
+        noteParams: params.stepNoteParams(index),
+      },
+      global: { plugins: [createLabI18n(language)] },
+    })
+  }
+
+  it('renders a Windows run’s notes with their values and its WSA errno names', () => {
+    // recv() after the data give-up: "After 4.5 s and 3 retransmission(s) ..."
+    const giveUp = windowsCard(6, 'en').get('[data-note="data-give-up"]').text()
+    expect(giveUp).toContain('After 4.5 s and 3 retransmission(s)')
+    expect(giveUp).toContain('WSAETIMEDOUT')
+    expect(giveUp).not.toMatch(/\{\w+\}/)
+    expect(giveUp).not.toMatch(/(?<!WSA)ETIMEDOUT/)
+    const zh = windowsCard(6, 'zh').get('[data-note="data-give-up"]').text()
+    expect(zh).toContain('4.5 秒')
+    expect(zh).toContain('WSAETIMEDOUT')
+    expect(zh).not.toMatch(/\{\w+\}/)
+  })
+
+  it('leaves no placeholder in any note of the run, in either language', () => {
+    for (const language of ['en', 'zh'] as const)
+      for (const step of run.steps) {
+        const w = windowsCard(step.index, language)
+        for (const li of w.findAll('[data-note]')) {
+          expect(li.text(), `${step.index} ${li.attributes('data-note')}`).not.toMatch(/\{\w+\}/)
+          expect(li.text()).not.toMatch(/(?<!WSA)E(TIMEDOUT|CONNRESET|CONNREFUSED)\b/)
+        }
+      }
   })
 })

@@ -58,4 +58,59 @@ describe('ErrnoReadout', () => {
       'client ESTABLISHED, server ESTABLISHED',
     )
   })
+
+  it('says on a macOS or Windows run that the article describes Linux, with this OS’s errno', async () => {
+    const fake = createFakeLab()
+    const { global } = testGlobals(fake)
+    const w = mount(ErrnoReadout, { global })
+    const catalog = useCatalogStore()
+    const run = useRunStore()
+    await catalog.init()
+    await catalog.select('connect.refused')
+    await flush()
+    // Linux: the article's own numbers, nothing to add.
+    expect(w.find('[data-testid="article-on-system"]').exists()).toBe(false)
+    run.setProfile('macos')
+    await flush()
+    expect(w.get('[data-testid="article-on-system"]').text()).toBe(
+      'The article describes Linux: ECONNREFUSED (111) is ECONNREFUSED (61) on macOS.',
+    )
+    run.setProfile('windows')
+    await flush()
+    expect(w.get('[data-testid="article-on-system"]').text()).toBe(
+      'The article describes Linux: ECONNREFUSED (111) is WSAECONNREFUSED (10061) on Windows.',
+    )
+    // The article's kernels are Linux too.
+    run.setProfile('linux-legacy')
+    await flush()
+    expect(w.find('[data-testid="article-on-system"]').exists()).toBe(false)
+  })
+
+  it('says it in Chinese, for the OS the shown run used', async () => {
+    const fake = createFakeLab()
+    const { global } = testGlobals(fake, 'zh')
+    const w = mount(ErrnoReadout, { global })
+    const catalog = useCatalogStore()
+    const run = useRunStore()
+    await catalog.init()
+    await catalog.select('connect.refused')
+    run.setProfile('macos')
+    await run.run()
+    await flush()
+    expect(fake.requests.at(-1)?.profile).toBe('macos')
+    fake.push(fake.runId(1), {
+      kind: 'done',
+      result: refusedResult({
+        profile: 'macos',
+        steps: [{ ...REFUSED_STEP, errnoNumber: 61 }],
+      }),
+    })
+    await flush()
+    // Choosing another profile afterwards does not change what the shown run was.
+    run.setProfile('linux')
+    await flush()
+    expect(w.get('[data-testid="article-on-system"]').text()).toBe(
+      '文章描述的是 Linux：ECONNREFUSED（111）在 macOS 上是 ECONNREFUSED（61）。',
+    )
+  })
 })

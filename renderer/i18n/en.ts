@@ -88,7 +88,8 @@ export const en = {
     },
     ranOn: 'Ran on {backend}, profile {profile}',
     host: 'host {platform} {release}, isolation {isolation}',
-    timersShortened: 'Timers shortened so the run takes seconds, not minutes: {timers}',
+    timersShortened: 'Timers shortened so the run takes seconds, not minutes.',
+    simulatorOnly: 'simulator only',
     runFailed: 'The run failed: {message}',
     connectionLost: 'The connection to the lab server was lost during the run.',
     regions: {

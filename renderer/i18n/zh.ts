@@ -85,7 +85,8 @@ export const zh: Messages = {
     },
     ranOn: '后端：{backend}，系统：{profile}',
     host: '主机 {platform} {release}，隔离方式 {isolation}',
-    timersShortened: '定时器已缩短，几秒即可看到结果，而不必等几分钟：{timers}',
+    timersShortened: '定时器已缩短，几秒即可看到结果，而不必等几分钟。',
+    simulatorOnly: '仅模拟器',
     runFailed: '运行失败：{message}',
     connectionLost: '运行过程中与实验服务器的连接断开了。',
     regions: {

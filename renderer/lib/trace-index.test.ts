@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import { RECORDED } from './fixtures/index'
+import { RECORDED, RECORDED_ON } from './fixtures/index'
 import { TraceIndex, upperBound } from './trace-index'
 
 const crash = RECORDED['peer.crash-fin']!
 
 describe('TraceIndex', () => {
+  it('gives a step’s note params by key, from the events it has seen', () => {
+    const run = RECORDED_ON.windows['peer.host-down']
+    const index = new TraceIndex(run.events)
+    expect(index.stepNoteParams(6)).toEqual({
+      'data-give-up': { n: 3, s: 4.5, errno: 'ETIMEDOUT' },
+    })
+    // The note without a step (the caption's copy) is not a step's; a step without params has none.
+    expect(index.stepNoteParams(5)).toEqual({})
+    const early = new TraceIndex(run.events.slice(0, 5))
+    expect(early.stepNoteParams(6)).toEqual({})
+  })
+
   it('finds each end’s state after any prefix of the trace', () => {
     const index = new TraceIndex(crash.events)
     expect(index.endpoint('client', 0).state).toBe('CLOSED')

@@ -134,6 +134,20 @@ export class TraceIndex {
     return { note: this.tables.events[index] as NoteEvent, index }
   }
 
+  /**
+   * The params of a step's note events, by note key: the values (`{s}`, `{n}`, `{errno}`) its
+   * notes are rendered with. Reads only the note events, a handful per run.
+   */
+  stepNoteParams(step: number): Record<string, Record<string, string | number>> {
+    const out: Record<string, Record<string, string | number>> = {}
+    for (const i of this.tables.noteIdx) {
+      if (i >= this.count) break
+      const e = this.tables.events[i] as NoteEvent
+      if (e.step === step && e.params) out[e.key] = e.params
+    }
+    return out
+  }
+
   /** Index of a step's syscall event, or -1 when the call never returned. */
   syscallIndex(step: number): number {
     const at = this.tables.syscallOf.get(step)

@@ -84,6 +84,17 @@ export const useRunStore = defineStore('run', () => {
     ),
   )
 
+  /**
+   * The profile whose words describe the shown run (its notes, how an errno is spelled): the
+   * result's (the kernel reports its host's), else the one the simulator was asked for; a
+   * kernel run still going has none yet.
+   */
+  const runProfile = computed<ProfileId | undefined>(() => {
+    if (result.value) return result.value.profile
+    const b = runInfo.value?.backend ?? backend.value
+    return b === 'sim' ? (runInfo.value?.profile ?? profile.value) : undefined
+  })
+
   /** Hears every change of the trace text; returns the unsubscribe function. */
   function onTrace(listener: (change: TraceChange) => void): () => void {
     traceListeners.add(listener)
@@ -282,6 +293,7 @@ export const useRunStore = defineStore('run', () => {
     backendUsable,
     canRun,
     runSystem,
+    runProfile,
     run,
     runScript,
     cancel,

@@ -12,7 +12,9 @@ import {
   refusedResult,
   testGlobals,
 } from '../testing/fake-lab'
-import { RECORDED } from '../lib/fixtures/index'
+import { PROFILE_IDS } from '../../shared/lab-script'
+import { PROFILES } from '../../shared/profiles'
+import { RECORDED, RECORDED_ON } from '../lib/fixtures/index'
 import { viewPrefs } from '../lib/view-prefs'
 import LabView from './LabView.vue'
 
@@ -163,5 +165,72 @@ describe('LabView', () => {
       { runId: fake.runId(), scenarioId: 'connect.refused', backend: 'sim', profile: 'windows' },
     ])
     w.unmount()
+  })
+
+  it('words the caption for the run’s OS: a Windows run’s note names WSAETIMEDOUT, with its values', async () => {
+    const { w, run } = await labView()
+    run.loadResult(RECORDED_ON.windows['peer.host-down'], null, 'host-down.json')
+    await flush()
+    const caption = w.get('[data-testid="caption"]').text()
+    expect(caption).toContain('After 4.5 s and 3 retransmission(s)')
+    expect(caption).toContain('WSAETIMEDOUT')
+    expect(caption).not.toMatch(/\{\w+\}/)
+    w.unmount()
+  })
+
+  it('shows the default-timer figure and the OS’s own setting beside a shortened timer', async () => {
+    const { w, run } = await labView()
+    run.loadResult(RECORDED_ON.windows['peer.host-down'], null, 'host-down.json')
+    await flush()
+    const windows = w.get('[data-testid="timers-notice"]')
+    expect(windows.text()).toContain('Timers shortened')
+    const figure = windows.get('li[data-timer="retries2"]')
+    expect(figure.text()).toMatch(/^With default timers: WSAETIMEDOUT after \d+ s\./)
+    expect(figure.text()).toContain('TcpMaxDataRetransmissions')
+    expect(figure.attributes('data-simulator-only')).toBe('false')
+
+    // macOS has no setting for a SYN count: the figure says so, and names what it has instead.
+    run.loadResult(RECORDED_ON.macos['connect.timeout'], null, 'timeout.json')
+    await flush()
+    const macos = w.get('[data-testid="timers-notice"] li[data-timer="synRetries"]')
+    expect(macos.get('[data-testid="simulator-only"]').text()).toBe('simulator only')
+    expect(macos.text()).toContain('With default timers: ETIMEDOUT after 75 s.')
+    expect(macos.text()).toContain('net.inet.tcp.keepinit')
+    w.unmount()
+  })
+
+  it('gives connect.timeout’s default-timer figure on every profile, in both languages', async () => {
+    // The catalog shortens the SYN retries to 2: shorter than Linux's 6 and macOS's 12, and
+    // Windows' own default, so a Windows run is not shortened at all.
+    const expected = {
+      linux: { en: 'ETIMEDOUT after 131 s', zh: '131 秒后 ETIMEDOUT' },
+      'linux-legacy': { en: 'ETIMEDOUT after 127 s', zh: '127 秒后 ETIMEDOUT' },
+      windows: null,
+      macos: { en: 'ETIMEDOUT after 75 s', zh: '75 秒后 ETIMEDOUT' },
+    } as const
+    for (const language of ['en', 'zh'] as const) {
+      const { w, run } = await labView(createFakeLab(), language)
+      for (const profile of PROFILE_IDS) {
+        const p = PROFILES[profile]
+        const timers = {
+          synRetries: 2,
+          synackRetries: p.synack.retries,
+          retries2: p.data.retries,
+          keepalive: { ...p.keepalive },
+        }
+        const shortened = timers.synRetries < p.syn.retries
+        run.loadResult(
+          { ...RECORDED['connect.timeout']!, profile, timers, timersShortened: shortened },
+          null,
+          `timeout.${profile}.json`,
+        )
+        await flush()
+        const notice = w.find('[data-testid="timers-notice"]')
+        const want = expected[profile]
+        expect(notice.exists(), profile).toBe(want !== null)
+        if (want) expect(notice.get('li[data-timer="synRetries"]').text()).toContain(want[language])
+      }
+      w.unmount()
+    }
   })
 })
