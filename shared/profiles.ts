@@ -118,8 +118,9 @@ export interface OsProfile {
   /**
    * How long the ACK of a FIN that arrives in ESTABLISHED waits for a segment to ride on. Linux
    * enters "pingpong" (delayed-ACK) mode in tcp_fin and acknowledges on the delayed-ACK timer
-   * (TCP_DELACK_MIN, 40 ms) unless data or our own FIN leaves first; BSD acknowledges a FIN at
-   * once (TF_ACKNOW). 0: at once.
+   * (TCP_ATO_MIN, 40 ms, once the connection has received data; on one that never did, `ato`
+   * is 0 and the ACK leaves at the next timer tick) unless data or our own FIN leaves first;
+   * BSD acknowledges a FIN at once (TF_ACKNOW). 0: at once.
    */
   finAckDelayMs: number
   /** What the OS sends for the sockets of a process that exits without close(). */
