@@ -41,7 +41,7 @@ class BlockingCall implements Pending {
     /** The op, and the byte count of a send or recv (read once: steps differ in shape). */
     readonly op: 'accept' | 'connect' | 'send' | 'recv' | 'sleep',
     readonly bytes = 0,
-    /** The socket connect() created. */
+    /** The socket the call waits on: the one connect() made, or accept()'s listener. */
     readonly sock: TcpSocket | null = null,
     readonly wakeAt?: number,
   ) {}
@@ -51,17 +51,45 @@ class BlockingCall implements Pending {
   }
 }
 
-/** The program of one endpoint: its descriptors. */
+/**
+ * A variable of the program holding a descriptor number (perl-peer.ts's `%conn` and `%lsn`):
+ * the number stays in the variable after close(), and `open` says whether the program closed
+ * it through this variable.
+ */
+interface Slot {
+  fd: number
+  open: boolean
+}
+
+/**
+ * The program of one endpoint, holding its descriptors the way a C program written from the
+ * script would, and the way the kernel lab's program does (main/kernel/perl-peer.ts, decision
+ * 006; every case checked with `socklab check` against the kernel, see calls.test.ts):
+ * - it makes one TCP socket when it starts (socket() is no script call): listen binds it, the
+ *   first connect connects it, and calls before either act on it (send EPIPE, recv ENOTCONN,
+ *   accept EINVAL);
+ * - every later listen or connect makes a new socket; accept's descriptor is the connection;
+ * - data calls use the connection even once the program closed it (EBADF), else the listener;
+ *   close and abort take the open connection, else the open listener, else the last number
+ *   (EBADF once nothing is left).
+ * Descriptor numbers are what the kernel hands out: the lowest free one (POSIX open(): "the
+ * lowest numbered file descriptor not currently open"; Linux fs/file.c alloc_fd from
+ * files->next_fd), so a number closed earlier can name a new socket. A call on a number
+ * that is not open fails with EBADF (net/socket.c sockfd_lookup_light: fdget finds no file).
+ */
 export class Program {
-  /** The connected socket (client: the last connect; server: the last accepted). */
-  sock: TcpSocket | null = null
-  listener: TcpSocket | null = null
+  /** Open descriptors: the socket each names, or null for a TCP socket neither bound nor connected. */
+  private readonly fds = new Map<number, TcpSocket | null>()
+  /** The socket made at start while listen or connect has not used it (-1 once used). */
+  private spare: number
+  /** The last connection connect() made or accept() returned (perl-peer.ts `%conn`). */
+  private conn: Slot | null = null
+  /** The last listen()'s descriptor (perl-peer.ts `%lsn`). */
+  private lsn: Slot | null = null
   /** The last connection connect() made or accept() returned, even once closed (`final`). */
   private connection: TcpSocket | null = null
   /** The last listener listen() made, even once closed (`final` before any accept). */
   private listening: TcpSocket | null = null
-  /** The connection's descriptor was closed: data calls on it fail with EBADF. */
-  closedFd = false
   dead = false
   frozen = false
 
@@ -70,15 +98,39 @@ export class Program {
     readonly host: Host,
     /** Where connect() sends its SYN (the server, or the middlebox in front of it). */
     private readonly peer: Host['id'],
-  ) {}
+  ) {
+    this.spare = this.allocate(null)
+  }
 
   private get world() {
     return this.host.world
   }
 
-  /** The socket later calls act on. */
-  private target(): TcpSocket | null {
-    return this.sock ?? this.listener
+  /** The lowest descriptor number not open (0-2 are the standard streams). */
+  private allocate(sock: TcpSocket | null): number {
+    let fd = 3
+    while (this.fds.has(fd)) fd++
+    this.fds.set(fd, sock)
+    return fd
+  }
+
+  /** The socket made at start if listen or connect has not used it yet, else a new one. */
+  private fresh(): number {
+    if (this.spare < 0) return this.allocate(null)
+    const fd = this.spare
+    this.spare = -1
+    return fd
+  }
+
+  /**
+   * What a data call (send, recv, shutdown, keepalive) acts on: the connection's number even
+   * once closed, else the listener's, else the socket made at start. `closed` when that
+   * number is not open (EBADF); `sock` null for a socket neither bound nor connected.
+   */
+  private target(): { closed: true } | { closed: false; sock: TcpSocket | null } {
+    const fd = this.conn?.fd ?? this.lsn?.fd ?? this.spare
+    if (!this.fds.has(fd)) return { closed: true }
+    return { closed: false, sock: this.fds.get(fd)! }
   }
 
   private note(key: NoteKey): void {
@@ -103,7 +155,7 @@ export class Program {
       case 'listen':
         return this.listen(step)
       case 'accept':
-        return new BlockingCall(this, 'accept')
+        return this.accept()
       case 'connect':
         return this.connect(step)
       case 'send':
@@ -146,7 +198,7 @@ export class Program {
   resume(call: BlockingCall): CallResult | null {
     switch (call.op) {
       case 'accept':
-        return this.acceptPoll()
+        return this.acceptPoll(call.sock!)
       case 'connect':
         return this.connectPoll(call.sock!)
       case 'send':
@@ -160,31 +212,60 @@ export class Program {
     }
   }
 
+  /**
+   * bind() and listen() on a socket: the one made at start, else a new one. bind() without
+   * SO_REUSEADDR fails with EADDRINUSE while any socket holds the port: a listener, a
+   * connection TCP still keeps (TIME_WAIT included), or a socket whose descriptor is still open
+   * (Linux inet_csk_get_port / inet_csk_bind_conflict over the port's bind bucket; a socket
+   * bound by bind() keeps its port when it closes, tcp_set_state(TCP_CLOSE) and tcp_disconnect
+   * skip inet_put_port under SOCK_BINDPORT_LOCK, which accepted sockets inherit). The new
+   * socket then stays unbound: accept() on it gives EINVAL.
+   */
   private listen(step: StepOf<'listen'>): CallResult {
-    if (this.listener && this.listener.state === 'LISTEN') return { ret: 0 }
+    const fd = this.fresh()
+    this.lsn = { fd, open: true }
+    if (this.portHeld(step.port)) return { ret: -1, errno: 'EADDRINUSE' }
     const l = this.host.tcp.listen(step.port, this.world.profile.backlog)
-    this.listener = l
+    this.fds.set(fd, l)
     this.listening = l
-    this.closedFd = false
     return { ret: 0 }
   }
 
-  private acceptPoll(): CallResult | null {
-    const l = this.listener
-    if (!l || l.state !== 'LISTEN') return { ret: -1, errno: 'EINVAL' }
-    const c = l.accept()
-    if (!c) return null
-    this.sock = c
-    this.connection = c
-    this.closedFd = false
-    return { ret: c.fd, notes: ['accept-returns'] }
+  private portHeld(port: number): boolean {
+    if (this.host.tcp.portInUse(port)) return true
+    for (const s of this.fds.values()) if (s && s.localPort === port) return true
+    return false
   }
 
+  /**
+   * accept() on the listener's number, else on the socket made at start. Not open: EBADF;
+   * not listening (never listened, or shut with SHUT_RD): EINVAL (inet_csk_accept).
+   */
+  private accept(): CallResult | Pending {
+    const fd = this.lsn?.fd ?? this.spare
+    if (!this.fds.has(fd)) return { ret: -1, errno: 'EBADF' }
+    const l = this.fds.get(fd)
+    if (!l) return { ret: -1, errno: 'EINVAL' }
+    return new BlockingCall(this, 'accept', 0, l)
+  }
+
+  private acceptPoll(l: TcpSocket): CallResult | null {
+    if (l.state !== 'LISTEN') return { ret: -1, errno: 'EINVAL' }
+    const c = l.accept()
+    if (!c) return null
+    const fd = this.allocate(c)
+    this.conn = { fd, open: true }
+    this.connection = c
+    return { ret: fd, notes: ['accept-returns'] }
+  }
+
+  /** connect() on the socket made at start, else on a new one. */
   private connect(step: StepOf<'connect'>): Pending {
+    const fd = this.fresh()
     const s = this.host.tcp.connect(this.peer, step.port, 'call connect')
-    this.sock = s
+    this.fds.set(fd, s)
+    this.conn = { fd, open: true }
     this.connection = s
-    this.closedFd = false
     return new BlockingCall(this, 'connect', 0, s)
   }
 
@@ -253,8 +334,9 @@ export class Program {
   private sendOnce(call: BlockingCall, bytes: number): CallResult | null {
     const errors = this.world.profile.errors
     const copied = call.copied
-    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
-    const s = this.target()
+    const t = this.target()
+    if (t.closed) return { ret: -1, errno: 'EBADF' }
+    const s = t.sock
     if (!s || s.state === 'LISTEN') return this.sendError(errors.sendNotConnected)
     if (errors.sticky && s.err) return copied ? { ret: copied } : this.takeError(s, false)
     if (errors.sendShutdownBeforeError && s.wrShut)
@@ -281,8 +363,9 @@ export class Program {
   /** One attempt of a recv(): data, end of stream, an error, the timeout, or keep waiting. */
   private recvOnce(call: BlockingCall, max: number): CallResult | null {
     const errors = this.world.profile.errors
-    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
-    const s = this.target()
+    const t = this.target()
+    if (t.closed) return { ret: -1, errno: 'EBADF' }
+    const s = t.sock
     if (!s || s.state === 'LISTEN') return { ret: -1, errno: errors.recvNotConnected }
     if (errors.sticky && s.err) return this.takeError(s, false)
     if (s.unread > 0) return { ret: s.read(max) }
@@ -302,25 +385,38 @@ export class Program {
   }
 
   /**
-   * close() or abort(): the connection's descriptor if it is open, else the listener's. Once
-   * the connection's descriptor is closed, data calls on it fail with EBADF, even while the
-   * server's listener is still open (a second close() closes that; a new accept() or
-   * connect() gives a new descriptor).
+   * close() or abort(): the open connection, else the open listener, else the last number
+   * (EBADF: it is closed already), else the socket made at start. Once the connection's
+   * number is closed, data calls on it fail with EBADF even while the server's listener is
+   * still open (a second close() closes that; a new accept() or connect() gives a new one).
    */
   private release(how: 'close' | 'abort'): CallResult {
-    const s = this.sock ?? this.listener
-    if (!s) return this.closedFd ? { ret: -1, errno: 'EBADF' } : { ret: 0 }
-    if (s === this.sock) this.sock = null
-    else this.listener = null
-    this.closedFd = true
-    if (how === 'abort') s.abort()
-    else s.close()
+    const slot = this.releaseTarget()
+    if (!this.fds.has(slot.fd)) return { ret: -1, errno: 'EBADF' }
+    const s = this.fds.get(slot.fd)
+    this.fds.delete(slot.fd)
+    slot.open = false
+    if (how === 'abort') s?.abort()
+    else s?.close()
     return { ret: 0 }
   }
 
+  private releaseTarget(): Slot {
+    const { conn, lsn } = this
+    if (conn?.open) return conn
+    if (lsn?.open) return lsn
+    if (conn) return conn
+    if (lsn) return lsn
+    // Nothing made yet: the socket made at start is closed, and its number is the last one.
+    this.conn = { fd: this.spare, open: true }
+    this.spare = -1
+    return this.conn
+  }
+
   private shutdown(step: StepOf<'shutdown'>): CallResult {
-    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
-    const s = this.target()
+    const t = this.target()
+    if (t.closed) return { ret: -1, errno: 'EBADF' }
+    const s = t.sock
     if (s?.state === 'LISTEN' && this.world.profile.shutdownListener === 'disconnect') {
       // Linux inet_shutdown: a listener shut for reading stops listening (tcp_disconnect);
       // SHUT_WR alone does nothing. The descriptor stays open: accept() now fails with EINVAL.
@@ -339,9 +435,9 @@ export class Program {
   }
 
   private keepalive(): CallResult {
-    if (this.closedFd) return { ret: -1, errno: 'EBADF' }
-    const s = this.target()
-    s?.enableKeepalive()
+    const t = this.target()
+    if (t.closed) return { ret: -1, errno: 'EBADF' }
+    t.sock?.enableKeepalive()
     return { ret: 0 }
   }
 
@@ -367,9 +463,7 @@ export class Program {
     // Every descriptor the process still holds (older connections included); not the sockets
     // it already closed (the kernel owns those now) nor unaccepted ones (the listener's).
     const open = this.host.tcp.held()
-    this.sock = null
-    this.listener = null
-    this.closedFd = true
+    this.fds.clear()
     for (const s of open) {
       if (how === 'abort') s.reset()
       else s.close()

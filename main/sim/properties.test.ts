@@ -262,6 +262,7 @@ function checkResult(s: LabScript, r: LabResult): void {
                     'ENOTCONN',
                     'EINVAL',
                     'ESHUTDOWN',
+                    'EADDRINUSE',
                   ] as const
                 ).map((n) => [n, errnoOn(errnoSystem, n)]),
               ),

@@ -151,6 +151,15 @@ export class TcpStack {
   }
 
   /**
+   * Whether a socket in this stack holds `port`: a listener, or a connection TCP still keeps
+   * (accepted ones share the listener's port; TIME_WAIT and other orphans included).
+   */
+  portInUse(port: number): boolean {
+    for (const s of this.#table.bound()) if (s.localPort === port) return true
+    return false
+  }
+
+  /**
    * The sockets the application still holds a descriptor for: not those it closed (the
    * kernel owns them now) nor unaccepted ones (the listener's).
    */
