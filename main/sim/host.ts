@@ -1,6 +1,6 @@
 /**
  * A simulated machine: its TCP layer (tcp/), what it does with a segment no socket wants
- * (RFC 9293's "no such connection: answer with RST", or the relay's SYN hook), and its fate
+ * (RFC 9293's "no such connection: answer with RST"), and its fate
  * (a vanished host neither sends nor answers).
  */
 import type { Endpoint } from '../../shared/lab-script'
@@ -11,8 +11,6 @@ import { ACK, SYN, type HostId, type IcmpMessage, type Segment, type World } fro
 export class Host implements SocketHost {
   /** The host vanished (`crash --mode silent`): nothing goes in or out any more. */
   down = false
-  /** Called for a SYN no listener wants (the middlebox uses it to open the far side). */
-  onUnclaimedSyn: ((seg: Segment) => boolean) | null = null
   /** Called whenever something the application may be waiting for changed. */
   onChange: (() => void) | null = null
   /** This machine's sockets. */
@@ -42,11 +40,9 @@ export class Host implements SocketHost {
     if (this.down) return
     if (!this.tcp.receive(seg)) {
       const syn = (seg.flags & SYN) !== 0 && (seg.flags & ACK) === 0
-      if (!(syn && this.onUnclaimedSyn?.(seg))) {
-        if (syn)
-          this.world.trace.note('rst-closed-port', { port: seg.dport }, this.endpoint ?? undefined)
-        this.tcp.resetFor(seg)
-      }
+      if (syn)
+        this.world.trace.note('rst-closed-port', { port: seg.dport }, this.endpoint ?? undefined)
+      this.tcp.resetFor(seg)
     }
     this.onChange?.()
   }

@@ -102,7 +102,7 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
   let relay: Middlebox | null = null
   if (middlebox) {
     machines.middlebox = new Host('middlebox', world, null)
-    relay = new Middlebox(machines.middlebox)
+    relay = new Middlebox(machines.middlebox, relayPort(script))
   }
   const programs = {
     client: new Program('client', client, middlebox ? 'middlebox' : 'server'),
@@ -169,6 +169,15 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
   })
   if (options.stats) options.stats.engineEvents = q.processed
   return result
+}
+
+/**
+ * The port the relay listens on and connects to: the script's first port, as the kernel lab
+ * gives its relay (main/kernel/runner.ts: a script's ports are one port; 7000 when none).
+ */
+function relayPort(script: LabScript): number {
+  for (const s of script.steps) if ('port' in s) return s.port
+  return 7000
 }
 
 /**

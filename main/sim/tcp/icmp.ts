@@ -45,7 +45,11 @@ function connectingIcmp(s: Tcb, msg: IcmpMessage): void {
       trace.note('icmp-ignored', { icmp: msg.kind }, actor)
       return
     case 'hard-unless-first-syn':
-      soft = s.synsSent <= 1
+      // Only a blocking connect() still holds the socket when its own kernel answers the
+      // first SYN (tcp_v4_err: sock_owned_by_user keeps sk_err_soft). The relay's non-blocking
+      // connect has returned by then: measured with the kernel lab, a reject behind the relay
+      // fails its connect at the first SYN and the client is reset 0.5 ms later.
+      soft = s.blockingConnect && s.synsSent <= 1
       break
     case 'soft-until':
       soft = s.retransmits <= rule.afterRetransmits

@@ -12,10 +12,8 @@ import { armKeepalive } from './timers'
 
 /** A socket as stack.ts makes them: a TCB with the application's calls. */
 export class SocketImpl extends Tcb {
-  accept(which?: TcpSocket): TcpSocket | null {
-    const queue = this.acceptQueue
-    const i = which ? queue.findIndex((c) => c === which) : 0
-    const c = i < 0 ? undefined : queue.splice(i, 1)[0]
+  accept(): TcpSocket | null {
+    const c = this.acceptQueue.shift()
     if (!c) return null
     this.children.delete(c)
     c.parent = null

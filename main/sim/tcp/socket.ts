@@ -63,11 +63,10 @@ export interface TcpSocket {
   readonly wrShut: boolean
 
   /**
-   * A listener hands over the oldest connection in its accept queue, or `which` if it is
-   * there (a relay matching connections to the ones it expects); null when there is none.
+   * A listener hands over the oldest connection in its accept queue; null when there is none.
    * From then on the host's actor is shown with that connection.
    */
-  accept(which?: TcpSocket): TcpSocket | null
+  accept(): TcpSocket | null
   /** Copies up to `max` bytes into the send buffer and sends what the window allows; returns the count. */
   write(max: number): number
   /**

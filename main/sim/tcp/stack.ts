@@ -91,8 +91,10 @@ export class TcpStack {
   /**
    * connect() (without waiting): a new socket on a fresh ephemeral port sends its SYN to
    * `to`:`port`, with the profile's SYN timers running; the host's actor is shown with it.
+   * `blocking`: a program's blocking connect() (the relay's is non-blocking; it matters for
+   * an ICMP error about the first SYN, icmp.ts).
    */
-  connect(to: HostId, port: number, cause: string): TcpSocket {
+  connect(to: HostId, port: number, cause: string, blocking = true): TcpSocket {
     const { world } = this.host
     const t = this.#table
     const s = t.spawn()
@@ -104,6 +106,7 @@ export class TcpStack {
     s.startedAt = world.q.now
     s.headSentAt = world.q.now
     s.rtoCur = world.profile.syn.initialRtoMs
+    s.blockingConnect = blocking
     t.bind(s)
     s.setState('SYN_SENT', cause)
     s.rttSample = { seq: 1, at: world.q.now }
@@ -138,16 +141,6 @@ export class TcpStack {
   /** RFC 9293 3.10.7.1: the RST that answers a segment for no connection (never for an RST). */
   resetFor(seg: Segment): void {
     resetFor(this.host, seg)
-  }
-
-  /** The connection with this 4-tuple, if any (a listener's children included). */
-  connection(localPort: number, remoteHost: HostId, remotePort: number): TcpSocket | undefined {
-    return this.#table.conns.get(key(localPort, remoteHost, remotePort))
-  }
-
-  /** The listener on a port, if any. */
-  listenerOn(port: number): TcpSocket | undefined {
-    return this.#table.listeners.get(port)
   }
 
   /**

@@ -76,6 +76,8 @@ export abstract class Tcb implements TcpSocket {
 
   /** What our last segment acknowledged (its ACK field), and the delayed ACK waiting, if any. */
   ackedTo = 0
+  /** When a retransmitted SYN in SYN_RCVD was last answered (tcp_oow_rate_limited). */
+  synRepliedAt = -Infinity
   delack: Timer | null = null
 
   // Retransmission.
@@ -102,6 +104,8 @@ export abstract class Tcb implements TcpSocket {
    */
   retransStamp = -1
   startedAt = 0
+  /** connect() blocks in the call (a program's) rather than returning EINPROGRESS (the relay's). */
+  blockingConnect = true
   /** SYNs sent by this connection attempt (the first one comes from connect() itself). */
   synsSent = 0
   refusedRetries = 0
@@ -129,7 +133,7 @@ export abstract class Tcb implements TcpSocket {
     this.rto = host.world.profile.data.initialRtoMs
   }
 
-  abstract accept(which?: TcpSocket): TcpSocket | null
+  abstract accept(): TcpSocket | null
   abstract write(max: number): number
   abstract read(max: number): number
   abstract shutdown(how: ShutdownHow): void
