@@ -9,6 +9,9 @@ import { output } from './output'
 import { resetFor, type Tcb } from './tcb'
 import { armDeadline, armFinWait2, armRtx, enterTimeWait, stopRtx } from './timers'
 
+/** Linux sysctl net.ipv4.tcp_invalid_ratelimit (ms): answers to out-of-window segments. */
+const OOW_RATE_LIMIT_MS = 500
+
 /** A segment for a socket in LISTEN. */
 export function listenInput(l: Tcb, seg: Segment): void {
   const host = l.host
@@ -53,6 +56,19 @@ export function connInput(s: Tcb, seg: Segment): void {
   s.lastRcvAt = world.q.now
   if (s.state === 'SYN_SENT') {
     synSentInput(s, seg)
+    return
+  }
+  // 0. A pure retransmitted SYN in SYN_RCVD (our SYN-ACK was lost, or the peer's timer fired
+  // first) is answered with the SYN-ACK again, at most once per 500 ms (sysctl
+  // tcp_invalid_ratelimit), and the SYN-ACK timer restarts from now with its current timeout
+  // (Linux tcp_check_req, "Reset timer after retransmitting SYNACK"). The sequence check below
+  // would only ACK it, and the client would wait for its own next SYN (fuzzer, seed 1 #34).
+  if (s.state === 'SYN_RCVD' && seg.flags === SYN && seg.seq === s.irs) {
+    if (world.q.now - s.synRepliedAt >= OOW_RATE_LIMIT_MS) {
+      s.synRepliedAt = world.q.now
+      s.sendSynAck(true)
+      armRtx(s, 'synack', s.rtoCur)
+    }
     return
   }
   // 1. Sequence check. A zero-length segment is acceptable at rcv.nxt; data must overlap the
