@@ -4,6 +4,7 @@
  * `npm run bench -- sim` (or `kernel`, `render`, `fuzz`) runs one suite; with no name, all of
  * them but `fuzz`, which takes a quarter of an hour (1,000 scripts on the real kernel).
  */
+import { runFilesBench } from './files'
 import { runFuzzBench } from './fuzz'
 import { runKernelBench } from './kernel'
 import { runRenderBench } from './render'
@@ -23,6 +24,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   kernel: runKernelBench,
   render: runRenderBench,
   fuzz: runFuzzBench,
+  files: runFilesBench,
 }
 
 async function main(): Promise<void> {

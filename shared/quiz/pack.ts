@@ -3,7 +3,7 @@
  * questions, lab scripts to predict and run, zh/en text, a seed and a time limit. Every problem
  * names its line and field, so a teacher can fix the file without guessing.
  */
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { isMap, isSeq, type Document, type LineCounter, type Node } from 'yaml'
 import { z } from 'zod'
 import {
   labScriptSchema,
@@ -13,6 +13,7 @@ import {
   type Localized,
 } from '../lab-script'
 import { SUMMARY_CALLS, type SummaryCall } from '../summary-tables'
+import { listProblems, readYaml } from '../text-file'
 import { generateQuiz } from './generate'
 import type { QuizProof } from './proof'
 import { predictOptions } from './generators'
@@ -101,7 +102,9 @@ function locate(
 
 /** Formats problems one a line: `pack.yaml:12:5 questions.2.answer: ...`. */
 export function formatPackProblems(problems: PackProblem[], fileName = 'pack'): string {
-  return problems.map((p) => `${fileName}:${p.line}:${p.column} ${p.path}: ${p.message}`).join('\n')
+  return listProblems(
+    problems.map((p) => `${fileName}:${p.line}:${p.column} ${p.path}: ${p.message}`),
+  )
 }
 
 function problem(
@@ -189,22 +192,30 @@ function keyOf(part: string): string | number {
 
 /** Parses and validates a pack file (YAML or JSON). Never throws. */
 export function parsePack(text: string): PackParse {
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => {
-      const pos = lines.linePos(e.pos[0])
-      return {
-        line: pos.line,
-        column: pos.col,
-        path: '(syntax)',
-        field: '(syntax)',
-        message: e.message.split('\n')[0] ?? e.message,
-      }
-    })
+  try {
+    return parsePackText(text)
+  } catch (error) {
+    // No input should get here (the fuzz tests look for one); if one does, it is refused
+    // with a sentence, never a stack trace.
+    const message = `the pack could not be read: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`
+    const problems = [{ line: 1, column: 1, path: '(pack)', field: '(pack)', message }]
     return { ok: false, problems, message: formatPackProblems(problems) }
   }
-  const parsed = packSchema.safeParse(doc.toJS())
+}
+
+function parsePackText(text: string): PackParse {
+  const read = readYaml(text)
+  if (!read.ok) {
+    // A syntax error, or the file as a whole (its size, encoding, nesting, aliases).
+    const p = read.problem
+    const where = p.syntax ? '(syntax)' : '(file)'
+    const problems: PackProblem[] = [
+      { line: p.line ?? 1, column: p.column ?? 1, path: where, field: where, message: p.message },
+    ]
+    return { ok: false, problems, message: formatPackProblems(problems) }
+  }
+  const { doc, lines, value } = read.value
+  const parsed = packSchema.safeParse(value)
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const p = problem(doc, lines, issue.path, issue.message)
