@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { validateArgs } from '../../shared/contract'
 import { generateQuiz } from '../../shared/quiz/generate'
-import { buildResultFile } from '../../shared/quiz/result-file'
+import type { PickedFile } from '../../shared/quiz/attempt-schema'
+import { packQuiz, parsePack } from '../../shared/quiz/pack'
+import { buildResultFile, type ResultFile } from '../../shared/quiz/result-file'
 import type { QuizAttempt } from '../../shared/quiz/types'
 import { DB_FILE } from '../store/quiz-store'
 import { createQuizCalls, type QuizService } from './quiz-service'
@@ -66,6 +68,42 @@ title: { en: Week 3, zh: 第三周 }
 generate: { count: 2 }
 `
 
+/** A student's result file for PACK's quiz (as the app makes it), right where `right[i]`. */
+function packResult(student: string, right: boolean[], packId = 'week3'): PickedFile {
+  const parsed = parsePack(PACK)
+  if (!parsed.ok) throw new Error(parsed.message)
+  const questions = packQuiz(parsed.pack, undefined, simulatorProof()).questions
+  const answers = questions.map((q, i) => {
+    // A predict-then-run question is graded against what the student's run returned.
+    const expected = q.type === 'predict-run' ? [q.options[0]!.id] : q.answer
+    const wrong =
+      q.kind === 'order'
+        ? [...expected].reverse()
+        : [q.options.find((o) => o.id !== expected[0])!.id]
+    return {
+      questionId: q.id,
+      type: q.type,
+      topic: q.topic,
+      response: right[i] ? expected : wrong,
+      correct: right[i] ?? false,
+      expected,
+    }
+  })
+  const attempt: QuizAttempt = {
+    id: `x-${student}`,
+    startedAt: '2026-03-01T07:50:00.000Z',
+    finishedAt: '2026-03-01T07:59:00.000Z',
+    seed: parsed.pack.seed,
+    packId,
+    lang: 'en',
+    answers,
+    score: answers.filter((a) => a.correct).length,
+    total: answers.length,
+  }
+  const file = buildResultFile({ attempt, questions, classCode: 'NET-1', student, packId })
+  return { name: `${student}.json`, text: JSON.stringify(file) }
+}
+
 describe('quiz calls', () => {
   it('keep attempts and mastery across a restart', async () => {
     const dir = tempDir()
@@ -109,46 +147,69 @@ describe('quiz calls', () => {
 
   it('import result files into the gradebook, listing the bad ones', async () => {
     const quiz = open(tempDir())
-    const questions = generateQuiz({
-      seed: 5,
-      count: 3,
-      types: ['cause-to-result'],
-      proof: simulatorProof(),
-    }).questions
-    const file = (student: string, right: boolean[]) => ({
-      name: `${student}.json`,
-      text: JSON.stringify(
-        buildResultFile({
-          attempt: attemptOf(`x-${student}`, right, 'week3'),
-          questions,
-          classCode: 'NET-1',
-          student,
-          packId: 'week3',
-        }),
-      ),
-    })
+    expect((await quiz.calls.packImport({ name: 'week3.yaml', text: PACK })).ok).toBe(true)
     const imported = await quiz.calls.classImportResults([
-      file('Ann', [true, true, true]),
-      file('Bob', [true, false, false]),
+      packResult('Ann', [true, true]),
+      packResult('Bob', [true, false]),
       { name: 'notes.txt', text: 'hello' },
     ])
     if (!imported.ok) throw new Error(imported.error.message)
     expect(imported.value.added).toBe(2)
     expect(imported.value.problems).toEqual([
-      { file: 'notes.txt', message: expect.stringContaining('not JSON') },
+      { file: 'notes.txt', message: expect.stringContaining('not JSON: line 1, column 1') },
     ])
     expect(imported.value.gradebook.students.map((s) => [s.student, s.score])).toEqual([
-      ['Ann', 3],
+      ['Ann', 2],
       ['Bob', 1],
     ])
     // The same file again adds nothing; the gradebook survives a reopen.
-    const again = await quiz.calls.classImportResults([file('Ann', [true, true, true])])
+    const again = await quiz.calls.classImportResults([packResult('Ann', [true, true])])
     expect(again.ok && again.value.added).toBe(0)
     const book = await quiz.calls.classGradebook()
     expect(book.ok && book.value.files).toHaveLength(2)
     await quiz.calls.classClearResults()
     const empty = await quiz.calls.classGradebook()
     expect(empty.ok && empty.value.gradebook.students).toEqual([])
+  })
+
+  it('refuse a result file edited into better marks as altered, naming the student', async () => {
+    const quiz = open(tempDir())
+    expect((await quiz.calls.packImport({ name: 'week3.yaml', text: PACK })).ok).toBe(true)
+    // Wrong answers whose flags and score were edited to full marks: consistent, but false.
+    const forged = JSON.parse(packResult('Cy', [false, false]).text) as ResultFile
+    forged.answers = forged.answers.map((a) => ({ ...a, correct: true }))
+    forged.score = forged.total
+    // A wrong answer swapped for another question answered right: not the pack's questions.
+    const swapped = JSON.parse(packResult('Dee', [true, false]).text) as ResultFile
+    swapped.answers[1] = { ...swapped.answers[0]!, questionId: 'errno-name:EPIPE' }
+    swapped.score = 2
+    const result = await quiz.calls.classImportResults([
+      { name: 'cy.json', text: JSON.stringify(forged) },
+      { name: 'dee.json', text: JSON.stringify(swapped) },
+      packResult('Eve', [true, false], 'week4'),
+      packResult('Ann', [false, true]),
+    ])
+    if (!result.ok) throw new Error(result.error.message)
+    expect(result.value.added).toBe(1)
+    expect(result.value.problems).toEqual([
+      {
+        file: 'cy.json',
+        message: expect.stringMatching(
+          /^Cy's result \(class NET-1, pack week3\) was altered: it claims 2 of 2, the answers graded again against the pack give 0 of 2/,
+        ),
+      },
+      {
+        file: 'dee.json',
+        message: expect.stringMatching(
+          /^Dee's result .* was altered or comes from another version of the pack \(question "errno-name:EPIPE" is not in the pack\)/,
+        ),
+      },
+      {
+        file: 'Eve.json',
+        message: expect.stringMatching(/^Eve's result .* pack "week4", which is not imported here/),
+      },
+    ])
+    expect(result.value.gradebook.students.map((s) => [s.student, s.score])).toEqual([['Ann', 1]])
   })
 
   it('say so plainly when there is no data folder or it cannot be opened', async () => {

@@ -6,6 +6,9 @@
  * data folder, and a store that cannot open (another app instance owns it, or a newer app wrote
  * it) fails only the quiz calls, with a message that says which file and why, while the Lab
  * keeps working. A later call tries again, so closing the other instance is enough.
+ *
+ * Imported result files are graded again against the pack the teacher holds: a file edited
+ * into better marks is refused as altered, naming the student (shared/quiz/result-file.ts).
  */
 import {
   fail,
@@ -18,10 +21,20 @@ import {
 } from '../../shared/contract'
 import { masteryOf, type TopicMastery } from '../../shared/quiz/grade'
 import { buildGradebook } from '../../shared/quiz/gradebook'
-import { formatPackProblems, parsePack } from '../../shared/quiz/pack'
-import { parseResultFile, type ResultFile } from '../../shared/quiz/result-file'
+import { formatPackProblems, parsePack, type QuestionPack } from '../../shared/quiz/pack'
+import type { QuizProof } from '../../shared/quiz/proof'
+import {
+  parseResultFile,
+  quizzesOfPack,
+  regradeResult,
+  type Regrade,
+  type ResultFile,
+} from '../../shared/quiz/result-file'
+import type { Quiz } from '../../shared/quiz/types'
 import { TOPICS } from '../../shared/summary-tables'
 import { QuizStore } from '../store/quiz-store'
+import { describeStoreError } from '../store/store-errors'
+import { simulatorProof } from './quiz-proof'
 
 /** Options of {@link createQuizCalls}. */
 export interface QuizServiceOptions {
@@ -30,6 +43,8 @@ export interface QuizServiceOptions {
   /** Attempts listed in the history (newest first). */
   historyLimit?: number
   now?: () => Date
+  /** The simulator's runs the generated questions are proved with (main/lab/quiz-proof.ts). */
+  proof?: () => QuizProof
 }
 
 /** The quiz calls plus closing the store. */
@@ -49,6 +64,33 @@ export function withAllTopics(stored: readonly TopicMastery[]): TopicMastery[] {
 
 function classBook(files: ResultFile[]): ClassBook {
   return { files, gradebook: buildGradebook(files) }
+}
+
+/**
+ * Grades result files again against the packs the teacher imported, one pack's quizzes built
+ * once per import. A file whose pack is not imported cannot be checked, so it is not kept.
+ */
+function regrader(store: QuizStore, proof: () => QuizProof): (file: ResultFile) => Regrade {
+  const packs = new Map<string, { pack: QuestionPack; quizzes: Quiz[] } | undefined>()
+  return (file) => {
+    if (!packs.has(file.packId)) {
+      const stored = store.getPack(file.packId)
+      const parsed = stored ? parsePack(stored.source) : undefined
+      packs.set(
+        file.packId,
+        parsed?.ok
+          ? { pack: parsed.pack, quizzes: quizzesOfPack(parsed.pack, proof()) }
+          : undefined,
+      )
+    }
+    const held = packs.get(file.packId)
+    if (!held)
+      return {
+        ok: false,
+        message: `${file.student}'s result (class ${file.classCode}) is for pack "${file.packId}", which is not imported here, so its answers cannot be checked; import the pack the class took, then this file again.`,
+      }
+    return regradeResult(file, held.pack, held.quizzes)
+  }
 }
 
 function message(error: unknown): string {
@@ -81,7 +123,7 @@ export function createQuizCalls(options: QuizServiceOptions): QuizService {
     } catch (error) {
       return fail(
         'internal',
-        `The quiz data file ${store.file} could not be written or read: ${message(error)}`,
+        `The quiz data file ${store.file} could not be written or read: ${describeStoreError(error, store.file)}`,
       )
     }
   }
@@ -126,10 +168,12 @@ export function createQuizCalls(options: QuizServiceOptions): QuizService {
       withStore((s) => {
         const problems: { file: string; message: string }[] = []
         const valid: ResultFile[] = []
+        const regrade = regrader(s, options.proof ?? simulatorProof)
         for (const file of files) {
           const parsed = parseResultFile(file.text)
-          if (parsed.ok) valid.push(parsed.result)
-          else problems.push({ file: file.name, message: parsed.message })
+          const checked = parsed.ok ? regrade(parsed.result) : parsed
+          if (checked.ok) valid.push(checked.result)
+          else problems.push({ file: file.name, message: checked.message })
         }
         const added = valid.length > 0 ? s.saveResults(valid, now().toISOString()) : 0
         return ok({ added, problems, ...classBook(s.listResults()) })

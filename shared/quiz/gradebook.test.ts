@@ -131,8 +131,25 @@ describe('gradebook', () => {
     expect(csvField('a,b')).toBe('"a,b"')
     expect(csvField('say "hi"')).toBe('"say ""hi"""')
     expect(csvField('=1+2')).toBe("'=1+2")
-    expect(csvField('-1 EPIPE')).toBe('-1 EPIPE')
     expect(csvField('-cmd')).toBe("'-cmd")
+    // A leading minus and a digit is still a formula in a text field.
+    expect(csvField("-2+3+cmd|' /C calc'!A0")).toBe("'-2+3+cmd|' /C calc'!A0")
+    expect(csvField('-1 EPIPE')).toBe("'-1 EPIPE")
+    expect(csvField('+1')).toBe("'+1")
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)")
+    expect(csvField('\t=1')).toBe("'\t=1")
+    expect(csvField('\r=1')).toBe('"\'\r=1"')
+    expect(csvField('Ann-Marie')).toBe('Ann-Marie')
+    // Numbers are numbers, negative ones too.
     expect(csvField(-1)).toBe('-1')
+    expect(csvField(-2.5)).toBe('-2.5')
+  })
+
+  it('defuses every text cell a student controls in the exported CSV', () => {
+    const evil = buildGradebook([
+      { ...file('=HYPERLINK("x")', 'a', 'b'), classCode: "-2+3+cmd|' /C calc'!A0" },
+    ])
+    const row = gradebookCsv(evil).split('\r\n')[1] ?? ''
+    expect(row.startsWith(`'-2+3+cmd|' /C calc'!A0,"'=HYPERLINK(""x"")",p,`)).toBe(true)
   })
 })

@@ -134,10 +134,15 @@ export function buildGradebook(files: readonly ResultFile[]): Gradebook {
   }
 }
 
-/** One CSV field, quoted when needed and defused when a spreadsheet would run it. */
+/**
+ * One CSV field, quoted when needed and defused when a spreadsheet would run it. Every text
+ * field that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets the apostrophe,
+ * `-2+3` included: a spreadsheet evaluates `-2+3+cmd|' /C calc'!A0` as a formula. Only a
+ * number (a score, a percent) is written as it is, negative or not.
+ */
 export function csvField(value: string | number): string {
   let s = String(value)
-  if (typeof value === 'string' && /^[=+@\t\r]|^-(?![\d\s])/.test(s)) s = `'${s}`
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
