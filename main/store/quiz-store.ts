@@ -14,6 +14,13 @@ import { masteryOf, type TopicMastery } from '../../shared/quiz/grade'
 import { migrate } from './migrations'
 import { takeOwnership } from './owner-lock'
 import { Database } from './sqlite'
+import {
+  damagedError,
+  describeStoreError,
+  isCorruption,
+  restated,
+  StoreDamagedError,
+} from './store-errors'
 
 /** File name of the store inside the data folder. */
 export const DB_FILE = 'socklab.db'
@@ -36,6 +43,15 @@ function json<T>(v: unknown): T {
   return JSON.parse(str(v)) as T
 }
 
+/**
+ * `PRAGMA quick_check` (the integrity check without the index-content cross-checks: fast
+ * enough for every open): undefined when the file is sound, else what SQLite found.
+ */
+function quickCheck(db: Database): string | undefined {
+  const rows = db.all('PRAGMA quick_check').map((r) => str(r.quick_check))
+  return rows.length === 1 && rows[0] === 'ok' ? undefined : rows.slice(0, 3).join('; ')
+}
+
 /** The open store. Synchronous: node-sqlite3-wasm is, and each call is short. */
 export class QuizStore {
   private constructor(
@@ -44,28 +60,43 @@ export class QuizStore {
     private readonly release: () => void,
   ) {}
 
-  /** Opens (creating and migrating) the store in a data folder. */
+  /**
+   * Opens (creating and migrating) the store in a data folder. A damaged file is refused
+   * (StoreDamagedError, naming the copy kept aside) before anything is written to it; a full
+   * disk is said as such.
+   */
   static open(dataDir: string): QuizStore {
-    mkdirSync(dataDir, { recursive: true })
     const file = join(dataDir, DB_FILE)
-    const release = takeOwnership(file)
+    let release: () => void
+    try {
+      mkdirSync(dataDir, { recursive: true })
+      release = takeOwnership(file)
+    } catch (error) {
+      throw restated(error, file)
+    }
     let db: Database
     try {
       db = new Database(file)
     } catch (error) {
       release()
-      throw error
+      throw restated(error, file)
     }
     try {
+      // The first read rolls back a hot journal a crash left; then the file must be sound
+      // before anything (the journal mode, a migration) writes to it.
+      const problems = quickCheck(db)
+      if (problems) throw damagedError(file, problems)
       // Rollback journal and a full sync at every commit: a committed attempt is on disk.
       db.exec('PRAGMA journal_mode = DELETE')
       db.exec('PRAGMA synchronous = FULL')
       db.exec('PRAGMA foreign_keys = ON')
       migrate(db)
     } catch (error) {
-      db.close()
+      if (db.isOpen) db.close()
       release()
-      throw error
+      if (error instanceof StoreDamagedError) throw error
+      if (isCorruption(error)) throw damagedError(file, describeStoreError(error, file))
+      throw restated(error, file)
     }
     return new QuizStore(db, file, release)
   }
@@ -83,7 +114,11 @@ export class QuizStore {
       this.db.exec('COMMIT')
       return value
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      try {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      } catch {
+        // SQLite already rolled back (a full disk or an I/O error ends the transaction).
+      }
       throw error
     }
   }
