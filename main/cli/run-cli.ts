@@ -1,7 +1,7 @@
 /**
  * `socklab`: the headless entry (docs/lab-script-format.md). Exit codes: 0 done, 1 `check` (or
  * `fuzz`) found a difference, 2 bad input, 3 the backend cannot run this script on this host,
- * 4 the backend failed (a bug: the message says where).
+ * 4 the backend failed (a bug: the message says where), 130 cancelled by Ctrl+C.
  * With `--json`, exactly one JSON document goes to stdout and nothing else.
  */
 import { listScenarios } from '../../shared/catalog/index'
@@ -29,8 +29,22 @@ export interface CliIo {
   err(text: string): void
 }
 
-/** Exit codes of docs/lab-script-format.md. */
-export const EXIT = { done: 0, different: 1, badInput: 2, unsupported: 3, failed: 4 } as const
+/** Exit codes of docs/lab-script-format.md; a cancelled run exits 128 + the signal's number. */
+export const EXIT = {
+  done: 0,
+  different: 1,
+  badInput: 2,
+  unsupported: 3,
+  failed: 4,
+  interrupted: 130,
+} as const
+
+/** The exit code of a run cancelled by a signal (the shell's 128 + its number). */
+export const SIGNAL_EXIT: Readonly<Partial<Record<NodeJS.Signals, number>>> = {
+  SIGHUP: 129,
+  SIGINT: EXIT.interrupted,
+  SIGTERM: 143,
+}
 
 const USAGE = `Socket Anomaly Lab ${APP_VERSION}: cause TCP anomalies and see what connect(), recv() and send() return.
 
@@ -43,7 +57,8 @@ Usage:
   socklab fuzz [--seed S] [--count N] [--out DIR] [--jobs J] [--repeat R]
 
 Profiles: ${PROFILE_IDS.join(', ')}.  Exit codes: 0 done, 1 check or fuzz found a difference,
-2 bad input, 3 the backend cannot run this script on this host, 4 the backend failed.`
+2 bad input, 3 the backend cannot run this script on this host, 4 the backend failed,
+130 cancelled by Ctrl+C.`
 
 interface Flags {
   positional: string[]
@@ -87,7 +102,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command === 'fuzz') {
     const controller = interruptible()
     try {
-      return await runFuzzCli(rest, io, controller.signal)
+      const code = await runFuzzCli(rest, io, controller.signal)
+      return controller.cancelled(io) ?? code
     } finally {
       controller.release()
     }
@@ -158,6 +174,8 @@ async function execute(
 ): Promise<LabResult | number> {
   const result = await runScript(script, backends[backend], { signal })
   if (result.ok) return result.value
+  // A cancelled run is said once, by the caller (Interruptible.cancelled).
+  if (signal.aborted) return EXIT.interrupted
   io.err(result.error.message)
   return result.error.code === 'unsupported'
     ? EXIT.unsupported
@@ -188,6 +206,8 @@ async function run(flags: Flags, io: CliIo): Promise<number> {
   const controller = interruptible()
   const result = await execute(script, flags.backend, io, controller.signal)
   controller.release()
+  const cancelled = controller.cancelled(io)
+  if (cancelled !== undefined) return cancelled
   if (typeof result === 'number') return result
   if (flags.json) io.out(JSON.stringify(result, null, 2))
   else printText(result, script, io)
@@ -200,9 +220,11 @@ async function check(flags: Flags, io: CliIo): Promise<number> {
   const controller = interruptible()
   try {
     const kernel = await execute(script, 'kernel', io, controller.signal)
+    if (controller.signal.aborted) return controller.cancelled(io) ?? EXIT.interrupted
     if (typeof kernel === 'number') return kernel
     // The simulator plays the host's own profile, so the comparison is like for like.
     const sim = await execute({ ...script, profile: kernel.profile }, 'sim', io, controller.signal)
+    if (controller.signal.aborted) return controller.cancelled(io) ?? EXIT.interrupted
     if (typeof sim === 'number') return sim
     const differences = compareResults(sim, kernel)
     if (flags.json)
@@ -247,15 +269,43 @@ async function doctor(flags: Flags, io: CliIo): Promise<number> {
   return EXIT.done
 }
 
-/** Ctrl+C cancels the run (and its cleanup runs) instead of killing the process mid-way. */
-function interruptible(): AbortController & { release(): void } {
-  const controller = new AbortController() as AbortController & { release(): void }
-  const onSignal = (): void => controller.abort()
+/** A run's cancel switch, tied to the signals that stop the CLI. */
+interface Interruptible extends AbortController {
+  /** Stops listening for the signals. */
+  release(): void
+  /**
+   * When a signal cancelled the run: says so on stderr and gives the exit code (130 for
+   * Ctrl+C); undefined when the run was not cancelled.
+   */
+  cancelled(io: CliIo): number | undefined
+}
+
+/**
+ * Ctrl+C cancels the run (and its cleanup runs) instead of killing the process mid-way; the
+ * run then ends with a line saying it was cancelled and exit code 130 (128 + SIGINT).
+ */
+function interruptible(): Interruptible {
+  const controller = new AbortController() as Interruptible
+  let signal: NodeJS.Signals | undefined
+  const onSignal = (name: NodeJS.Signals): void => {
+    signal ??= name
+    controller.abort()
+  }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   controller.release = () => {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+  }
+  let said = false
+  controller.cancelled = (io) => {
+    if (!signal) return undefined
+    if (!said)
+      io.err(
+        `Cancelled by ${signal === 'SIGINT' ? 'Ctrl+C (SIGINT)' : signal}: the run was stopped before it ended, so there is no result.`,
+      )
+    said = true
+    return SIGNAL_EXIT[signal] ?? EXIT.interrupted
   }
   return controller
 }
