@@ -213,10 +213,12 @@ export function regradeResult(
     let correct: boolean
     let expected: string[]
     if (q.type === 'predict-run') {
-      // The run decided; the file carries what it returned.
+      // The run decided; the file carries what it returned. A question the time ran out on
+      // was neither answered nor run.
       expected = a.expected
-      const validRun = expected.length === 1 && options.has(expected[0]!)
-      correct = validRun && a.response.length === 1 && a.response[0] === expected[0]
+      const notRun = expected.length === 0 && a.response.length === 0
+      const validRun = notRun || (expected.length === 1 && options.has(expected[0]!))
+      correct = !notRun && validRun && a.response.length === 1 && a.response[0] === expected[0]
       if (!validRun) flagged.push(q.id)
     } else {
       const grade = gradeResponse(q, a.response)
