@@ -12,6 +12,10 @@ import { armRtx, giveUpNow, stopRtx } from './timers'
 /** Sends what the window and buffers allow: data, then the FIN once all data is out. */
 export function output(s: Tcb): void {
   if (s.host.down || !SENDS[s.state]) return
+  if (inLoss(s)) {
+    afterOutput(s)
+    return
+  }
   const mss = s.world.mss
   while (s.sndNxt < s.writeSeq) {
     const can = Math.min(mss, s.writeSeq - s.sndNxt, s.sndUna + s.sndWnd - s.sndNxt)
@@ -32,6 +36,24 @@ export function output(s: Tcb): void {
     s.sndMax = Math.max(s.sndMax, s.sndNxt)
   }
   afterOutput(s)
+}
+
+/**
+ * Whether the connection is in Linux's Loss state: a retransmission timeout went off
+ * (tcp_retransmit_timer -> tcp_enter_loss) and nothing was acknowledged since. tcp_enter_loss
+ * marks every outstanding segment lost and sets cwnd to packets in flight + 1, so once the
+ * head is retransmitted the one segment in flight fills the window and tcp_write_xmit's
+ * tcp_cwnd_test sends nothing else: no new data, and no FIN that close() queued meanwhile
+ * (tcp_send_fin only queues it and pushes; it leaves when cwnd allows). Only the timer's
+ * retransmissions of the head go out until an ACK advances snd.una (ackAdvances clears
+ * `retransStamp`, tcp_try_undo_loss / tcp_process_loss end the state). A tail-loss probe is
+ * no RTO (tcp_send_loss_probe keeps the Open state and sets no retrans_stamp), and the
+ * persist timer's probes are not retransmissions: neither starts it. Measured with the
+ * kernel lab: a close() between RTOs during a cut sends no FIN; it follows the ACK of the
+ * data retransmitted after the heal.
+ */
+function inLoss(s: Tcb): boolean {
+  return s.retransStamp >= 0
 }
 
 /** Queues the FIN (close or shutdown(SHUT_WR)) and moves to the closing state. */
