@@ -50,7 +50,8 @@ export function output(s: Tcb): void {
  * no RTO (tcp_send_loss_probe keeps the Open state and sets no retrans_stamp), and the
  * persist timer's probes are not retransmissions: neither starts it. Measured with the
  * kernel lab: a close() between RTOs during a cut sends no FIN; it follows the ACK of the
- * data retransmitted after the heal.
+ * data retransmitted after the heal. Every profile applies it: RFC 5681 3.1 sets cwnd to one
+ * segment (the loss window) after a retransmission timeout for every TCP.
  */
 function inLoss(s: Tcb): boolean {
   return s.retransStamp >= 0
