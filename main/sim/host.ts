@@ -21,6 +21,8 @@ export class Host implements SocketHost {
     readonly world: World,
     /** The actor whose program runs here (none on the middlebox). */
     readonly endpoint: Endpoint | null,
+    /** How fast its TCP timers run (SocketHost.timerScale). */
+    readonly timerScale = 1,
   ) {
     this.tcp = new TcpStack(this)
   }

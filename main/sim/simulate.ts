@@ -29,6 +29,22 @@ export interface SimulateOptions {
   onStep?: (step: StepResult) => void
   /** Filled in at the end of the run: engine events processed (the bench's figure). */
   stats?: { engineEvents: number }
+  /**
+   * Multiplies every retransmission and probe timer interval of that host (SYN, SYN-ACK,
+   * data RTO, tail-loss probe, persist, keepalive, delayed ACK; the give-up budgets with
+   * them), default 1. For the fuzzer's race check (docs/decisions/007): two kernels' timers
+   * that fire at the same instant here race on the real kernel, so a script whose answer
+   * changes when one host's timers run a few per cent fast or slow asks about a race.
+   */
+  timerScale?: { client?: number; server?: number }
+}
+
+/** A host's timer scale from the options: a positive finite number, 1 when not given. */
+function scaleOf(options: SimulateOptions, host: 'client' | 'server'): number {
+  const k = options.timerScale?.[host] ?? 1
+  if (!Number.isFinite(k) || k <= 0)
+    throw new RangeError(`timerScale.${host} must be > 0, not ${k}`)
+  return k
 }
 
 /** The script's timers merged over the profile's defaults. */
@@ -97,8 +113,8 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
   }
   const path = new Path(world, machines, middlebox)
   world.transmit = path.transmit.bind(path)
-  const client = (machines.client = new Host('client', world, 'client'))
-  const server = (machines.server = new Host('server', world, 'server'))
+  const client = (machines.client = new Host('client', world, 'client', scaleOf(options, 'client')))
+  const server = (machines.server = new Host('server', world, 'server', scaleOf(options, 'server')))
   let relay: Middlebox | null = null
   if (middlebox) {
     machines.middlebox = new Host('middlebox', world, null)

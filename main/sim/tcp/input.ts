@@ -307,10 +307,13 @@ function completePassive(c: Tcb): boolean {
   return true
 }
 
-/** Sends an ACK after `ms` unless a segment that carries it leaves first (Tcb.emit). */
+/**
+ * Sends an ACK after `ms` (on the host's timer scale) unless a segment that carries it leaves
+ * first (Tcb.emit).
+ */
 function delayAck(s: Tcb, ms: number): void {
   if (s.delack) return
-  s.delack = s.world.q.schedule(ms, () => {
+  s.delack = s.world.q.schedule(ms * s.host.timerScale, () => {
     s.delack = null
     if (!s.host.down && s.ackedTo < s.rcvNxt && s.state !== 'CLOSED') s.sendAck()
   })

@@ -101,7 +101,7 @@ function armDataTimer(s: Tcb): void {
 
 function armPersist(s: Tcb): void {
   if (s.persistRto === 0) s.persistRto = s.rto
-  s.persist = s.world.q.schedule(s.persistRto, () => onPersist(s))
+  s.persist = s.world.q.schedule(s.persistRto * s.host.timerScale, () => onPersist(s))
 }
 
 function onPersist(s: Tcb): void {

@@ -8,7 +8,7 @@ import { closeSocket } from './close'
 import { output, queueFin } from './output'
 import type { ShutdownHow, TcpSocket } from './socket'
 import { Tcb } from './tcb'
-import { armKeepalive } from './timers'
+import { armKeepalive, keepaliveIdleMs } from './timers'
 
 /** A socket as stack.ts makes them: a TCB with the application's calls. */
 export class SocketImpl extends Tcb {
@@ -73,6 +73,6 @@ export class SocketImpl extends Tcb {
   enableKeepalive(): void {
     this.keepaliveOn = true
     this.kaProbes = 0
-    armKeepalive(this, this.world.timers.keepalive.idleS * 1000)
+    armKeepalive(this, keepaliveIdleMs(this))
   }
 }

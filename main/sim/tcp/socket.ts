@@ -33,6 +33,13 @@ export interface SocketHost {
   readonly endpoint: Endpoint | null
   /** The host vanished (`crash --mode silent`): nothing goes in or out any more. */
   readonly down: boolean
+  /**
+   * How fast this host's TCP timers run: every retransmission and probe interval (SYN,
+   * SYN-ACK, data RTO, tail-loss probe, persist, keepalive, delayed ACK, the handshake
+   * deadline) and the give-up budgets measured against them are multiplied by it. 1 but in
+   * the fuzzer's race check (SimulateOptions.timerScale).
+   */
+  readonly timerScale: number
   /** Puts a segment on the wire unless the host is gone. */
   transmit(seg: Segment): void
   /** Something an application may be waiting for changed (wakes blocked calls). */

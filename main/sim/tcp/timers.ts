@@ -11,10 +11,10 @@ import { unreachable } from '../never'
 import { KEEPALIVE_PROBES } from './states'
 import type { RtxKind, Tcb } from './tcb'
 
-/** Arms (or re-arms) the retransmission timer. */
+/** Arms (or re-arms) the retransmission timer; `delayMs` on the host's timer scale. */
 export function armRtx(s: Tcb, kind: RtxKind, delayMs: number): void {
   s.rtxKind = kind
-  s.rtx = s.world.q.rearm(s.rtx ?? s.rtxSpare, delayMs, onRtx, s)
+  s.rtx = s.world.q.rearm(s.rtx ?? s.rtxSpare, delayMs * s.host.timerScale, onRtx, s)
   s.rtxSpare = null
 }
 
@@ -49,7 +49,8 @@ export function givesUp(s: Tcb, kind: RtxKind, startedAt: number): boolean {
   const { rule, retries } = ruleFor(s, kind)
   if (rule.giveUp.kind === 'count') return s.retransmits >= retries
   if (startedAt < 0) return false
-  const budget = timeBudgetMs(retries, rule.giveUp.baseMs, rule.maxRtoMs)
+  // The budget is in the host's own timer time, like the intervals that use it up.
+  const budget = timeBudgetMs(retries, rule.giveUp.baseMs, rule.maxRtoMs) * s.host.timerScale
   return s.world.q.now - startedAt >= budget
 }
 
@@ -181,7 +182,7 @@ export function giveUpNow(s: Tcb, kind: 'syn' | 'synack' | 'data', err: ErrnoNam
 /** A wall-clock cut of the handshake (macOS keepinit), armed when the handshake starts. */
 export function armDeadline(s: Tcb, rule: RetransmitRule, kind: 'syn' | 'synack'): void {
   if (rule.deadlineMs === undefined) return
-  s.deadline = s.world.q.schedule(rule.deadlineMs, () => {
+  s.deadline = s.world.q.schedule(rule.deadlineMs * s.host.timerScale, () => {
     s.deadline = null
     if (s.host.down) return
     if (
@@ -198,7 +199,12 @@ export function armDeadline(s: Tcb, rule: RetransmitRule, kind: 'syn' | 'synack'
   })
 }
 
-/** Starts keepalive: the first check comes one idle period from now. */
+/** The keepalive idle time, in virtual ms on the host's timer scale. */
+export function keepaliveIdleMs(s: Tcb): number {
+  return s.world.timers.keepalive.idleS * 1000 * s.host.timerScale
+}
+
+/** Schedules the next keepalive check `delayMs` (virtual, already scaled) from now. */
 export function armKeepalive(s: Tcb, delayMs: number): void {
   s.ka?.cancel()
   s.ka = s.world.q.schedule(delayMs, () => onKeepalive(s))
@@ -208,8 +214,8 @@ function onKeepalive(s: Tcb): void {
   s.ka = null
   if (!s.keepaliveOn || s.host.down) return
   if (!KEEPALIVE_PROBES[s.state]) return
-  const { idleS, intervalS, count } = s.world.timers.keepalive
-  const idle = idleS * 1000
+  const { intervalS, count } = s.world.timers.keepalive
+  const idle = keepaliveIdleMs(s)
   // With data outstanding the retransmission timer watches the connection instead.
   if (s.sndNxt > s.sndUna || s.sndNxt < s.writeSeq) {
     armKeepalive(s, idle)
@@ -234,7 +240,7 @@ function onKeepalive(s: Tcb): void {
   s.kaProbes++
   s.emit(ACK, s.sndUna - 1, 0)
   s.world.trace.note('keepalive-probe', { n: s.kaProbes, count }, actor)
-  armKeepalive(s, intervalS * 1000)
+  armKeepalive(s, intervalS * 1000 * s.host.timerScale)
 }
 
 /** Enters TIME_WAIT (or restarts its 2 MSL when a FIN is repeated). */
