@@ -4,10 +4,16 @@
  * an Electron binary exists (ELECTRON_PATH or a normal install); elsewhere they skip with one line.
  * Both need `npm run build` first (npm test does it).
  */
+import { randomBytes } from 'node:crypto'
 import { defineConfig } from '@playwright/test'
 
 /** Port of the browser-mode host the web tests start. */
 export const E2E_PORT = Number(process.env.SOCKLAB_E2E_PORT ?? 47123)
+
+// Browser mode's access token (main/web/door.ts) for the host the web tests start: made once
+// by the runner and inherited by that host and by the workers, which load this file again.
+// e2e/web/pages/app-url.ts puts it in every URL a test opens.
+process.env.SOCKLAB_WEB_TOKEN ??= randomBytes(24).toString('base64url')
 
 export default defineConfig({
   timeout: 60_000,

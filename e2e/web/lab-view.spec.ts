@@ -6,6 +6,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import { readFile } from 'node:fs/promises'
 import { expect, test, type Page } from '@playwright/test'
+import { appPath } from './pages/app-url'
 import { LabPage } from './pages/lab-page'
 
 test.beforeEach(async ({ page }) => {
@@ -180,7 +181,7 @@ test('keyboard shortcuts are listed in both languages, and a deep link can run a
   page,
 }) => {
   const lab = new LabPage(page)
-  await page.goto('/#/lab/connect.refused?backend=sim&profile=windows&run')
+  await page.goto(appPath('/lab/connect.refused?backend=sim&profile=windows&run'))
   await expect(lab.status).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
   await expect(lab.card('connect').getByTestId('errno-message')).toContainText('10061')
   await page.keyboard.press('?')

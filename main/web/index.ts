@@ -1,6 +1,9 @@
 /**
  * Browser mode entry: `node out/main/web.js [--port N] [--no-open]` (or `npm run dev:web`).
- * Serves the built UI and the contract on 127.0.0.1, prints the URL, opens the browser.
+ * Serves the built UI and the contract on 127.0.0.1, prints the URL with its access token
+ * (main/web/door.ts), opens the browser at it. SOCKLAB_WEB_TOKEN sets the token instead of a
+ * random one (the end-to-end tests do, to know it in advance); it must be at least 22
+ * characters of base64url (128 bits).
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,6 +11,7 @@ import { createLabService } from '../lab/service'
 import { APP_VERSION } from '../lab/version'
 import { defaultDataDir } from '../store/data-dir'
 import { parseWebArgs, rendererDir } from './args'
+import { TOKEN_PATTERN } from './door'
 import { openBrowser } from './open-browser'
 import { PortInUseError, startWebHost } from './server'
 
@@ -24,6 +28,13 @@ async function main(): Promise<number> {
     )
     return 2
   }
+  const token = process.env.SOCKLAB_WEB_TOKEN
+  if (token !== undefined && !TOKEN_PATTERN.test(token)) {
+    console.error(
+      'SOCKLAB_WEB_TOKEN must be 22 to 128 letters, digits, "-" or "_" (at least 128 bits); unset it for a random one.',
+    )
+    return 2
+  }
   // The quiz's SQLite file: SOCKLAB_DATA_DIR, else the platform's per-user data folder.
   const service = createLabService({
     shell: 'web',
@@ -32,7 +43,12 @@ async function main(): Promise<number> {
   })
   let host
   try {
-    host = await startWebHost({ service, rendererDir: dir, port: args.port })
+    host = await startWebHost({
+      service,
+      rendererDir: dir,
+      port: args.port,
+      ...(token ? { token } : {}),
+    })
   } catch (error) {
     await service.dispose()
     if (error instanceof PortInUseError) {
@@ -41,6 +57,8 @@ async function main(): Promise<number> {
     }
     throw error
   }
+  // The URL carries the access token: only who has it (this terminal, the browser it opens)
+  // can use the lab.
   console.log(`Socket Anomaly Lab (browser mode) is running at ${host.url}`)
   if (args.open) console.log(await openBrowser(host.url))
   console.log('Press Ctrl+C to stop.')

@@ -75,17 +75,18 @@ describe('browser-mode host', () => {
   it('serves the renderer with its CSP; unknown paths are 404 (views are hash routes)', async () => {
     host = await startWebHost({ service: fakeService(), rendererDir: rendererDir(), port: 0 })
     const page = await fetch(host.url)
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?t=${host.token}`)
     expect(page.status).toBe(200)
     expect(page.headers.get('content-security-policy')).toBe(
       contentSecurityPolicy({ kind: 'browser', port: host.port }),
     )
     expect(page.headers.get('x-content-type-options')).toBe('nosniff')
     expect(await page.text()).toContain('<title>lab</title>')
-    const js = await fetch(`${host.url}app.js`)
+    const js = await fetch(`${host.origin}/app.js`)
     expect(js.headers.get('content-type')).toContain('javascript')
-    expect((await fetch(`${host.url}lab/connect.refused`)).status).toBe(404)
-    expect((await fetch(`${host.url}missing.js`)).status).toBe(404)
-    const escape = await fetch(`${host.url}..%2f..%2fetc%2fpasswd`)
+    expect((await fetch(`${host.origin}/lab/connect.refused`)).status).toBe(404)
+    expect((await fetch(`${host.origin}/missing.js`)).status).toBe(404)
+    const escape = await fetch(`${host.origin}/..%2f..%2fetc%2fpasswd`)
     expect(escape.status).toBe(400)
     expect(await escape.text()).not.toContain('root:')
     expect((await fetch(host.url, { method: 'POST' })).status).toBe(405)
@@ -94,7 +95,7 @@ describe('browser-mode host', () => {
   it('carries calls, validates arguments and pushes run updates over one WebSocket', async () => {
     const service = fakeService()
     host = await startWebHost({ service, rendererDir: rendererDir(), port: 0 })
-    const ws = await connect(`ws://127.0.0.1:${host.port}/lab`, host.url.replace(/\/$/, ''))
+    const ws = await connect(`ws://127.0.0.1:${host.port}/lab?t=${host.token}`, host.origin)
     ws.send(
       JSON.stringify({
         type: 'call',
@@ -134,7 +135,7 @@ describe('browser-mode host', () => {
 
   it('carries the quiz proof (every catalog run on every profile) whole in one reply', async () => {
     host = await startWebHost({ service: fakeService(), rendererDir: rendererDir(), port: 0 })
-    const ws = await connect(`ws://127.0.0.1:${host.port}/lab`, host.url.replace(/\/$/, ''))
+    const ws = await connect(`ws://127.0.0.1:${host.port}/lab?t=${host.token}`, host.origin)
     ws.send(JSON.stringify({ type: 'call', id: 1, name: 'quizProof', args: [] }))
     expect(await nextFrame(ws)).toEqual({
       type: 'reply',
@@ -146,9 +147,9 @@ describe('browser-mode host', () => {
 
   it('refuses sockets opened by pages of another origin', async () => {
     host = await startWebHost({ service: fakeService(), rendererDir: rendererDir(), port: 0 })
-    await expect(connect(`ws://127.0.0.1:${host.port}/lab`, 'http://evil.example')).rejects.toThrow(
-      /403/,
-    )
+    await expect(
+      connect(`ws://127.0.0.1:${host.port}/lab?t=${host.token}`, 'http://evil.example'),
+    ).rejects.toThrow(/403/)
   })
 
   it('says clearly when the port is in use', async () => {

@@ -57,6 +57,39 @@ describe('labSocketUrl', () => {
     )
     expect(labSocketUrl({ host: 'x:1', protocol: 'https:' })).toBe('wss://x:1/lab')
   })
+
+  it('carries the access token of the page URL to the socket', () => {
+    const page = { host: '127.0.0.1:47100', protocol: 'http:' }
+    expect(labSocketUrl({ ...page, search: '?t=AbC-_123' })).toBe(
+      'ws://127.0.0.1:47100/lab?t=AbC-_123',
+    )
+    expect(labSocketUrl({ ...page, search: '?x=1&t=a%2Bb' })).toBe(
+      'ws://127.0.0.1:47100/lab?t=a%2Bb',
+    )
+    expect(labSocketUrl({ ...page, search: '' })).toBe('ws://127.0.0.1:47100/lab')
+  })
+
+  it('keeps the token out of its messages, and says when the page came without one', async () => {
+    const run = async (url: string): Promise<string> => {
+      const lab = createWebLab({
+        url,
+        open: () => {
+          const s = new FakeSocket(url)
+          queueMicrotask(() => s.drop())
+          return s
+        },
+        backoffMs: 60_000,
+      })
+      const result = await lab.listScenarios()
+      lab.dispose()
+      return result.ok ? '' : result.error.message
+    }
+    const withToken = await run('ws://127.0.0.1:1/lab?t=secret-token-value-123456')
+    expect(withToken).not.toContain('secret')
+    expect(withToken).toMatch(/at ws:\/\/127\.0\.0\.1:1\/lab\?t=…; is browser mode still running\?/)
+    expect(withToken).toContain('its access token changes at every start')
+    expect(await run('ws://127.0.0.1:1/lab')).toMatch(/opened without its access token/)
+  })
 })
 
 describe('createWebLab', () => {

@@ -70,9 +70,23 @@ function failure(code: LabError['code'], message: string): Result<never> {
   return { ok: false, error: { code, message } }
 }
 
-/** The WebSocket URL of the page's own server: `ws://<host>/lab`. */
-export function labSocketUrl(location: Pick<Location, 'host' | 'protocol'>): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/lab`
+/**
+ * The WebSocket URL of the page's own server: `ws://<host>/lab?t=<token>`. Browser mode opens
+ * the page with its access token in the query (`/?t=...`, main/web/door.ts); the socket must
+ * bring it back, or the server refuses it. (The query, not the fragment: the fragment is the
+ * app's route.)
+ */
+export function labSocketUrl(
+  location: Pick<Location, 'host' | 'protocol'> & Partial<Pick<Location, 'search'>>,
+): string {
+  const token = new URLSearchParams(location.search ?? '').get('t')
+  const query = token ? `?t=${encodeURIComponent(token)}` : ''
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/lab${query}`
+}
+
+/** A socket URL as messages show it: the access token stays out of screenshots. */
+export function shownUrl(url: string): string {
+  return url.replace(/([?&]t=)[^&#]*/, '$1…')
 }
 
 /** A {@link LabApi} over one WebSocket, plus its connection state. */
@@ -81,6 +95,11 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
   const baseBackoff = options.backoffMs ?? 250
   const maxBackoff = options.maxBackoffMs ?? 5000
   const callTimeout = options.callTimeoutMs ?? 60_000
+  const shown = shownUrl(options.url)
+  // The browser does not tell a page why its socket was refused; the likely reasons are these.
+  const unreachable = /[?&]t=/.test(options.url)
+    ? `Could not reach the lab server at ${shown}; is browser mode still running? If it was restarted, open the new URL it printed (its access token changes at every start).`
+    : `Could not reach the lab server at ${shown}: this page was opened without its access token. Open the full URL browser mode printed (it ends in ?t=...).`
 
   let socket: SocketLike | undefined
   let state: ConnectionState = 'closed'
@@ -155,7 +174,7 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
       ws = open(options.url)
     } catch (error) {
       setState('closed')
-      failAll(`Could not open ${options.url}: ${String(error)}`)
+      failAll(`Could not open ${shown}: ${String(error)}`)
       scheduleReconnect()
       return
     }
@@ -175,8 +194,8 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
       setState('closed')
       failAll(
         wasOpen
-          ? `The connection to the lab server (${options.url}) dropped before it answered; it reconnects by itself, try again.`
-          : `Could not reach the lab server at ${options.url}; is browser mode still running?`,
+          ? `The connection to the lab server (${shown}) dropped before it answered; it reconnects by itself, try again.`
+          : unreachable,
       )
       scheduleReconnect()
     }

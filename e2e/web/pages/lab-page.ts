@@ -3,6 +3,7 @@
  * choose a backend, run) and read what the student reads (errno cards, the trace terminal).
  */
 import { expect, type Locator, type Page } from '@playwright/test'
+import { appPath } from './app-url'
 
 /** The slice of xterm's buffer API the trace reader uses (the page's `window.__labTerminal`). */
 interface BufferLineLike {
@@ -19,7 +20,7 @@ export class LabPage {
 
   /** Opens the app, optionally deep-linked to a case, and waits for the catalog. */
   async goto(caseId?: string): Promise<void> {
-    await this.page.goto(caseId ? `/#/lab/${caseId}` : '/')
+    await this.page.goto(appPath(caseId ? `/lab/${caseId}` : ''))
     await expect(
       this.page.getByTestId('case-picker').locator('button[data-case]').first(),
     ).toBeVisible()
