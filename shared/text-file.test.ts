@@ -12,8 +12,17 @@ import {
 
 describe('reading a user file within the limits', () => {
   it('counts UTF-8 bytes as an encoder would', () => {
-    for (const s of ['', 'abc', 'é', '漢字', '😀', '\uD800x', 'a\uDC00'])
-      expect(utf8Length(s), s).toBe(new TextEncoder().encode(s).length)
+    // A lone surrogate is written as U+FFFD (3 bytes), as TextEncoder does.
+    const cases: [string, number][] = [
+      ['', 0],
+      ['abc', 3],
+      ['é', 2],
+      ['漢字', 6],
+      ['😀', 4],
+      ['\uD800x', 4],
+      ['a\uDC00', 4],
+    ]
+    for (const [s, bytes] of cases) expect(utf8Length(s), s).toBe(bytes)
   })
 
   it('drops a byte-order mark and refuses NUL and replacement characters by line', () => {
