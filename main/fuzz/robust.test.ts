@@ -74,3 +74,24 @@ describe('the perturbation check', () => {
     expect(redrawn).toBeLessThan(40)
   })
 })
+
+describe('timer drift between the two hosts', () => {
+  it('rejects a story that hangs on two timers firing at the same instant', () => {
+    // The server's SYN-ACK retransmission and the client's SYN retransmission both fire at
+    // 1 s; an ICMP reject placed at 0.9 s meets whichever SYN goes out... the order decides
+    // whether connect() succeeds (fuzz seed 20261205, script 32, on the kernel).
+    const s = script({
+      timers: { synRetries: 2, synackRetries: 2 },
+      limitMs: 2550,
+      steps: [
+        { actor: 'net', op: 'drop', dir: 's2c', match: 'SYN-ACK', count: 1 },
+        { actor: 'server', op: 'listen', port: 7200 },
+        { actor: 'client', op: 'connect', port: 7200, at: 10 },
+        { actor: 'net', op: 'reject', dir: 'c2s', icmp: 'port-unreachable', at: 900 },
+      ],
+    })
+    const verdict = checkRobust(s)
+    expect(verdict.ok).toBe(false)
+    if (!verdict.ok) expect(verdict.why).toMatch(/timers (0\.95|1\.05)x changes the answer/)
+  })
+})

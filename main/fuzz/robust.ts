@@ -7,19 +7,27 @@
  * generator bug, not a disagreement, so the fuzzer never runs one.
  *
  * The check is a perturbation of the simulator's run: every scheduled action is moved by
- * ±{@link shiftMs} of its time, one at a time, and the run's end likewise; every variant must
+ * ±{@link shiftMs} of its time, one at a time, and the run's end likewise, and each host's
+ * timers are run 5 % fast and slow ({@link TIMER_DRIFT}); every variant must
  * give each step the same class (outcome, sign of the return value, errno: shared/agreement.ts
  * `stepClass`) and both ends the same final state as the unperturbed run.
  */
 import { stepClass } from '../../shared/agreement'
 import type { LabResult } from '../../shared/lab-result'
 import type { LabScript } from '../../shared/lab-script'
-import { simulate } from '../sim/index'
+import { simulate, type SimulateOptions } from '../sim/index'
 
 /** How far an action at `atMs` may move on the kernel: 8 %, and never less than 80 ms. */
 export function shiftMs(atMs: number): number {
   return Math.max(80, 0.08 * atMs)
 }
+
+/**
+ * How much one host's timers may run fast or slow against the other's: two kernels' timers
+ * that the simulator fires at the same instant (a SYN retransmission and a SYN-ACK
+ * retransmission, both at 1 s) fire in either order on the real kernel.
+ */
+export const TIMER_DRIFT = [0.95, 1.05] as const
 
 /** How far the run's end may move: the agreement rule's tolerance, max(300 ms, 10 %). */
 export function endShiftMs(limitMs: number): number {
@@ -64,6 +72,17 @@ export function checkRobust(script: LabScript): Robustness {
     const latest = Math.max(...script.steps.map((s) => s.at ?? 0))
     if (limitMs <= latest) continue
     variants.push({ what: `the run ending at ${limitMs} ms`, script: { ...script, limitMs } })
+  }
+  const scaled: { what: string; options: SimulateOptions }[] = []
+  for (const host of ['client', 'server'] as const)
+    for (const factor of TIMER_DRIFT)
+      scaled.push({
+        what: `the ${host}'s timers ${factor}x`,
+        options: { timerScale: { [host]: factor } },
+      })
+  for (const v of scaled) {
+    const got = signature(simulate(script, v.options))
+    if (got !== base) return { ok: false, why: `${v.what} changes the answer: ${base} -> ${got}` }
   }
   for (const v of variants) {
     const got = signature(simulate(v.script))
