@@ -168,6 +168,19 @@ export interface OsProfile {
    * either way; BSD and Winsock refuse with ENOTCONN, as for any socket not connected.
    */
   shutdownListener: 'disconnect' | 'enotconn'
+  /**
+   * shutdown() on a socket that is not connected (never connected, or its connect failed)
+   * fails with ENOTCONN everywhere, but Linux marks the socket shut anyway: a later recv()
+   * returns 0 for SHUT_RD, and the marks outlive a connect(). BSD and Winsock return before
+   * touching the socket.
+   */
+  shutdownUnconnected: 'enotconn-and-shut' | 'enotconn'
+  /**
+   * close() or abort() of a connection in TIME_WAIT: Linux handed TIME_WAIT to a timewait
+   * sock when it began and closed the program's socket, so the call leaves TIME_WAIT running
+   * (`keep`); `end`: the call ends the connection quietly (no RST from TIME_WAIT).
+   */
+  timeWaitClose: 'keep' | 'end'
   /** Where the facts students doubt most come from. */
   sources: ProfileSources
 }
@@ -240,6 +253,12 @@ const linux: OsProfile = {
   icmpEstablished: 'soft', // tcp_v4_err: sk_err_soft unless IP_RECVERR
   softErrorClear: 'any-ack', // net/ipv4/tcp_input.c tcp_ack, also for the SYN-ACK
   shutdownListener: 'disconnect', // net/ipv4/af_inet.c inet_shutdown, case TCP_LISTEN
+  // net/ipv4/af_inet.c inet_shutdown: case TCP_CLOSE sets -ENOTCONN and falls through to
+  // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
+  shutdownUnconnected: 'enotconn-and-shut',
+  // net/ipv4/tcp_minisocks.c tcp_time_wait: the timewait sock replaces the socket, then
+  // tcp_done(sk); __tcp_close on a TCP_CLOSE socket sends nothing. Measured: abort keeps it
+  timeWaitClose: 'keep',
   sources: {
     processExit: [
       {
@@ -358,6 +377,8 @@ const windows: OsProfile = {
   icmpEstablished: 'ignore',
   softErrorClear: 'rtt-sample', // unused: Winsock ignores these ICMP errors
   shutdownListener: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
+  shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
+  timeWaitClose: 'end', // assumed (the simulator's rule before Linux was measured)
   sources: {
     processExit: [
       {
@@ -445,6 +466,9 @@ const macos: OsProfile = {
   icmpEstablished: 'soft-except-unreachable', // tcp_notify, established
   softErrorClear: 'rtt-sample', // XNU bsd/netinet/tcp_input.c tcp_xmit_timer
   shutdownListener: 'enotconn', // XNU bsd/kern/uipc_socket.c soshutdown: not connected
+  // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
+  shutdownUnconnected: 'enotconn',
+  timeWaitClose: 'end', // assumed (the simulator's rule before Linux was measured)
   sources: {
     processExit: [
       {

@@ -52,6 +52,21 @@ class BlockingCall implements Pending {
 }
 
 /**
+ * A TCP socket the program made that is neither bound nor connected (its first socket before
+ * listen or connect, or one whose bind failed), with the shutdown marks Linux sets on it
+ * (profile `shutdownUnconnected`); a connect() made on it keeps them.
+ */
+class RawSocket {
+  rdShut = false
+  wrShut = false
+
+  markShutdown(how: StepOf<'shutdown'>['how']): void {
+    if (how !== 'wr') this.rdShut = true
+    if (how !== 'rd') this.wrShut = true
+  }
+}
+
+/**
  * A variable of the program holding a descriptor number (perl-peer.ts's `%conn` and `%lsn`):
  * the number stays in the variable after close(), and `open` says whether the program closed
  * it through this variable.
@@ -78,8 +93,8 @@ interface Slot {
  * that is not open fails with EBADF (net/socket.c sockfd_lookup_light: fdget finds no file).
  */
 export class Program {
-  /** Open descriptors: the socket each names, or null for a TCP socket neither bound nor connected. */
-  private readonly fds = new Map<number, TcpSocket | null>()
+  /** Open descriptors and the socket each names. */
+  private readonly fds = new Map<number, TcpSocket | RawSocket>()
   /** The socket made at start while listen or connect has not used it (-1 once used). */
   private spare: number
   /** The last connection connect() made or accept() returned (perl-peer.ts `%conn`). */
@@ -99,7 +114,7 @@ export class Program {
     /** Where connect() sends its SYN (the server, or the middlebox in front of it). */
     private readonly peer: Host['id'],
   ) {
-    this.spare = this.allocate(null)
+    this.spare = this.allocate(new RawSocket())
   }
 
   private get world() {
@@ -107,7 +122,7 @@ export class Program {
   }
 
   /** The lowest descriptor number not open (0-2 are the standard streams). */
-  private allocate(sock: TcpSocket | null): number {
+  private allocate(sock: TcpSocket | RawSocket): number {
     let fd = 3
     while (this.fds.has(fd)) fd++
     this.fds.set(fd, sock)
@@ -116,7 +131,7 @@ export class Program {
 
   /** The socket made at start if listen or connect has not used it yet, else a new one. */
   private fresh(): number {
-    if (this.spare < 0) return this.allocate(null)
+    if (this.spare < 0) return this.allocate(new RawSocket())
     const fd = this.spare
     this.spare = -1
     return fd
@@ -125,9 +140,9 @@ export class Program {
   /**
    * What a data call (send, recv, shutdown, keepalive) acts on: the connection's number even
    * once closed, else the listener's, else the socket made at start. `closed` when that
-   * number is not open (EBADF); `sock` null for a socket neither bound nor connected.
+   * number is not open (EBADF).
    */
-  private target(): { closed: true } | { closed: false; sock: TcpSocket | null } {
+  private target(): { closed: true } | { closed: false; sock: TcpSocket | RawSocket } {
     const fd = this.conn?.fd ?? this.lsn?.fd ?? this.spare
     if (!this.fds.has(fd)) return { closed: true }
     return { closed: false, sock: this.fds.get(fd)! }
@@ -233,7 +248,8 @@ export class Program {
 
   private portHeld(port: number): boolean {
     if (this.host.tcp.portInUse(port)) return true
-    for (const s of this.fds.values()) if (s && s.localPort === port) return true
+    for (const s of this.fds.values())
+      if (!(s instanceof RawSocket) && s.localPort === port) return true
     return false
   }
 
@@ -244,8 +260,8 @@ export class Program {
   private accept(): CallResult | Pending {
     const fd = this.lsn?.fd ?? this.spare
     if (!this.fds.has(fd)) return { ret: -1, errno: 'EBADF' }
-    const l = this.fds.get(fd)
-    if (!l) return { ret: -1, errno: 'EINVAL' }
+    const l = this.fds.get(fd)!
+    if (l instanceof RawSocket) return { ret: -1, errno: 'EINVAL' }
     return new BlockingCall(this, 'accept', 0, l)
   }
 
@@ -262,7 +278,11 @@ export class Program {
   /** connect() on the socket made at start, else on a new one. */
   private connect(step: StepOf<'connect'>): Pending {
     const fd = this.fresh()
+    const raw = this.fds.get(fd)
     const s = this.host.tcp.connect(this.peer, step.port, 'call connect')
+    // Shutdown marks set before the connect stay (nothing but tcp_disconnect clears them).
+    if (raw instanceof RawSocket && (raw.rdShut || raw.wrShut))
+      s.markShutdown(raw.rdShut && raw.wrShut ? 'rdwr' : raw.rdShut ? 'rd' : 'wr')
     this.fds.set(fd, s)
     this.conn = { fd, open: true }
     this.connection = s
@@ -337,7 +357,8 @@ export class Program {
     const t = this.target()
     if (t.closed) return { ret: -1, errno: 'EBADF' }
     const s = t.sock
-    if (!s || s.state === 'LISTEN') return this.sendError(errors.sendNotConnected)
+    if (s instanceof RawSocket || s.state === 'LISTEN')
+      return this.sendError(errors.sendNotConnected)
     if (errors.sticky && s.err) return copied ? { ret: copied } : this.takeError(s, false)
     if (errors.sendShutdownBeforeError && s.wrShut)
       return copied ? { ret: copied } : this.sendError('EPIPE', s)
@@ -366,7 +387,10 @@ export class Program {
     const t = this.target()
     if (t.closed) return { ret: -1, errno: 'EBADF' }
     const s = t.sock
-    if (!s || s.state === 'LISTEN') return { ret: -1, errno: errors.recvNotConnected }
+    // tcp_recvmsg on a socket never connected: RCV_SHUTDOWN gives 0 before ENOTCONN.
+    if (s instanceof RawSocket)
+      return s.rdShut ? { ret: 0 } : { ret: -1, errno: errors.recvNotConnected }
+    if (s.state === 'LISTEN') return { ret: -1, errno: errors.recvNotConnected }
     if (errors.sticky && s.err) return this.takeError(s, false)
     if (s.unread > 0) return { ret: s.read(max) }
     if (errors.recvFinBeforeError && s.finReceived) return { ret: 0, notes: ['recv-fin'] }
@@ -393,11 +417,12 @@ export class Program {
   private release(how: 'close' | 'abort'): CallResult {
     const slot = this.releaseTarget()
     if (!this.fds.has(slot.fd)) return { ret: -1, errno: 'EBADF' }
-    const s = this.fds.get(slot.fd)
+    const s = this.fds.get(slot.fd)!
     this.fds.delete(slot.fd)
     slot.open = false
-    if (how === 'abort') s?.abort()
-    else s?.close()
+    if (s instanceof RawSocket) return { ret: 0 }
+    if (how === 'abort') s.abort()
+    else s.close()
     return { ret: 0 }
   }
 
@@ -417,14 +442,25 @@ export class Program {
     const t = this.target()
     if (t.closed) return { ret: -1, errno: 'EBADF' }
     const s = t.sock
-    if (s?.state === 'LISTEN' && this.world.profile.shutdownListener === 'disconnect') {
+    const { profile } = this.world
+    if (s instanceof RawSocket || s.state === 'CLOSED') {
+      // Never connected, or its connect failed. Linux inet_shutdown, case TCP_CLOSE: -ENOTCONN,
+      // then falls through to sk_shutdown |= how (a later recv returns 0); BSD soshutdown and
+      // Winsock return first.
+      if (profile.shutdownUnconnected === 'enotconn-and-shut') s.markShutdown(step.how)
+      return { ret: -1, errno: 'ENOTCONN' }
+    }
+    if (s.state === 'LISTEN' && profile.shutdownListener === 'disconnect') {
       // Linux inet_shutdown: a listener shut for reading stops listening (tcp_disconnect);
       // SHUT_WR alone does nothing. The descriptor stays open: accept() now fails with EINVAL.
-      if (step.how !== 'wr') s.close()
+      // tcp_disconnect also clears sk_shutdown: a recv() on it fails with ENOTCONN, not 0.
+      if (step.how !== 'wr') {
+        s.close()
+        s.disconnect()
+      }
       return { ret: 0 }
     }
-    const connected = s && s.state !== 'CLOSED' && s.state !== 'LISTEN' && s.state !== 'SYN_SENT'
-    if (!s || !connected) return { ret: -1, errno: 'ENOTCONN' }
+    if (s.state === 'LISTEN' || s.state === 'SYN_SENT') return { ret: -1, errno: 'ENOTCONN' }
     if (step.how !== 'rd') this.note('half-close')
     s.shutdown(step.how)
     return { ret: 0 }
@@ -437,7 +473,7 @@ export class Program {
   private keepalive(): CallResult {
     const t = this.target()
     if (t.closed) return { ret: -1, errno: 'EBADF' }
-    t.sock?.enableKeepalive()
+    if (!(t.sock instanceof RawSocket)) t.sock.enableKeepalive()
     return { ret: 0 }
   }
 

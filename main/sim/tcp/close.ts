@@ -30,6 +30,13 @@ export function closeSocket(s: Tcb, how: Release): void {
     case 'CLOSED':
       s.done(null, 'call close')
       return
+    case 'TIME_WAIT':
+      // Linux tcp_time_wait hands TIME_WAIT to a timewait sock and closes the program's
+      // socket (tcp_done); __tcp_close on a TCP_CLOSE socket sends nothing, unread data or
+      // SO_LINGER 0 notwithstanding. So the TIME_WAIT runs its course (measured: abort kept it).
+      if (s.world.profile.timeWaitClose === 'keep') return
+      closeConnection(s, how)
+      return
     case 'SYN_RCVD':
     case 'ESTABLISHED':
     case 'FIN_WAIT_1':
@@ -37,7 +44,6 @@ export function closeSocket(s: Tcb, how: Release): void {
     case 'CLOSE_WAIT':
     case 'CLOSING':
     case 'LAST_ACK':
-    case 'TIME_WAIT':
       closeConnection(s, how)
       return
     default:

@@ -41,6 +41,11 @@ export class SocketImpl extends Tcb {
     return n
   }
 
+  markShutdown(how: ShutdownHow): void {
+    if (how !== 'wr') this.rdShut = true
+    if (how !== 'rd') this.wrShut = true
+  }
+
   shutdown(how: ShutdownHow): void {
     switch (how) {
       case 'rd':

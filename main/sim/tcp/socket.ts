@@ -81,6 +81,11 @@ export interface TcpSocket {
    * sender saw closed (or nearly), a window update goes out.
    */
   read(max: number): number
+  /**
+   * shutdown() on a socket that is not connected, where the OS marks it anyway (Linux
+   * inet_shutdown, TCP_CLOSE): the flags only, no FIN (profile `shutdownUnconnected`).
+   */
+  markShutdown(how: ShutdownHow): void
   /** shutdown(): `rd` stops reading; `wr` queues the FIN after the data (half-close). */
   shutdown(how: ShutdownHow): void
   /**

@@ -137,6 +137,7 @@ export abstract class Tcb implements TcpSocket {
   abstract write(max: number): number
   abstract read(max: number): number
   abstract shutdown(how: ShutdownHow): void
+  abstract markShutdown(how: ShutdownHow): void
   abstract close(): void
   abstract abort(): void
   abstract reset(): void
