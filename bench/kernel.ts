@@ -122,10 +122,38 @@ export async function runKernelBench(
     pass: parallelMs < 90_000,
   })
   if (repeat > 0) rows.push(...(await backToBack(repeat)))
+  rows.push(...(await interrupted(Number(process.env.KERNEL_BENCH_INTERRUPTED ?? 100))))
   return rows
 }
 
 /** `repeat` runs back to back, then what is left. */
+/**
+ * `n` runs cancelled mid-run (as Ctrl+C in the CLI or a closed page in browser mode cancel
+ * them), each at a different moment of connect.timeout's SYN retransmissions; then nothing
+ * the lab started may be left (its namespace lives only while its processes do).
+ */
+async function interrupted(n: number): Promise<KernelBenchRow[]> {
+  const script = scenarioScript('connect.timeout')!
+  const t = performance.now()
+  for (let i = 0; i < n; i++) {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 50 + (i % 10) * 150)
+    await kernelBackend.run(script, { signal: controller.signal, ...quiet }).catch(() => undefined)
+  }
+  const per = (performance.now() - t) / Math.max(n, 1)
+  const left = leftovers()
+  return [
+    { name: `${n} runs cancelled mid-run, per run (wall)`, value: per, unit: 'ms' },
+    {
+      name: `processes (and so namespaces) left after ${n} cancelled runs`,
+      value: left.length,
+      unit: '',
+      target: '0',
+      pass: left.length === 0,
+    },
+  ]
+}
+
 async function backToBack(repeat: number): Promise<KernelBenchRow[]> {
   const ids = ['connect.ok', 'peer.crash-fin', 'peer.abort', 'connect.refused']
   const fdsBefore = openFds()

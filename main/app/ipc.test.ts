@@ -67,6 +67,7 @@ function recordingService() {
   const service: LabService = {
     calls,
     onRunUpdate: () => () => {},
+    activeRuns: () => 0,
     dispose: async () => {},
   }
   return { service, received }

@@ -39,6 +39,9 @@ export const EXIT = {
   interrupted: 130,
 } as const
 
+/** The signals that cancel a run (it cleans up, says so, and exits with 128 + the number). */
+const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
 /** The exit code of a run cancelled by a signal (the shell's 128 + its number). */
 export const SIGNAL_EXIT: Readonly<Partial<Record<NodeJS.Signals, number>>> = {
   SIGHUP: 129,
@@ -291,11 +294,10 @@ function interruptible(): Interruptible {
     signal ??= name
     controller.abort()
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  // SIGHUP too: a closed terminal must not kill the CLI before its run has cleaned up.
+  for (const name of CANCEL_SIGNALS) process.once(name, onSignal)
   controller.release = () => {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    for (const name of CANCEL_SIGNALS) process.off(name, onSignal)
   }
   let said = false
   controller.cancelled = (io) => {

@@ -35,6 +35,8 @@ export interface LabServiceOptions {
 export interface LabService {
   calls: LabCalls
   onRunUpdate(listener: (message: RunUpdateMessage) => void): () => void
+  /** How many runs are going. */
+  activeRuns(): number
   /** Cancels every run and waits until each backend has cleaned up. */
   dispose(): Promise<void>
 }
@@ -102,6 +104,7 @@ export function createLabService(options: LabServiceOptions): LabService {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    activeRuns: () => sessions.active().length,
     dispose: async () => {
       await sessions.dispose()
       quiz.close()

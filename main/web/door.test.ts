@@ -50,6 +50,7 @@ function runningService(): LabService & { end(runId: string): void; cancelled: s
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    activeRuns: () => 0,
     dispose: async () => undefined,
   }
 }

@@ -62,13 +62,23 @@ async function main(): Promise<number> {
   console.log(`Socket Anomaly Lab (browser mode) is running at ${host.url}`)
   if (args.open) console.log(await openBrowser(host.url))
   console.log('Press Ctrl+C to stop.')
-  const stop = async (): Promise<void> => {
+  // Ctrl+C, SIGTERM or a closed terminal (SIGHUP): cancel every run and wait for its cleanup
+  // (processes, namespace), close the server, say so, and exit with 128 + the signal number.
+  const exitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const
+  let stopping = false
+  const stop = async (name: keyof typeof exitCodes): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    const runs = service.activeRuns()
     await service.dispose()
     await host.close()
-    process.exit(0)
+    console.log(
+      `Browser mode stopped by ${name}${runs > 0 ? `: ${runs} run${runs > 1 ? 's' : ''} cancelled and cleaned up` : ''}.`,
+    )
+    process.exit(exitCodes[name])
   }
-  process.once('SIGINT', () => void stop())
-  process.once('SIGTERM', () => void stop())
+  for (const name of Object.keys(exitCodes) as (keyof typeof exitCodes)[])
+    process.on(name, () => void stop(name))
   return -1
 }
 

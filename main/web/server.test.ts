@@ -40,6 +40,7 @@ function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: L
     push(m) {
       for (const l of listeners) l(m)
     },
+    activeRuns: () => 0,
     dispose: async () => undefined,
   }
 }
