@@ -15,8 +15,11 @@
  * - chains `trace` (output) and `trace_in` (input), priority -300, mark every TCP segment
  *   for `nft monitor`; one rule per TCP data offset, so the trace says the header length and
  *   the payload length can be computed (trace prints the IP length but not the data offset).
- * - chain `faults` (input, priority 0) holds one jump per active drop or cut step, chain
- *   `rejects` (input, priority -1) one per reject step; `heal` flushes both.
+ * - chain `faults` (input, priority 0) holds one jump per active drop, cut or reject step, in
+ *   the order the steps ran: the first rule that matches a segment decides, as in the
+ *   simulator (docs/lab-script-format.md, "net operations"); `heal` flushes it. (Rejects
+ *   once had a chain of their own at a higher priority, so a later reject overrode an
+ *   earlier cut; the fuzzer found the simulator disagreeing.)
  * - chain `gone` (input, priority 1) silences a crashed host (crash mode `silent`); heal
  *   keeps it.
  * - chain `ack` stays empty: the persistent `nft -i` lists it to mark the end of a batch.
@@ -62,7 +65,6 @@ export function baseRuleset(): string {
     ...marks('trace'),
     chain('trace_in', 'input', -300),
     ...marks('trace_in'),
-    chain('rejects', 'input', -1),
     chain('faults', 'input', 0),
     chain('gone', 'input', 1),
     // Empty: nft-shell.ts lists it to know a batch is done.
@@ -132,9 +134,7 @@ export function faultRules(index: number, step: FaultStep, hop: HopPorts): strin
   body.push(verdict)
   const lines = [`add chain ip lab ${chain}`]
   for (const rule of body) lines.push(`add rule ip lab ${chain} ${rule}`)
-  const from = step.op === 'reject' ? 'rejects' : 'faults'
-  for (const m of dirMatches(step.dir, hop))
-    lines.push(`add rule ip lab ${from} ${m} jump ${chain}`)
+  for (const m of dirMatches(step.dir, hop)) lines.push(`add rule ip lab faults ${m} jump ${chain}`)
   return lines.join('\n') + '\n'
 }
 
@@ -146,5 +146,5 @@ export function silenceRules(port: number): string {
 
 /** `heal`: removes every net rule (the per-step chains stay, unreferenced). */
 export function healRules(): string {
-  return 'flush chain ip lab faults\nflush chain ip lab rejects\n'
+  return 'flush chain ip lab faults\n'
 }

@@ -17,7 +17,7 @@ describe('nft rules', () => {
     const base = baseRuleset()
     for (let d = 5; d <= 15; d++)
       expect(base).toContain(`add rule ip lab trace_in tcp doff ${d} meta nftrace set 1`)
-    for (const chain of ['trace', 'trace_in', 'rejects', 'faults', 'gone', 'ack'])
+    for (const chain of ['trace', 'trace_in', 'faults', 'gone', 'ack'])
       expect(base).toContain(`add chain ip lab ${chain} {`)
     // One command a line, no block spanning lines: the nft shell sends it as one line.
     expect(base.split('\n').every((l) => l.startsWith('add '))).toBe(true)
@@ -57,14 +57,15 @@ describe('nft rules', () => {
       'port-unreachable',
       'admin-prohibited',
     ] as const) {
-      expect(faultRules(0, { actor: 'net', op: 'reject', dir: 'c2s', icmp }, hop)).toContain(
-        `reject with icmp type ${icmp}`,
-      )
+      const rules = faultRules(0, { actor: 'net', op: 'reject', dir: 'c2s', icmp }, hop)
+      expect(rules).toContain(`reject with icmp type ${icmp}`)
+      // In the one chain of faults, in step order: the first rule that matches decides.
+      expect(rules).toContain('add rule ip lab faults tcp dport 7001 jump s0')
     }
     expect(faultRules(4, { actor: 'net', op: 'cut', dir: 'both' }, hop)).toContain(
       'add rule ip lab s4 drop',
     )
-    expect(healRules()).toBe('flush chain ip lab faults\nflush chain ip lab rejects\n')
+    expect(healRules()).toBe('flush chain ip lab faults\n')
     expect(silenceRules(7001)).toContain('add rule ip lab gone tcp sport 7001 drop')
   })
 })
@@ -102,7 +103,7 @@ describe('TraceParser', () => {
       packet('a', 'oif', 50000, 7001, 'syn'),
       'trace id a ip lab trace rule tcp doff 10 meta nftrace set 1 (verdict continue)',
       packet('a', 'oif', 50000, 7001, 'syn'),
-      'trace id a ip lab rejects policy accept ',
+      'trace id a ip lab trace policy accept ',
       packet('b', 'iif', 50000, 7001, 'syn'),
       'trace id b ip lab trace_in rule tcp doff 10 meta nftrace set 1 (verdict continue)',
       'trace id b ip lab faults unknown rule handle 9 (verdict jump s1)',

@@ -135,7 +135,7 @@ export class TraceParser {
       return
     }
     // The last lab chain each way: past it, the segment went on.
-    const last = p.way === 'in' ? 'gone' : 'rejects'
+    const last = p.way === 'in' ? 'gone' : 'trace'
     if (chain === last && rest.startsWith('policy accept')) {
       this.pending.delete(id)
       this.end(p)
