@@ -176,11 +176,12 @@ export interface OsProfile {
    */
   shutdownUnconnected: 'enotconn-and-shut' | 'enotconn'
   /**
-   * close() or abort() of a connection in TIME_WAIT: Linux handed TIME_WAIT to a timewait
-   * sock when it began and closed the program's socket, so the call leaves TIME_WAIT running
-   * (`keep`); `end`: the call ends the connection quietly (no RST from TIME_WAIT).
+   * The program's socket once its connection is in TIME_WAIT. `detached`: Linux hands TIME_WAIT
+   * to a timewait sock when it begins and closes the program's socket, so calls see a closed
+   * socket (shutdown ENOTCONN) and close() or abort() leave TIME_WAIT running. `attached`: the
+   * socket is the TIME_WAIT connection; close() or abort() end it quietly (no RST).
    */
-  timeWaitClose: 'keep' | 'end'
+  timeWaitSocket: 'detached' | 'attached'
   /** Where the facts students doubt most come from. */
   sources: ProfileSources
 }
@@ -257,8 +258,9 @@ const linux: OsProfile = {
   // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
   shutdownUnconnected: 'enotconn-and-shut',
   // net/ipv4/tcp_minisocks.c tcp_time_wait: the timewait sock replaces the socket, then
-  // tcp_done(sk); __tcp_close on a TCP_CLOSE socket sends nothing. Measured: abort keeps it
-  timeWaitClose: 'keep',
+  // tcp_done(sk); __tcp_close on a TCP_CLOSE socket sends nothing. Measured: abort keeps
+  // TIME_WAIT, shutdown gets ENOTCONN
+  timeWaitSocket: 'detached',
   sources: {
     processExit: [
       {
@@ -378,7 +380,7 @@ const windows: OsProfile = {
   softErrorClear: 'rtt-sample', // unused: Winsock ignores these ICMP errors
   shutdownListener: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
-  timeWaitClose: 'end', // assumed (the simulator's rule before Linux was measured)
+  timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
   sources: {
     processExit: [
       {
@@ -468,7 +470,7 @@ const macos: OsProfile = {
   shutdownListener: 'enotconn', // XNU bsd/kern/uipc_socket.c soshutdown: not connected
   // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
   shutdownUnconnected: 'enotconn',
-  timeWaitClose: 'end', // assumed (the simulator's rule before Linux was measured)
+  timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
   sources: {
     processExit: [
       {

@@ -247,6 +247,19 @@ const rows: [string, Steps, Want, { client: string; server: string }][] = [
     { client: 'TIME_WAIT', server: 'CLOSED' },
   ],
   [
+    'server: shutdown in TIME_WAIT finds a closed socket: ENOTCONN (fuzzer)',
+    [
+      L,
+      conn(10),
+      s('accept'),
+      { actor: 'server', op: 'shutdown', how: 'rdwr', at: 600 },
+      { actor: 'client', op: 'shutdown', how: 'wr', at: 1200 },
+      { actor: 'server', op: 'shutdown', how: 'rdwr', at: 1500 },
+    ],
+    [0, 0, 4, 0, 0, 'ENOTCONN'],
+    { client: 'CLOSED', server: 'TIME_WAIT' },
+  ],
+  [
     'client: close in TIME_WAIT with unread data sends no RST',
     [
       L,

@@ -443,10 +443,15 @@ export class Program {
     if (t.closed) return { ret: -1, errno: 'EBADF' }
     const s = t.sock
     const { profile } = this.world
-    if (s instanceof RawSocket || s.state === 'CLOSED') {
-      // Never connected, or its connect failed. Linux inet_shutdown, case TCP_CLOSE: -ENOTCONN,
-      // then falls through to sk_shutdown |= how (a later recv returns 0); BSD soshutdown and
-      // Winsock return first.
+    // Linux's socket is closed once its connection is in TIME_WAIT (tcp_time_wait, tcp_done).
+    const closed =
+      s instanceof RawSocket ||
+      s.state === 'CLOSED' ||
+      (s.state === 'TIME_WAIT' && profile.timeWaitSocket === 'detached')
+    if (closed) {
+      // Never connected, its connect failed, or it is over. Linux inet_shutdown, case
+      // TCP_CLOSE: -ENOTCONN, then falls through to sk_shutdown |= how (a later recv returns
+      // 0); BSD soshutdown and Winsock return first.
       if (profile.shutdownUnconnected === 'enotconn-and-shut') s.markShutdown(step.how)
       return { ret: -1, errno: 'ENOTCONN' }
     }

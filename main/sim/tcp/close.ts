@@ -34,7 +34,7 @@ export function closeSocket(s: Tcb, how: Release): void {
       // Linux tcp_time_wait hands TIME_WAIT to a timewait sock and closes the program's
       // socket (tcp_done); __tcp_close on a TCP_CLOSE socket sends nothing, unread data or
       // SO_LINGER 0 notwithstanding. So the TIME_WAIT runs its course (measured: abort kept it).
-      if (s.world.profile.timeWaitClose === 'keep') return
+      if (s.world.profile.timeWaitSocket === 'detached') return
       closeConnection(s, how)
       return
     case 'SYN_RCVD':
