@@ -24,6 +24,11 @@ export const labEn = {
       other: 'cause: {detail}',
     },
     notInFigure: 'not in the classic figure',
+    closedStart: 'start',
+    closedEnd: 'end',
+    closedTwice:
+      'CLOSED is drawn twice, as in RFC 9293: at the top where a socket starts, at the bottom where a connection ends.',
+    noTransition: 'No transition yet.',
   },
   seq: {
     title: 'Packets and calls on one time axis',
@@ -62,13 +67,15 @@ export const labEn = {
     now: 'Now',
   },
   caption: {
-    label: 'What just happened',
+    label: 'What just happened:',
     none: 'Nothing yet: press Run, then play or step through the events.',
   },
   shell: {
     label: 'Socket shell and run trace',
     hint: 'Type help. Tab completes, Up and Down recall commands.',
     focus: 'Focus the shell',
+    hide: 'Hide',
+    show: 'Show the shell',
   },
   editor: {
     label: 'Lab script',
@@ -136,9 +143,16 @@ export const labEn = {
     shell: 'Focus the socket shell',
     panels: 'Diagrams, script editor, compare',
     help: 'Show this list',
+    present: 'Presentation mode on or off (Esc ends it)',
   },
   readoutHidden:
     '{n} earlier calls are not shown here: they are in the trace below, or move the cursor back.',
+  layout: {
+    showCases: 'Cases',
+    hideCases: 'Hide cases',
+    present: 'Present',
+    endPresenting: 'End presentation',
+  },
   notices: {
     importedTrace: 'Showing a saved trace, not a live run.',
   },

@@ -22,6 +22,10 @@ export const labZh: typeof labEn = {
       other: '原因：{detail}',
     },
     notInFigure: '经典状态图中没有这条转换',
+    closedStart: '起点',
+    closedEnd: '终点',
+    closedTwice: 'CLOSED 画了两次，与 RFC 9293 一致：上方是套接字的起点，下方是连接结束的地方。',
+    noTransition: '还没有状态转换。',
   },
   seq: {
     title: '报文与系统调用时间线',
@@ -60,13 +64,15 @@ export const labZh: typeof labEn = {
     now: '当前',
   },
   caption: {
-    label: '刚刚发生了什么',
+    label: '刚刚发生了什么：',
     none: '还没有事件：按“运行”，然后播放或逐步查看。',
   },
   shell: {
     label: '套接字终端与运行跟踪',
     hint: '输入 help 查看命令。Tab 补全，上下键调出历史命令。',
     focus: '聚焦到套接字终端',
+    hide: '收起',
+    show: '展开终端',
   },
   editor: {
     label: '实验脚本',
@@ -132,8 +138,15 @@ export const labZh: typeof labEn = {
     shell: '聚焦到套接字终端',
     panels: '图示、脚本编辑器、对比',
     help: '显示此列表',
+    present: '开启或关闭演示模式（Esc 退出）',
   },
   readoutHidden: '还有 {n} 个更早的调用没有在这里显示：它们在下方的跟踪中，也可以把光标往回移。',
+  layout: {
+    showCases: '案例列表',
+    hideCases: '收起案例',
+    present: '演示模式',
+    endPresenting: '退出演示',
+  },
   notices: {
     importedTrace: '正在显示保存的跟踪，而不是实时运行。',
   },

@@ -281,8 +281,8 @@ export function layoutSequence(
   items.sort((a, b) => top(a) - top(b))
   return {
     width,
-    // Room below the last row for a two-line call label.
-    height: SEQ_TOP + axis.height + 18,
+    // Room below the last row for a two-line call label (never cut at the bottom edge).
+    height: SEQ_TOP + axis.height + 34,
     lanes,
     eventY,
     items,

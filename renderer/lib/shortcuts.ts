@@ -21,6 +21,7 @@ export type ShortcutAction =
   | 'panel-script'
   | 'panel-compare'
   | 'help'
+  | 'present'
 
 /** The keys, as the help lists them (one row per group of the i18n `labView.shortcuts`). */
 export const SHORTCUT_ROWS: { keys: string[]; label: string }[] = [
@@ -33,6 +34,7 @@ export const SHORTCUT_ROWS: { keys: string[]; label: string }[] = [
   { keys: ['L'], label: 'axis' },
   { keys: ['`', '/'], label: 'shell' },
   { keys: ['D', 'E', 'C'], label: 'panels' },
+  { keys: ['P'], label: 'present' },
   { keys: ['?'], label: 'help' },
 ]
 
@@ -113,6 +115,9 @@ export function shortcutFor(e: KeyLike): ShortcutAction | null {
       return 'panel-compare'
     case '?':
       return 'help'
+    case 'p':
+    case 'P':
+      return 'present'
     default:
       return null
   }

@@ -6,13 +6,19 @@
  */
 import type { TcpState } from '../../shared/lab-result'
 
-/** Drawing size of the diagram (SVG viewBox units). */
-export const SM_WIDTH = 420
-export const SM_HEIGHT = 286
-const NODE_W = 104
-const NODE_H = 24
-const COL = [68, 210, 352] as const
-const ROW = (r: number): number => 22 + r * 40
+/**
+ * Drawing size of the diagram (SVG viewBox units). Compact on purpose: a state graph gets
+ * about 300-340 px of a laptop's or projector's width, and its 12.5-unit state names must
+ * stay readable there (at least 11 px on a 1400 px window). Transition labels are not drawn
+ * inside the figure (they would sit on boxes or be cut at its edge): the component writes the
+ * last transition's cause below it.
+ */
+export const SM_WIDTH = 336
+export const SM_HEIGHT = 270
+const NODE_W = 102
+const NODE_H = 23
+const COL = [56, 168, 280] as const
+const ROW = (r: number): number => 18 + r * 38
 
 /** A box of the diagram. CLOSED appears twice, as in the RFC (`CLOSED` and `CLOSED_END`). */
 export interface SmNode {
@@ -145,8 +151,8 @@ function makeEdge(fromId: string, toId: string, rfc: string, canonical: boolean)
       ? -14
       : 0
     : sameColumn
-      ? 70
-      : 36
+      ? 100
+      : 30
   const { d, label } = arrow(from, to, from.x > SM_WIDTH / 2 ? -bend : bend)
   return {
     id: `${fromId}->${toId}`,

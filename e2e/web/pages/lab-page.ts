@@ -21,9 +21,10 @@ export class LabPage {
   /** Opens the app, optionally deep-linked to a case, and waits for the catalog. */
   async goto(caseId?: string): Promise<void> {
     await this.page.goto(appPath(caseId ? `/lab/${caseId}` : ''))
+    // Attached, not visible: small windows start with the case list folded away.
     await expect(
       this.page.getByTestId('case-picker').locator('button[data-case]').first(),
-    ).toBeVisible()
+    ).toBeAttached()
   }
 
   caseButton(id: string): Locator {
@@ -31,6 +32,8 @@ export class LabPage {
   }
 
   async pickCase(id: string): Promise<void> {
+    const toggle = this.page.getByTestId('cases-toggle')
+    if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click()
     await this.caseButton(id).click()
     await expect(this.caseButton(id)).toHaveAttribute('aria-current', 'true')
     await expect(this.runButton).toBeEnabled()
@@ -146,12 +149,20 @@ export class LabPage {
 
   /** Types a line into the socket shell and waits until the prompt is back (run over). */
   async shell(line: string): Promise<void> {
+    await this.openShell()
     await this.page.getByTestId('trace-terminal').click()
     await this.page.keyboard.type(line)
     await this.page.keyboard.press('Enter')
     await expect(this.status).not.toHaveAttribute('data-status', /^(starting|running)$/, {
       timeout: 45_000,
     })
+  }
+
+  /** Opens the shell's terminal if it is folded away (small windows start with it closed). */
+  async openShell(): Promise<void> {
+    const toggle = this.page.getByTestId('shell-toggle')
+    if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click()
+    await expect(this.page.getByTestId('trace-terminal')).toBeVisible()
   }
 
   async setLanguage(language: 'zh' | 'en'): Promise<void> {
