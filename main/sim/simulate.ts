@@ -108,7 +108,14 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
     timers,
     script,
     trace,
-    mss: 1460,
+    // Loopback's, like the link delay: the kernel lab runs on loopback (MTU 65536: 65483 bytes
+    // of payload beside the timestamp option; it measured 32741-byte halves), so a send of up
+    // to 64 KiB is one segment on both backends. That decides the retransmission schedule:
+    // with one segment in flight the tail-loss probe waits 200 ms more (tcp_schedule_loss_probe,
+    // packets_out == 1); with 1460 bytes a 3000-byte send was three segments, probed after
+    // 10 ms and retransmitted about 200 ms before the kernel did. Buffer sizes stay the
+    // profile's (a 1460-byte path's, decision 004).
+    mss: 65483,
     transmit: null!,
   }
   const path = new Path(world, machines, middlebox)
