@@ -120,6 +120,12 @@ export interface HostInfo {
   platform: string
   release: string
   isolation: 'netns' | 'loopback' | 'none'
+  /**
+   * How late (ms) the kernel lab started its latest step, against the moment the script set
+   * for it (its `at`, or the end of the step before): on a busy machine the lab cannot keep
+   * time, and timings of such a run say more about the load than about TCP.
+   */
+  lateMs?: number
 }
 
 /** What a socket of the run is to its program. */

@@ -95,3 +95,39 @@ describe('timer drift between the two hosts', () => {
     if (!verdict.ok) expect(verdict.why).toMatch(/timers (0\.95|1\.05)x changes the answer/)
   })
 })
+
+describe('programs woken together, and the final read late', () => {
+  it('rejects two programs woken by one event whose next calls race (fuzz seed 7 #448)', () => {
+    const s = script({
+      timers: { synRetries: 2, synackRetries: 2, retries2: 3 },
+      limitMs: 4050,
+      steps: [
+        { actor: 'net', op: 'drop', dir: 's2c', match: 'SYN-ACK', count: 1 },
+        { actor: 'server', op: 'listen', port: 7200 },
+        { actor: 'client', op: 'connect', port: 7200, at: 10 },
+        { actor: 'server', op: 'accept' },
+        { actor: 'server', op: 'abort', at: 600 },
+        { actor: 'client', op: 'shutdown', how: 'rd', at: 900 },
+      ],
+    })
+    const verdict = checkRobust(s)
+    expect(verdict.ok).toBe(false)
+    if (!verdict.ok) expect(verdict.why).toMatch(/waking 5 ms late changes the answer/)
+  })
+
+  it('rejects a run whose final states depend on a delayed ACK still pending (seed 7 #129)', () => {
+    // No quiet end: the client's close is the last call, and the ACK of its FIN waits on the
+    // server's delayed-ACK timer (the next 4 ms tick).
+    const s = script({
+      limitMs: 3000,
+      steps: [
+        { actor: 'server', op: 'listen', port: 7200 },
+        { actor: 'client', op: 'connect', port: 7200, at: 10 },
+        { actor: 'client', op: 'close', at: 300 },
+      ],
+    })
+    const verdict = checkRobust(s)
+    expect(verdict.ok).toBe(false)
+    if (!verdict.ok) expect(verdict.why).toMatch(/^final read 100 ms later changes the answer/)
+  })
+})

@@ -8,7 +8,9 @@
  *
  * The check is a perturbation of the simulator's run: every scheduled action is moved by
  * ±{@link shiftMs} of its time, one at a time, and the run's end likewise, and each host's
- * timers are run 5 % fast and slow ({@link TIMER_DRIFT}); every variant must
+ * timers are run 5 % fast and slow ({@link TIMER_DRIFT}), each program wakes
+ * {@link WAKE_DELAY_MS} late, and the final states are read {@link LATE_FINAL_MS} later; every
+ * variant must
  * give each step the same class (outcome, sign of the return value, errno: shared/agreement.ts
  * `stepClass`) and both ends the same final state as the unperturbed run.
  */
@@ -29,15 +31,27 @@ export function shiftMs(atMs: number): number {
  */
 export const TIMER_DRIFT = [0.95, 1.05] as const
 
+/**
+ * How late a woken program may make its next call: on a loaded machine a process woken from a
+ * blocking call runs milliseconds later, so two programs woken by one event call in either
+ * order.
+ */
+export const WAKE_DELAY_MS = 5
+
+/** How much later the kernel lab may read the final states than the run's end. */
+export const LATE_FINAL_MS = 100
+
 /** How far the run's end may move: the agreement rule's tolerance, max(300 ms, 10 %). */
 export function endShiftMs(limitMs: number): number {
   return Math.max(300, 0.1 * limitMs)
 }
 
 /** The classes a variant must keep: every step's, and the final states. */
-function signature(result: LabResult): string {
-  const steps = result.steps.map((s) => `${s.index}:${stepClass(s)}`)
-  return `${steps.join(' ')} | ${result.final.client}/${result.final.server}`
+function signature(result: LabResult, steps = Infinity): string {
+  const classes = result.steps
+    .filter((s) => s.index < steps)
+    .map((s) => `${s.index}:${stepClass(s)}`)
+  return `${classes.join(' ')} | ${result.final.client}/${result.final.server}`
 }
 
 /** The verdict of {@link checkRobust}. */
@@ -67,6 +81,19 @@ export function checkRobust(script: LabScript): Robustness {
       variants.push({ what: `step ${i} at ${moved} ms`, script: { ...script, steps } })
     }
   })
+  // The final states read a little later (the kernel reads its socket table a few ms after
+  // the last call returned, later still on a loaded machine): the program that ends the
+  // script waits LATE_FINAL_MS more, timers and all.
+  const lastActor = lastAlive(script)
+  if (lastActor)
+    variants.push({
+      what: `final read ${LATE_FINAL_MS} ms later`,
+      script: {
+        ...script,
+        limitMs: script.limitMs + LATE_FINAL_MS,
+        steps: [...script.steps, { actor: lastActor, op: 'sleep', ms: LATE_FINAL_MS }],
+      },
+    })
   for (const sign of [-1, 1]) {
     const limitMs = Math.round(script.limitMs + sign * endShiftMs(script.limitMs))
     const latest = Math.max(...script.steps.map((s) => s.at ?? 0))
@@ -74,19 +101,35 @@ export function checkRobust(script: LabScript): Robustness {
     variants.push({ what: `the run ending at ${limitMs} ms`, script: { ...script, limitMs } })
   }
   const scaled: { what: string; options: SimulateOptions }[] = []
-  for (const host of ['client', 'server'] as const)
+  for (const host of ['client', 'server'] as const) {
     for (const factor of TIMER_DRIFT)
       scaled.push({
         what: `the ${host}'s timers ${factor}x`,
         options: { timerScale: { [host]: factor } },
       })
+    scaled.push({
+      what: `the ${host} waking ${WAKE_DELAY_MS} ms late`,
+      options: { wakeDelayMs: { [host]: WAKE_DELAY_MS } },
+    })
+  }
   for (const v of scaled) {
     const got = signature(simulate(script, v.options))
     if (got !== base) return { ok: false, why: `${v.what} changes the answer: ${base} -> ${got}` }
   }
   for (const v of variants) {
-    const got = signature(simulate(v.script))
+    // Only the script's own steps count (a variant may add a step at the end).
+    const got = signature(simulate(v.script), script.steps.length)
     if (got !== base) return { ok: false, why: `${v.what} changes the answer: ${base} -> ${got}` }
   }
   return { ok: true }
+}
+
+/** The program whose steps end the script, if it does not crash (the one to keep waiting). */
+function lastAlive(script: LabScript): 'client' | 'server' | null {
+  for (let i = script.steps.length - 1; i >= 0; i--) {
+    const s = script.steps[i]!
+    if (s.actor === 'net') continue
+    return script.steps.some((x) => x.actor === s.actor && x.op === 'crash') ? null : s.actor
+  }
+  return null
 }

@@ -112,3 +112,30 @@ describe('runFuzz', () => {
     expect(summary.cancelled).toBe(true)
   })
 })
+
+describe('a kernel run the machine made late', () => {
+  it('is run again before a disagreement counts', async () => {
+    let calls = 0
+    // The first run of every script disagrees and reports that its steps started 200 ms late
+    // (a busy machine); the second agrees on time.
+    const busy: Backend = {
+      ...honestKernel,
+      run: async (s, c) => {
+        const r = ++calls % 2 === 1 ? await brokenKernel.run(s, c) : await honestKernel.run(s, c)
+        const lateMs = calls % 2 === 1 ? 200 : 0
+        return { ...r, host: { platform: 'linux', release: 'test', isolation: 'netns', lateMs } }
+      },
+    }
+    const summary = await runFuzz({
+      seed: 3,
+      count: 30,
+      jobs: 1,
+      backends: createBackends({ kernel: busy }),
+    })
+    expect(summary.findings).toEqual([])
+    expect(summary.rerunLate).toBeGreaterThan(0)
+    expect(summaryLine(summary)).toMatch(
+      /0 disagreements, \d+ kernel runs repeated \(the machine was busy\)$/,
+    )
+  })
+})

@@ -60,8 +60,21 @@ export interface FuzzSummary {
   refused: { id: string; why: string }[]
   /** Scripts whose run failed (backend error), with the message. */
   failed: { id: string; why: string }[]
+  /** Kernel runs repeated because the machine made them late (LATE_MS). */
+  rerunLate: number
   elapsedMs: number
   cancelled: boolean
+}
+
+/** A kernel run whose steps started this late is run again before a disagreement counts. */
+export const LATE_MS = 50
+
+function disagrees(pair: { sim: LabResult; kernel: LabResult }): boolean {
+  return compareResults(pair.sim, pair.kernel).length > 0
+}
+
+function lateMs(pair: { kernel: LabResult }): number {
+  return pair.kernel.host?.lateMs ?? 0
 }
 
 /** The race-free script number `index` of `seed`. */
@@ -130,7 +143,13 @@ async function writeFinding(finding: FuzzFinding, out: string): Promise<string> 
 async function fuzzOne(index: number, options: FuzzOptions, summary: FuzzSummary): Promise<void> {
   const original = fuzzScript(options.seed, index)
   const id = original.id ?? `fuzz-${options.seed}-${index}`
-  const pair = await runPair(original, options)
+  let pair = await runPair(original, options)
+  // A kernel run that could not keep time (the machine was busy: a step started more than
+  // LATE_MS after its moment) is no evidence either way: run the pair again, at most twice.
+  for (let again = 0; again < 2 && pair.ok && disagrees(pair) && lateMs(pair) > LATE_MS; again++) {
+    summary.rerunLate++
+    pair = await runPair(original, options)
+  }
   summary.scripts++
   if (!pair.ok) {
     if (options.signal?.aborted) return
@@ -155,7 +174,7 @@ async function fuzzOne(index: number, options: FuzzOptions, summary: FuzzSummary
         kernel: pair.kernel,
       }
   }
-  if (!finding && compareResults(pair.sim, pair.kernel).length > 0) {
+  if (!finding && disagrees(pair)) {
     const small = await shrink(original, pair, options)
     finding = {
       kind: 'disagreement',
@@ -187,6 +206,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     findings: [],
     refused: [],
     failed: [],
+    rerunLate: 0,
     elapsedMs: 0,
     cancelled: false,
   }
@@ -209,6 +229,7 @@ export function summaryLine(summary: FuzzSummary): string {
     u ? `${u} unstable on the kernel (generator bugs)` : '',
     summary.failed.length ? `${summary.failed.length} failed` : '',
     summary.refused.length ? `${summary.refused.length} refused by the kernel backend` : '',
+    summary.rerunLate ? `${summary.rerunLate} kernel runs repeated (the machine was busy)` : '',
     summary.cancelled ? 'cancelled' : '',
   ].filter(Boolean)
   return `fuzz: ${summary.scripts} scripts, ${k} disagreements${extra.length ? `, ${extra.join(', ')}` : ''}`

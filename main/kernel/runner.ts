@@ -68,6 +68,8 @@ class Run implements ActionContext {
   readonly peers: Partial<Record<Endpoint | 'relay', Peer>> = {}
   readonly dead = new Set<Endpoint>()
   readonly frozen = new Set<Actor>()
+  /** The latest any step started after the moment the script set for it (HostInfo.lateMs). */
+  late = 0
   ns: Namespace | null = null
   nft: NftShell | null = null
   capture: Capture | null = null
@@ -279,6 +281,7 @@ async function execute(run: Run): Promise<LabResult> {
   const inFlight = new Map<Actor, { index: number; startMs: number }>()
   const loop = async (actor: Actor): Promise<void> => {
     const mine = script.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.actor === actor)
+    let lastEnd = 0
     for (const { s, i } of mine) {
       if (run.ended) return
       if (actor !== 'net' && run.dead.has(actor)) {
@@ -303,6 +306,8 @@ async function execute(run: Run): Promise<LabResult> {
       }
       if ((await schedule.gate(actor, stop)) === 'stop') return
       const startMs = run.now()
+      // The moment the script set: its `at`, or the end of this actor's step before.
+      run.late = Math.max(run.late, startMs - Math.max(s.at ?? 0, lastEnd))
       inFlight.set(actor, { index: i, startMs })
       schedule.started(actor)
       void run.sample('ss')
@@ -318,6 +323,7 @@ async function execute(run: Run): Promise<LabResult> {
       if (s.op === 'freeze') run.frozen.add(actor)
       if (s.op === 'thaw') run.frozen.delete(actor)
       schedule.returned(actor, endMs)
+      lastEnd = endMs
       await run.sample('ss')
     }
   }
@@ -351,7 +357,12 @@ async function execute(run: Run): Promise<LabResult> {
     script,
     backend: 'kernel',
     profile: run.timers.profile,
-    host: { platform: run.probe.platform, release: run.probe.release, isolation: 'netns' },
+    host: {
+      platform: run.probe.platform,
+      release: run.probe.release,
+      isolation: 'netns',
+      lateMs: Math.round(run.late * 10) / 10,
+    },
     timers: run.timers.timers,
     timersShortened: run.timers.shortened(script),
     durationMs: endMs,

@@ -21,6 +21,8 @@ class ActorRun {
   pendingStart = 0
   /** The step a wake-up is already scheduled for (its `at` lies in the future). */
   wakeFor = -1
+  /** The next step starts no earlier than this (SimulateOptions.wakeDelayMs). */
+  notBefore = 0
 
   constructor(
     readonly actor: Actor,
@@ -59,6 +61,8 @@ export class Scheduler {
     /** Called after every pass (the middlebox moves its bytes). */
     private readonly afterPass: () => void,
     private readonly onStep?: (step: StepResult) => void,
+    /** How late each program makes its next call after a step ends (0: at once). */
+    private readonly wakeDelayMs: { client?: number; server?: number } = {},
   ) {
     this.runs = [
       new ActorRun('client', programs.client),
@@ -150,7 +154,7 @@ export class Scheduler {
     if (run.pending || run.pos >= run.steps.length || run.program?.dead) return -1
     const index = run.steps[run.pos]!
     if (run.program?.frozen && !this.thaw[index]) return -1
-    const at = this.at[index]!
+    const at = Math.max(this.at[index]!, run.notBefore)
     if (at > this.q.now) {
       if (run.wakeFor !== index) {
         run.wakeFor = index
@@ -186,6 +190,8 @@ export class Scheduler {
     this.trace.emit({ tMs: this.q.now, type: 'syscall', step: index })
     this.onStep?.(res)
     run.pos++
+    const delay = run.actor === 'net' ? 0 : (this.wakeDelayMs[run.actor] ?? 0)
+    if (delay > 0) run.notBefore = this.q.now + delay
   }
 
   /** Reports calls still blocked and steps that never started; returns every step's result. */

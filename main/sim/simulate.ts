@@ -37,6 +37,13 @@ export interface SimulateOptions {
    * changes when one host's timers run a few per cent fast or slow asks about a race.
    */
   timerScale?: { client?: number; server?: number }
+  /**
+   * Each step of that program starts at least this many ms after its previous step ended
+   * (default 0). For the fuzzer's race check: on the real kernel a program woken from a
+   * blocking call runs a few milliseconds later, so two programs woken by one event (the
+   * handshake completing, say) make their next calls in either order.
+   */
+  wakeDelayMs?: { client?: number; server?: number }
 }
 
 /** A host's timer scale from the options: a positive finite number, 1 when not given. */
@@ -141,6 +148,7 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
     (step, index) => netStep(step, index, path, relay, trace),
     afterPass,
     options.onStep,
+    options.wakeDelayMs ?? {},
   )
   // Anything a host reports (a segment or ICMP arrived, a state changed) may wake a call.
   client.onChange = server.onChange = scheduler.markDirty
