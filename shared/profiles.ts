@@ -169,6 +169,13 @@ export interface OsProfile {
    */
   shutdownListener: 'disconnect' | 'enotconn'
   /**
+   * New data for a socket shut for reading (shutdown SHUT_RD, not closed): Linux answers with
+   * RST and resets its own socket too (tcp_rcv_state_process: RCV_SHUTDOWN, then tcp_reset,
+   * so the program's next call fails with ECONNRESET); BSD resets only a socket nobody holds
+   * any more (SS_NOFDREF, i.e. closed) and otherwise drops the data.
+   */
+  dataAfterShutRd: 'reset' | 'discard'
+  /**
    * shutdown() on a socket that is not connected (never connected, or its connect failed)
    * fails with ENOTCONN everywhere, but Linux marks the socket shut anyway: a later recv()
    * returns 0 for SHUT_RD, and the marks outlive a connect(). BSD and Winsock return before
@@ -254,6 +261,7 @@ const linux: OsProfile = {
   icmpEstablished: 'soft', // tcp_v4_err: sk_err_soft unless IP_RECVERR
   softErrorClear: 'any-ack', // net/ipv4/tcp_input.c tcp_ack, also for the SYN-ACK
   shutdownListener: 'disconnect', // net/ipv4/af_inet.c inet_shutdown, case TCP_LISTEN
+  dataAfterShutRd: 'reset', // net/ipv4/tcp_input.c tcp_rcv_state_process, step 7 (measured)
   // net/ipv4/af_inet.c inet_shutdown: case TCP_CLOSE sets -ENOTCONN and falls through to
   // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
   shutdownUnconnected: 'enotconn-and-shut',
@@ -379,6 +387,7 @@ const windows: OsProfile = {
   icmpEstablished: 'ignore',
   softErrorClear: 'rtt-sample', // unused: Winsock ignores these ICMP errors
   shutdownListener: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
+  dataAfterShutRd: 'discard', // assumed: Winsock documents no RST for data after SD_RECEIVE
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
   sources: {
@@ -468,6 +477,7 @@ const macos: OsProfile = {
   icmpEstablished: 'soft-except-unreachable', // tcp_notify, established
   softErrorClear: 'rtt-sample', // XNU bsd/netinet/tcp_input.c tcp_xmit_timer
   shutdownListener: 'enotconn', // XNU bsd/kern/uipc_socket.c soshutdown: not connected
+  dataAfterShutRd: 'discard', // XNU bsd/netinet/tcp_input.c: RST only when SS_NOFDREF
   // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
   shutdownUnconnected: 'enotconn',
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)

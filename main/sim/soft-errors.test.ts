@@ -108,3 +108,30 @@ describe('shutdown() on a listener', () => {
     }
   })
 })
+
+describe('data for a socket shut for reading', () => {
+  const steps: Steps = [
+    { actor: 'server', op: 'listen', port: 7001 },
+    { actor: 'client', op: 'connect', port: 7001, at: 10 },
+    { actor: 'server', op: 'accept' },
+    { actor: 'server', op: 'shutdown', how: 'rdwr', at: 600 },
+    { actor: 'client', op: 'send', bytes: 1, at: 900 },
+    { actor: 'server', op: 'send', bytes: 3000, at: 1200 },
+  ]
+
+  it('Linux: RST to the sender, and the shut socket is reset too (ECONNRESET next call)', () => {
+    // fuzz seed 7 #116, measured on the kernel lab: tcp_rcv_state_process step 7 calls
+    // tcp_reset on a FIN_WAIT socket with RCV_SHUTDOWN, then answers the data with RST.
+    const r = run({ labScript: 1, limitMs: 3000, steps })
+    expect([stepAt(r, 5).ret, stepAt(r, 5).errno]).toEqual([-1, 'ECONNRESET'])
+    expect(r.events.some((e) => e.type === 'note' && e.key === 'rst-data-after-shutdown')).toBe(
+      true,
+    )
+  })
+
+  it('macOS: the data is dropped (BSD resets only a socket nobody holds)', () => {
+    const r = run({ labScript: 1, profile: 'macos', limitMs: 3000, steps })
+    expect(r.events.some((e) => e.type === 'segment' && e.flags.includes('RST'))).toBe(false)
+    expect(stepAt(r, 5).errno).toBe('EPIPE')
+  })
+})

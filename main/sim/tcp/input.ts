@@ -135,12 +135,28 @@ export function connInput(s: Tcb, seg: Segment): void {
   if (seg.len > 0) {
     const st = s.state
     if (st === 'ESTABLISHED' || st === 'FIN_WAIT_1' || st === 'FIN_WAIT_2') {
-      if (st !== 'ESTABLISHED' && s.rdShut) {
-        // Linux tcp_rcv_state_process: new data for a socket the application has closed
-        // (or shut for reading) cannot be delivered to anyone: abort with RST.
-        world.trace.note('rst-data-after-close', undefined, s.host.endpoint ?? undefined)
+      if (
+        st !== 'ESTABLISHED' &&
+        s.rdShut &&
+        (s.orphan || world.profile.dataAfterShutRd === 'reset')
+      ) {
+        // New data for a socket the application has closed (or, on Linux, shut for reading)
+        // cannot be delivered to anyone: abort with RST. Linux resets its own socket too
+        // (tcp_reset): a program that still holds it gets ECONNRESET from its next call
+        // (fuzz seed 7 #116, measured).
+        const actor = s.host.endpoint ?? undefined
         s.sendReset()
-        s.done(null, 'rcv data after close')
+        if (s.orphan) {
+          world.trace.note('rst-data-after-close', undefined, actor)
+          s.done(null, 'rcv data after close')
+        } else {
+          const params = { errno: world.profile.errors.rstOther }
+          world.trace.note('rst-data-after-shutdown', params, actor)
+          s.done(params.errno, 'rcv data after shutdown', {
+            key: 'rst-data-after-shutdown',
+            params,
+          })
+        }
         return
       }
       const fresh = seg.seq + seg.len - s.rcvNxt
