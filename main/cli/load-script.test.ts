@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadScript, looksLikeFile } from './load-script'
+import { loadScript, looksLikeFile, readScriptBytes } from './load-script'
 
 const dir = mkdtempSync(join(tmpdir(), 'socklab-cli-'))
 function file(name: string, text: string): string {
@@ -129,5 +129,17 @@ describe('loadScript', () => {
       expect(loaded.ok).toBe(false)
       if (!loaded.ok) expect(loaded.message).toContain(`JSON syntax error at ${where}`)
     }
+  })
+})
+
+describe('a file that carries a script beside its results', () => {
+  it('runs as its script (fuzz findings, regression cases)', () => {
+    const doc = {
+      why: 'a finding',
+      script: { labScript: 1, steps: [{ actor: 'server', op: 'listen', port: 7001 }] },
+      kernel: { steps: [] },
+    }
+    const loaded = readScriptBytes(new TextEncoder().encode(JSON.stringify(doc)), 'finding.json')
+    expect(loaded.ok && loaded.script.steps[0]?.op).toBe('listen')
   })
 })

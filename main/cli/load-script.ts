@@ -122,6 +122,17 @@ export function decodeFileBytes(bytes: Uint8Array): TextRead<string> {
   }
 }
 
+/**
+ * The lab script in a document: the document itself, or the `script` of a file that carries
+ * one beside its results (what `socklab fuzz --out` writes, and main/lab/regressions/), so such
+ * a file can be run and checked as it is.
+ */
+function scriptOf(value: unknown): unknown {
+  if (value && typeof value === 'object' && !('labScript' in value) && 'script' in value)
+    return (value as { script: unknown }).script
+  return value
+}
+
 /** A script from a file's bytes (`file` names it in messages and picks JSON or YAML). */
 export function readScriptBytes(bytes: Uint8Array, file: string): Loaded {
   try {
@@ -129,7 +140,7 @@ export function readScriptBytes(bytes: Uint8Array, file: string): Loaded {
     if (!text.ok) return { ok: false, message: `${file}: ${formatTextProblem(text.problem)}` }
     const raw = parseScriptText(text.value, file)
     if (!raw.ok) return raw
-    const parsed = parseLabScript(raw.value)
+    const parsed = parseLabScript(scriptOf(raw.value))
     if (!parsed.ok)
       return {
         ok: false,
