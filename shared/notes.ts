@@ -213,7 +213,7 @@ export const NOTES = {
   },
   'rst-data-after-shutdown': {
     section: 'transfer.4.1',
-    profiles: LINUX,
+    profiles: ['linux', 'linux-legacy'],
     text: {
       en: 'Data arrived for a socket its program had shut for reading: nobody will read it, so Linux answers with RST and resets its own socket too: the next call fails with {errno}.',
       zh: '数据到达一个已被程序关闭读方向的套接字：没有人会读取，所以 Linux 回应 RST，并同时重置自己的套接字：下一次调用以 {errno} 失败。',

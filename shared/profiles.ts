@@ -176,6 +176,14 @@ export interface OsProfile {
    */
   dataAfterShutRd: 'reset' | 'discard'
   /**
+   * Where keepalive's idle time is counted from when a program turns keepalive on with its
+   * idle time (SO_KEEPALIVE, then TCP_KEEPIDLE, as the lab does): Linux from the last segment
+   * received (tcp_sock_set_keepidle_locked restarts the timer with what is left of the idle
+   * time: keepalive_time_elapsed), so a connection idle long enough is probed at once; BSD
+   * from the moment the option is set (TCP_KEEPALIVE restarts TCPT_KEEP from now).
+   */
+  keepaliveIdleFrom: 'last-receive' | 'enable'
+  /**
    * shutdown() on a socket that is not connected (never connected, or its connect failed)
    * fails with ENOTCONN everywhere, but Linux marks the socket shut anyway: a later recv()
    * returns 0 for SHUT_RD, and the marks outlive a connect(). BSD and Winsock return before
@@ -262,6 +270,7 @@ const linux: OsProfile = {
   softErrorClear: 'any-ack', // net/ipv4/tcp_input.c tcp_ack, also for the SYN-ACK
   shutdownListener: 'disconnect', // net/ipv4/af_inet.c inet_shutdown, case TCP_LISTEN
   dataAfterShutRd: 'reset', // net/ipv4/tcp_input.c tcp_rcv_state_process, step 7 (measured)
+  keepaliveIdleFrom: 'last-receive', // net/ipv4/tcp.c tcp_sock_set_keepidle_locked (measured)
   // net/ipv4/af_inet.c inet_shutdown: case TCP_CLOSE sets -ENOTCONN and falls through to
   // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
   shutdownUnconnected: 'enotconn-and-shut',
@@ -388,6 +397,7 @@ const windows: OsProfile = {
   softErrorClear: 'rtt-sample', // unused: Winsock ignores these ICMP errors
   shutdownListener: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   dataAfterShutRd: 'discard', // assumed: Winsock documents no RST for data after SD_RECEIVE
+  keepaliveIdleFrom: 'enable', // assumed: SIO_KEEPALIVE_VALS documents no carried-over idle time
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
   sources: {
@@ -478,6 +488,7 @@ const macos: OsProfile = {
   softErrorClear: 'rtt-sample', // XNU bsd/netinet/tcp_input.c tcp_xmit_timer
   shutdownListener: 'enotconn', // XNU bsd/kern/uipc_socket.c soshutdown: not connected
   dataAfterShutRd: 'discard', // XNU bsd/netinet/tcp_input.c: RST only when SS_NOFDREF
+  keepaliveIdleFrom: 'enable', // XNU bsd/netinet/tcp_usrreq.c TCP_KEEPALIVE: TCPT_KEEP from now
   // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
   shutdownUnconnected: 'enotconn',
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)

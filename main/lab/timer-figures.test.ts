@@ -53,10 +53,32 @@ describe('default-timer figures beside the shortened ones', () => {
       if (!gaveUp) continue
       if (f.timer === 'keepalive') {
         const on = result.steps.find((s) => s.op === 'keepalive')
-        expect(gaveUp.tMs - (on?.endMs ?? 0)).toBeCloseTo(f.shortenedMs, 0)
+        // Idle since: Linux counts from the last segment that end received, BSD from the call.
+        let since = on?.endMs ?? 0
+        if (p.keepaliveIdleFrom === 'last-receive') {
+          const heard = result.events.filter(
+            (e) =>
+              e.type === 'segment' &&
+              e.fate === 'delivered' &&
+              e.dir === (on?.actor === 'client' ? 's2c' : 'c2s') &&
+              e.tMs <= since,
+          )
+          since = heard.at(-1)?.tMs ?? since
+        }
+        expect(gaveUp.tMs - since).toBeCloseTo(f.shortenedMs, 0)
       } else {
-        // The simulator's own measure, in seconds to one decimal.
-        expect(Number(gaveUp.params?.s) * 1000, f.timer).toBeCloseTo(f.shortenedMs, -2)
+        // The simulator's own measure, in seconds to one decimal. A SYN retransmitted while
+        // the server waits in SYN_RCVD restarts its SYN-ACK timer (tcp_check_req; the kernel lab
+        // shows handshake.synack-lost giving up at 8.1 s, not 7): then the figure is the least
+        // the server waits.
+        const gaveUpMs = Number(gaveUp.params?.s) * 1000
+        const restarted =
+          f.timer === 'synackRetries' &&
+          result.events.filter(
+            (e) => e.type === 'segment' && e.dir === 'c2s' && e.flags.join() === 'SYN',
+          ).length > 1
+        if (restarted) expect(gaveUpMs, f.timer).toBeGreaterThanOrEqual(f.shortenedMs - 50)
+        else expect(gaveUpMs, f.timer).toBeCloseTo(f.shortenedMs, -2)
       }
     }
   })
