@@ -5,7 +5,8 @@
  * shrunk to a minimal script that still disagrees and written out with both results, in the
  * format of the regression tests (main/lab/regressions/), so it can become one as it is.
  *
- * With `repeat` > 1 every script also runs that many times on the kernel: a script whose
+ * A kernel run the machine made late is repeated before a disagreement counts (main/lab/
+ * check.ts). With `repeat` > 1 every script also runs that many times on the kernel: a script whose
  * kernel answers differ between runs depends on a race, which is a generator bug (robust.ts
  * should have rejected it), reported apart from disagreements.
  */
@@ -15,6 +16,7 @@ import { compareResults, formatDifferences } from '../../shared/agreement'
 import type { LabResult } from '../../shared/lab-result'
 import { parseLabScript, type LabScript } from '../../shared/lab-script'
 import type { Backends } from '../backend/registry'
+import { checkScript } from '../lab/check'
 import { runScript } from '../lab/session'
 import { generateScript } from './generate'
 import { checkRobust } from './robust'
@@ -66,15 +68,8 @@ export interface FuzzSummary {
   cancelled: boolean
 }
 
-/** A kernel run whose steps started this late is run again before a disagreement counts. */
-export const LATE_MS = 50
-
 function disagrees(pair: { sim: LabResult; kernel: LabResult }): boolean {
   return compareResults(pair.sim, pair.kernel).length > 0
-}
-
-function lateMs(pair: { kernel: LabResult }): number {
-  return pair.kernel.host?.lateMs ?? 0
 }
 
 /** The race-free script number `index` of `seed`. */
@@ -83,16 +78,13 @@ export function fuzzScript(seed: number, index: number): LabScript {
 }
 
 type Pair =
-  { ok: true; sim: LabResult; kernel: LabResult } | { ok: false; why: string; refused: boolean }
+  | { ok: true; sim: LabResult; kernel: LabResult; reruns: number }
+  | { ok: false; why: string; refused: boolean }
 
 async function runPair(script: LabScript, options: FuzzOptions): Promise<Pair> {
-  const kernel = await runScript(script, options.backends.kernel, { signal: options.signal })
-  if (!kernel.ok)
-    return { ok: false, why: kernel.error.message, refused: kernel.error.code === 'unsupported' }
-  const simScript = { ...script, profile: kernel.value.profile }
-  const sim = await runScript(simScript, options.backends.sim, { signal: options.signal })
-  if (!sim.ok) return { ok: false, why: sim.error.message, refused: false }
-  return { ok: true, sim: sim.value, kernel: kernel.value }
+  const r = await checkScript(script, options.backends, { signal: options.signal })
+  if (!r.ok) return { ok: false, why: r.error.message, refused: r.error.code === 'unsupported' }
+  return { ok: true, sim: r.sim, kernel: r.kernel, reruns: r.reruns }
 }
 
 /**
@@ -143,13 +135,9 @@ async function writeFinding(finding: FuzzFinding, out: string): Promise<string> 
 async function fuzzOne(index: number, options: FuzzOptions, summary: FuzzSummary): Promise<void> {
   const original = fuzzScript(options.seed, index)
   const id = original.id ?? `fuzz-${options.seed}-${index}`
-  let pair = await runPair(original, options)
-  // A kernel run that could not keep time (the machine was busy: a step started more than
-  // LATE_MS after its moment) is no evidence either way: run the pair again, at most twice.
-  for (let again = 0; again < 2 && pair.ok && disagrees(pair) && lateMs(pair) > LATE_MS; again++) {
-    summary.rerunLate++
-    pair = await runPair(original, options)
-  }
+  // A kernel run that could not keep time is repeated before it counts (main/lab/check.ts).
+  const pair = await runPair(original, options)
+  if (pair.ok) summary.rerunLate += pair.reruns
   summary.scripts++
   if (!pair.ok) {
     if (options.signal?.aborted) return

@@ -9,8 +9,8 @@ import { CATALOG, scenarioScript } from '../../shared/catalog/index'
 import { kernelBackend, probeKernel } from '../kernel/index'
 import { simBackend } from '../sim/index'
 import { limiter } from '../kernel/test-util'
-import { compareResults, formatDifferences } from '../../shared/agreement'
-import { runScript } from './session'
+import { formatDifferences } from '../../shared/agreement'
+import { checkScript } from './check'
 
 const probe = await probeKernel()
 const cases = CATALOG.filter((c) => c.backends.includes('kernel')).map((c) => c.script.id)
@@ -30,11 +30,11 @@ describe.skipIf(!probe.available)(`simulator and kernel agree (${probe.detail})`
         expect(cannot.map((c) => c.id)).toContain(id)
         return
       }
-      const kernel = await slot(() => runScript(script, kernelBackend))
-      if (!kernel.ok) throw new Error(kernel.error.message)
-      const sim = await runScript({ ...script, profile: kernel.value.profile }, simBackend)
-      if (!sim.ok) throw new Error(sim.error.message)
-      expect(formatDifferences(compareResults(sim.value, kernel.value))).toEqual([])
+      const checked = await slot(() =>
+        checkScript(script, { kernel: kernelBackend, sim: simBackend }),
+      )
+      if (!checked.ok) throw new Error(checked.error.message)
+      expect(formatDifferences(checked.differences)).toEqual([])
     },
     120_000,
   )

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest'
 import type { LabScriptInput } from '../../shared/lab-script'
 import type { LabResult, StepResult } from '../../shared/lab-result'
 import { kernelBackend, probeKernel } from '../kernel/index'
-import { compareResults, formatDifferences } from '../../shared/agreement'
-import { runScript } from './session'
+import { formatDifferences } from '../../shared/agreement'
+import { checkScript } from './check'
 import { simBackend } from '../sim/index'
 import { run, script } from '../sim/test-util'
 
@@ -351,11 +351,9 @@ describe.skipIf(!probe.available)(
           console.log(`kernel lab cannot run this here: ${why}`)
           return
         }
-        const kernel = await runScript(s, kernelBackend)
-        if (!kernel.ok) throw new Error(kernel.error.message)
-        const sim = await runScript({ ...s, profile: kernel.value.profile }, simBackend)
-        if (!sim.ok) throw new Error(sim.error.message)
-        expect(formatDifferences(compareResults(sim.value, kernel.value))).toEqual([])
+        const checked = await checkScript(s, { kernel: kernelBackend, sim: simBackend })
+        if (!checked.ok) throw new Error(checked.error.message)
+        expect(formatDifferences(checked.differences)).toEqual([])
       },
       120_000,
     )
