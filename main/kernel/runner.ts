@@ -324,6 +324,8 @@ async function execute(run: Run): Promise<LabResult> {
       if (s.op === 'thaw') run.frozen.delete(actor)
       schedule.returned(actor, endMs)
       lastEnd = endMs
+      // A sleep is the lab's own timer: one that ended late says the machine was busy too.
+      if (s.op === 'sleep') run.late = Math.max(run.late, endMs - startMs - s.ms)
       await run.sample('ss')
     }
   }
