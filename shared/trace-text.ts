@@ -4,7 +4,7 @@
  * is the same everywhere.
  */
 import type { LabScript, Step } from './lab-script'
-import type { LabResult, StepResult, TraceEvent } from './lab-result'
+import type { LabResult, SegmentEvent, StepResult, TraceEvent } from './lab-result'
 
 const CALL_WIDTH = 30
 
@@ -70,13 +70,27 @@ export function formatStepLine(step: StepResult, script?: LabScript): string {
   return `${formatTime(step.endMs)} ${call.padEnd(CALL_WIDTH)} ${formatReturn(step)}`
 }
 
+/**
+ * Who sent a segment to whom: `client -> server`, or through a middlebox the hop it crossed
+ * (`middlebox -> server` for the middlebox's own ACK or relayed data: the sender is named).
+ */
+export function segmentArrow(event: Pick<SegmentEvent, 'dir' | 'hop'>): string {
+  const [a, b] =
+    event.hop === 'client-middlebox'
+      ? ['client', 'middlebox']
+      : event.hop === 'middlebox-server'
+        ? ['middlebox', 'server']
+        : ['client', 'server']
+  return event.dir === 'c2s' ? `${a} -> ${b}` : `${b} -> ${a}`
+}
+
 /** One line for a trace event other than a syscall (those print as steps). */
 export function formatEventLine(event: TraceEvent): string | undefined {
   switch (event.type) {
     case 'state':
       return `${formatTime(event.tMs)}   ${event.actor} ${event.from} -> ${event.to}${event.cause ? `  (${event.cause})` : ''}`
     case 'segment': {
-      const arrow = event.dir === 'c2s' ? 'client -> server' : 'server -> client'
+      const arrow = segmentArrow(event)
       const fate = event.fate === 'delivered' ? '' : `  [${event.fate}]`
       const re = event.retransmit ? ' (retransmission)' : ''
       return `${formatTime(event.tMs)}   ${arrow} ${event.flags.join('|')} seq=${event.seq} ack=${event.ack} len=${event.len}${re}${fate}`

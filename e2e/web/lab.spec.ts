@@ -39,7 +39,7 @@ test.describe('Lab view in browser mode', () => {
     await expect(card.getByTestId('errno-message')).toContainText('ECONNREFUSED 111')
     const line = await lab.expectTraceLine(/client connect\(7002\)\s+= -1 ECONNREFUSED/)
     expect(line).toContain('111')
-    await expect(page.getByTestId('ran-on')).toContainText(/Kernel/)
+    await expect(page.getByTestId('ran-on')).toContainText(/this host’s kernel/)
   })
 
   test('connect.ok: the handshake completes and both calls succeed', async ({ page }) => {

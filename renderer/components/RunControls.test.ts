@@ -33,7 +33,7 @@ describe('RunControls', () => {
     expect((w.get('[data-testid="run"]').element as HTMLButtonElement).disabled).toBe(true)
     fake.push(fake.runId(1), { kind: 'done', result: refusedResult({ durationMs: 1.25 }) })
     await flush()
-    expect(w.get('[data-testid="run-status"]').text()).toBe('Finished in 1.3 ms')
+    expect(w.get('[data-testid="run-status"]').text()).toBe('Finished: 1.3 ms of simulated time')
     expect((w.get('[data-testid="cancel"]').element as HTMLButtonElement).disabled).toBe(true)
   })
 

@@ -82,14 +82,22 @@ export const en = {
       idle: 'Ready',
       starting: 'Starting…',
       running: 'Running',
-      done: 'Finished in {ms}',
+      doneSim: 'Finished: {ms} of simulated time',
+      doneKernel: 'Finished: {ms} on this host',
       cancelled: 'Cancelled',
       failed: 'Failed',
     },
-    ranOn: 'Ran on {backend}, profile {profile}',
-    host: 'host {platform} {release}, isolation {isolation}',
+    ranOnSim: 'Ran on the simulator, profile {profile}',
+    ranOnKernel: 'Ran on this host’s kernel: {platform} {release}, isolation {isolation}',
+    ranOnKernelNoHost: 'Ran on this host’s kernel',
     timersShortened: 'Timers shortened so the run takes seconds, not minutes.',
     simulatorOnly: 'simulator only',
+    synCount: {
+      linear:
+        'What you count: {k} SYN retransmissions (SYNs at {times} s), then connect() fails at {failed} s. The script sets tcp_syn_retries to {n}, but Linux does not count retransmissions: it gives up once 2^({n}+1) − 1 = {budget} s have passed, the time {n} doubling timeouts would take. Since Linux 6.5 the SYN is sent again every second at first (net.ipv4.tcp_syn_linear_timeouts = 4) before the timeouts double, so more SYNs fit in that time; the article’s kernels doubled every timeout, with SYNs at 0, 1, 3, 7, 15 s.',
+      doubling:
+        'What you count: {k} SYN retransmissions (SYNs at {times} s), then connect() fails at {failed} s. Linux gives up once 2^({n}+1) − 1 = {budget} s have passed (tcp_syn_retries = {n}); before 6.5 every timeout doubles, as in the article: SYNs at 0, 1, 3, 7, 15 s.',
+    },
     runFailed: 'The run failed: {message}',
     connectionLost: 'The connection to the lab server was lost during the run.',
     regions: {
@@ -113,6 +121,7 @@ export const en = {
     meaning: 'Why',
     section: 'Article {ref}',
     notes: 'Backend notes',
+    measured: 'How the lab measured this',
     final: 'Final TCP states',
     finalValue: 'client {client}, server {server}',
     actors: { client: 'client', server: 'server', net: 'network' },

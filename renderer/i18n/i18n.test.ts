@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { en } from './en'
 import { zh } from './zh'
 import { createLabI18n, languageFromNavigator } from './index'
+import { MissingParameterError, messageParams } from './strict-messages'
 
 function keys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix]
@@ -38,5 +39,31 @@ describe('i18n', () => {
     expect(i18n.global.t('picker.failed', { message: 'x' })).toBe('无法加载案例：x')
     i18n.global.locale.value = 'en'
     expect(i18n.global.t('picker.failed', { message: 'x' })).toBe('Could not load the cases: x')
+  })
+
+  it('fails loudly when a message is formatted without one of its parameters', () => {
+    const i18n = createLabI18n('en')
+    expect(() => i18n.global.t('picker.failed', {})).toThrow(MissingParameterError)
+    expect(() => i18n.global.t('picker.failed', {})).toThrow('{message}')
+    // In the app the value is an ellipsis (and the error is logged), never "{message}".
+    const lenient = createLabI18n('zh', { strict: false })
+    const error = console.error
+    console.error = () => {}
+    try {
+      expect(lenient.global.t('picker.failed', {})).toBe('无法加载案例：…')
+    } finally {
+      console.error = error
+    }
+  })
+
+  it('has the same parameters in both languages for every message', () => {
+    const get = (o: unknown, k: string): unknown =>
+      k.split('.').reduce<unknown>((acc, part) => (acc as Record<string, unknown>)[part], o)
+    const differ = keys(en).filter((k) => {
+      const a = messageParams(String(get(en, k))).sort()
+      const b = messageParams(String(get(zh, k))).sort()
+      return a.join() !== b.join()
+    })
+    expect(differ).toEqual([])
   })
 })

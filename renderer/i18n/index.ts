@@ -4,6 +4,7 @@
  */
 import { createI18n } from 'vue-i18n'
 import { en } from './en'
+import { strictCompiler } from './strict-messages'
 import { zh } from './zh'
 
 /** The UI languages. */
@@ -21,12 +22,17 @@ export function languageFromNavigator(tag: string | undefined): Language {
   return tag && /^zh\b/i.test(tag) ? 'zh' : 'en'
 }
 
-/** Creates the app's i18n instance (Composition API mode, so `useI18n` works everywhere). */
-export function createLabI18n(locale: Language) {
+/**
+ * Creates the app's i18n instance (Composition API mode, so `useI18n` works everywhere). A
+ * message formatted without one of its parameters throws under test (strict, the default when
+ * Vitest runs) and shows an ellipsis in the app (renderer/i18n/strict-messages.ts).
+ */
+export function createLabI18n(locale: Language, options: { strict?: boolean } = {}) {
   return createI18n({
     legacy: false,
     locale,
     fallbackLocale: 'en',
     messages: { en, zh },
+    messageCompiler: strictCompiler(options.strict ?? import.meta.env.MODE === 'test'),
   })
 }

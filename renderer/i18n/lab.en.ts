@@ -65,6 +65,7 @@ export const labEn = {
     speed: 'Speed',
     speeds: { real: 'Real time', x10: '×10', instant: 'Instant' },
     now: 'Now',
+    endedAt: ', run ended at {ms}',
   },
   caption: {
     label: 'What just happened:',
@@ -110,6 +111,9 @@ export const labEn = {
     failed: 'Export failed: {message}',
     traceOpened: 'Showing the saved trace {name}.',
     traceFailed: 'That file is not a saved trace: {message}',
+    legend:
+      'Legend: solid arrow = segment, dashed = retransmission, ✕ = dropped on the way, dotted = ICMP error, bar on a lifeline = a call from issue to return',
+    position: 'cursor at event {n} of {total} ({ms})',
   },
   compare: {
     label: 'Compare OS profiles and backends side by side',
@@ -153,7 +157,23 @@ export const labEn = {
     present: 'Present',
     endPresenting: 'End presentation',
   },
+  shown: {
+    kind: {
+      script: 'Your script',
+      shell: 'Shell session',
+      trace: 'Saved trace',
+    },
+    untitled: {
+      case: 'Untitled case',
+      script: 'A script without a title',
+      shell: 'The shell’s session script',
+      trace: 'A saved run without a title',
+    },
+    noSection: 'No article section named',
+  },
   notices: {
     importedTrace: 'Showing a saved trace, not a live run.',
+    unknownCase:
+      'The link names a case this catalog does not have ({id}): showing {shown} instead.',
   },
 }

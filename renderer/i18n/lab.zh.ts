@@ -62,6 +62,7 @@ export const labZh: typeof labEn = {
     speed: '速度',
     speeds: { real: '实时', x10: '×10 倍速', instant: '立即' },
     now: '当前',
+    endedAt: '，运行结束于 {ms}',
   },
   caption: {
     label: '刚刚发生了什么：',
@@ -107,6 +108,9 @@ export const labZh: typeof labEn = {
     failed: '导出失败：{message}',
     traceOpened: '正在显示保存的跟踪 {name}。',
     traceFailed: '该文件不是保存的跟踪：{message}',
+    legend:
+      '图例：实线箭头 = 报文，虚线 = 重传，✕ = 中途丢弃，点线 = ICMP 错误，生命线上的竖条 = 从发起到返回的调用',
+    position: '光标位于第 {n} 个事件，共 {total} 个（{ms}）',
   },
   compare: {
     label: '并排对比各操作系统配置与后端',
@@ -147,7 +151,22 @@ export const labZh: typeof labEn = {
     present: '演示模式',
     endPresenting: '退出演示',
   },
+  shown: {
+    kind: {
+      script: '自己的脚本',
+      shell: '终端会话',
+      trace: '保存的跟踪',
+    },
+    untitled: {
+      case: '未命名的案例',
+      script: '没有标题的脚本',
+      shell: '终端会话的脚本',
+      trace: '没有标题的已保存运行',
+    },
+    noSection: '未指明文章章节',
+  },
   notices: {
     importedTrace: '正在显示保存的跟踪，而不是实时运行。',
+    unknownCase: '链接中的案例在目录里不存在（{id}）：改为显示 {shown}。',
   },
 }

@@ -79,14 +79,22 @@ export const zh: Messages = {
       idle: '就绪',
       starting: '正在启动…',
       running: '运行中',
-      done: '用时 {ms}',
+      doneSim: '完成：模拟时间 {ms}',
+      doneKernel: '完成：本机用时 {ms}',
       cancelled: '已取消',
       failed: '失败',
     },
-    ranOn: '后端：{backend}，系统：{profile}',
-    host: '主机 {platform} {release}，隔离方式 {isolation}',
+    ranOnSim: '在模拟器上运行，系统配置：{profile}',
+    ranOnKernel: '在本机内核上运行：{platform} {release}，隔离方式 {isolation}',
+    ranOnKernelNoHost: '在本机内核上运行',
     timersShortened: '定时器已缩短，几秒即可看到结果，而不必等几分钟。',
     simulatorOnly: '仅模拟器',
+    synCount: {
+      linear:
+        '你数到的是：{k} 次 SYN 重传（SYN 发送于 {times} 秒），随后 connect() 在 {failed} 秒失败。脚本把 tcp_syn_retries 设为 {n}，但 Linux 并不按次数计：它在经过 2^({n}+1) − 1 = {budget} 秒后放弃，也就是 {n} 次翻倍超时所需的时间。自 Linux 6.5 起，SYN 起初每秒重发一次（net.ipv4.tcp_syn_linear_timeouts = 4），之后超时才开始翻倍，所以这段时间里能发出更多 SYN；文章所用的内核每次超时都翻倍，SYN 发送于 0、1、3、7、15 秒。',
+      doubling:
+        '你数到的是：{k} 次 SYN 重传（SYN 发送于 {times} 秒），随后 connect() 在 {failed} 秒失败。Linux 在经过 2^({n}+1) − 1 = {budget} 秒后放弃（tcp_syn_retries = {n}）；6.5 之前每次超时都翻倍，与文章一致：SYN 发送于 0、1、3、7、15 秒。',
+    },
     runFailed: '运行失败：{message}',
     connectionLost: '运行过程中与实验服务器的连接断开了。',
     regions: {
@@ -110,6 +118,7 @@ export const zh: Messages = {
     meaning: '原因',
     section: '文章 {ref}',
     notes: '后端备注',
+    measured: '实验环境是如何测得的',
     final: '最终 TCP 状态',
     finalValue: '客户端 {client}，服务端 {server}',
     actors: { client: '客户端', server: '服务端', net: '网络' },

@@ -56,10 +56,26 @@ export interface Placed {
   height: number
 }
 
+/** A line of text placed in a composed document (titles, lane names, legend, captions). */
+export interface PlacedText {
+  x: number
+  y: number
+  text: string
+  size: number
+  fill: string
+  weight?: number
+  family?: string
+}
+
 const NS = 'http://www.w3.org/2000/svg'
 
-/** One SVG document holding the diagrams at their places, on a background. */
-export function composeSvg(parts: Placed[], background: string, title: string): string {
+/** One SVG document holding the diagrams at their places, on a background, with text lines. */
+export function composeSvg(
+  parts: Placed[],
+  background: string,
+  title: string,
+  texts: PlacedText[] = [],
+): string {
   const width = Math.max(...parts.map((p) => p.x + p.width))
   const height = Math.max(...parts.map((p) => p.y + p.height))
   const doc = document.createElementNS(NS, 'svg')
@@ -84,6 +100,17 @@ export function composeSvg(parts: Placed[], background: string, title: string): 
     s.removeAttribute('style')
     s.removeAttribute('aria-hidden')
     doc.append(s)
+  }
+  for (const line of texts) {
+    const el = document.createElementNS(NS, 'text')
+    el.setAttribute('x', String(line.x))
+    el.setAttribute('y', String(line.y))
+    el.setAttribute('font-size', String(line.size))
+    el.setAttribute('fill', line.fill)
+    el.setAttribute('font-family', line.family ?? 'system-ui, sans-serif')
+    if (line.weight) el.setAttribute('font-weight', String(line.weight))
+    el.textContent = line.text
+    doc.append(el)
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(doc)}`
 }

@@ -9,9 +9,27 @@ export function segmentLabel(e: SegmentEvent): string {
   return `${flags}${numbers}${len}`
 }
 
-/** Splits a long call headline in two lines at its `=`, so it fits beside the lifeline. */
+/**
+ * Splits a long call headline so it fits beside the lifeline (`max` characters a line): at its
+ * `=` first, then each part at spaces, so a label is wrapped, never cut at the drawing's edge.
+ */
 export function splitHeadline(text: string, max = 28): string[] {
   if (text.length <= max) return [text]
   const at = text.indexOf(' = ')
-  return at > 0 ? [text.slice(0, at), text.slice(at + 1)] : [text]
+  const parts = at > 0 ? [text.slice(0, at), text.slice(at + 1)] : [text]
+  return parts.flatMap((part) => wrapWords(part, max))
+}
+
+function wrapWords(text: string, max: number): string[] {
+  if (text.length <= max) return [text]
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line)
+      line = word
+    } else line = line ? `${line} ${word}` : word
+  }
+  if (line) lines.push(line)
+  return lines
 }

@@ -30,6 +30,8 @@ export const useCatalogStore = defineStore('catalog', () => {
   // Shallow: a script is replaced whole, never edited in place.
   const script = shallowRef<LabScript | null>(null)
   const scriptError = ref<LabError | null>(null)
+  /** The script is not the picked case's: a teacher's, the shell's, or an opened trace's. */
+  const scriptIsOwn = ref(false)
   let selectToken = 0
 
   const selected = computed(() => scenarios.value.find((s) => s.id === selectedId.value))
@@ -75,6 +77,7 @@ export const useCatalogStore = defineStore('catalog', () => {
   async function select(id: string): Promise<void> {
     selectedId.value = id
     script.value = null
+    scriptIsOwn.value = false
     scriptError.value = null
     const token = ++selectToken
     const answer = await api.getScenario(id)
@@ -87,6 +90,7 @@ export const useCatalogStore = defineStore('catalog', () => {
   function setScript(value: LabScript | null): void {
     selectToken++ // a case's script still on its way must not replace this one
     script.value = value
+    scriptIsOwn.value = value !== null
     scriptError.value = null
   }
 
@@ -117,6 +121,7 @@ export const useCatalogStore = defineStore('catalog', () => {
     groups,
     script,
     scriptError,
+    scriptIsOwn,
     kernelAvailable,
     caseSupportsKernel,
     init,

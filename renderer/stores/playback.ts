@@ -16,12 +16,15 @@ import {
   type PlaybackState,
   type Speed,
 } from '../lib/playback'
+import { inferNotes, runNotes, type PlacedNote } from '../lib/explain'
 import { TraceIndex } from '../lib/trace-index'
+import { useCatalogStore } from './catalog'
 import { useRunStore } from './run'
 
 /** Playback state and actions. */
 export const usePlaybackStore = defineStore('playback', () => {
   const run = useRunStore()
+  const catalog = useCatalogStore()
 
   const speed = ref<Speed>('instant')
   /** The cursor: how many events are shown, the run clock, playing or not. */
@@ -34,6 +37,23 @@ export const usePlaybackStore = defineStore('playback', () => {
   const index = computed<TraceIndex>((previous) =>
     previous ? previous.follow(run.events) : new TraceIndex(run.events),
   )
+  /**
+   * The run's teaching notes placed on its trace: the simulator's own, or (a kernel run) those
+   * read off the trace by the same rules (lib/explain.ts). The caption and the cards use them.
+   */
+  const notes = computed<PlacedNote[]>(() =>
+    // Reading a trace waits for its end (a live run's trace grows event by event).
+    run.finished || index.value.length === 0 || hasOwnNotes()
+      ? runNotes(run.events, run.steps, catalog.script, run.runProfile)
+      : [],
+  )
+  /** The notes the trace alone gives, for values a backend's note left out. */
+  const inferred = computed<PlacedNote[]>(() =>
+    run.finished ? inferNotes(run.events, run.steps, catalog.script, run.runProfile) : [],
+  )
+  function hasOwnNotes(): boolean {
+    return run.events.some((e) => e.type === 'note' && !e.key.startsWith('kernel.'))
+  }
   /** Events shown at the cursor. */
   const shown = computed(() => Math.min(playback.value.shown, index.value.length))
   /** Steps whose result is visible at the cursor. */
@@ -98,6 +118,8 @@ export const usePlaybackStore = defineStore('playback', () => {
     speed,
     playback,
     index,
+    notes,
+    inferred,
     shown,
     shownSteps,
     tick,

@@ -61,6 +61,8 @@ export const useRunStore = defineStore('run', () => {
   const connectionLost = ref(false)
   /** The shown run is a saved trace that was opened, not a live run. */
   const imported = ref(false)
+  /** The opened trace's file name. */
+  const importedName = ref<string | null>(null)
   const traceLines = shallowRef<string[]>([])
   const traceListeners = new Set<(change: TraceChange) => void>()
   /** Stops the run in progress; null when none is. */
@@ -114,6 +116,7 @@ export const useRunStore = defineStore('run', () => {
     current?.abort()
     current = null
     imported.value = false
+    importedName.value = null
     status.value = 'idle'
     runInfo.value = null
     steps.value = []
@@ -147,6 +150,12 @@ export const useRunStore = defineStore('run', () => {
   async function run(): Promise<void> {
     const id = catalog.selectedId
     if (!canRun.value || !id) return
+    // The view shows a script of its own (the teacher's, the shell's, an opened trace's): Run
+    // runs that, as the header says, not the case picked before it.
+    if (catalog.scriptIsOwn && catalog.script) {
+      await runScript(catalog.script, { source: 'script' })
+      return
+    }
     const info: RunRequestInfo = {
       scenarioId: id,
       backend: backend.value,
@@ -265,6 +274,13 @@ export const useRunStore = defineStore('run', () => {
       command: `lab> open ${name}`,
     }
     imported.value = true
+    importedName.value = name
+    // The controls say what the trace ran on: its profile (a simulator trace), its backend
+    // where this host has it.
+    if (saved.backend === 'sim') {
+      profile.value = saved.profile
+      backend.value = 'sim'
+    } else if (catalog.kernelAvailable) backend.value = 'kernel'
     runInfo.value = info
     result.value = saved
     steps.value = [...saved.steps]
@@ -286,6 +302,7 @@ export const useRunStore = defineStore('run', () => {
     runError,
     connectionLost,
     imported,
+    importedName,
     traceLines,
     onTrace,
     busy,

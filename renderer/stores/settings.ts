@@ -84,6 +84,19 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
+  /**
+   * Keeps the Lab's backend and profile in its hash, so a link copied from the address bar
+   * opens the case as it is set up (`#/lab/peer.crash-fin?backend=sim&profile=windows`).
+   */
+  function setLabChoice(choice: Pick<Route, 'backend' | 'profile'>): void {
+    const current = route.value
+    if (current.view !== 'lab' || !current.caseId) return
+    const next: Route = { view: 'lab', caseId: current.caseId, ...choice }
+    if (formatHash(next) === formatHash(current)) return
+    route.value = next
+    globalThis.history?.replaceState(null, '', formatHash(next))
+  }
+
   function onHashChange(): void {
     route.value = parseHash(globalThis.location.hash)
   }
@@ -110,6 +123,7 @@ export const useSettingsStore = defineStore('settings', () => {
     setLanguage,
     toggleTheme,
     navigate,
+    setLabChoice,
     applyMenuCommand,
     dispose,
   }

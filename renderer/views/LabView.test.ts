@@ -51,7 +51,7 @@ describe('LabView', () => {
     expect(w.text()).toContain('建立连接 §2')
     await w.get('[data-testid="case-peer.crash-fin"]').trigger('click')
     await flush()
-    expect(location.hash).toBe('#/lab/peer.crash-fin')
+    expect(location.hash).toBe('#/lab/peer.crash-fin?backend=sim&profile=linux')
     expect(catalog.selectedId).toBe('peer.crash-fin')
     w.unmount()
   })
@@ -71,7 +71,7 @@ describe('LabView', () => {
     await flush()
     expect(w.get('[data-testid="final-states"]').text()).toContain('client CLOSED, server CLOSED')
     expect(w.get('[data-testid="timers-notice"]').text()).toContain('Timers shortened')
-    expect(w.get('[data-testid="ran-on"]').text()).toBe('Ran on Simulator, profile Linux 6.5+')
+    expect(w.get('[data-testid="ran-on"]').text()).toBe('Ran on the simulator, profile Linux 6.5+')
     w.unmount()
   })
 

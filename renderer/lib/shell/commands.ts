@@ -202,11 +202,12 @@ export const META_COMMANDS: Record<string, ShellCommand> = {
   },
   run: {
     name: 'run',
-    usage: 'run [case-id]',
+    usage: 'run [case-id] [--backend sim|kernel] [--profile <id>]',
     help: {
-      en: 'run a catalog case (like the Run button), or re-run the session',
-      zh: '运行目录中的案例（同“运行”按钮），或重新运行本会话',
+      en: 'run a catalog case (like the Run button), or re-run the session; the options choose the backend and the OS profile first',
+      zh: '运行目录中的案例（同“运行”按钮），或重新运行本会话；选项先选择后端和操作系统配置',
     },
+    args: [['--backend', '--profile']],
   },
   new: {
     name: 'new',

@@ -148,4 +148,26 @@ describe('ShellSession', () => {
     const script: LabScript | undefined = (await s.exec('run')).run?.script
     expect(script).toBeUndefined()
   })
+
+  it('honours the options the trace echoes: run <case> --backend ... --profile ...', async () => {
+    const profiles: string[] = []
+    const h = host({ setProfile: (p) => void profiles.push(p) })
+    const s = new ShellSession(h)
+    const reply = await s.exec('run peer.crash-fin --profile windows')
+    expect(reply.runCase).toBe('peer.crash-fin')
+    expect(profiles).toEqual(['windows'])
+    await s.exec('run connect.ok --backend=kernel -p macos')
+    expect(h.backendValue).toBe('kernel')
+    expect(profiles).toEqual(['windows', 'macos'])
+    expect((await s.exec('run connect.ok --profile solaris')).lines[0]).toMatch(
+      /^error: --profile takes linux, linux-legacy, windows, macos/,
+    )
+    expect((await s.exec('run connect.ok --json')).lines[0]).toBe(
+      'error: run: unknown option --json',
+    )
+    // A backend the host cannot use is refused before anything runs.
+    const none = host({ setBackend: () => 'no kernel lab here' })
+    const refused = await new ShellSession(none).exec('run connect.ok --backend kernel')
+    expect(refused).toEqual({ lines: ['error: no kernel lab here'] })
+  })
 })

@@ -260,10 +260,20 @@ export class ShellSession {
         return built.ok ? { lines, run: { script: built.script, sinceMs: Infinity } } : { lines }
       }
       case 'run': {
-        if (arg) {
-          if (!this.host.caseIds().includes(arg))
-            return { lines: [`error: ${this.say(`no case "${arg}"`, `没有案例“${arg}”`)}`] }
-          return { lines: [], runCase: arg }
+        // The options the trace's command line echoes (`--backend sim --profile windows`)
+        // are options of this command too: each is applied before the run, or refused.
+        const parsed = this.runOptions(args)
+        if ('error' in parsed) return { lines: [`error: ${parsed.error}`] }
+        if (parsed.backend) {
+          const why = this.host.setBackend(parsed.backend)
+          if (why) return { lines: [`error: ${why}`] }
+        }
+        if (parsed.profile) this.host.setProfile(parsed.profile)
+        const id = parsed.id
+        if (id) {
+          if (!this.host.caseIds().includes(id))
+            return { lines: [`error: ${this.say(`no case "${id}"`, `没有案例“${id}”`)}`] }
+          return { lines: [], runCase: id }
         }
         const built = this.build(this.draft.steps)
         if (!built.ok)
@@ -282,6 +292,40 @@ export class ShellSession {
       default:
         return this.usage(name)
     }
+  }
+
+  /** `run [case-id] [--backend sim|kernel] [--profile <id>]` (also `-b`, `-p`, `--x=value`). */
+  private runOptions(
+    args: string[],
+  ): { id?: string; backend?: BackendId; profile?: ProfileId } | { error: string } {
+    const out: { id?: string; backend?: BackendId; profile?: ProfileId } = {}
+    const words = args.flatMap((w) => (/^--\w+=/.test(w) ? w.split('=', 2) : [w]))
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!
+      const value = words[i + 1]
+      if (word === '--backend' || word === '-b') {
+        if (value !== 'sim' && value !== 'kernel')
+          return {
+            error: this.say(`--backend takes sim or kernel`, `--backend 只能是 sim 或 kernel`),
+          }
+        out.backend = value
+        i++
+      } else if (word === '--profile' || word === '-p') {
+        if (!PROFILE_IDS.includes(value as ProfileId))
+          return {
+            error: this.say(
+              `--profile takes ${PROFILE_IDS.join(', ')}`,
+              `--profile 只能是 ${PROFILE_IDS.join('、')}`,
+            ),
+          }
+        out.profile = value as ProfileId
+        i++
+      } else if (word.startsWith('-'))
+        return { error: this.say(`run: unknown option ${word}`, `run：未知选项 ${word}`) }
+      else if (out.id === undefined) out.id = word
+      else return { error: this.say(`run: unexpected "${word}"`, `run：无法理解“${word}”`) }
+    }
+    return out
   }
 
   private usage(name: string): ShellReply {
