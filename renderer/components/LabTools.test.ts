@@ -128,7 +128,12 @@ describe('ExportMenu', () => {
       await wait(10)
     }
     await pick('bad.json', '{"labScript": 1, "steps": []}')
-    expect(w.get('[data-testid="export-message"]').text()).toMatch(/not a saved trace: backend/)
+    // Another kind of file is named for what it is, with where it belongs.
+    expect(w.get('[data-testid="export-message"]').text()).toBe(
+      'bad.json is a lab script, not a saved trace. Open it in the Lab’s script editor.',
+    )
+    await pick('bad.json', '{"socklabTrace": 1, "result": {}}')
+    expect(w.get('[data-testid="export-message"]').text()).toMatch(/not a saved trace: /)
     await pick(
       'crash.json',
       JSON.stringify({ socklabTrace: 1, result: RECORDED['peer.crash-fin'] }),

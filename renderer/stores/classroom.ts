@@ -7,6 +7,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ClassBook, PackRecord } from '../../shared/contract'
 import type { PickedFile } from '../../shared/quiz/attempt-schema'
+import type { ResultFile } from '../../shared/quiz/result-file'
 import { gradebookCsv } from '../../shared/quiz/gradebook'
 import { packQuiz, parsePack, type QuestionPack } from '../../shared/quiz/pack'
 import { plainText } from '../lib/plain-text'
@@ -148,16 +149,25 @@ export const useClassroomStore = defineStore('classroom', () => {
     } else bookError.value = plainText(answer.error.message)
   }
 
-  /** Imports students' result files; files that are not valid are listed, the rest count. */
-  async function importResults(files: readonly PickedFile[]): Promise<void> {
-    if (files.length === 0) return
+  /**
+   * Imports students' result files; files that are not valid are listed, the rest count.
+   * `refused`: files the page already turned away (another kind of file), listed with them.
+   */
+  async function importResults(
+    files: readonly PickedFile[],
+    refused: readonly { file: string; message: string }[] = [],
+  ): Promise<void> {
+    if (files.length === 0 && refused.length === 0) return
     busy.value = true
     lastAdded.value = null
     const sendable = files.filter((f) => !tooLarge(f))
-    resultProblems.value = files.flatMap((f) => {
-      const big = tooLarge(f)
-      return big ? [{ file: f.name, message: big }] : []
-    })
+    resultProblems.value = [
+      ...refused,
+      ...files.flatMap((f) => {
+        const big = tooLarge(f)
+        return big ? [{ file: f.name, message: big }] : []
+      }),
+    ]
     let added = 0
     try {
       for (const batch of batches(sendable)) {
@@ -177,12 +187,31 @@ export const useClassroomStore = defineStore('classroom', () => {
     }
   }
 
+  /** The result files a clear removed, until they are imported again (undo) or dismissed. */
+  const cleared = shallowRef<ResultFile[] | null>(null)
+
+  /** Clears the gradebook (the page asks first); the files are kept so it can be undone. */
   async function clearResults(): Promise<void> {
+    const kept = book.value?.files ?? []
     const answer = await api.classClearResults()
     if (!answer.ok) bookError.value = plainText(answer.error.message)
+    else cleared.value = kept.length > 0 ? [...kept] : null
     resultProblems.value = []
     lastAdded.value = null
     await loadGradebook()
+  }
+
+  /** Puts the cleared files back (they are graded again, as any import is). */
+  async function undoClear(): Promise<void> {
+    const files = cleared.value
+    if (!files) return
+    cleared.value = null
+    await importResults(
+      files.map((f, i) => ({
+        name: `${f.student}-${f.packId}-${i + 1}.json`,
+        text: JSON.stringify(f),
+      })),
+    )
   }
 
   /** The gradebook as CSV text (with a BOM, so spreadsheet programs read UTF-8 names right). */
@@ -209,6 +238,8 @@ export const useClassroomStore = defineStore('classroom', () => {
     loadGradebook,
     importResults,
     clearResults,
+    cleared,
+    undoClear,
     csv,
   }
 })

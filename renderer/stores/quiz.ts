@@ -32,6 +32,7 @@ import type {
   RunOutcome,
 } from '../../shared/quiz/types'
 import { plainText } from '../lib/plain-text'
+import { addStudent, isShown, ownAttempt, profiles } from '../lib/quiz-profiles'
 import { runTimeoutMs, runToEnd } from '../lib/run-to-end'
 import { useSettingsStore } from './settings'
 import { useLabApi } from './lab-api'
@@ -86,6 +87,8 @@ export const useQuizStore = defineStore('quiz', () => {
   const saveError = ref<string | null>(null)
   const history = shallowRef<QuizAttempt[]>([])
   const mastery = ref<TopicMastery[]>([])
+  /** The left lab was handed in as it stood (unanswered questions count as wrong). */
+  const leftEarly = ref(false)
   const historyState = ref<'idle' | 'loading' | 'ready' | 'failed'>('idle')
   const historyError = ref<string | null>(null)
   /** The simulator's runs questions are proved against; null until fetched. */
@@ -108,6 +111,14 @@ export const useQuizStore = defineStore('quiz', () => {
   const score = computed(() => answers.value.filter((a) => a.correct).length)
   const remainingMs = computed(() =>
     deadline.value === null ? null : Math.max(0, deadline.value - now.value),
+  )
+  /** The chosen student's attempts (all of them when none is chosen), newest first. */
+  const studentHistory = computed(() => history.value.filter((a) => isShown(a.id)))
+  /** Mastery per topic over the chosen student's attempts (the store's over all of them). */
+  const studentMastery = computed<TopicMastery[]>(() =>
+    profiles.current
+      ? computeMastery(studentHistory.value.flatMap((a) => a.answers)).filter((m) => m.answered > 0)
+      : mastery.value,
   )
   const attemptMastery = computed(() =>
     computeMastery(attempt.value?.answers ?? []).filter((m) => m.answered > 0),
@@ -154,6 +165,7 @@ export const useQuizStore = defineStore('quiz', () => {
     saveState.value = 'idle'
     saveError.value = null
     timedOut.value = false
+    leftEarly.value = false
     startedAt.value = new Date().toISOString()
     now.value = Date.now()
     deadline.value = next.timeLimitMin ? now.value + next.timeLimitMin * 60_000 : null
@@ -266,14 +278,18 @@ export const useQuizStore = defineStore('quiz', () => {
     } else await finish(false)
   }
 
-  /** Ends the quiz (time up: every unanswered question counts as not answered) and saves it. */
-  async function finish(timeUp: boolean): Promise<void> {
+  /**
+   * Ends the quiz and saves it. Time up, or a class lab left early (`handIn`): every unanswered
+   * question counts as not answered, so leaving never buys a fresh timer.
+   */
+  async function finish(timeUp: boolean, handIn = false): Promise<void> {
     if (phase.value !== 'question' || !quiz.value) return
     stopTicker()
     stopRun()
     timedOut.value = timeUp
+    leftEarly.value = handIn
     const answered = new Set(answers.value.map((a) => a.questionId))
-    const missing = timeUp ? questions.value.filter((q) => !answered.has(q.id)) : []
+    const missing = timeUp || handIn ? questions.value.filter((q) => !answered.has(q.id)) : []
     const all = [
       ...answers.value,
       ...missing.map((q): QuizAnswer => ({
@@ -300,6 +316,9 @@ export const useQuizStore = defineStore('quiz', () => {
       score: all.filter((a) => a.correct).length,
       total: all.length,
     }
+    // Whose attempt it is, on a PC students share: the class lab's student, else the chosen one.
+    const owner = mode.value.kind === 'pack' ? addStudent(mode.value.student) : profiles.current
+    if (owner) ownAttempt(attempt.value.id, owner)
     await save()
   }
 
@@ -330,10 +349,12 @@ export const useQuizStore = defineStore('quiz', () => {
     if (again.length > 0) start({ seed: source.attempt.seed, questions: again })
   }
 
-  /** Back to the start page (a quiz in progress is dropped). */
+  /** Back to the start page (a quiz in progress is dropped, a class lab's student with it). */
   function reset(): void {
     stopTicker()
     stopRun()
+    mode.value = { kind: 'practice' }
+    leftEarly.value = false
     quiz.value = null
     phase.value = 'setup'
     answers.value = []
@@ -394,6 +415,9 @@ export const useQuizStore = defineStore('quiz', () => {
     saveError,
     history,
     mastery,
+    studentHistory,
+    studentMastery,
+    leftEarly,
     historyState,
     historyError,
     proof,

@@ -122,7 +122,7 @@ describe('ClassroomView', () => {
     ])
     expect(w.get('[data-testid="results-added"]').text()).toBe('3 new result files imported.')
     expect(w.get('[data-testid="results-problems"]').text()).toContain('junk.json')
-    expect(w.findAll('[data-testid="gradebook-students"] tbody tr')).toHaveLength(3)
+    expect(w.findAll('[data-testid="gradebook-students"] tbody tr[data-student]')).toHaveLength(3)
     expect(w.get('[data-testid="gradebook-students"] tr[data-student="Bob"]').text()).toContain(
       '0/2',
     )
@@ -145,9 +145,21 @@ describe('ClassroomView', () => {
     expect(text?.startsWith('\uFEFFclass,student,pack')).toBe(true)
     expect(text?.split('\r\n').filter(Boolean)).toHaveLength(4)
 
+    // Clearing asks first: keeping it changes nothing; clearing can be undone.
     await w.get('[data-testid="gradebook-clear"]').trigger('click')
     await flush()
+    expect(w.get('[data-testid="clear-confirm"]').attributes('open')).toBeDefined()
+    await w.get('[data-testid="clear-confirm"] [data-testid="confirm-cancel"]').trigger('click')
+    await flush()
+    expect(w.findAll('[data-testid="gradebook-students"] tbody tr[data-student]')).toHaveLength(3)
+    await w.get('[data-testid="gradebook-clear"]').trigger('click')
+    await w.get('[data-testid="clear-confirm"] [data-testid="confirm-ok"]').trigger('click')
+    await flush()
     expect(w.find('[data-testid="gradebook-students"]').exists()).toBe(false)
+    expect(w.get('[data-testid="gradebook-cleared"]').text()).toContain('3 files')
+    await w.get('[data-testid="gradebook-undo"]').trigger('click')
+    await flush()
+    expect(w.findAll('[data-testid="gradebook-students"] tbody tr[data-student]')).toHaveLength(3)
     w.unmount()
   })
 })

@@ -1,0 +1,62 @@
+/**
+ * What kind of file a teacher or student picked, read from its first-level keys, so that a
+ * file picked in the wrong place is named for what it is ("this is a question pack, not a
+ * result file") instead of failing with a schema's field-by-field complaints.
+ */
+import { parse } from 'yaml'
+
+/** The files the app reads and writes. */
+export const FILE_KINDS = ['result', 'pack', 'trace', 'script'] as const
+/** One of {@link FILE_KINDS}. */
+export type FileKind = (typeof FILE_KINDS)[number]
+
+/** The key that marks each kind (its format version lives there). */
+const MARK: Record<FileKind, string> = {
+  result: 'socklabResult',
+  pack: 'pack',
+  trace: 'socklabTrace',
+  script: 'labScript',
+}
+
+/**
+ * The kind a file's text declares, `unknown` for one that declares none (or is no JSON or
+ * YAML mapping at all). Reading stops at the first level: the file's own reader checks it.
+ */
+export function fileKind(text: string): FileKind | 'unknown' {
+  let value: unknown
+  try {
+    value = parse(text.replace(/^\uFEFF/, ''), { maxAliasCount: 0, uniqueKeys: false })
+  } catch {
+    return 'unknown'
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'unknown'
+  const keys = new Set(Object.keys(value))
+  return FILE_KINDS.find((k) => keys.has(MARK[k])) ?? 'unknown'
+}
+
+/**
+ * The kind a file is when it is not the one expected (`null`: it is, or it declares nothing,
+ * and the reader's own message explains what is wrong).
+ */
+export function wrongKind(text: string, expected: FileKind): FileKind | null {
+  const kind = fileKind(text)
+  return kind !== 'unknown' && kind !== expected ? kind : null
+}
+
+/** A message function, as vue-i18n's `t`. */
+type Translate = (key: string, params?: Record<string, unknown>) => string
+
+/** "x.json is a question pack, not a student's result file. Import it under ..." */
+export function wrongKindMessage(
+  t: Translate,
+  name: string,
+  actual: FileKind,
+  expected: FileKind,
+): string {
+  const said = t('files.wrongKind', {
+    name,
+    actual: t(`files.kinds.${actual}`),
+    expected: t(`files.kinds.${expected}`),
+  })
+  return `${said} ${t(`files.where.${actual}`)}`
+}
