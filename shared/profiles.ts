@@ -184,6 +184,19 @@ export interface OsProfile {
    */
   keepaliveIdleFrom: 'last-receive' | 'enable'
   /**
+   * RFC 6069: a host or net unreachable about the segment being retransmitted undoes one
+   * backoff, so the connection keeps retrying at its base RTO instead of waiting longer and
+   * longer (Linux tcp_ld_RTO_revert, measured: retransmissions 204 ms apart while rejected).
+   */
+  icmpRtoRevert: boolean
+  /**
+   * Retransmissions a closed (orphaned) connection makes before it gives up, in place of the
+   * data rule's count: Linux's tcp_orphan_retries (0, which means 8 while the RTO is below its
+   * ceiling: tcp_write_timeout with SOCK_DEAD), so a FIN nobody acknowledges is repeated for
+   * about 100 s even with tcp_retries2 = 2 (measured). Absent: the data rule applies.
+   */
+  orphanRetries?: number
+  /**
    * shutdown() on a socket that is not connected (never connected, or its connect failed)
    * fails with ENOTCONN everywhere, but Linux marks the socket shut anyway: a later recv()
    * returns 0 for SHUT_RD, and the marks outlive a connect(). BSD and Winsock return before
@@ -271,6 +284,8 @@ const linux: OsProfile = {
   shutdownListener: 'disconnect', // net/ipv4/af_inet.c inet_shutdown, case TCP_LISTEN
   dataAfterShutRd: 'reset', // net/ipv4/tcp_input.c tcp_rcv_state_process, step 7 (measured)
   keepaliveIdleFrom: 'last-receive', // net/ipv4/tcp.c tcp_sock_set_keepidle_locked (measured)
+  icmpRtoRevert: true, // net/ipv4/tcp_ipv4.c tcp_ld_RTO_revert, RFC 6069 (measured)
+  orphanRetries: 8, // net/ipv4/tcp_timer.c tcp_orphan_retries (sysctl 0 -> 8) (measured)
   // net/ipv4/af_inet.c inet_shutdown: case TCP_CLOSE sets -ENOTCONN and falls through to
   // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
   shutdownUnconnected: 'enotconn-and-shut',
@@ -398,6 +413,7 @@ const windows: OsProfile = {
   shutdownListener: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   dataAfterShutRd: 'discard', // assumed: Winsock documents no RST for data after SD_RECEIVE
   keepaliveIdleFrom: 'enable', // assumed: SIO_KEEPALIVE_VALS documents no carried-over idle time
+  icmpRtoRevert: false, // Winsock ignores these ICMP errors on a connection
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
   sources: {
@@ -489,6 +505,7 @@ const macos: OsProfile = {
   shutdownListener: 'enotconn', // XNU bsd/kern/uipc_socket.c soshutdown: not connected
   dataAfterShutRd: 'discard', // XNU bsd/netinet/tcp_input.c: RST only when SS_NOFDREF
   keepaliveIdleFrom: 'enable', // XNU bsd/netinet/tcp_usrreq.c TCP_KEEPALIVE: TCPT_KEEP from now
+  icmpRtoRevert: false, // assumed: no RFC 6069 revert found in XNU's tcp_notify
   // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
   shutdownUnconnected: 'enotconn',
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)

@@ -44,6 +44,13 @@ export interface SimulateOptions {
    * handshake completing, say) make their next calls in either order.
    */
   wakeDelayMs?: { client?: number; server?: number }
+  /**
+   * Takes `final` this many ms after the run's end, running everything until then, timers
+   * included (default 0: the timing rule's instant). For the fuzzer's race check: the kernel
+   * lab reads its socket table a little after the end, so a final state that a pending timer
+   * (a delayed ACK) would change within this time is a race, not an answer.
+   */
+  lateFinalMs?: number
 }
 
 /** A host's timer scale from the options: a positive finite number, 1 when not given. */
@@ -180,6 +187,14 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
     }
   }
   const steps = scheduler.close(end)
+  if (!cancelled && options.lateFinalMs) {
+    // Everything, timers too, until the late reading (no program makes another call).
+    const until = end + options.lateFinalMs
+    for (let t = q.peekTime(); t !== undefined && t <= until; t = q.peekTime()) {
+      q.step()
+      afterPass()
+    }
+  }
   if (!cancelled) settleWire(q, end, afterPass)
 
   const result = buildResult({

@@ -135,3 +135,67 @@ describe('data for a socket shut for reading', () => {
     expect(stepAt(r, 5).errno).toBe('EPIPE')
   })
 })
+
+describe('ICMP on an established connection (fuzz seed 11, measured on the kernel lab)', () => {
+  const base: Steps = [
+    { actor: 'server', op: 'listen', port: 7001 },
+    { actor: 'client', op: 'connect', port: 7001, at: 10 },
+    { actor: 'server', op: 'accept' },
+    { actor: 'net', op: 'reject', dir: 'c2s', icmp: 'net-unreachable', at: 600 },
+  ]
+
+  it('about a keepalive probe (before snd.una) is ignored: the give-up is ETIMEDOUT', () => {
+    const r = run({
+      labScript: 1,
+      timers: { keepalive: { idleS: 1, intervalS: 1, count: 2 } },
+      limitMs: 5000,
+      steps: [
+        ...base,
+        { actor: 'client', op: 'keepalive', at: 300 },
+        { actor: 'client', op: 'recv', at: 900 },
+      ],
+    })
+    expect([stepAt(r, 5).ret, stepAt(r, 5).errno]).toEqual([-1, 'ETIMEDOUT'])
+  })
+
+  it('host or net unreachable about the retransmitted head undoes the backoff (RFC 6069)', () => {
+    const steps: Steps = [
+      ...base,
+      { actor: 'client', op: 'send', bytes: 100, at: 2100 },
+      { actor: 'client', op: 'sleep', ms: 1800 },
+    ]
+    const gaps = (profile: 'linux' | 'macos'): number[] => {
+      const r = run({ labScript: 1, profile, timers: { retries2: 8 }, limitMs: 4000, steps })
+      const t = r.events.filter((e) => e.type === 'segment' && e.dir === 'c2s' && e.len > 0)
+      return t.slice(1, 5).map((e, i) => Math.round(e.tMs - t[i]!.tMs))
+    }
+    // Linux: the RTO stays at its base (about 204 ms) while every retransmission is rejected
+    // (the kernel lab: 2108, 2315, 2523, 2727 ms); without the revert it doubles.
+    expect(gaps('linux').every((g) => g > 190 && g < 220)).toBe(true)
+    expect(gaps('macos').at(-1)).toBeGreaterThan(2 * gaps('macos')[0]! - 1)
+  })
+})
+
+describe('a closed connection whose FIN is never acknowledged', () => {
+  it('Linux repeats it by tcp_orphan_retries (8), not tcp_retries2 (fuzz seed 11 #430, measured)', () => {
+    const r = run({
+      labScript: 1,
+      timers: { retries2: 2 },
+      limitMs: 6750,
+      steps: [
+        { actor: 'server', op: 'listen', port: 7001 },
+        { actor: 'client', op: 'connect', port: 7001, at: 10 },
+        { actor: 'server', op: 'accept' },
+        { actor: 'net', op: 'drop', dir: 'c2s', match: 'any', at: 300 },
+        { actor: 'client', op: 'close', at: 1500 },
+        { actor: 'server', op: 'sleep', ms: 5000, at: 1600 },
+      ],
+    })
+    // With tcp_retries2 = 2 an open connection would give up after about 1.4 s of
+    // retransmissions; the orphan keeps trying (the kernel lab: FIN at 1.5, 1.7, 1.9, 2.4,
+    // 3.2, 4.9 s, still FIN_WAIT_1 at 6.75 s).
+    expect(r.final.client).toBe('FIN_WAIT_1')
+    const fins = r.events.filter((e) => e.type === 'segment' && e.flags.includes('FIN'))
+    expect(fins.length).toBeGreaterThanOrEqual(6)
+  })
+})

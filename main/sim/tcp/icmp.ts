@@ -6,9 +6,14 @@
 import { unreachable } from '../never'
 import type { IcmpMessage } from '../world'
 import type { Tcb } from './tcb'
+import { revertBackoff } from './timers'
 
 /** The ICMP error `msg` arrived for connection `s`. */
 export function icmpArrives(s: Tcb, msg: IcmpMessage): void {
+  // An ICMP about a segment outside what is in flight (a keepalive probe repeats the byte
+  // before snd.una) is ignored: Linux tcp_v4_err "out of window", BSD tcp_ctlinput.
+  const seq = msg.about.seq
+  if (s.state !== 'SYN_SENT' && (seq < s.sndUna || seq > s.sndNxt)) return
   switch (s.state) {
     case 'SYN_SENT':
       connectingIcmp(s, msg)
@@ -97,6 +102,7 @@ function synchronizedIcmp(s: Tcb, msg: IcmpMessage): void {
   }
   s.softErr = err
   trace.note('icmp-soft', { icmp: msg.kind, errno: err }, actor)
+  if (unreachableHost && profile.icmpRtoRevert) revertBackoff(s, msg.about.seq)
 }
 
 /** Seconds to one decimal, as the notes print them. */

@@ -97,6 +97,8 @@ export abstract class Tcb implements TcpSocket {
   tlpDone = false
   /** When the oldest unacknowledged data was first sent. */
   headSentAt = 0
+  /** When the head was last retransmitted on a timeout (RFC 6069's revert counts from it). */
+  rtxAt = 0
   /**
    * When the first timer-driven retransmission of this loss episode went out (Linux
    * `retrans_stamp`, set in tcp_retransmit_skb; a tail-loss probe does not set it): where the

@@ -38,7 +38,12 @@ function ruleFor(s: Tcb, kind: RtxKind): { rule: RetransmitRule; retries: number
       return { rule: profile.synack, retries: timers.synackRetries }
     case 'data':
     case 'tlp':
-      return { rule: profile.data, retries: timers.retries2 }
+      // A connection its program closed gives up by the orphan count where the OS has one.
+      return {
+        rule: profile.data,
+        retries:
+          s.orphan && profile.orphanRetries !== undefined ? profile.orphanRetries : timers.retries2,
+      }
     default:
       return unreachable(kind, 'retransmission timer kind')
   }
@@ -133,6 +138,7 @@ function retransmit(s: Tcb, kind: 'syn' | 'synack' | 'data'): void {
       s.rttSample = null
       s.sndNxt = s.sndUna
       resendHead(s)
+      s.rtxAt = world.q.now
       if (s.retransStamp < 0) s.retransStamp = world.q.now
       world.trace.note('data-retransmit', { n: s.retransmits, rtoMs: round(s.rtoCur) }, actor)
       break
@@ -140,6 +146,20 @@ function retransmit(s: Tcb, kind: 'syn' | 'synack' | 'data'): void {
       unreachable(kind, 'retransmission timer kind')
   }
   armRtx(s, kind, s.rtoCur)
+}
+
+/**
+ * RFC 6069 (Linux tcp_ld_RTO_revert): a host or net unreachable about the head segment, while
+ * it is being retransmitted on timeouts, undoes one backoff: the timer is set again for what
+ * is left of the halved timeout since that retransmission, or the head is sent now.
+ */
+export function revertBackoff(s: Tcb, aboutSeq: number): void {
+  if (aboutSeq !== s.sndUna || s.retransmits === 0 || s.rtxKind !== 'data') return
+  if (s.rtoCur <= s.rto) return
+  s.rtoCur = Math.max(s.rto, s.rtoCur / 2)
+  const remaining = s.rtoCur - (s.world.q.now - s.rtxAt)
+  if (remaining > 0) armRtx(s, 'data', remaining)
+  else armRtx(s, 'data', 0)
 }
 
 /** Sends the segment at snd.una again (one segment: the congestion window after an RTO). */
