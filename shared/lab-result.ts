@@ -83,6 +83,11 @@ export interface SegmentEvent {
   seqKnown?: boolean
   /** For a segment not delivered: the index of the `net` step whose rule stopped it. */
   ruleStep?: number
+  /**
+   * SACK blocks the segment carries (RFC 2018): [start, end) ranges its sender holds beyond
+   * `ack`. Only the simulator reports them (the kernel lab's capture does not read options).
+   */
+  sack?: [number, number][]
 }
 
 /** An ICMP error the network sent back. */

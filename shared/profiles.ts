@@ -35,6 +35,10 @@ export interface RetransmitRule {
   deadlineMs?: number
 }
 
+/** Loss detection before the retransmission timer (`OsProfile.lossDetection`). */
+export type LossDetection =
+  { kind: 'rack' } | { kind: 'dupack'; threshold: number; earlyRetransmit: boolean }
+
 /** How ICMP errors reach a connecting socket. */
 export type IcmpConnectRule =
   /** Ignored entirely (Windows without TCP_FAIL_CONNECT_ON_ICMP_ERROR). */
@@ -190,6 +194,20 @@ export interface OsProfile {
    */
   icmpRtoRevert: boolean
   /**
+   * How a sender finds a lost segment before its retransmission timer fires. Every profile
+   * negotiates SACK, and every receiver keeps what arrives beyond rcv.nxt and answers it at
+   * once with a duplicate ACK whose SACK blocks say what it holds (RFC 5681 4.2, RFC 2018).
+   * - `rack` (RFC 8985; Linux tcp_rack_mark_lost): a segment is lost once a segment sent
+   *   after it has been delivered (acknowledged or SACKed), and is repeated at once. The
+   *   reordering window (min RTT / 4, microseconds on loopback) is left out: measured, the
+   *   repeat follows the duplicate ACK at once.
+   * - `dupack` (RFC 5681 3.2, with RFC 6675's use of SACK): fast retransmit once `threshold`
+   *   duplicate ACKs have arrived, then every hole below the highest SACKed byte once;
+   *   `earlyRetransmit` (RFC 5827) lowers the threshold to one less than the segments in
+   *   flight when fewer than four are and nothing new can be sent.
+   */
+  lossDetection: LossDetection
+  /**
    * Retransmissions a closed (orphaned) connection makes before it gives up, in place of the
    * data rule's count: Linux's tcp_orphan_retries (0, which means 8 while the RTO is below its
    * ceiling: tcp_write_timeout with SOCK_DEAD), so a FIN nobody acknowledges is repeated for
@@ -286,6 +304,9 @@ const linux: OsProfile = {
   keepaliveIdleFrom: 'last-receive', // net/ipv4/tcp.c tcp_sock_set_keepidle_locked (measured)
   icmpRtoRevert: true, // net/ipv4/tcp_ipv4.c tcp_ld_RTO_revert, RFC 6069 (measured)
   orphanRetries: 8, // net/ipv4/tcp_timer.c tcp_orphan_retries (sysctl 0 -> 8) (measured)
+  // net/ipv4/tcp_recovery.c tcp_rack_mark_lost (sysctl tcp_recovery = 1, the default since 4.4);
+  // measured: a lost segment is repeated 0.03 ms after the duplicate ACK that SACKs a later one
+  lossDetection: { kind: 'rack' },
   // net/ipv4/af_inet.c inet_shutdown: case TCP_CLOSE sets -ENOTCONN and falls through to
   // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
   shutdownUnconnected: 'enotconn-and-shut',
@@ -337,6 +358,9 @@ const linuxLegacy: OsProfile = {
   // The article's kernels are 3.2 to 3.8 (Ubuntu 12.04 and 12.10); the tail-loss probe came in
   // 3.10, so their first retransmission of data is the RTO's (main/sim/tcp/output.ts reads this).
   data: { ...linux.data, tailLossProbe: false },
+  // RACK came in 4.4; 3.2 marks the head lost once three segments above it are SACKed (FACK,
+  // tcp_reordering = 3), and RFC 5827 early retransmit came in 3.5 (assumed off for the article)
+  lossDetection: { kind: 'dupack', threshold: 3, earlyRetransmit: false },
   sources: {
     ...linux.sources,
     tailLossProbe: [
@@ -414,6 +438,10 @@ const windows: OsProfile = {
   dataAfterShutRd: 'discard', // assumed: Winsock documents no RST for data after SD_RECEIVE
   keepaliveIdleFrom: 'enable', // assumed: SIO_KEEPALIVE_VALS documents no carried-over idle time
   icmpRtoRevert: false, // Winsock ignores these ICMP errors on a connection
+  // SACK on (SackOpts 1, Microsoft KB 224829); fast retransmit at TcpMaxDupAcks duplicate ACKs,
+  // 2 by default (Windows 2000 registry reference; assumed unchanged for the article's Windows
+  // 7). RACK came with Windows 10 1607 (Microsoft networking blog, 2016): not this profile
+  lossDetection: { kind: 'dupack', threshold: 2, earlyRetransmit: false },
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
   sources: {
@@ -506,6 +534,10 @@ const macos: OsProfile = {
   dataAfterShutRd: 'discard', // XNU bsd/netinet/tcp_input.c: RST only when SS_NOFDREF
   keepaliveIdleFrom: 'enable', // XNU bsd/netinet/tcp_usrreq.c TCP_KEEPALIVE: TCPT_KEEP from now
   icmpRtoRevert: false, // assumed: no RFC 6069 revert found in XNU's tcp_notify
+  // XNU bsd/netinet/tcp_input.c: tcprexmtthresh 3, lowered by tcp_early_rexmt_check (RFC 5827,
+  // early_rexmt = 1) to max(1, segments in flight - 1) below 4; recent XNU also has RACK
+  // (tcp_rack.c), whose default was not checked (assumed: the early-retransmit rule)
+  lossDetection: { kind: 'dupack', threshold: 3, earlyRetransmit: true },
   // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
   shutdownUnconnected: 'enotconn',
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)

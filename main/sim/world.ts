@@ -32,6 +32,11 @@ export interface Segment {
   len: number
   win: number
   retransmit: boolean
+  /**
+   * SACK blocks (RFC 2018): [start, end) ranges the sender of this segment holds beyond its
+   * ACK, the block of the segment received last first. Absent while nothing is held.
+   */
+  sack?: [number, number][]
 }
 
 /** An ICMP error sent back about a segment (it quotes the segment's header). */

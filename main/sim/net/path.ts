@@ -136,6 +136,7 @@ export class Path {
     if (seg.retransmit) event.retransmit = true
     if (hop) event.hop = hop
     if (ruleStep >= 0) event.ruleStep = ruleStep
+    if (seg.sack) event.sack = seg.sack
     this.world.trace.emit(event)
     if (fate === 'delivered') {
       this.world.q.deliver(this.delayMs, this.arrive, seg)

@@ -5,6 +5,7 @@
  * shut (Linux keeps tcp_send_probe0 in tcp_output.c for the same reason).
  */
 import { ACK, FIN, PSH } from '../world'
+import { nextSacked, sackedEnd } from './ranges'
 import { SENDS } from './states'
 import type { Tcb } from './tcb'
 import { armRtx, giveUpNow, stopRtx } from './timers'
@@ -18,9 +19,13 @@ export function output(s: Tcb): void {
   }
   const mss = s.world.mss
   while (s.sndNxt < s.writeSeq) {
-    const can = Math.min(mss, s.writeSeq - s.sndNxt, s.sndUna + s.sndWnd - s.sndNxt)
+    // Going back over what was sent (after an RTO), what the receiver holds is skipped
+    // (RFC 6675; Linux tcp_xmit_retransmit_queue passes SACKed skbs by).
+    if (s.sndNxt < s.sndMax && skipHeld(s)) continue
+    let can = Math.min(mss, s.writeSeq - s.sndNxt, s.sndUna + s.sndWnd - s.sndNxt)
     if (can <= 0) break
     const retransmit = s.sndNxt < s.sndMax
+    if (retransmit) can = Math.min(can, nextSacked(s.sent, s.sndNxt) - s.sndNxt)
     if (!retransmit && s.rttSample === null)
       s.rttSample = { seq: s.sndNxt + can, at: s.world.q.now }
     if (s.sndNxt === s.sndUna && !retransmit) s.headSentAt = s.world.q.now
@@ -28,7 +33,7 @@ export function output(s: Tcb): void {
     s.sndNxt += can
     s.sndMax = Math.max(s.sndMax, s.sndNxt)
   }
-  if (s.finQueued && s.sndNxt === s.finSeq) {
+  if (s.finQueued && s.sndNxt === s.finSeq && !(s.sndNxt < s.sndMax && skipHeld(s))) {
     const retransmit = s.sndNxt < s.sndMax
     if (s.sndNxt === s.sndUna && !retransmit) s.headSentAt = s.world.q.now
     s.emit(FIN | ACK, s.finSeq, 0, retransmit)
@@ -46,15 +51,23 @@ export function output(s: Tcb): void {
  * tcp_cwnd_test sends nothing else: no new data, and no FIN that close() queued meanwhile
  * (tcp_send_fin only queues it and pushes; it leaves when cwnd allows). Only the timer's
  * retransmissions of the head go out until an ACK advances snd.una (ackAdvances clears
- * `retransStamp`, tcp_try_undo_loss / tcp_process_loss end the state). A tail-loss probe is
- * no RTO (tcp_send_loss_probe keeps the Open state and sets no retrans_stamp), and the
- * persist timer's probes are not retransmissions: neither starts it. Measured with the
+ * `rtoLoss`, tcp_try_undo_loss / tcp_process_loss end the state). A tail-loss probe is no
+ * RTO (tcp_send_loss_probe keeps the Open state), a fast retransmit enters Recovery, not Loss
+ * (recovery.ts), and the persist timer's probes are not retransmissions: none starts it. Measured with the
  * kernel lab: a close() between RTOs during a cut sends no FIN; it follows the ACK of the
  * data retransmitted after the heal. Every profile applies it: RFC 5681 3.1 sets cwnd to one
  * segment (the loss window) after a retransmission timeout for every TCP.
  */
 function inLoss(s: Tcb): boolean {
-  return s.retransStamp >= 0
+  return s.rtoLoss
+}
+
+/** Moves snd.nxt past the held (SACKed) ranges it stands on; true when it moved. */
+function skipHeld(s: Tcb): boolean {
+  const end = sackedEnd(s.sent, s.sndNxt)
+  if (end === s.sndNxt) return false
+  s.sndNxt = end
+  return true
 }
 
 /** Queues the FIN (close or shutdown(SHUT_WR)) and moves to the closing state. */
@@ -86,7 +99,10 @@ function afterOutput(s: Tcb): void {
 
 function armDataTimer(s: Tcb): void {
   const p = s.world.profile.data
-  if (p.tailLossProbe && s.retransmits === 0 && !s.tlpDone) {
+  // Linux schedules the probe only in the Open state: not during a recovery, nor once the
+  // receiver has SACKed something (tcp_schedule_loss_probe: icsk_ca_state).
+  const open = s.recoverySeq < 0 && !s.sent.some((r) => r.sacked)
+  if (p.tailLossProbe && s.retransmits === 0 && !s.tlpDone && open) {
     // Linux tcp_schedule_loss_probe: PTO = 2 x SRTT (at least 10 ms), plus the delayed-ACK
     // allowance when a single segment is in flight, never later than the RTO itself. In any
     // state with something in flight: a FIN alone after close() is probed too (the kernel lab

@@ -11,6 +11,7 @@ import type { ErrnoName } from '../../../shared/errno'
 import type { TcpState } from '../../../shared/lab-result'
 import type { Timer } from '../engine/event-queue'
 import { ACK, FIN, RST, SYN, type HostId, type Segment } from '../world'
+import { noteSent, sackBlocks, type SeqRange, type SentRange } from './ranges'
 import type { ErrorWhy, PendingError, ShutdownHow, SocketHost, TcpSocket } from './socket'
 
 /** What the retransmission timer is currently waiting for. */
@@ -58,6 +59,15 @@ export abstract class Tcb implements TcpSocket {
   advertised = 0
   /** A FIN arrived (Linux SOCK_DONE). */
   finReceived = false
+  /**
+   * The out-of-order queue: ranges received beyond rcv.nxt, sorted and merged, waiting for the
+   * gap before them (a FIN held there takes its one sequence number).
+   */
+  ofo: SeqRange[] = []
+  /** The sequence number of a FIN held in `ofo` (-1: none). */
+  ofoFin = -1
+  /** Where the out-of-order segment received last starts (its SACK block goes first). */
+  ofoLast = -1
   /** RCV_SHUTDOWN / SEND_SHUTDOWN (shutdown(), close(), or the connection's death). */
   rdShut = false
   wrShut = false
@@ -93,8 +103,24 @@ export abstract class Tcb implements TcpSocket {
   rttvar = 0
   rto = 1000
   rttSample: { seq: number; at: number } | null = null
+  /** The smallest RTT sample so far (RACK's min RTT). */
+  minRtt = Infinity
   /** A tail-loss probe was sent in this loss episode. */
   tlpDone = false
+  /** What was sent and is not acknowledged yet, per range, with what the receiver holds. */
+  sent: SentRange[] = []
+  /** Data and FIN transmissions so far (orders them for RACK). */
+  xmits = 0
+  /** RACK: the order of the last-sent transmission known delivered (RFC 8985 RACK.xmit_ts). */
+  rackN = 0
+  /** Duplicate ACKs in a row (RFC 5681). */
+  dupAcks = 0
+  /** Fast recovery lasts until snd.una reaches this (-1: not recovering). */
+  recoverySeq = -1
+  /** Transmissions up to this order went out before the recovery began. */
+  recoveryN = 0
+  /** A retransmission timeout fired and nothing was acknowledged since (output.ts inLoss). */
+  rtoLoss = false
   /** When the oldest unacknowledged data was first sent. */
   headSentAt = 0
   /** When the head was last retransmitted on a timeout (RFC 6069's revert counts from it). */
@@ -217,6 +243,17 @@ export abstract class Tcb implements TcpSocket {
       win: this.rcvWnd,
       retransmit,
     }
+    // What we hold beyond rcv.nxt rides on every ACK (Linux adds SACK blocks to every segment).
+    if (this.ofo.length > 0 && flags & ACK && !(flags & RST))
+      seg.sack = sackBlocks(this.ofo, this.ofoLast)
+    if ((len > 0 || flags & FIN) && !(flags & (SYN | RST)))
+      noteSent(
+        this.sent,
+        seq,
+        seq + len + (flags & FIN ? 1 : 0),
+        ++this.xmits,
+        this.host.world.q.now,
+      )
     if (flags & ACK) {
       this.advertised = seg.win
       // Whatever leaves carries the ACK a delayed ACK was waiting to send.
@@ -253,6 +290,7 @@ export abstract class Tcb implements TcpSocket {
   /** RFC 6298 2.2-2.3, with the profile's floor and ceiling. */
   sampleRtt(r: number): void {
     const { minRtoMs, maxRtoMs, rtoRule, timerTickMs } = this.world.profile.data
+    if (r < this.minRtt) this.minRtt = r
     if (this.srtt === null) {
       this.srtt = r
       this.rttvar = r / 2

@@ -8,6 +8,7 @@ import type { ErrnoName } from '../../../shared/errno'
 import { timeBudgetMs, type RetransmitRule } from '../../../shared/profiles'
 import { ACK, FIN } from '../world'
 import { unreachable } from '../never'
+import { nextSacked } from './ranges'
 import { KEEPALIVE_PROBES } from './states'
 import type { RtxKind, Tcb } from './tcb'
 
@@ -140,6 +141,10 @@ function retransmit(s: Tcb, kind: 'syn' | 'synack' | 'data'): void {
       resendHead(s)
       s.rtxAt = world.q.now
       if (s.retransStamp < 0) s.retransStamp = world.q.now
+      // Linux tcp_enter_loss: the Loss state replaces a fast recovery (the SACK record stays).
+      s.rtoLoss = true
+      s.recoverySeq = -1
+      s.dupAcks = 0
       world.trace.note('data-retransmit', { n: s.retransmits, rtoMs: round(s.rtoCur) }, actor)
       break
     default:
@@ -166,7 +171,8 @@ export function revertBackoff(s: Tcb, aboutSeq: number): void {
 function resendHead(s: Tcb): void {
   const dataEnd = s.finQueued ? s.finSeq : s.writeSeq
   if (s.sndUna < dataEnd) {
-    const len = Math.min(s.world.mss, dataEnd - s.sndUna, Math.max(1, s.sndWnd))
+    const held = nextSacked(s.sent, s.sndUna) - s.sndUna // stop where the receiver holds data
+    const len = Math.min(s.world.mss, dataEnd - s.sndUna, Math.max(1, s.sndWnd), held)
     s.emit(ACK, s.sndUna, len, true)
     s.sndNxt = s.sndUna + len
   } else if (s.finQueued) {
