@@ -6,7 +6,7 @@
  * the namespace stops a segment, so no trace runs and every segment is delivered.
  */
 import { createInterface } from 'node:readline'
-import type { Readable } from 'node:stream'
+import type { Duplex, Readable } from 'node:stream'
 import type { LabScript } from '../../shared/lab-script'
 import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
 import type { NftShell } from './nft-shell'
@@ -36,8 +36,8 @@ async function until(ready: () => boolean, ms: number): Promise<void> {
 
 /** Where the capture reads from. */
 export interface CaptureSources {
-  /** The packet socket's lines (the hub's `capture` role). */
-  packets: Readable
+  /** The packet socket's channel (the hub's `capture` role): its lines, and `sync` to it. */
+  packets: Duplex
   /** `nft monitor`'s output and the nft shell, when the script has net faults. */
   trace: { monitor: Readable; nft: NftShell } | null
 }
@@ -47,11 +47,17 @@ export class Capture {
   private ended = false
   /** When either stream last printed (on `now`'s clock). */
   private lastLineMs = 0
+  /** The last `synced <n>` the packet socket answered, and the last marker the monitor showed. */
+  private packetsSynced = -1
+  private traceMarker = -1
+  private packetsGone = false
+  private nextSync = 0
 
   private constructor(
     private readonly parser: TraceParser | null,
     private readonly packets: PacketStream,
     private readonly now: () => number,
+    private readonly sources: CaptureSources,
   ) {}
 
   /**
@@ -79,12 +85,17 @@ export class Capture {
     const parser = sources.trace
       ? new TraceParser(ports, (t) => stream.traced(t), chainRules(script))
       : null
-    const capture = new Capture(parser, stream, now)
+    const capture = new Capture(parser, stream, now, sources)
     let listening = false
     // A capture that could not open its packet socket is gone: do not wait for it.
-    sources.packets.once('close', () => (listening = true))
-    createInterface({ input: sources.packets }).on('line', (line) => {
-      if (line.startsWith('ready ')) listening = true
+    sources.packets.once('close', () => {
+      listening = true
+      capture.packetsGone = true
+    })
+    createInterface({ input: sources.packets as Readable }).on('line', (line) => {
+      const synced = /^synced (\d+)$/.exec(line)
+      if (synced) capture.packetsSynced = Number(synced[1])
+      else if (line.startsWith('ready ')) listening = true
       else if (!capture.ended) {
         capture.lastLineMs = now()
         stream.packet(line, now())
@@ -95,8 +106,9 @@ export class Capture {
       const { monitor, nft } = sources.trace
       let marker = -1
       createInterface({ input: monitor }).on('line', (line) => {
-        const m = /^add chain ip lab ready(\d+)/.exec(line)
-        if (m) marker = Number(m[1])
+        const m = /^add chain ip lab (ready|sync)(\d+)/.exec(line)
+        if (m?.[1] === 'ready') marker = Number(m[2])
+        if (m?.[1] === 'sync') capture.traceMarker = Number(m[2])
         capture.lastLineMs = now()
         if (!capture.ended) parser.line(line, now())
       })
@@ -110,11 +122,35 @@ export class Capture {
   }
 
   /**
-   * Lets the streams finish what the run sent, then takes nothing more: both quiet for 2 ms
-   * and, with a trace, every segment the packet socket saw leave told its fate (the monitor
-   * prints a few milliseconds after the segment); at most 300 ms.
+   * Lets the streams finish what the run sent, then takes nothing more. First a barrier on
+   * each: the packet socket is asked to print what it has queued and say `synced`; a marker
+   * chain added through the nft shell must come out of the monitor, after every trace event
+   * queued before it (one netlink socket, in order). On a busy machine either can be a second
+   * behind the run; without the barrier the end of a run was lost (the ops test's second SYN).
+   * At most 3 s. Then both quiet for 2 ms and, with a trace, every segment the packet socket
+   * saw leave told its fate (a segment's way in can trail the marker); at most 300 ms more.
    */
   async drain(): Promise<void> {
+    const n = this.nextSync++
+    const deadline = performance.now() + 3000
+    const barriers: Promise<unknown>[] = []
+    if (!this.packetsGone && this.sources.packets.writable) {
+      this.sources.packets.write(`sync ${n}\n`)
+      barriers.push(until(() => this.packetsSynced >= n || this.packetsGone, 3000))
+    }
+    const trace = this.sources.trace
+    if (trace && this.parser) {
+      barriers.push(
+        trace.nft
+          .apply(`add chain ip lab sync${n}`)
+          .then((r) =>
+            r.ok
+              ? until(() => this.traceMarker >= n, Math.max(0, deadline - performance.now()))
+              : undefined,
+          ),
+      )
+    }
+    await Promise.all(barriers)
     await until(
       () =>
         this.now() - this.lastLineMs >= 2 &&

@@ -15,6 +15,11 @@ import { FLAG_BITS, placeOf, segmentKey, type TracedSegment, type TracePorts } f
  * Sub `capture` of the hub's Perl (perl-hub.ts): `ready <pid>`, then one line per TCP segment
  * sent: time sport dport ipid seq ack flags win len. The time is the kernel's own stamp of
  * the packet (SIOCGSTAMP, seconds of the real-time clock), not when Perl got to it.
+ *
+ * On `sync <n>` from the parent it reads every packet already queued on the socket, prints
+ * them, then answers `synced <n>`: a packet sent before the parent asked is in the queue
+ * (the packet socket gets its copy as the packet is sent), so after the answer the parent has
+ * all of them, however late a busy machine let this process run.
  */
 export const PERL_CAPTURE = String.raw`
 sub capture {
@@ -27,21 +32,49 @@ sub capture {
   my $t = "\0" x 16;
   ioctl($p, 0x8906, $t);
   out($fd, "ready $$\n");
-  while (defined(my $from = recv($p, my $buf, 65600, 0))) {
-    # Loopback shows each frame twice: keep the copy going out (PACKET_OUTGOING = 4).
-    next unless length($from) > 10 && unpack('C', substr($from, 10, 1)) == 4;
-    my $ip = substr($buf, 14);
-    next if length($ip) < 40;
-    my ($vihl, $tot, $id) = unpack('C x n n', $ip);
-    next unless $vihl >> 4 == 4 && unpack('C', substr($ip, 9, 1)) == 6;
-    my $ihl = ($vihl & 15) * 4;
-    my ($sp, $dp, $seq, $ack, $off, $fl, $win) = unpack('n n N N C C n', substr($ip, $ihl, 16));
-    # SIOCGSTAMP (0x8906): the struct timeval of the packet just read.
-    my $tv = "\0" x 16;
-    my ($s, $us) = ioctl($p, 0x8906, $tv) ? unpack('l! l!', $tv) : (0, 0);
-    out($fd, sprintf("%d.%06d %d %d %d %u %u %d %d %d\n", $s, $us, $sp, $dp, $id, $seq, $ack,
-      $fl, $win, $tot - $ihl - ($off >> 4) * 4));
+  my $watch = '';
+  vec($watch, fileno($p), 1) = 1;
+  vec($watch, $fd, 1) = 1;
+  while (1) {
+    my $n = select(my $ready = $watch, undef, undef, undef);
+    next if $n < 0 && $! + 0 == 4;
+    return if $n < 0;
+    # A blocking read: the socket said it has a packet.
+    if (vec($ready, fileno($p), 1)) { return unless capture_one($fd, $p, 0) }
+    next unless vec($ready, $fd, 1);
+    my $line = getline($fd);
+    return unless defined $line;
+    while (defined $line) {
+      if ($line =~ /^sync (\d+)$/) {
+        # MSG_DONTWAIT (0x40): everything queued, then the answer.
+        1 while capture_one($fd, $p, 0x40);
+        out($fd, "synced $1\n");
+      }
+      # Another whole line already read waits in the buffer, where select cannot see it.
+      $line = index($INBUF{$fd} // '', "\n") >= 0 ? getline($fd) : undef;
+    }
   }
+}
+# Reads one packet and prints it when it is an outgoing IPv4 TCP segment; false when nothing
+# was read (an error, or nothing queued under MSG_DONTWAIT).
+sub capture_one {
+  my ($fd, $p, $flags) = @_;
+  my $from = recv($p, my $buf, 65600, $flags);
+  return 0 unless defined $from;
+  # Loopback shows each frame twice: keep the copy going out (PACKET_OUTGOING = 4).
+  return 1 unless length($from) > 10 && unpack('C', substr($from, 10, 1)) == 4;
+  my $ip = substr($buf, 14);
+  return 1 if length($ip) < 40;
+  my ($vihl, $tot, $id) = unpack('C x n n', $ip);
+  return 1 unless $vihl >> 4 == 4 && unpack('C', substr($ip, 9, 1)) == 6;
+  my $ihl = ($vihl & 15) * 4;
+  my ($sp, $dp, $seq, $ack, $off, $fl, $win) = unpack('n n N N C C n', substr($ip, $ihl, 16));
+  # SIOCGSTAMP (0x8906): the struct timeval of the packet just read.
+  my $tv = "\0" x 16;
+  my ($s, $us) = ioctl($p, 0x8906, $tv) ? unpack('l! l!', $tv) : (0, 0);
+  out($fd, sprintf("%d.%06d %d %d %d %u %u %d %d %d\n", $s, $us, $sp, $dp, $id, $seq, $ack,
+    $fl, $win, $tot - $ihl - ($off >> 4) * 4));
+  return 1;
 }
 `
 
