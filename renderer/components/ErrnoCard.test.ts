@@ -75,6 +75,22 @@ describe('ErrnoCard', () => {
     expect(w.get('[data-testid="errno-section"]').text()).toContain(
       '客户端连接了服务端未监听的端口',
     )
+    // The OS's message in Chinese, its own English words beside it marked as English.
+    const message = w.get('[data-testid="errno-message"]')
+    expect(message.text()).toMatch(/^连接被拒绝/)
+    expect(message.get('[lang="en"]').text()).toBe('Connection refused')
+    expect(w.get('.card__os-msg-row[data-os-message="linux"] td').text()).toBe('连接被拒绝')
+    expect(w.get('.card__os-msg-row[data-os-message="windows"] td').attributes('title')).toMatch(
+      /actively refused/,
+    )
+    expect(w.get('.card__meaning').text()).toMatch(/^原因：/)
+  })
+
+  it('shows the OS’s message as it is in English', () => {
+    const w = card(REFUSED_STEP)
+    expect(w.find('[data-testid="errno-message"] [lang="en"]').exists()).toBe(false)
+    expect(w.get('.card__os-msg-row[data-os-message="linux"] td').text()).toBe('Connection refused')
+    expect(w.get('.card__meaning').text()).toMatch(/^Why:/)
   })
 
   it('shows a success without an errno table', () => {

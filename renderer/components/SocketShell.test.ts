@@ -4,6 +4,7 @@ import type { LabScript } from '../../shared/lab-script'
 import { useCatalogStore } from '../stores/catalog'
 import { useRunStore } from '../stores/run'
 import { createFakeLab, flush, REFUSED_STEP, refusedResult, testGlobals } from '../testing/fake-lab'
+import { createLabI18n } from '../i18n/index'
 import SocketShell from './SocketShell.vue'
 
 /** The terminal's text, line by line, through xterm's buffer API. */
@@ -79,6 +80,39 @@ describe('SocketShell', () => {
     )
     w.unmount()
     expect(window.__labTerminal).toBeUndefined()
+  })
+
+  it('shows the trace in Chinese, and again in English when the language changes', async () => {
+    const fake = createFakeLab()
+    const { global } = testGlobals(fake, 'zh')
+    const i18n = global.plugins[1] as ReturnType<typeof createLabI18n>
+    const w = mount(SocketShell, { global, attachTo: document.body })
+    const catalog = useCatalogStore()
+    const run = useRunStore()
+    await catalog.init()
+    await catalog.select('connect.refused')
+    await run.run()
+    fake.push(fake.runId(1), { kind: 'done', result: refusedResult() })
+    await settled()
+    const zh = bufferLines()
+    expect(zh[0]).toMatch(/^# 套接字终端与运行跟踪：输入 help/)
+    expect(
+      zh.some((l) => /客户端 connect\(7002\) +=  ?-1 ECONNREFUSED 111（连接被拒绝）$/.test(l)),
+    ).toBe(true)
+    expect(zh.some((l) => /结束：客户端 CLOSED，服务端 CLOSED$/.test(l))).toBe(true)
+    expect(zh.some((l) => /client|server|end:/.test(l.replace(/^\w+>( .*)?$/, '')))).toBe(false)
+    // The screen reader's copy is in the same language.
+    expect(w.findAll('[data-testid="trace-lines"] li').at(-1)?.text()).toMatch(/^\[.*\] 结束：/)
+    i18n.global.locale.value = 'en'
+    await settled()
+    const en = bufferLines()
+    expect(
+      en.some((l) =>
+        /client connect\(7002\) +=  ?-1 ECONNREFUSED 111 \(Connection refused\)$/.test(l),
+      ),
+    ).toBe(true)
+    expect(en.some((l) => l.includes('结束'))).toBe(false)
+    w.unmount()
   })
 
   it('turns a command into a step of the session script and runs it on the backend', async () => {

@@ -52,4 +52,13 @@ describe('colourTraceLine', () => {
       '\x1b[31m= -1 EPIPE',
     )
   })
+
+  it('colours the Chinese trace as the English one', () => {
+    expect(colourTraceLine('错误：没有案例“x”')).toBe('\x1b[31m错误：没有案例“x”\x1b[0m')
+    const end = '[    0.3 ms] 结束：客户端 CLOSED，服务端 CLOSED'
+    expect(colourTraceLine(end)).toBe(`\x1b[1m${end}\x1b[0m`)
+    expect(colourTraceLine('[ 1 ms] 客户端 send(5)  = -1 EPIPE 32（管道已断开）')).toContain(
+      '\x1b[31m= -1 EPIPE',
+    )
+  })
 })

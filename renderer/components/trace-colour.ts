@@ -15,11 +15,11 @@ export function colourTraceLine(line: string): string {
   const shell = /^(client|server)> /.exec(line)
   if (shell) return `${GREEN}${shell[0]}${RESET}${BOLD}${line.slice(shell[0].length)}${RESET}`
   if (line.startsWith('note: ')) return `${YELLOW}${line}${RESET}`
-  if (line.startsWith('error: ')) return `${RED}${line}${RESET}`
+  if (line.startsWith('error: ') || line.startsWith('错误：')) return `${RED}${line}${RESET}`
   const failed = line.indexOf(' = -1 ')
   if (failed >= 0) return `${line.slice(0, failed + 1)}${RED}${line.slice(failed + 1)}${RESET}`
   // Event lines (states, segments, ICMP) are indented after the time stamp.
   if (/^\[[^\]]*\] {3}/.test(line)) return `${DIM}${line}${RESET}`
-  if (/^\[[^\]]*\] end: /.test(line)) return `${BOLD}${line}${RESET}`
+  if (/^\[[^\]]*\] (end: |结束：)/.test(line)) return `${BOLD}${line}${RESET}`
   return line
 }

@@ -33,6 +33,9 @@ export function createLabI18n(locale: Language, options: { strict?: boolean } = 
     locale,
     fallbackLocale: 'en',
     messages: { en, zh },
-    messageCompiler: strictCompiler(options.strict ?? import.meta.env.MODE === 'test'),
+    // Vite sets import.meta.env; Playwright's loader (e2e/web/completeness.spec.ts) does not.
+    messageCompiler: strictCompiler(
+      options.strict ?? (import.meta as { env?: { MODE?: string } }).env?.MODE === 'test',
+    ),
   })
 }

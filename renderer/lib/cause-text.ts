@@ -14,6 +14,8 @@ type Lang = keyof Localized
 const DETAIL_TEXT: Record<string, Localized> = {
   'ACK of FIN': { en: 'ACK of FIN', zh: 'FIN 的 ACK' },
   'data after close': { en: 'data after close', zh: '关闭之后到达的数据' },
+  'data after shutdown': { en: 'data after shutdown', zh: '关闭读方向之后到达的数据' },
+  'FIN again': { en: 'FIN again', zh: '重复的 FIN' },
   'SYN retries exhausted': { en: 'SYN retries exhausted', zh: 'SYN 重传次数用尽' },
   'SYN-ACK retries exhausted': { en: 'SYN-ACK retries exhausted', zh: 'SYN-ACK 重传次数用尽' },
   'retransmissions exhausted': { en: 'retransmissions exhausted', zh: '数据重传次数用尽' },

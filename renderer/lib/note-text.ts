@@ -23,8 +23,11 @@ export class MissingNoteParameterError extends Error {
 
 const PLACEHOLDER = /\{(\w+)\}/g
 
-/** True when missing values must throw: under Vitest (unless a caller says otherwise). */
-const STRICT = import.meta.env.MODE === 'test'
+/**
+ * True when missing values must throw: under Vitest (unless a caller says otherwise). Vite sets
+ * import.meta.env; Playwright's loader, which runs this for e2e/web/completeness.spec.ts, does not.
+ */
+const STRICT = (import.meta as { env?: { MODE?: string } }).env?.MODE === 'test'
 
 /**
  * A note's text for a run, every placeholder filled; `''` for a key the notes catalogue does

@@ -4,6 +4,7 @@ import { TIMER_MS } from '../../../shared/agreement'
 import type { LabResult } from '../../../shared/lab-result'
 import { scenarioScript } from '../../../shared/catalog/index'
 import { RECORDED } from '../fixtures/index'
+import { terminalWidth } from '../trace-lang'
 import { ShellSession, type SessionHost } from './session'
 
 function host(overrides: Partial<SessionHost> = {}): SessionHost & { backendValue: BackendId } {
@@ -130,6 +131,20 @@ describe('ShellSession', () => {
     const ss = (await s.exec('ss')).lines
     expect(ss[0]).toMatch(/simulator’s model/)
     expect(ss.some((l) => /^client\s+CLOSED/.test(l))).toBe(true)
+    // In Chinese the columns stay where they are in terminal cells (a Chinese character is two).
+    const zh = (await new ShellSession(host({ lang: () => 'zh' })).exec('ss')).lines
+    expect(zh[1]).toMatch(/^端点 +状态 +进入时间$/)
+    const cells = (line: string, word: string) => terminalWidth(line.slice(0, line.indexOf(word)))
+    expect(cells(zh[1]!, '状态')).toBe(ss[1]!.indexOf('State'))
+    expect(cells(zh[1]!, '进入时间')).toBe(ss[1]!.indexOf('Since'))
+    for (const [i, actor] of [
+      [2, '客户端'],
+      [3, '服务端'],
+    ] as const) {
+      expect(zh[i]).toMatch(new RegExp(`^${actor} `))
+      expect(cells(zh[i]!, zh[i]!.split(/ +/)[1]!)).toBe(ss[1]!.indexOf('State'))
+      expect(cells(zh[i]!, zh[i]!.split(/ +/)[2]!)).toBe(ss[1]!.indexOf('Since'))
+    }
     const table = { ...RECORDED['peer.crash-fin']!, socketTable: ['ESTAB 0 0 127.0.0.1:7001'] }
     const s2 = new ShellSession(host({ lastResult: () => table }))
     expect((await s2.exec('ss')).lines).toContain('ESTAB 0 0 127.0.0.1:7001')

@@ -391,11 +391,16 @@ export class ShellSession {
             '运行中从内核套接字表读取的状态',
           )
         : this.say('states of the simulator’s model', '模拟器模型中的状态')
-    const lines = [`# ${source}`, 'End     State         Since']
+    // Columns at 0, 8 and 22 terminal cells in both languages (a Chinese character is two).
+    const lines = [
+      `# ${source}`,
+      this.say('End     State         Since', '端点    状态          进入时间'),
+    ]
     for (const actor of ['client', 'server'] as const) {
       const last = [...result.events].reverse().find((e) => e.type === 'state' && e.actor === actor)
       const since = last ? `${last.tMs.toFixed(1)} ms` : '-'
-      lines.push(`${actor.padEnd(7)} ${result.final[actor].padEnd(13)} ${since}`)
+      const who = this.say(actor.padEnd(7), actor === 'client' ? '客户端 ' : '服务端 ')
+      lines.push(`${who} ${result.final[actor].padEnd(13)} ${since}`)
     }
     return lines
   }
