@@ -26,6 +26,12 @@ export interface CallResult {
 export interface Pending {
   poll(): CallResult | null
   wakeAt?: number
+  /**
+   * Whether the call would return now, without changing anything; only calls whose answer is
+   * read from the socket when the process runs again (connect()) have it. A program that wakes
+   * late (SimulateOptions.wakeDelayMs) then answers with what the socket says by then.
+   */
+  woken?(): boolean
 }
 
 /**
@@ -48,6 +54,14 @@ class BlockingCall implements Pending {
 
   poll(): CallResult | null {
     return this.program.resume(this)
+  }
+
+  woken(): boolean {
+    // Linux inet_wait_for_connect: the sleeper wakes when the state leaves SYN_SENT/SYN_RECV
+    // and reads the state (TCP_CLOSE: sock_error) only when it runs.
+    if (this.op !== 'connect') return true
+    const s = this.sock!
+    return s.err !== null || (s.state !== 'SYN_SENT' && s.state !== 'SYN_RCVD')
   }
 }
 

@@ -23,6 +23,8 @@ class ActorRun {
   wakeFor = -1
   /** The next step starts no earlier than this (SimulateOptions.wakeDelayMs). */
   notBefore = 0
+  /** A blocked call that can be woken returns no earlier than this (-1: not woken yet). */
+  wokenAt = -1
 
   constructor(
     readonly actor: Actor,
@@ -122,9 +124,11 @@ export class Scheduler {
       for (let ri = 0; ri < runs.length; ri++) {
         const run = runs[ri]!
         if (!run.pending) continue
+        if (!this.awake(run, run.pending)) continue
         const r = run.pending.poll()
         if (r) {
           run.pending = null
+          run.wokenAt = -1
           this.finish(run, run.pendingIndex, run.pendingStart, r)
           progressed = true
         }
@@ -147,6 +151,23 @@ export class Scheduler {
       this.afterPass()
       if (!progressed) return
     }
+  }
+
+  /**
+   * Whether a blocked call may be asked now: at once, unless its program wakes late
+   * (wakeDelayMs) and the call reads its answer when the process runs again (Pending.woken):
+   * then only that delay after the wake-up, so what happened meanwhile (an RST after the
+   * SYN-ACK) decides, as on a busy kernel.
+   */
+  private awake(run: ActorRun, pending: Pending): boolean {
+    const delay = run.actor === 'net' ? 0 : (this.wakeDelayMs[run.actor] ?? 0)
+    if (delay <= 0 || !pending.woken) return true
+    if (run.wokenAt < 0) {
+      if (!pending.woken()) return false
+      run.wokenAt = this.q.now + delay
+      this.q.scheduleAt(run.wokenAt, this.markDirty)
+    }
+    return this.q.now >= run.wokenAt
   }
 
   /** The index of the run's next step if it may start now, else -1. */

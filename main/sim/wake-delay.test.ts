@@ -21,6 +21,22 @@ const race = script({
   ],
 })
 
+// Fuzz seed 13 #512: the server accepts and aborts the instant the handshake completes; the
+// client's connect() reads its answer when the process runs again, and a client that wakes
+// after the RST has arrived gets ECONNRESET (Linux inet_wait_for_connect, sock_error).
+const resetBeforeWake = script({
+  labScript: 1,
+  timers: { synRetries: 1, synackRetries: 1, retries2: 3 },
+  limitMs: 3000,
+  steps: [
+    { actor: 'net', op: 'drop', dir: 'c2s', match: 'SYN', count: 1 },
+    { actor: 'server', op: 'listen', port: 7200 },
+    { actor: 'client', op: 'connect', port: 7200, at: 10 },
+    { actor: 'server', op: 'accept' },
+    { actor: 'server', op: 'abort', at: 600 },
+  ],
+})
+
 describe('wakeDelayMs', () => {
   it('changes nothing when zero', () => {
     for (const c of CATALOG) {
@@ -38,5 +54,15 @@ describe('wakeDelayMs', () => {
     const late = simulate(race, { wakeDelayMs: { client: 5 } })
     expect([stepAt(late, 5).ret, stepAt(late, 5).errno]).toEqual([-1, 'ENOTCONN'])
     expect(stepAt(late, 5).startMs - stepAt(late, 2).endMs).toBeCloseTo(5, 5)
+  })
+
+  it('answers a blocked connect() with what the socket says when the program runs again', () => {
+    const now = simulate(resetBeforeWake)
+    expect([stepAt(now, 2).ret, stepAt(now, 2).errno]).toEqual([0, undefined])
+    const late = simulate(resetBeforeWake, { wakeDelayMs: { client: 5 } })
+    expect([stepAt(late, 2).ret, stepAt(late, 2).errno]).toEqual([-1, 'ECONNRESET'])
+    expect(stepAt(late, 2).endMs - stepAt(now, 2).endMs).toBeCloseTo(5, 5)
+    // The server's own calls are not delayed by the client's wake-up.
+    expect(stepAt(late, 3).endMs).toBeCloseTo(stepAt(now, 3).endMs, 5)
   })
 })
