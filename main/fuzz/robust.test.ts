@@ -46,6 +46,23 @@ describe('the perturbation check', () => {
     if (!verdict.ok) expect(verdict.why).toMatch(/^step [34] at \d+ ms changes the answer/)
   })
 
+  it('rejects a connect() that a reset can beat to the waking program (fuzz seed 13 #512)', () => {
+    // The server accepts and aborts as the handshake completes; a client that wakes late from
+    // connect() reads ECONNRESET (the kernel's client woke 33 ms late and did).
+    const s = script({
+      limitMs: 3000,
+      timers: { synRetries: 1, synackRetries: 1, retries2: 3 },
+      steps: [
+        { actor: 'net', op: 'drop', dir: 'c2s', match: 'SYN', count: 1 },
+        ...connected,
+        { actor: 'server', op: 'abort', at: 600 },
+      ],
+    })
+    const verdict = checkRobust(s)
+    expect(verdict.ok).toBe(false)
+    if (!verdict.ok) expect(verdict.why).toMatch(/^the client waking 5 ms late changes the answer/)
+  })
+
   it('rejects a run that ends next to a timer (a receive timeout at the limit)', () => {
     const s = script({
       limitMs: 1000,
