@@ -56,4 +56,18 @@ describe('checkScriptText', () => {
     const back = checkScriptText(writeScript(value, 'yaml'))
     expect(back.ok).toBe(true)
   })
+
+  it('refuses a "billion laughs" of aliases at the first alias instead of throwing', () => {
+    const rows = ['labScript: 1', 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for (let i = 1; i < 12; i++) {
+      const prev = String.fromCharCode(96 + i)
+      const next = String.fromCharCode(97 + i)
+      rows.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(', ')}]`)
+    }
+    rows.push('steps: *l')
+    const r = checkScriptText(rows.join('\n'))
+    expect(r.ok).toBe(false)
+    if (!r.ok)
+      expect(r.problems[0]).toMatchObject({ line: 3, message: expect.stringMatching(/alias/) })
+  })
 })

@@ -3,7 +3,8 @@
  * syntax errors and schema problems), validated by the shared lab-script schema, every
  * problem tied to the line it comes from.
  */
-import { isMap, LineCounter, parseDocument, stringify, type Document } from 'yaml'
+import { isMap, stringify, type Document, type LineCounter } from 'yaml'
+import { readYaml } from '../../shared/text-file'
 import { parseLabScript, type LabScript } from '../../shared/lab-script'
 
 /** One problem, where it is. */
@@ -53,19 +54,14 @@ function locate(
 
 /** Checks editor text; never throws. */
 export function checkScriptText(text: string): CheckedText {
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true })
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
-        line: e.linePos?.[0].line ?? 1,
-        column: e.linePos?.[0].col ?? 1,
-        message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-      })),
-    }
+  // The same reader as a script file (shared/text-file.ts): size, nesting and alias limits, so
+  // a "billion laughs" typed or pasted into the editor is a problem, not a frozen page.
+  const read = readYaml(text)
+  if (!read.ok) {
+    const { line = 1, column = 1, message } = read.problem
+    return { ok: false, problems: [{ line, column, message }] }
   }
-  const value: unknown = doc.toJS()
+  const { doc, lines, value } = read.value
   if (!isMap(doc.contents)) {
     return {
       ok: false,
