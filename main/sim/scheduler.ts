@@ -25,6 +25,8 @@ class ActorRun {
   notBefore = 0
   /** A blocked call that can be woken returns no earlier than this (-1: not woken yet). */
   wokenAt = -1
+  /** How late the program makes its next call, and returns from connect() (wakeDelayMs). */
+  wakeDelay = 0
 
   constructor(
     readonly actor: Actor,
@@ -64,13 +66,15 @@ export class Scheduler {
     private readonly afterPass: () => void,
     private readonly onStep?: (step: StepResult) => void,
     /** How late each program makes its next call after a step ends (0: at once). */
-    private readonly wakeDelayMs: { client?: number; server?: number } = {},
+    wakeDelayMs: { client?: number; server?: number } = {},
   ) {
     this.runs = [
       new ActorRun('client', programs.client),
       new ActorRun('server', programs.server),
       new ActorRun('net', null),
     ]
+    this.runs[0]!.wakeDelay = Math.max(0, wakeDelayMs.client ?? 0)
+    this.runs[1]!.wakeDelay = Math.max(0, wakeDelayMs.server ?? 0)
     for (let i = 0; i < script.steps.length; i++) {
       const s = script.steps[i]!
       this.runs[s.actor === 'client' ? 0 : s.actor === 'server' ? 1 : 2]!.steps.push(i)
@@ -160,11 +164,10 @@ export class Scheduler {
    * SYN-ACK) decides, as on a busy kernel.
    */
   private awake(run: ActorRun, pending: Pending): boolean {
-    const delay = run.actor === 'net' ? 0 : (this.wakeDelayMs[run.actor] ?? 0)
-    if (delay <= 0 || !pending.woken) return true
+    if (run.wakeDelay === 0 || !pending.woken) return true
     if (run.wokenAt < 0) {
       if (!pending.woken()) return false
-      run.wokenAt = this.q.now + delay
+      run.wokenAt = this.q.now + run.wakeDelay
       this.q.scheduleAt(run.wokenAt, this.markDirty)
     }
     return this.q.now >= run.wokenAt
@@ -211,8 +214,7 @@ export class Scheduler {
     this.trace.emit({ tMs: this.q.now, type: 'syscall', step: index })
     this.onStep?.(res)
     run.pos++
-    const delay = run.actor === 'net' ? 0 : (this.wakeDelayMs[run.actor] ?? 0)
-    if (delay > 0) run.notBefore = this.q.now + delay
+    if (run.wakeDelay > 0) run.notBefore = this.q.now + run.wakeDelay
   }
 
   /** Reports calls still blocked and steps that never started; returns every step's result. */

@@ -6,7 +6,7 @@
  * kept (decision 004): the holes are repeated together, and new data is not held back.
  */
 import { ACK, FIN, RST, SYN, type Segment } from '../world'
-import { dropAcked, highestSacked, markSacked, type SentRange } from './ranges'
+import { dropAcked, highestSacked, markSacked } from './ranges'
 import { SENDS } from './states'
 import type { Tcb } from './tcb'
 import { armRtx } from './timers'
@@ -53,25 +53,32 @@ export function ackArrived(s: Tcb, seg: Segment, dup: boolean): void {
   repeat(s, lost)
 }
 
-/** The ranges the profile's rule finds lost now, as [seq, end) pairs. */
+/**
+ * The ranges the profile's rule finds lost now, as [seq, end) pairs. Plain loops: this runs on
+ * every acceptable ACK, and closures per call showed in the engine's profile.
+ */
 function lostRanges(s: Tcb): [number, number][] {
   const rule = s.world.profile.lossDetection
-  const pick = (keep: (r: SentRange) => boolean): [number, number][] =>
-    s.sent.filter((r) => !r.sacked && keep(r)).map((r) => [r.seq, r.end])
+  const lost: [number, number][] = []
+  const sent = s.sent
   switch (rule.kind) {
     case 'rack':
       // Lost: sent before the last-sent transmission known delivered (Linux tcp_rack_detect_loss
       // with a zero reordering window; a repeat is sent after it and waits for a newer one).
-      return pick((r) => r.n < s.rackN)
+      for (const r of sent) if (!r.sacked && r.n < s.rackN) lost.push([r.seq, r.end])
+      return lost
     case 'dupack': {
       const recovering = s.recoverySeq >= 0
       if (!recovering && s.dupAcks < dupThreshold(s, rule.threshold, rule.earlyRetransmit))
-        return []
+        return lost
       // The head and every hole below the highest SACKed byte, each once per recovery (RFC
       // 6675 NextSeg; a partial ACK exposes the next head, as NewReno repeats it).
       const before = recovering ? s.recoveryN : s.xmits
-      const high = highestSacked(s.sent)
-      return pick((r) => r.n <= before && (r.seq === s.sndUna || r.end <= high))
+      const high = highestSacked(sent)
+      for (const r of sent)
+        if (!r.sacked && r.n <= before && (r.seq === s.sndUna || r.end <= high))
+          lost.push([r.seq, r.end])
+      return lost
     }
     default: {
       const never: never = rule
