@@ -80,6 +80,8 @@ export interface ProfileSources {
   sendShutdownBeforeError: readonly FactSource[]
   /** Whether the first retransmission of data is a tail-loss probe (`data.tailLossProbe`). */
   tailLossProbe: readonly FactSource[]
+  /** Whether connections carry TCP timestamps (`timestamps`). */
+  timestamps: readonly FactSource[]
 }
 
 /** Everything the simulator needs to behave like one OS. */
@@ -208,6 +210,15 @@ export interface OsProfile {
    */
   lossDetection: LossDetection
   /**
+   * TCP timestamps (RFC 7323) on every connection: each segment carries its send time (TSval)
+   * and echoes the peer's (TSecr), so an ACK of something sent twice still gives an RTT sample,
+   * now - TSecr, where Karn's rule forbids the sequence-number sample (RFC 6298 3). That decides
+   * the RTT after a handshake whose SYN or SYN-ACK was repeated: Linux takes it from the echo
+   * (tcp_ack_update_rtt, tcp_synack_rtt_meas), in whole milliseconds and at least 1 ms; without
+   * timestamps there is no sample and the tail-loss probe waits the 1 s initial timeout.
+   */
+  timestamps: boolean
+  /**
    * Retransmissions a closed (orphaned) connection makes before it gives up, in place of the
    * data rule's count: Linux's tcp_orphan_retries (0, which means 8 while the RTO is below its
    * ceiling: tcp_write_timeout with SOCK_DEAD), so a FIN nobody acknowledges is repeated for
@@ -307,6 +318,7 @@ const linux: OsProfile = {
   // net/ipv4/tcp_recovery.c tcp_rack_mark_lost (sysctl tcp_recovery = 1, the default since 4.4);
   // measured: a lost segment is repeated 0.03 ms after the duplicate ACK that SACKs a later one
   lossDetection: { kind: 'rack' },
+  timestamps: true, // net.ipv4.tcp_timestamps = 1 (ip-sysctl.rst); measured, see sources
   // net/ipv4/af_inet.c inet_shutdown: case TCP_CLOSE sets -ENOTCONN and falls through to
   // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
   shutdownUnconnected: 'enotconn-and-shut',
@@ -343,6 +355,19 @@ const linux: OsProfile = {
       {
         kind: 'measured',
         source: 'kernel lab: a probe about 200 ms after the send (docs/kernel-rules.md)',
+      },
+    ],
+    timestamps: [
+      { kind: 'documented', source: 'Linux ip-sysctl.rst: net.ipv4.tcp_timestamps, default 1' },
+      {
+        kind: 'source-code',
+        source:
+          'Linux net/ipv4/tcp_input.c tcp_ack_update_rtt: the RTT from TSecr when Karn forbids the sequence sample',
+      },
+      {
+        kind: 'measured',
+        source:
+          'kernel lab: a probe 204 ms after the send on a connection whose SYN was repeated (docs/kernel-rules.md)',
       },
     ],
   },
@@ -442,6 +467,7 @@ const windows: OsProfile = {
   // 2 by default (Windows 2000 registry reference; assumed unchanged for the article's Windows
   // 7). RACK came with Windows 10 1607 (Microsoft networking blog, 2016): not this profile
   lossDetection: { kind: 'dupack', threshold: 2, earlyRetransmit: false },
+  timestamps: false, // Tcp1323Opts: Windows offers no timestamps by default (assumed, see sources)
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
   sources: {
@@ -470,6 +496,13 @@ const windows: OsProfile = {
       },
     ],
     tailLossProbe: [{ kind: 'assumed', source: "left out, as for the article's Windows 7" }],
+    timestamps: [
+      {
+        kind: 'assumed',
+        source:
+          'Tcp1323Opts / netsh "RFC 1323 Timestamps": off by default when Windows connects; no Microsoft page checked',
+      },
+    ],
   },
 }
 
@@ -538,6 +571,10 @@ const macos: OsProfile = {
   // early_rexmt = 1) to max(1, segments in flight - 1) below 4; recent XNU also has RACK
   // (tcp_rack.c), whose default was not checked (assumed: the early-retransmit rule)
   lossDetection: { kind: 'dupack', threshold: 3, earlyRetransmit: true },
+  // XNU bsd/netinet/tcp_subr.c tcp_do_rfc1323 = 1 (net.inet.tcp.rfc1323). BSD takes an RTT
+  // sample from TSecr on every ACK (tcp_compute_rtt), not only where Karn forbids one: the
+  // samples differ by under a millisecond, below macOS's 200 ms RTO floor (not modelled)
+  timestamps: true,
   // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
   shutdownUnconnected: 'enotconn',
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
@@ -565,6 +602,12 @@ const macos: OsProfile = {
       {
         kind: 'assumed',
         source: "left out: this profile's data timers were not checked against a Mac",
+      },
+    ],
+    timestamps: [
+      {
+        kind: 'source-code',
+        source: 'XNU bsd/netinet/tcp_subr.c: tcp_do_rfc1323 = 1 (sysctl net.inet.tcp.rfc1323)',
       },
     ],
   },

@@ -37,6 +37,13 @@ export interface Segment {
    * ACK, the block of the segment received last first. Absent while nothing is held.
    */
   sack?: [number, number][]
+  /**
+   * RFC 7323 timestamps, on connections whose profile uses them (`OsProfile.timestamps`): the
+   * sender's clock in whole virtual ms when it sent this segment (TSval), and the peer's TSval
+   * it echoes (TSecr; only with ACK). Not drawn in the trace.
+   */
+  tsVal?: number
+  tsEcr?: number
 }
 
 /** An ICMP error sent back about a segment (it quotes the segment's header). */

@@ -8,6 +8,7 @@ import { ACK, FIN, RST, SYN, type Segment } from '../world'
 import { output } from './output'
 import { receive, type Arrival } from './reassembly'
 import { ackArrived, isDupAck } from './recovery'
+import { ackRtt, noteTimestamp, startTimestamps } from './rtt'
 import { resetFor, type Tcb } from './tcb'
 import { armDeadline, armFinWait2, armRtx, enterTimeWait, stopRtx } from './timers'
 
@@ -41,6 +42,7 @@ export function listenInput(l: Tcb, seg: Segment): void {
   c.startedAt = world.q.now
   c.lastRcvAt = world.q.now
   c.rtoCur = world.profile.synack.initialRtoMs
+  startTimestamps(c, seg, world.profile.timestamps)
   c.state = 'LISTEN'
   l.table.bind(c)
   // The server is shown with the connection being made from its first SYN on.
@@ -102,6 +104,7 @@ export function connInput(s: Tcb, seg: Segment): void {
     return
   }
   if (!(seg.flags & ACK)) return
+  noteTimestamp(s, seg)
   // 4. ACK.
   if (s.state === 'SYN_RCVD') {
     if (seg.ack <= s.sndUna || seg.ack > s.sndMax) {
@@ -119,7 +122,7 @@ export function connInput(s: Tcb, seg: Segment): void {
   s.kaProbes = 0
   if (world.profile.softErrorClear === 'any-ack' && seg.ack >= s.sndUna) s.softErr = null
   const dup = isDupAck(s, seg)
-  if (seg.ack > s.sndUna) ackAdvances(s, seg.ack)
+  if (seg.ack > s.sndUna) ackAdvances(s, seg)
   s.sndWnd = seg.win
   if (s.state === 'CLOSED') return
   // What the ACK and its SACK blocks say was delivered; lost segments are repeated at once.
@@ -243,10 +246,11 @@ function synSentInput(s: Tcb, seg: Segment): void {
   s.irs = seg.seq
   s.rcvNxt = seg.seq + 1
   s.sndWnd = seg.win
+  startTimestamps(s, seg, s.tsOk)
   if (seg.flags & ACK) {
     // Linux passes the SYN-ACK through tcp_ack too: a soft error of the first SYN is forgotten.
     if (world.profile.softErrorClear === 'any-ack') s.softErr = null
-    ackAdvances(s, seg.ack)
+    ackAdvances(s, seg)
     s.deadline?.cancel()
     s.deadline = null
     s.setState('ESTABLISHED', 'rcv SYN-ACK')
@@ -260,15 +264,12 @@ function synSentInput(s: Tcb, seg: Segment): void {
   armRtx(s, 'synack', world.profile.synack.initialRtoMs)
 }
 
-/** New data acknowledged: RTT sample (Karn), timers reset, send buffer space freed. */
-function ackAdvances(s: Tcb, ack: number): void {
+/** `seg` acknowledges new data: RTT sample (rtt.ts), timers reset, send buffer space freed. */
+function ackAdvances(s: Tcb, seg: Segment): void {
   const now = s.world.q.now
-  if (s.rttSample && ack >= s.rttSample.seq) {
-    s.sampleRtt(now - s.rttSample.at)
-    s.rttSample = null
-    // BSD forgets a soft error when an ACK gives an RTT sample (tcp_xmit_timer).
-    if (s.world.profile.softErrorClear === 'rtt-sample') s.softErr = null
-  }
+  const ack = seg.ack
+  // BSD forgets a soft error when an ACK gives an RTT sample (tcp_xmit_timer).
+  if (ackRtt(s, seg) && s.world.profile.softErrorClear === 'rtt-sample') s.softErr = null
   s.sndUna = ack
   if (s.sndNxt < s.sndUna) s.sndNxt = s.sndUna
   s.retransmits = 0

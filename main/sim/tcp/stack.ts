@@ -107,6 +107,7 @@ export class TcpStack {
     s.headSentAt = world.q.now
     s.rtoCur = world.profile.syn.initialRtoMs
     s.blockingConnect = blocking
+    s.tsOk = world.profile.timestamps // offered in the SYN; kept if the SYN-ACK has them too
     t.bind(s)
     s.setState('SYN_SENT', cause)
     s.rttSample = { seq: 1, at: world.q.now }

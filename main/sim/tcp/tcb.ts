@@ -103,6 +103,15 @@ export abstract class Tcb implements TcpSocket {
   rttvar = 0
   rto = 1000
   rttSample: { seq: number; at: number } | null = null
+  /** Our SYN or SYN-ACK went out more than once: Karn's rule forbids timing the handshake. */
+  synRepeated = false
+  /**
+   * RFC 7323 timestamps are in use: offered in our SYN (the profile's `timestamps`), kept when
+   * the peer's SYN or SYN-ACK carries them too.
+   */
+  tsOk = false
+  /** TS.Recent: the peer's TSval our segments echo (-1: none yet). */
+  tsRecent = -1
   /** The smallest RTT sample so far (RACK's min RTT). */
   minRtt = Infinity
   /** A tail-loss probe was sent in this loss episode. */
@@ -243,6 +252,10 @@ export abstract class Tcb implements TcpSocket {
       win: this.rcvWnd,
       retransmit,
     }
+    if (this.tsOk) {
+      seg.tsVal = tsClock(this.host.world.q.now)
+      if (flags & ACK) seg.tsEcr = this.tsRecent
+    }
     // What we hold beyond rcv.nxt rides on every ACK (Linux adds SACK blocks to every segment).
     if (this.ofo.length > 0 && flags & ACK && !(flags & RST))
       seg.sack = sackBlocks(this.ofo, this.ofoLast)
@@ -276,12 +289,14 @@ export abstract class Tcb implements TcpSocket {
 
   sendSyn(retransmit: boolean): void {
     this.synsSent++
+    if (retransmit) this.synRepeated = true
     this.emit(SYN, this.iss, 0, retransmit)
     this.sndNxt = this.iss + 1
     this.sndMax = Math.max(this.sndMax, this.sndNxt)
   }
 
   sendSynAck(retransmit: boolean): void {
+    if (retransmit) this.synRepeated = true
     this.emit(SYN | ACK, this.iss, 0, retransmit)
     this.sndNxt = this.iss + 1
     this.sndMax = Math.max(this.sndMax, this.sndNxt)
@@ -348,6 +363,14 @@ export abstract class Tcb implements TcpSocket {
       if (this.table.shown === this) this.table.shown = l
     }
   }
+}
+
+/**
+ * The timestamp clock (RFC 7323 TSval): whole milliseconds, as Linux's default clock
+ * (tcp_time_stamp_ms; microseconds only on routes with the tcp_usec_ts feature).
+ */
+export function tsClock(now: number): number {
+  return Math.floor(now)
 }
 
 /** RFC 9293 3.10.7.1: the RST that answers a segment for no connection (never for an RST). */
