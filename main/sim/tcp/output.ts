@@ -5,7 +5,7 @@
  * shut (Linux keeps tcp_send_probe0 in tcp_output.c for the same reason).
  */
 import { ACK, FIN, PSH } from '../world'
-import { nextSacked, sackedEnd } from './ranges'
+import { highestSacked, nextSacked, sackedEnd } from './ranges'
 import { SENDS } from './states'
 import type { Tcb } from './tcb'
 import { armRtx, giveUpNow, stopRtx } from './timers'
@@ -101,7 +101,7 @@ function armDataTimer(s: Tcb): void {
   const p = s.world.profile.data
   // Linux schedules the probe only in the Open state: not during a recovery, nor once the
   // receiver has SACKed something (tcp_schedule_loss_probe: icsk_ca_state).
-  const open = s.recoverySeq < 0 && !s.sent.some((r) => r.sacked)
+  const open = s.recoverySeq < 0 && highestSacked(s.sent) === 0
   if (p.tailLossProbe && s.retransmits === 0 && !s.tlpDone && open) {
     // Linux tcp_schedule_loss_probe: PTO = 2 x SRTT (at least 10 ms), plus the delayed-ACK
     // allowance when a single segment is in flight, never later than the RTO itself. In any
