@@ -9,6 +9,14 @@ export function segmentLabel(e: SegmentEvent): string {
   return `${flags}${numbers}${len}`
 }
 
+/** The same words on two lines when one is too wide: `PSH|ACK len=5`, then `seq=1 ack=2`. */
+export function segmentLines(e: SegmentEvent): string[] {
+  const flags = e.flags.length > 0 ? e.flags.join('|') : '(no flags)'
+  const len = e.len > 0 ? ` len=${e.len}` : ''
+  if (e.seqKnown === false) return [`${flags}${len}`]
+  return [`${flags}${len}`, `seq=${e.seq} ack=${e.ack}`]
+}
+
 /**
  * Splits a long call headline so it fits beside the lifeline (`max` characters a line): at its
  * `=` first, then each part at spaces, so a label is wrapped, never cut at the drawing's edge.

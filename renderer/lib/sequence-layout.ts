@@ -8,24 +8,32 @@
  * Items carry the index of the event that makes them visible, so playback shows a prefix of
  * the trace without recomputing anything, and the items are sorted by height so a
  * 10,000-event trace can be windowed to what is on screen.
+ *
+ * Every word comes placed (sequence-label-jobs.ts says what may go where, sequence-labels.ts
+ * picks places): no label over another, over a bar not its own, or past the edge; a row is
+ * pushed down when the words above it need the room. `sequenceProblems` is the check.
  */
 import type { Endpoint } from '../../shared/lab-script'
 import type { SegmentEvent, StepResult, TraceEvent } from '../../shared/lab-result'
+import { formatMs } from '../components/format'
+import { labelJobs, type Geometry, type JobTarget } from './sequence-label-jobs'
+import { SEQ_GUTTER, SEQ_WIDTH, segmentEnds, side, lanesFor, type Lanes } from './sequence-lanes'
+import {
+  labelBox,
+  labelProblems,
+  placeLabels,
+  type Bar,
+  type Field,
+  type LabelJob,
+  type LabelProblem,
+  type PlacedLabel,
+} from './sequence-labels'
 import { layoutAxis, type AxisBreak, type AxisMode, type AxisTick } from './time-axis'
 
-/** Default width of the drawing (SVG units); the view passes the pane's real width. */
-export const SEQ_WIDTH = 760
 /** Space above the first row (lane titles). */
 export const SEQ_TOP = 46
 /** How far an arrow descends while it crosses (the wire takes time). */
 const SLANT = 12
-
-/** Horizontal positions of the lifelines. */
-export interface Lanes {
-  client: number
-  server: number
-  middlebox?: number
-}
 
 /** A segment's arrow. */
 export interface SegmentItem {
@@ -39,6 +47,10 @@ export interface SegmentItem {
   y2: number
   /** True when the arrow stops short: dropped, rejected or held on the way. */
   cut: boolean
+  /** Its flags and numbers, above the arrow. */
+  label: PlacedLabel
+  /** Why it stopped short, by the cross. */
+  fate?: PlacedLabel
 }
 
 /** An ICMP error travelling back to a sender. */
@@ -50,6 +62,7 @@ export interface IcmpItem {
   y1: number
   x2: number
   y2: number
+  label: PlacedLabel
 }
 
 /** A state change written beside its lifeline. */
@@ -61,6 +74,7 @@ export interface StateItem {
   x: number
   y: number
   anchor: 'start' | 'end'
+  label: PlacedLabel
 }
 
 /** A row's item (everything but call bars). */
@@ -77,9 +91,15 @@ export interface CallItem {
   x: number
   y1: number
   y2: number
-  /** Where its label goes, outside the lanes. */
-  labelX: number
-  anchor: 'start' | 'end'
+  /** Its label once returned (the call and its result), beside the return. */
+  label?: PlacedLabel
+  /** Its label while it has not returned, beside the issue. */
+  pending: PlacedLabel
+}
+
+/** A break in the axis, with the words that say how long the wait was. */
+export interface SeqBreak extends AxisBreak {
+  label: PlacedLabel
 }
 
 /** The whole diagram. */
@@ -93,7 +113,31 @@ export interface SequenceLayout {
   items: RowItem[]
   calls: CallItem[]
   ticks: AxisTick[]
-  breaks: AxisBreak[]
+  breaks: SeqBreak[]
+  /** Every call's bar at full length (what labels must keep off). */
+  bars: Bar[]
+  /** Where labels may go. */
+  field: Field
+}
+
+/** The words the diagram writes that depend on the language or the script. */
+export interface SequenceTexts {
+  /** A call's headline: `connect(7006) = -1 ETIMEDOUT` once returned, `connect(7006) …` before. */
+  call(step: StepResult, returned: boolean): string
+  /** Why a segment stopped short (`dropped (#1)`). */
+  fate(event: SegmentEvent): string
+  /** How long a cut wait was. */
+  gap(ms: number): string
+}
+
+/** Plain English texts (tests and benches; the view passes its translated ones). */
+export const PLAIN_TEXTS: SequenceTexts = {
+  call: (step, returned) =>
+    returned && step.ret !== undefined
+      ? `${step.op}() = ${step.ret}${step.errno ? ` ${step.errno}` : ''}`
+      : `${step.op}() …`,
+  fate: (e) => (e.ruleStep !== undefined ? `${e.fate} (#${e.ruleStep})` : e.fate),
+  gap: (ms) => `wait of ${ms} ms`,
 }
 
 /** Layout options. */
@@ -103,39 +147,20 @@ export interface SequenceOptions {
   middlebox?: boolean
   /** Width to lay out for, so text is drawn at its real size. */
   width?: number
+  texts?: SequenceTexts
 }
 
-/** Width of the time gutter on the left (tick labels live there, never under call labels). */
-export const SEQ_GUTTER = 52
+export {
+  labelChars,
+  lanesFor,
+  segmentEnds,
+  SEQ_GUTTER,
+  SEQ_WIDTH,
+  type Lanes,
+} from './sequence-lanes'
 
-/** Lifeline positions for two or three hosts; call labels need room outside the lanes. */
-export function lanesFor(middlebox: boolean, width = SEQ_WIDTH): Lanes {
-  const inner = width - SEQ_GUTTER
-  const margin = Math.round(Math.min(230, Math.max(110, inner * 0.27)))
-  if (!middlebox) return { client: SEQ_GUTTER + margin, server: width - margin }
-  const m = Math.round(margin * 0.8)
-  return {
-    client: SEQ_GUTTER + m,
-    middlebox: Math.round(SEQ_GUTTER + inner / 2),
-    server: width - m,
-  }
-}
-
-/** How many characters of a call label fit beside a lifeline. */
-export function labelChars(lanes: Lanes, width: number): number {
-  const room = Math.min(lanes.client - 14 - SEQ_GUTTER, width - lanes.server - 14)
-  return Math.max(10, Math.floor(room / 6.4))
-}
-
-/** Where a segment starts and ends horizontally, given its hop. */
-export function segmentEnds(e: SegmentEvent, lanes: Lanes): { from: number; to: number } {
-  const mb = lanes.middlebox
-  let a = lanes.client
-  let b = lanes.server
-  if (mb !== undefined && e.hop === 'client-middlebox') b = mb
-  if (mb !== undefined && e.hop === 'middlebox-server') a = mb
-  return e.dir === 'c2s' ? { from: a, to: b } : { from: b, to: a }
-}
+/** Font size of the time ticks (the view draws them so). */
+export const TICK_SIZE = 10
 
 /** Rows of the axis: every event, plus a row where each call is issued. */
 interface Row {
@@ -198,7 +223,7 @@ function lowerBoundTime(events: readonly TraceEvent[], t: number): number {
   return lo
 }
 
-/** Lays out a whole trace. */
+/** Lays out a whole trace, its labels placed so that none overlaps another or a bar. */
 export function layoutSequence(
   events: readonly TraceEvent[],
   steps: readonly StepResult[],
@@ -209,27 +234,45 @@ export function layoutSequence(
   const lanes = lanesFor(middlebox, width)
   const returnIndex = new Map<number, number>()
   const rows = buildRows(events, steps, returnIndex)
-  const axis = layoutAxis(
-    rows.map((r) => r.t),
-    SEQ_TOP,
-    { mode: options.axis ?? 'broken' },
-  )
-  const eventY = new Float64Array(events.length)
-  const items: RowItem[] = []
-  const calls: CallItem[] = []
-  const issued = new Map<number, { y: number; before: number }>()
-  const side = (actor: Endpoint) =>
-    actor === 'client'
-      ? { x: lanes.client, out: lanes.client - 14, anchor: 'end' as const }
-      : { x: lanes.server, out: lanes.server + 14, anchor: 'start' as const }
+  const times = rows.map((r) => r.t)
+  const reserve = new Float64Array(rows.length)
+  // Placing the labels may push rows down (room for a wrapped label); pushing only ever
+  // separates rows, so a few passes settle it.
+  for (let pass = 0; ; pass++) {
+    const axis = layoutAxis(times, SEQ_TOP, { mode: options.axis ?? 'broken', reserve })
+    const geo = geometry(events, steps, rows, axis.ys, returnIndex, lanes, SEQ_TOP + axis.height)
+    const jobs = labelJobs(geo, axis.breaks, lanes, width, options.texts ?? PLAIN_TEXTS)
+    const field = { left: SEQ_GUTTER, right: width - 2 }
+    const { labels, changed } = placeLabels(jobs.list, geo.bars, field, reserve)
+    if (changed && pass < 8) continue
+    return assemble(geo, jobs, labels, axis, lanes, width, field)
+  }
+}
 
+type Unlabelled<T> = T extends unknown ? Omit<T, 'label' | 'fate'> : never
+
+function geometry(
+  events: readonly TraceEvent[],
+  steps: readonly StepResult[],
+  rows: readonly Row[],
+  ys: Float64Array,
+  returnIndex: Map<number, number>,
+  lanes: Lanes,
+  axisBottom: number,
+): Geometry {
+  const eventY = new Float64Array(events.length)
+  const eventRow = new Int32Array(events.length)
+  const items: Unlabelled<RowItem>[] = []
+  const itemRow: number[] = []
+  const issued = new Map<number, { y: number; before: number; row: number }>()
   rows.forEach((row, r) => {
-    const y = axis.ys[r]!
+    const y = ys[r]!
     if (row.event < 0) {
-      issued.set(row.step!.index, { y, before: row.before })
+      issued.set(row.step!.index, { y, before: row.before, row: r })
       return
     }
     eventY[row.event] = y
+    eventRow[row.event] = r
     const e = events[row.event]!
     const at = row.event
     if (e.type === 'segment') {
@@ -254,42 +297,109 @@ export function layoutSequence(
         y2: y + SLANT,
       })
     } else if (e.type === 'state') {
-      const s = side(e.actor)
+      const s = side(lanes, e.actor)
       items.push({ kind: 'state', at, actor: e.actor, text: e.to, x: s.out, y, anchor: s.anchor })
-    }
+    } else return
+    itemRow.push(r)
   })
-
-  const bottom = SEQ_TOP + axis.height - 8
+  const bottom = axisBottom - 8
+  const calls: Geometry['calls'] = []
+  const bars: Bar[] = []
   for (const step of steps) {
     if (step.actor === 'net' || step.outcome === 'skipped') continue
     const start = issued.get(step.index)
     if (!start) continue
     const returnAt = step.outcome === 'returned' ? (returnIndex.get(step.index) ?? -1) : -1
-    const s = side(step.actor)
+    const x = side(lanes, step.actor).x
+    const y2 = returnAt >= 0 ? eventY[returnAt]! : bottom
     calls.push({
       kind: 'call',
       step,
       from: start.before,
       returnAt,
-      x: s.x,
+      x,
       y1: start.y,
-      y2: returnAt >= 0 ? eventY[returnAt]! : bottom,
-      labelX: s.out,
-      anchor: s.anchor,
+      y2,
+      issueRow: start.row,
+      returnRow: returnAt >= 0 ? eventRow[returnAt]! : -1,
+    })
+    // As drawn: 8 wide, at least 3 tall.
+    bars.push({
+      step: step.index,
+      box: { x0: x - 4, x1: x + 4, y0: start.y, y1: Math.max(y2, start.y + 3) },
     })
   }
+  return { eventY, items: items as RowItem[], itemRow, calls, bars }
+}
+
+function assemble(
+  geo: Geometry,
+  jobs: { list: LabelJob[]; targets: JobTarget[] },
+  labels: PlacedLabel[],
+  axis: { ticks: AxisTick[]; breaks: AxisBreak[]; height: number },
+  lanes: Lanes,
+  width: number,
+  field: Field,
+): SequenceLayout {
+  const items = geo.items as (RowItem & { label?: PlacedLabel; fate?: PlacedLabel })[]
+  const calls = geo.calls.map(({ issueRow: _i, returnRow: _r, ...c }) => c) as CallItem[]
+  const breaks = axis.breaks.map((b) => ({ ...b })) as SeqBreak[]
+  let lowest = 0
+  jobs.targets.forEach((target, k) => {
+    const label = labels[k]!
+    lowest = Math.max(lowest, label.box.y1)
+    if ('item' in target) {
+      if (target.fate) (items[target.item] as SegmentItem).fate = label
+      else items[target.item]!.label = label
+    } else if ('call' in target) {
+      if (target.pending) calls[target.call]!.pending = label
+      else calls[target.call]!.label = label
+    } else breaks[target.break]!.label = label
+  })
   items.sort((a, b) => top(a) - top(b))
   return {
     width,
-    // Room below the last row for a two-line call label (never cut at the bottom edge).
-    height: SEQ_TOP + axis.height + 34,
+    // Room below the last row for the lowest label (never cut at the bottom edge).
+    height: Math.ceil(Math.max(SEQ_TOP + axis.height + 34, lowest + 6)),
     lanes,
-    eventY,
+    eventY: geo.eventY,
     items,
     calls,
     ticks: axis.ticks,
-    breaks: axis.breaks,
+    breaks,
+    bars: geo.bars,
+    field,
   }
+}
+
+/** What is wrong with a layout's labels (overlaps, a bar under words, words cut): none, ideally. */
+export function sequenceProblems(layout: SequenceLayout): LabelProblem[] {
+  const labels: PlacedLabel[] = []
+  for (const item of layout.items) {
+    labels.push(item.label)
+    if (item.kind === 'segment' && item.fate) labels.push(item.fate)
+  }
+  for (const c of layout.calls) {
+    labels.push(c.pending)
+    if (c.label) labels.push(c.label)
+  }
+  for (const b of layout.breaks) labels.push(b.label)
+  // The time gutter's ticks (drawn by the view at x = 4, 10 units): labels keep off them.
+  for (const k of layout.ticks) {
+    const lines = [formatMs(k.tMs)]
+    const box = labelBox(lines, TICK_SIZE, 4, k.y + 4, 'start')
+    labels.push({
+      kind: 'gap',
+      lines,
+      x: 4,
+      y: k.y + 4,
+      anchor: 'start',
+      size: TICK_SIZE,
+      box,
+      row: -1,
+    })
+  }
+  return labelProblems(labels, layout.bars, { left: 0, right: layout.field.right })
 }
 
 function top(item: RowItem): number {

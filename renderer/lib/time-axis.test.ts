@@ -36,3 +36,15 @@ describe('time axis', () => {
     expect(a.ticks[0]!.tMs).toBe(0)
   })
 })
+
+describe('reserved room', () => {
+  it('adds the room a row needs before it, and moves the rows below with it', () => {
+    const plain = layoutAxis([0, 0, 0, 0], 10)
+    const reserve = new Float64Array([0, 0, 12, 0])
+    const a = layoutAxis([0, 0, 0, 0], 10, { reserve })
+    expect(a.ys[1]).toBe(plain.ys[1])
+    expect(a.ys[2]! - plain.ys[2]!).toBe(12)
+    expect(a.ys[3]! - plain.ys[3]!).toBe(12)
+    expect(a.height - plain.height).toBe(12)
+  })
+})

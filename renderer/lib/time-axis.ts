@@ -21,6 +21,11 @@ export interface AxisOptions {
   typicalGapPx: number
   /** Log axis: height per decade of milliseconds. */
   decadePx: number
+  /**
+   * Extra height before each row, whatever the wait: room the labels of the row above need
+   * (a wrapped call label), decided by the label placement (sequence-labels.ts).
+   */
+  reserve?: ArrayLike<number>
 }
 
 /** Defaults that read well at the diagram's size. */
@@ -36,6 +41,8 @@ export const AXIS_DEFAULTS: AxisOptions = {
 export interface AxisBreak {
   y: number
   gapMs: number
+  /** Index of the row after the wait. */
+  row: number
 }
 
 /** A labelled time on the axis. */
@@ -88,6 +95,7 @@ export function layoutAxis(
   for (let i = 0; i < times.length; i++) {
     const t = times[i]!
     if (i > 0) {
+      y += o.reserve?.[i] ?? 0
       const gap = t - times[i - 1]!
       let extra = 0
       if (gap > 0) {
@@ -96,7 +104,7 @@ export function layoutAxis(
           extra = gap * scale
           if (extra > o.maxGapPx) {
             extra = o.maxGapPx
-            breaks.push({ y: y + o.rowPx / 2 + extra / 2, gapMs: gap })
+            breaks.push({ y: y + o.rowPx / 2 + extra / 2, gapMs: gap, row: i })
           }
         }
       }
