@@ -14,6 +14,7 @@ import { parseLabScript, type LabScript } from '../../shared/lab-script'
 import { createBackends } from '../backend/registry'
 import { probeKernel } from '../kernel/index'
 import { limiter } from '../kernel/test-util'
+import { checkRobust } from '../fuzz/robust'
 import { checkScript } from './check'
 import { runScript } from './session'
 
@@ -49,8 +50,21 @@ describe('regressions: the simulator agrees with the recorded kernel', () => {
   })
 })
 
+// A case whose answer hangs on a moment by the fuzzer's race check (a connect() an RST can
+// beat to the waking program, a probe 100 ms before a close) was recorded on a quiet machine;
+// on a busy one the kernel may give the other answer. It keeps the comparison with its
+// recorded answer above; asking the kernel again is for race-free cases.
+const raceFree = cases.filter(({ file, script }) => {
+  const verdict = checkRobust(script)
+  if (!verdict.ok)
+    console.log(`${file}: not asked of the kernel again (${verdict.why.split(':')[0]})`)
+  return verdict.ok
+})
+
 describe.skipIf(!probe.available)('regressions: the kernel still gives that answer', () => {
-  it.concurrent.each(cases)(
+  it('asks the kernel again about most cases', () =>
+    expect(raceFree.length).toBeGreaterThan(cases.length / 2))
+  it.concurrent.each(raceFree)(
     '$file',
     async ({ script }) => {
       const checked = await slot(() => checkScript(script, backends))

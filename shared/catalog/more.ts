@@ -71,9 +71,9 @@ export const MORE_CASES: CatalogCase[] = [
       limitMs: 5000,
       steps: [
         ...connected(7023),
-        { actor: 'client', op: 'send', bytes: 100, at: 50 },
-        { actor: 'server', op: 'close', at: 100 },
-        { actor: 'client', op: 'recv', at: 200 },
+        { actor: 'client', op: 'send', bytes: 100, at: 100 },
+        { actor: 'server', op: 'close', at: 400 },
+        { actor: 'client', op: 'recv', at: 700 },
         { actor: 'client', op: 'send', bytes: 5 },
       ],
     },
