@@ -163,6 +163,12 @@ export interface OsProfile {
    */
   icmpEstablished: 'soft' | 'ignore' | 'soft-except-unreachable'
   /**
+   * ICMP about the SYN-ACK of a connection still in the handshake: Linux removes the half-open
+   * request silently on a net or host unreachable (tcp_v4_err hands it to tcp_req_err with
+   * abort set), so no SYN-ACK is repeated and a later SYN starts again; or ignored.
+   */
+  icmpSynRcvd: 'drop-if-unreachable' | 'ignore'
+  /**
    * What forgets a soft ICMP error: any acceptable ACK (Linux tcp_ack: "Something worked..."),
    * or only an ACK that gives an RTT sample, i.e. acknowledges data that was not
    * retransmitted (BSD tcp_xmit_timer). Until then a timeout reports it instead of ETIMEDOUT.
@@ -309,6 +315,7 @@ const linux: OsProfile = {
   },
   icmpConnect: { kind: 'hard-unless-first-syn' }, // tcp_v4_err SYN_SENT; docs/os-profiles.md
   icmpEstablished: 'soft', // tcp_v4_err: sk_err_soft unless IP_RECVERR
+  icmpSynRcvd: 'drop-if-unreachable', // tcp_v4_err TCP_NEW_SYN_RECV, tcp_req_err (measured)
   softErrorClear: 'any-ack', // net/ipv4/tcp_input.c tcp_ack, also for the SYN-ACK
   shutdownListener: 'disconnect', // net/ipv4/af_inet.c inet_shutdown, case TCP_LISTEN
   dataAfterShutRd: 'reset', // net/ipv4/tcp_input.c tcp_rcv_state_process, step 7 (measured)
@@ -458,6 +465,7 @@ const windows: OsProfile = {
   },
   icmpConnect: { kind: 'ignore' }, // unless TCP_FAIL_CONNECT_ON_ICMP_ERROR
   icmpEstablished: 'ignore',
+  icmpSynRcvd: 'ignore', // Winsock ignores these ICMP errors (assumed for a half-open one)
   softErrorClear: 'rtt-sample', // unused: Winsock ignores these ICMP errors
   shutdownListener: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   dataAfterShutRd: 'discard', // assumed: Winsock documents no RST for data after SD_RECEIVE
@@ -562,6 +570,9 @@ const macos: OsProfile = {
   },
   icmpConnect: { kind: 'soft-until', afterRetransmits: 3 }, // tcp_notify: t_rxtshift > 3
   icmpEstablished: 'soft-except-unreachable', // tcp_notify, established
+  // Approximate: XNU tcp_notify keeps a soft error and drops a connection not yet established
+  // only after more than 3 retransmissions; the simulator ignores it (not measured)
+  icmpSynRcvd: 'ignore',
   softErrorClear: 'rtt-sample', // XNU bsd/netinet/tcp_input.c tcp_xmit_timer
   shutdownListener: 'enotconn', // XNU bsd/kern/uipc_socket.c soshutdown: not connected
   dataAfterShutRd: 'discard', // XNU bsd/netinet/tcp_input.c: RST only when SS_NOFDREF

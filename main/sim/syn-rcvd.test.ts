@@ -46,3 +46,41 @@ describe('a retransmitted SYN in SYN_RCVD', () => {
     expect(times).toEqual([10, 1010, 1010, 2010])
   })
 })
+
+// Fuzz seed 19 #369, measured on the kernel lab: an ICMP host unreachable about the SYN-ACK
+// removes Linux's half-open request silently (tcp_v4_err, tcp_req_err with abort), so the
+// server repeats no SYN-ACK and the client, whose next SYN is lost, keeps waiting.
+describe('an ICMP unreachable about the SYN-ACK', () => {
+  const story = (profile: 'linux' | 'macos') =>
+    run({
+      labScript: 1,
+      profile,
+      timers: { synRetries: 2, synackRetries: 2, retries2: 3 },
+      limitMs: 6150,
+      steps: [
+        { actor: 'net', op: 'drop', dir: 'c2s', match: 'SYN' },
+        { actor: 'server', op: 'listen', port: 7200 },
+        { actor: 'client', op: 'connect', port: 7200, at: 10 },
+        { actor: 'net', op: 'heal', at: 300 },
+        { actor: 'net', op: 'reject', dir: 's2c', icmp: 'host-unreachable', at: 900 },
+        { actor: 'net', op: 'heal', at: 1200 },
+        { actor: 'net', op: 'drop', dir: 'c2s', match: 'SYN', at: 1500 },
+      ],
+    })
+
+  it('removes the half-open connection on Linux: no SYN-ACK again, connect() still waits', () => {
+    const r = story('linux')
+    expect(stepAt(r, 2).outcome).toBe('blocked')
+    expect(r.final).toEqual({ client: 'SYN_SENT', server: 'LISTEN' })
+    expect(segments(r.events, 's2c', 'SYN|ACK').map((s) => s.fate)).toEqual(['rejected'])
+    const back = r.events.find(
+      (e) => e.type === 'state' && e.actor === 'server' && e.to === 'LISTEN' && e.tMs > 1000,
+    )
+    expect(back).toMatchObject({ cause: 'rcv ICMP host-unreachable' })
+  })
+
+  it('is ignored where the profile ignores it: the SYN-ACK is repeated and connects', () => {
+    const r = story('macos')
+    expect(segments(r.events, 's2c', 'SYN|ACK').length).toBeGreaterThan(1)
+  })
+})

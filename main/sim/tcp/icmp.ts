@@ -19,7 +19,7 @@ export function icmpArrives(s: Tcb, msg: IcmpMessage): void {
       connectingIcmp(s, msg)
       return
     case 'SYN_RCVD':
-      // A connection still in the handshake (Linux: a request sock) takes no ICMP errors.
+      handshakeIcmp(s, msg)
       return
     // Synchronized. LISTEN and CLOSED sockets are not in the connection table; they are
     // listed so that every state has its rule.
@@ -37,6 +37,19 @@ export function icmpArrives(s: Tcb, msg: IcmpMessage): void {
     default:
       unreachable(s.state, 'TCP state')
   }
+}
+
+/**
+ * An ICMP error about our SYN-ACK: a connection still in the handshake has no program to tell.
+ * Linux (a request sock) drops it silently on net or host unreachable (tcp_req_err), so it
+ * repeats no SYN-ACK and the client's next SYN finds no half-open connection; otherwise it is
+ * ignored.
+ */
+function handshakeIcmp(s: Tcb, msg: IcmpMessage): void {
+  const unreachableHost = msg.kind === 'host-unreachable' || msg.kind === 'net-unreachable'
+  if (s.world.profile.icmpSynRcvd !== 'drop-if-unreachable' || !unreachableHost || !s.parent)
+    return
+  s.dropChild(`rcv ICMP ${msg.kind}`)
 }
 
 function connectingIcmp(s: Tcb, msg: IcmpMessage): void {
