@@ -126,9 +126,10 @@ export interface HostInfo {
   release: string
   isolation: 'netns' | 'loopback' | 'none'
   /**
-   * How late (ms) the kernel lab started its latest step, against the moment the script set
-   * for it (its `at`, or the end of the step before): on a busy machine the lab cannot keep
-   * time, and timings of such a run say more about the load than about TCP.
+   * How late (ms) the kernel lab kept its own time at worst: a step started after the moment
+   * the script set for it (its `at`, or the end of the step before), a sleep, or a call whose
+   * receive or send timeout expired, that ended after its time. On a busy machine the lab
+   * cannot keep time, and timings of such a run say more about the load than about TCP.
    */
   lateMs?: number
 }

@@ -3,7 +3,7 @@
  * first, then the simulator on the kernel's own profile, so the comparison is like for like.
  * Used by `socklab check`, the differential fuzzer and every test that compares backends.
  *
- * The kernel lab runs in real time and says how late it started its steps (host.lateMs). A
+ * The kernel lab runs in real time and says how late it kept its own time (host.lateMs). A
  * run that disagrees after its steps started more than {@link LATE_MS} late (the machine was
  * busy: two programs woken in the wrong order, a timer that fired long after its moment) is no
  * evidence either way, so the pair is run again, at most {@link LATE_RETRIES} more times; the
