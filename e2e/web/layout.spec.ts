@@ -56,6 +56,42 @@ for (const size of [
   })
 }
 
+test('at 1400 wide every state name is drawn at 11 px or more, in both diagrams', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1400, height: 900 })
+  await page.addInitScript(() => localStorage.setItem('sal.language', 'en'))
+  const lab = new LabPage(page)
+  await lab.goto('handshake.synack-lost')
+  await lab.chooseBackend('sim')
+  expect(await lab.run()).toBe('done')
+  // The size on screen: the text's font size times the SVG's scale at that text.
+  const sizes = await page.evaluate(() => {
+    const out: { where: string; text: string; px: number }[] = []
+    const selectors = [
+      ['state graph', '[data-testid^="sm-"] svg .sm__label'],
+      ['sequence diagram', '[data-kind="state"]'],
+    ] as const
+    for (const [where, selector] of selectors)
+      for (const el of document.querySelectorAll<SVGTextElement>(selector)) {
+        const ctm = el.getScreenCTM()
+        const scale = ctm ? Math.hypot(ctm.a, ctm.b) : 1
+        out.push({
+          where,
+          text: el.textContent ?? '',
+          px: parseFloat(getComputedStyle(el).fontSize) * scale,
+        })
+      }
+    return out
+  })
+  expect(sizes.filter((s) => s.where === 'state graph').length).toBeGreaterThanOrEqual(22)
+  expect(sizes.filter((s) => s.where === 'sequence diagram').length).toBeGreaterThan(0)
+  const small = sizes
+    .filter((s) => s.px < 11 - 1e-6)
+    .map((s) => `${s.where} ${s.text} ${s.px.toFixed(2)} px`)
+  expect(small).toEqual([])
+})
+
 test('the shell and the case list fold away, and the choice survives a reload', async ({
   page,
 }) => {

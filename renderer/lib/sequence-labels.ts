@@ -47,7 +47,7 @@ export const LABEL_SIZE: Record<LabelKind, number> = {
   segment: 10.5,
   icmp: 10.5,
   fate: 10,
-  state: 10.5,
+  state: 11,
   call: 10.5,
   pending: 10.5,
   gap: 10.5,
