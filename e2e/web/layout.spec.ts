@@ -73,7 +73,7 @@ test('at 1400 wide every state name is drawn at 11 px or more, in both diagrams'
       ['sequence diagram', '[data-kind="state"]'],
     ] as const
     for (const [where, selector] of selectors)
-      for (const el of document.querySelectorAll<SVGTextElement>(selector)) {
+      for (const el of Array.from(document.querySelectorAll<SVGTextElement>(selector))) {
         const ctm = el.getScreenCTM()
         const scale = ctm ? Math.hypot(ctm.a, ctm.b) : 1
         out.push({
