@@ -216,6 +216,14 @@ export interface OsProfile {
    */
   lossDetection: LossDetection
   /**
+   * Nagle's algorithm (RFC 896; the lab's programs do not set TCP_NODELAY): a segment shorter
+   * than the MSS at the end of what was written waits while data is unacknowledged. Linux uses
+   * Minshall's variant (tcp_nagle_check, tcp_minshall_check): it waits only while an earlier
+   * short segment is unacknowledged; BSD and Winsock the classic rule (anything in flight). A
+   * FIN goes with it at once, and Linux's tail-loss probe sends the waiting data.
+   */
+  nagle: 'minshall' | 'classic'
+  /**
    * TCP timestamps (RFC 7323) on every connection: each segment carries its send time (TSval)
    * and echoes the peer's (TSecr), so an ACK of something sent twice still gives an RTT sample,
    * now - TSecr, where Karn's rule forbids the sequence-number sample (RFC 6298 3). That decides
@@ -325,6 +333,7 @@ const linux: OsProfile = {
   // net/ipv4/tcp_recovery.c tcp_rack_mark_lost (sysctl tcp_recovery = 1, the default since 4.4);
   // measured: a lost segment is repeated 0.03 ms after the duplicate ACK that SACKs a later one
   lossDetection: { kind: 'rack' },
+  nagle: 'minshall', // net/ipv4/tcp_output.c tcp_nagle_check (fuzz seed 23 #656, measured)
   timestamps: true, // net.ipv4.tcp_timestamps = 1 (ip-sysctl.rst); measured, see sources
   // net/ipv4/af_inet.c inet_shutdown: case TCP_CLOSE sets -ENOTCONN and falls through to
   // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
@@ -475,6 +484,7 @@ const windows: OsProfile = {
   // 2 by default (Windows 2000 registry reference; assumed unchanged for the article's Windows
   // 7). RACK came with Windows 10 1607 (Microsoft networking blog, 2016): not this profile
   lossDetection: { kind: 'dupack', threshold: 2, earlyRetransmit: false },
+  nagle: 'classic', // learn.microsoft.com TCP_NODELAY: Nagle on by default (classic, assumed)
   timestamps: false, // Tcp1323Opts: Windows offers no timestamps by default (assumed, see sources)
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
@@ -582,6 +592,7 @@ const macos: OsProfile = {
   // early_rexmt = 1) to max(1, segments in flight - 1) below 4; recent XNU also has RACK
   // (tcp_rack.c), whose default was not checked (assumed: the early-retransmit rule)
   lossDetection: { kind: 'dupack', threshold: 3, earlyRetransmit: true },
+  nagle: 'classic', // XNU bsd/netinet/tcp_output.c: a short segment is sent only when idle
   // XNU bsd/netinet/tcp_subr.c tcp_do_rfc1323 = 1 (net.inet.tcp.rfc1323). BSD takes an RTT
   // sample from TSecr on every ACK (tcp_compute_rtt), not only where Karn forbids one: the
   // samples differ by under a millisecond, below macOS's 200 ms RTO floor (not modelled)

@@ -26,6 +26,8 @@ export function output(s: Tcb): void {
     if (can <= 0) break
     const retransmit = s.sndNxt < s.sndMax
     if (retransmit) can = Math.min(can, nextSacked(s.sent, s.sndNxt) - s.sndNxt)
+    else if (can < mss && can === s.writeSeq - s.sndNxt && !s.finQueued && nagleHolds(s)) break
+    if (!retransmit && can < mss) s.sndSml = s.sndNxt + can
     if (!retransmit && s.rttSample === null)
       s.rttSample = { seq: s.sndNxt + can, at: s.world.q.now }
     if (s.sndNxt === s.sndUna && !retransmit) s.headSentAt = s.world.q.now
@@ -41,6 +43,17 @@ export function output(s: Tcb): void {
     s.sndMax = Math.max(s.sndMax, s.sndNxt)
   }
   afterOutput(s)
+}
+
+/**
+ * Nagle (profile `nagle`): a short last segment waits while an earlier short one is
+ * unacknowledged (Linux, Minshall's variant) or while anything is (classic). A FIN queued
+ * behind it goes at once (the caller checks), so does a retransmission.
+ */
+function nagleHolds(s: Tcb): boolean {
+  return s.world.profile.nagle === 'minshall'
+    ? s.sndSml > s.sndUna && s.sndSml <= s.sndNxt
+    : s.sndMax > s.sndUna
 }
 
 /**

@@ -43,6 +43,8 @@ export abstract class Tcb implements TcpSocket {
   sndNxt = 0
   /** Highest sequence number sent so far (retransmissions stay below it). */
   sndMax = 0
+  /** The end of the last segment shorter than the MSS sent (Linux snd_sml, Nagle). */
+  sndSml = 0
   sndWnd = 0
   /** Sequence number after the last byte the application wrote. */
   writeSeq = 1

@@ -6,7 +6,7 @@
  */
 import type { ErrnoName } from '../../../shared/errno'
 import { timeBudgetMs, type RetransmitRule } from '../../../shared/profiles'
-import { ACK, FIN } from '../world'
+import { ACK, FIN, PSH } from '../world'
 import { unreachable } from '../never'
 import { nextSacked } from './ranges'
 import { KEEPALIVE_PROBES } from './states'
@@ -98,8 +98,11 @@ function lossProbe(s: Tcb): void {
   s.tlpDone = true
   s.rttSample = null
   if (s.sndNxt <= s.sndUna) return
-  // The probe repeats the most recent segment, so a lost tail is answered by a SACK/ACK.
-  if (s.finQueued && s.sndNxt === s.finSeq + 1) s.emit(FIN | ACK, s.finSeq, 0, true)
+  // New data waiting (behind Nagle) is the probe; else the most recent segment is repeated,
+  // so a lost tail is answered by a SACK/ACK.
+  if (sendNewForProbe(s)) {
+    // sent
+  } else if (s.finQueued && s.sndNxt === s.finSeq + 1) s.emit(FIN | ACK, s.finSeq, 0, true)
   else {
     const end = Math.min(s.sndNxt, s.finQueued ? s.finSeq : s.sndNxt)
     const len = Math.min(world.mss, end - s.sndUna)
@@ -107,6 +110,23 @@ function lossProbe(s: Tcb): void {
   }
   world.trace.note('tlp', { ms: round(world.q.now - s.headSentAt) }, s.host.endpoint ?? undefined)
   armRtx(s, 'data', s.rto)
+}
+
+/**
+ * Sends one segment of data written but not yet sent, whatever Nagle says (Linux
+ * tcp_send_loss_probe: new data is the best probe, tcp_write_xmit with TCP_NAGLE_OFF); false
+ * when there is none or the window does not allow it.
+ */
+function sendNewForProbe(s: Tcb): boolean {
+  const mss = s.world.mss
+  if (s.sndNxt < s.sndMax) return false
+  const can = Math.min(mss, s.writeSeq - s.sndNxt, s.sndUna + s.sndWnd - s.sndNxt)
+  if (can <= 0) return false
+  if (can < mss) s.sndSml = s.sndNxt + can
+  s.emit(ACK | PSH, s.sndNxt, can, false)
+  s.sndNxt += can
+  s.sndMax = Math.max(s.sndMax, s.sndNxt)
+  return true
 }
 
 /** An RTO with something to repeat: give up by the profile's rule, or back off and resend. */
