@@ -63,6 +63,25 @@ describe('the perturbation check', () => {
     if (!verdict.ok) expect(verdict.why).toMatch(/^the client waking 5 ms late changes the answer/)
   })
 
+  it('rejects a run that ends on a call whose timer acts at the next tick (seed 29 #698)', () => {
+    // Keepalive set again after an unanswered probe: Linux resets the connection at its next
+    // timer tick; the kernel lab read the final states before it in some runs, after in others.
+    const s = script({
+      limitMs: 6750,
+      timers: { keepalive: { idleS: 1, intervalS: 1, count: 1 } },
+      steps: [
+        { actor: 'server', op: 'listen', port: 7200 },
+        { actor: 'client', op: 'connect', port: 7200, at: 10 },
+        { actor: 'net', op: 'reject', dir: 's2c', icmp: 'port-unreachable', at: 600 },
+        { actor: 'client', op: 'keepalive', at: 1200 },
+        { actor: 'client', op: 'keepalive', at: 1500 },
+      ],
+    })
+    const verdict = checkRobust(s)
+    expect(verdict.ok).toBe(false)
+    if (!verdict.ok) expect(verdict.why).toMatch(/^final read 100 ms later changes the answer/)
+  })
+
   it('rejects a run that ends next to a timer (a receive timeout at the limit)', () => {
     const s = script({
       limitMs: 1000,

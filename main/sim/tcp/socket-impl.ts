@@ -76,15 +76,17 @@ export class SocketImpl extends Tcb {
   }
 
   enableKeepalive(): void {
+    const fromLastReceive = this.world.profile.keepaliveIdleFrom === 'last-receive'
+    // Linux keeps the probes already sent when keepalive is set again (icsk_probes_out is
+    // cleared only by an ACK; tcp_set_keepalive does nothing on a socket that has it): fuzz
+    // seed 29 #698, measured, a second call after an unanswered probe (count 1) reset the
+    // connection at once. BSD counts from the call (TCPT_KEEP restarts).
+    if (!(fromLastReceive && this.keepaliveOn)) this.kaProbes = 0
     this.keepaliveOn = true
-    this.kaProbes = 0
     const idle = keepaliveIdleMs(this)
     // Linux counts the idle time from the last segment received (fuzz seed 7 #548, measured:
     // a connection idle for 0.9 s with a 1 s idle time is probed 0.1 s after keepalive is on).
-    const since =
-      this.world.profile.keepaliveIdleFrom === 'last-receive'
-        ? this.world.q.now - this.lastRcvAt
-        : 0
+    const since = fromLastReceive ? this.world.q.now - this.lastRcvAt : 0
     armKeepalive(this, Math.max(0, idle - since))
   }
 }
