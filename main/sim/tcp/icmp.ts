@@ -47,8 +47,7 @@ export function icmpArrives(s: Tcb, msg: IcmpMessage): void {
  */
 function handshakeIcmp(s: Tcb, msg: IcmpMessage): void {
   const unreachableHost = msg.kind === 'host-unreachable' || msg.kind === 'net-unreachable'
-  if (s.world.profile.icmpSynRcvd !== 'drop-if-unreachable' || !unreachableHost || !s.parent)
-    return
+  if (s.world.profile.icmpSynRcvd !== 'drop-if-unreachable' || !unreachableHost || !s.parent) return
   s.dropChild(`rcv ICMP ${msg.kind}`)
 }
 
