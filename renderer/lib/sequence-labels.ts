@@ -161,7 +161,12 @@ class Placed {
   }
 }
 
-/** The anchor x nearest `want` in [lo, hi] where the box misses every obstacle, or null. */
+/**
+ * The anchor x nearest `want` in [lo, hi] where the box misses every obstacle, or null. Each
+ * obstacle forbids an open interval of anchors; merged and sorted, the nearest free anchor is
+ * `want` itself or an end of the merged interval that holds it (a long trace has dozens of
+ * bars beside a label, and trying every end against every obstacle was quadratic).
+ */
 function freeX(
   template: Box,
   lo: number,
@@ -170,15 +175,26 @@ function freeX(
   obstacles: readonly Box[],
 ): number | null {
   if (lo > hi) return null
-  const blocked = obstacles
-    .filter((o) => template.y0 < o.y1 + PAD && o.y0 < template.y1 + PAD)
-    .map((o) => [o.x0 - template.x1 - PAD, o.x1 - template.x0 + PAD] as const)
-  const ok = (x: number) => x >= lo && x <= hi && blocked.every(([a, b]) => x <= a || x >= b)
-  const tries = [Math.min(hi, Math.max(lo, want)), ...blocked.flat(), lo, hi]
-  let best: number | null = null
-  for (const x of tries)
-    if (ok(x) && (best === null || Math.abs(x - want) < Math.abs(best - want))) best = x
-  return best
+  const blocked: [number, number][] = []
+  for (const o of obstacles)
+    if (template.y0 < o.y1 + PAD && o.y0 < template.y1 + PAD)
+      blocked.push([o.x0 - template.x1 - PAD, o.x1 - template.x0 + PAD])
+  blocked.sort((p, q) => p[0] - q[0])
+  const merged: [number, number][] = []
+  for (const [a, b] of blocked) {
+    const last = merged[merged.length - 1]
+    if (last && a < last[1]) last[1] = Math.max(last[1], b)
+    else merged.push([a, b])
+  }
+  const x = Math.min(hi, Math.max(lo, want))
+  const holder = merged.find(([a, b]) => a < x && x < b)
+  if (!holder) return x
+  const [a, b] = holder
+  const left = a >= lo ? a : null
+  const right = b <= hi ? b : null
+  if (left === null) return right
+  if (right === null) return left
+  return Math.abs(left - want) <= Math.abs(right - want) ? left : right
 }
 
 /** Where the labels may go: the drawing's width, less the time gutter on the left. */
@@ -199,6 +215,21 @@ export function placeLabels(
   reserve: Float64Array,
 ): { labels: PlacedLabel[]; changed: boolean } {
   const placed = new Placed()
+  // Bars by height, as the placed labels are: a long trace has thousands, and each label
+  // looks only at those beside it.
+  const barsAt = new Map<number, Bar[]>()
+  for (const bar of bars)
+    for (let k = Math.floor(bar.box.y0 / BUCKET); k <= Math.floor(bar.box.y1 / BUCKET); k++) {
+      const list = barsAt.get(k)
+      if (list) list.push(bar)
+      else barsAt.set(k, [bar])
+    }
+  const barsNear = (y0: number, y1: number): Set<Bar> => {
+    const out = new Set<Bar>()
+    for (let k = Math.floor((y0 - PAD) / BUCKET); k <= Math.floor((y1 + PAD) / BUCKET); k++)
+      for (const bar of barsAt.get(k) ?? []) out.add(bar)
+    return out
+  }
   let changed = false
   const at = (job: LabelJob, c: Candidate, x: number, template: Box): PlacedLabel => {
     const label: PlacedLabel = {
@@ -227,7 +258,7 @@ export function placeLabels(
       const fieldHi = field.right - template.x1
       const near = [...placed.near(template.y0, template.y1)]
       const hard: Box[] = []
-      for (const b of bars)
+      for (const b of barsNear(template.y0, template.y1))
         if (b.step !== job.owner && b.box.y0 < template.y1 + PAD && template.y0 < b.box.y1 + PAD)
           hard.push(b.box)
       for (const l of near) if (l.row >= job.row) hard.push(l.box)
