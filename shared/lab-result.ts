@@ -2,7 +2,15 @@
  * The result document both backends return for a lab script (docs/lab-script-format.md "Result"),
  * and the live updates a running session streams before it.
  */
-import type { Actor, BackendId, Endpoint, ProfileId, StepOp, Timers } from './lab-script'
+import type {
+  Actor,
+  BackendId,
+  Endpoint,
+  LabScriptVersion,
+  ProfileId,
+  StepOp,
+  Timers,
+} from './lab-script'
 
 /** RFC 9293's eleven TCP states, as `ss` and the simulator name them. */
 export const TCP_STATES = [
@@ -154,7 +162,8 @@ export interface SocketDetail {
 
 /** The whole answer to one lab script. */
 export interface LabResult {
-  labScript: 1
+  /** The version of the script that ran (the result's fields are the same in both). */
+  labScript: LabScriptVersion
   id?: string
   backend: BackendId
   profile: ProfileId

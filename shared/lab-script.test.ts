@@ -33,7 +33,7 @@ describe('parseLabScript', () => {
   })
 
   it('rejects a wrong version and unknown top-level fields', () => {
-    const r = parseLabScript({ ...base, labScript: 2, colour: 'red' })
+    const r = parseLabScript({ ...base, labScript: 3, colour: 'red' })
     expect(r.ok).toBe(false)
     if (!r.ok) {
       const fields = r.problems.map((p) => p.field)

@@ -1,5 +1,8 @@
 /**
- * Lab script v1: the experiment format both backends run (see docs/lab-script-format.md).
+ * Lab script, versions 1 and 2: the experiment format both backends run (see
+ * docs/lab-script-format.md). Version 2 adds ops and fields (listed in {@link V2_OPS} and
+ * {@link v2Feature}); a version 1 script that uses one is refused with a message naming it, so
+ * a v1 file means exactly what it meant before.
  *
  * The schema is the single source of truth: TypeScript types are inferred from it, the CLI,
  * the IPC handlers and the WebSocket host validate with it, and {@link parseLabScript}
@@ -149,9 +152,14 @@ export const timersSchema = z.strictObject({
 /** Timer overrides of a script. */
 export type Timers = z.output<typeof timersSchema>
 
-/** The whole lab script, version 1. */
+/** The versions of the format this build reads. */
+export const LAB_SCRIPT_VERSIONS = [1, 2] as const
+/** One of {@link LAB_SCRIPT_VERSIONS}. */
+export type LabScriptVersion = (typeof LAB_SCRIPT_VERSIONS)[number]
+
+/** The whole lab script, version 1 or 2. */
 export const labScriptSchema = z.strictObject({
-  labScript: z.literal(1),
+  labScript: z.union([z.literal(1), z.literal(2)]),
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" or "-"')
@@ -186,7 +194,7 @@ export type ParseResult =
   { ok: true; script: LabScript } | { ok: false; problems: ScriptProblem[]; message: string }
 
 /**
- * Validates an unknown value as a lab script v1. Never throws: bad input comes back as
+ * Validates an unknown value as a lab script (version 1 or 2). Never throws: bad input comes back as
  * problems, each naming the step index and the field.
  */
 export function parseLabScript(input: unknown): ParseResult {
@@ -232,10 +240,32 @@ function stepAt(input: unknown, i: number): unknown {
   return Array.isArray(steps) ? steps[i] : undefined
 }
 
+/** Ops that exist only in lab script version 2. */
+export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>([])
+
+/**
+ * The version 2 feature a step uses, as `op` or `op.field` (`listen.backlog`), or null when
+ * the step means the same in version 1.
+ */
+export function v2Feature(step: Step): string | null {
+  if (V2_OPS.has(step.op)) return step.op
+  return null
+}
+
 /** Checks that need the whole script, beyond each field's own shape. */
 function checkSemantics(script: LabScript): ScriptProblem[] {
   const problems: ScriptProblem[] = []
   script.steps.forEach((s, i) => {
+    const v2 = script.labScript === 1 ? v2Feature(s) : null
+    if (v2) {
+      const [, field] = v2.split('.')
+      problems.push({
+        step: i,
+        path: `steps.${i}.${field ?? 'op'}`,
+        field: field ?? 'op',
+        message: `"${v2}" is lab script version 2: write "labScript": 2 at the top`,
+      })
+    }
     if ((s.op === 'hold' || s.op === 'release') && script.topology !== 'middlebox') {
       problems.push({
         step: i,

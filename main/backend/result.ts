@@ -149,7 +149,7 @@ export interface ResultParts {
  */
 export function buildResult(parts: ResultParts): LabResult {
   const result: LabResult = {
-    labScript: 1,
+    labScript: parts.script.labScript,
     backend: parts.backend,
     profile: parts.profile,
     timers: parts.timers,

@@ -57,7 +57,7 @@ const stepSchema = z
   .passthrough()
 const resultSchema = z
   .object({
-    labScript: z.literal(1),
+    labScript: z.union([z.literal(1), z.literal(2)]),
     backend: z.enum(['sim', 'kernel']),
     profile: z.string(),
     durationMs: num,
