@@ -31,3 +31,13 @@ describe('article sections', () => {
     expect(articleOnSystem('transfer.4.1', 'macos', 'en')).toBeNull()
   })
 })
+
+describe('textbook sections', () => {
+  it('are marked as such and never said to be the article describing Linux', () => {
+    const textbook = Object.entries(ARTICLE_SECTIONS).filter(([, s]) => 'kind' in s)
+    expect(textbook.length).toBeGreaterThan(0)
+    for (const [id] of textbook) expect(articleOnSystem(id, 'windows', 'en')).toBeNull()
+    // unp.5.15 names ECONNRESET, which Windows spells differently: still no article line.
+    expect(articleErrnos('unp.5.15')).toEqual(['ECONNRESET'])
+  })
+})

@@ -16,6 +16,11 @@ export interface ArticleSection {
   ref: string
   heading: Localized
   /**
+   * `textbook`: not a section of the article but the textbook section (or RFC) a boundary case
+   * belongs to; its gist is our own summary, and the UI labels it as such. Absent: the article.
+   */
+  kind?: 'textbook'
+  /**
    * The article's key sentence (zh verbatim, its typos marked with {@link SIC}: 进过 for 经过,
    * SYN_REVD, ESTABLISED, ESTABLISHDED) and its English gist.
    */
@@ -150,6 +155,92 @@ export const ARTICLE_SECTIONS = {
       en: 'Every out-of-sync state is repaired by an RST; the key is knowing when one is produced.',
     },
   },
+  // The boundary cases every socket course teaches, by their textbook sections (W. R. Stevens,
+  // B. Fenner, A. M. Rudoff, UNIX Network Programming vol. 1, 3rd ed.) or RFC. Our summaries.
+  'unp.4.5': {
+    kind: 'textbook',
+    ref: 'UNP §4.5',
+    heading: { zh: 'listen 函数与 backlog', en: 'listen() and its backlog' },
+    gist: {
+      zh: '内核为监听套接字维护已完成握手、等待 accept 的连接队列；队列满时，新的握手不再完成。',
+      en: 'The kernel keeps the connections that completed the handshake in a queue until accept() takes them; when it is full, new handshakes do not complete.',
+    },
+  },
+  'unp.5.9': {
+    kind: 'textbook',
+    ref: 'UNP §5.9',
+    heading: { zh: '被中断的系统调用', en: 'Interrupted system calls' },
+    gist: {
+      zh: '阻塞在慢系统调用中的进程捕获信号后，调用可能以 EINTR 返回；SA_RESTART 让内核自动重启它。',
+      en: 'A process blocked in a slow system call that catches a signal may see the call fail with EINTR; SA_RESTART asks the kernel to restart it.',
+    },
+  },
+  'unp.5.11': {
+    kind: 'textbook',
+    ref: 'UNP §5.11',
+    heading: { zh: '在 accept 返回前连接被中止', en: 'Connection abort before accept returns' },
+    gist: {
+      zh: '握手完成、连接还在队列中时客户端发来 RST：各实现的处理不同，服务端必须准备好再次调用 accept。',
+      en: 'The client resets a connection still in the accept queue: implementations differ, and a server must be ready to call accept() again.',
+    },
+  },
+  'unp.5.15': {
+    kind: 'textbook',
+    ref: 'UNP §5.15',
+    heading: { zh: '服务端主机崩溃后重启', en: 'Crashing and rebooting of the server host' },
+    gist: {
+      zh: '重启后的主机对旧连接一无所知，用 RST 回应它们的报文；客户端随后的 recv 得到 ECONNRESET。',
+      en: 'A host that rebooted knows nothing of its old connections and answers their segments with RST; the client then gets ECONNRESET.',
+    },
+  },
+  'unp.7.5': {
+    kind: 'textbook',
+    ref: 'UNP §7.5',
+    heading: {
+      zh: '通用套接字选项（SO_REUSEADDR 等）',
+      en: 'Generic socket options (SO_REUSEADDR and more)',
+    },
+    gist: {
+      zh: '服务端重启时，旧连接可能还在 TIME_WAIT 中占用端口；SO_REUSEADDR 允许在这种情况下 bind。',
+      en: 'When a server restarts, an old connection may still hold its port in TIME_WAIT; SO_REUSEADDR lets bind() succeed anyway.',
+    },
+  },
+  'unp.16.3': {
+    kind: 'textbook',
+    ref: 'UNP §16.3',
+    heading: { zh: '非阻塞 connect', en: 'Nonblocking connect' },
+    gist: {
+      zh: '非阻塞 connect 立即以 EINPROGRESS 返回；连接完成时套接字变为可写，用 SO_ERROR 取得结果。',
+      en: 'A nonblocking connect returns EINPROGRESS at once; the socket becomes writable when the attempt ends, and SO_ERROR tells how it ended.',
+    },
+  },
+  'rfc1122.soft': {
+    kind: 'textbook',
+    ref: 'RFC 1122 §4.2.3.9',
+    heading: { zh: 'ICMP 软错误', en: 'ICMP soft errors' },
+    gist: {
+      zh: '已建立的连接收到目的不可达时不应中止连接：TCP 继续重传，这个错误只在最终超时时才报告。',
+      en: 'A destination-unreachable on an established connection must not abort it: TCP keeps retransmitting, and the error is reported only if it finally gives up.',
+    },
+  },
+  rfc5482: {
+    kind: 'textbook',
+    ref: 'RFC 5482',
+    heading: { zh: 'TCP 用户超时选项', en: 'The TCP User Timeout' },
+    gist: {
+      zh: '用户超时是已发送数据可以保持未确认的最长时间，超过后 TCP 放弃连接；程序可以自行选择它。',
+      en: 'The user timeout is how long sent data may stay unacknowledged before TCP gives up the connection; a program may choose it.',
+    },
+  },
+  rfc5382: {
+    kind: 'textbook',
+    ref: 'RFC 5382 §5',
+    heading: { zh: 'NAT 的空闲超时', en: 'NAT idle timeouts' },
+    gist: {
+      zh: 'NAT 或有状态防火墙会忘记空闲太久的连接（RFC 5382 要求已建立连接至少 2 小时 4 分钟）；比它更短的保活可以让连接保持。',
+      en: 'A NAT or stateful firewall forgets a connection idle too long (RFC 5382 asks at least 2 h 4 min for established ones); keepalive shorter than that keeps it.',
+    },
+  },
 } as const satisfies Record<string, ArticleSection>
 
 /** A section id of {@link ARTICLE_SECTIONS}. */
@@ -188,7 +279,9 @@ export function articleOnSystem(
     const here = errnoOn(system, n)
     return !here || here.name !== n || here.number !== errnoOn('linux', n)?.number
   })
-  if (system === 'linux' || names.length === 0) return null
+  // A textbook section is our own summary, not the article's Linux text.
+  if (system === 'linux' || names.length === 0 || articleSection(id).kind === 'textbook')
+    return null
   const os = SYSTEM_NAME[system]
   const parts = names.map((n) => {
     const linux = errnoOn('linux', n)!

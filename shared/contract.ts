@@ -46,8 +46,11 @@ export interface ScenarioSummary {
   title: Localized
   /** Article section key (see shared/article.ts). */
   section: string
-  /** Picker group, like the article: connection phase, data phase, added cases. */
-  group: 'connect' | 'data' | 'more'
+  /**
+   * Picker group, like the article: connection phase, data phase, added cases; then the
+   * textbook's boundary cases (bind, non-blocking connect, the accept queue, signals...).
+   */
+  group: 'connect' | 'data' | 'more' | 'boundary'
   /** Backends that can express it at all (the host may still refuse the kernel). */
   backends: BackendId[]
 }

@@ -89,6 +89,26 @@ export const NOTES = {
       zh: 'accept() 只返回已完成三次握手的连接；半连接永远不会交给应用程序。',
     },
   },
+  'accept-aborted': {
+    section: 'added',
+    // Linux hands the reset connection out instead (`accept-reset`, profile `acceptAborted`).
+    profiles: ['windows', 'macos'],
+    text: {
+      en: 'The connection was reset while it waited in the accept queue: accept() fails with {errno} and the connection is gone; a server just calls accept() again for the next one.',
+      zh: '连接在 accept 队列中等待时被重置：accept() 以 {errno} 失败，该连接已不存在；服务端只需再次调用 accept() 等待下一个连接。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'accept' }] },
+  },
+  'accept-reset': {
+    section: 'added',
+    profiles: ['linux', 'linux-legacy'],
+    text: {
+      en: 'accept() returns a connection that was reset while it waited in the queue: Linux hands it out anyway. Data that arrived before the RST can still be read; after it, recv() fails with {errno}.',
+      zh: 'accept() 返回了一个在队列中等待时已被重置的连接：Linux 照样把它交出。RST 之前到达的数据仍可读取；读完之后 recv() 以 {errno} 失败。',
+    },
+    errno: 'ECONNRESET',
+    claims: { errnos: [{ errno: 'param', at: 'later', call: 'recv' }] },
+  },
   'backlog-full': {
     section: 'establish.4.2',
     // Winsock refuses instead (listen(): the client gets WSAECONNREFUSED).
@@ -249,6 +269,13 @@ export const NOTES = {
       },
     },
   },
+  'rst-in-accept-queue': {
+    section: 'unp.5.11',
+    text: {
+      en: 'An RST arrived for a connection still waiting in the accept queue: no program holds it yet. What accept() then does with it differs between systems.',
+      zh: '一个仍在 accept 队列中等待的连接收到了 RST：此时还没有程序持有它。之后 accept() 如何处理它，各系统不同。',
+    },
+  },
   'rst-in-close-wait': {
     section: 'transfer.4.1',
     text: {
@@ -296,6 +323,14 @@ export const NOTES = {
       zh: 'recv() 返回 0：对端发送了 FIN（close、shutdown 或其系统关闭套接字），数据已全部读完。',
     },
     claims: { returns: [{ call: 'recv', ret: 0, who: 'self', at: 'next' }] },
+  },
+  'recv-not-connected': {
+    section: 'added',
+    text: {
+      en: 'This descriptor holds no connection (only the listening socket, or a socket never connected): recv() fails with {errno}.',
+      zh: '这个描述符上没有连接（只有监听套接字，或从未连接的套接字）：recv() 以 {errno} 失败。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'recv' }] },
   },
   'recv-timeout': {
     section: 'transfer.3',

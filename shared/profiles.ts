@@ -181,6 +181,16 @@ export interface OsProfile {
    */
   shutdownListener: 'disconnect' | 'enotconn'
   /**
+   * accept() takes a connection that was reset (or otherwise ended) while it waited in the
+   * accept queue. `hand-out`: Linux returns it like any other (inet_csk_accept only dequeues);
+   * data that arrived before the RST is still readable, then the next call fails with
+   * ECONNRESET. `econnaborted`: BSD's accept fails with ECONNABORTED (tcp_usr_accept: the
+   * socket is SS_ISDISCONNECTED). `econnreset`: Winsock's accept fails with WSAECONNRESET
+   * ("terminated by the remote peer prior to accepting the call"). Either way the connection
+   * is gone and the next accept() waits for another.
+   */
+  acceptAborted: 'hand-out' | 'econnaborted' | 'econnreset'
+  /**
    * New data for a socket shut for reading (shutdown SHUT_RD, not closed): Linux answers with
    * RST and resets its own socket too (tcp_rcv_state_process: RCV_SHUTDOWN, then tcp_reset,
    * so the program's next call fails with ECONNRESET); BSD resets only a socket nobody holds
@@ -326,6 +336,7 @@ const linux: OsProfile = {
   icmpSynRcvd: 'drop-if-unreachable', // tcp_v4_err TCP_NEW_SYN_RECV, tcp_req_err (measured)
   softErrorClear: 'any-ack', // net/ipv4/tcp_input.c tcp_ack, also for the SYN-ACK
   shutdownListener: 'disconnect', // net/ipv4/af_inet.c inet_shutdown, case TCP_LISTEN
+  acceptAborted: 'hand-out', // net/ipv4/inet_connection_sock.c inet_csk_accept (measured)
   dataAfterShutRd: 'reset', // net/ipv4/tcp_input.c tcp_rcv_state_process, step 7 (measured)
   keepaliveIdleFrom: 'last-receive', // net/ipv4/tcp.c tcp_sock_set_keepidle_locked (measured)
   icmpRtoRevert: true, // net/ipv4/tcp_ipv4.c tcp_ld_RTO_revert, RFC 6069 (measured)
@@ -477,6 +488,9 @@ const windows: OsProfile = {
   icmpSynRcvd: 'ignore', // Winsock ignores these ICMP errors (assumed for a half-open one)
   softErrorClear: 'rtt-sample', // unused: Winsock ignores these ICMP errors
   shutdownListener: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
+  // learn.microsoft.com winsock2 accept, WSAECONNRESET: "An incoming connection was indicated,
+  // but was subsequently terminated by the remote peer prior to accepting the call"
+  acceptAborted: 'econnreset',
   dataAfterShutRd: 'discard', // assumed: Winsock documents no RST for data after SD_RECEIVE
   keepaliveIdleFrom: 'enable', // assumed: SIO_KEEPALIVE_VALS documents no carried-over idle time
   icmpRtoRevert: false, // Winsock ignores these ICMP errors on a connection
@@ -585,6 +599,9 @@ const macos: OsProfile = {
   icmpSynRcvd: 'ignore',
   softErrorClear: 'rtt-sample', // XNU bsd/netinet/tcp_input.c tcp_xmit_timer
   shutdownListener: 'enotconn', // XNU bsd/kern/uipc_socket.c soshutdown: not connected
+  // XNU bsd/netinet/tcp_usrreq.c tcp_usr_accept: SS_ISDISCONNECTED -> ECONNABORTED (FreeBSD
+  // the same; older BSDs dropped it inside the kernel, Stevens UNP 5.11)
+  acceptAborted: 'econnaborted',
   dataAfterShutRd: 'discard', // XNU bsd/netinet/tcp_input.c: RST only when SS_NOFDREF
   keepaliveIdleFrom: 'enable', // XNU bsd/netinet/tcp_usrreq.c TCP_KEEPALIVE: TCPT_KEEP from now
   icmpRtoRevert: false, // assumed: no RFC 6069 revert found in XNU's tcp_notify

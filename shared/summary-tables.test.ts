@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ARTICLE_SECTIONS } from './article'
+import { ARTICLE_SECTIONS, articleSection } from './article'
 import { findCase } from './catalog/index'
 import { isErrnoName } from './errno'
 import {
@@ -35,16 +35,26 @@ const DIGEST_CASES = [
   'idle.keepalive',
 ]
 
+/** A row that explains a textbook section (a boundary case), not the article's tables. */
+function isTextbook(row: SummaryRow): boolean {
+  return articleSection(row.section).kind === 'textbook'
+}
+
 describe('summary tables', () => {
-  it('has the three tables with the digest row counts', () => {
-    expect(SUMMARY_CALLS.map((c) => SUMMARY_TABLES[c].length)).toEqual([5, 6, 5])
+  it("has the article's three tables with the digest row counts, then textbook rows", () => {
+    const fromArticle = (c: (typeof SUMMARY_CALLS)[number]) =>
+      SUMMARY_TABLES[c].filter((r) => !isTextbook(r))
+    expect(SUMMARY_CALLS.slice(0, 3).map((c) => fromArticle(c).length)).toEqual([5, 6, 5])
   })
 
   it.each(SUMMARY_ROWS.map((r) => [r.id, r] as const))('row %s is well formed', (_id, row) => {
     expect(row.id.startsWith(`${row.call}.`)).toBe(true)
     expect(Object.keys(ARTICLE_SECTIONS)).toContain(row.section)
     expect(Object.keys(TOPICS)).toContain(row.topic)
-    for (const c of row.cases) expect(DIGEST_CASES).toContain(c)
+    // An article row shows the digest's cases; a textbook row shows the boundary cases.
+    for (const c of row.cases)
+      if (isTextbook(row)) expect(findCase(c)?.group).toBe('boundary')
+      else expect(DIGEST_CASES).toContain(c)
     expect(row.cause.en.length).toBeGreaterThan(5)
     expect(row.cause.zh.length).toBeGreaterThan(3)
     // An error row names its errno, a success row does not.

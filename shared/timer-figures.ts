@@ -12,7 +12,13 @@
  */
 import { errnoOn, type ErrnoName } from './errno'
 import type { LabScript, Localized, Timers } from './lab-script'
-import { profileOf, timeBudgetMs, type OsProfile, type RetransmitRule } from './profiles'
+import {
+  profileOf,
+  timeBudgetMs,
+  type IcmpKind,
+  type OsProfile,
+  type RetransmitRule,
+} from './profiles'
 import { zhSpaced } from './quiz/result-text'
 
 /** The timers a script can shorten (shared/lab-script.ts `timers`). */
@@ -140,8 +146,12 @@ function firstRtoMs(p: OsProfile): number {
   return d.minRtoMs
 }
 
-/** When unacknowledged data is given up, from the send (ms). */
-export function dataGiveUpMs(p: OsProfile, retries: number): number {
+/**
+ * When unacknowledged data is given up, from the send (ms). `icmpRevert`: every retransmission
+ * draws an ICMP host or net unreachable and the OS undoes the backoff for it (RFC 6069, profile
+ * `icmpRtoRevert`), so the RTO stays at its first value while the time budget runs out.
+ */
+export function dataGiveUpMs(p: OsProfile, retries: number, icmpRevert = false): number {
   const rule = p.data
   const rto0 = firstRtoMs(p)
   // A tail-loss probe comes first (it is not a retransmission and starts no budget).
@@ -155,7 +165,7 @@ export function dataGiveUpMs(p: OsProfile, retries: number): number {
         : sent > 0 && expiry - stamp >= timeBudgetMs(retries, rule.giveUp.baseMs, rule.maxRtoMs)
     if (over) return expiry
     sent++
-    rto = Math.min(rto * 2, rule.maxRtoMs)
+    if (!icmpRevert) rto = Math.min(rto * 2, rule.maxRtoMs)
     expiry += rto
   }
 }
@@ -237,8 +247,43 @@ function keepaliveText(k: Keepalive): Localized {
   }
 }
 
-/** The figures of every timer the script shortens on its profile (empty: nothing shortened). */
-export function timerFigures(script: Pick<LabScript, 'profile' | 'timers'>): TimerFigure[] {
+/**
+ * The ICMP error a script's network answers segments with (its first `reject` step), which
+ * changes when and how unacknowledged data is given up; null when it has none.
+ */
+function rejectIcmp(steps: LabScript['steps'] | undefined): IcmpKind | null {
+  for (const s of steps ?? []) if (s.op === 'reject') return s.icmp
+  return null
+}
+
+/**
+ * How the data give-up of a run whose network answers with `icmp` differs on profile `p`: the
+ * backoff is undone (RFC 6069) for a host or net unreachable where the OS does that, and the
+ * error reported is the soft ICMP error where the OS keeps one (Linux tcp_write_err:
+ * sk_err_soft, else ETIMEDOUT), the timeout otherwise.
+ */
+function dataGiveUpRule(
+  p: OsProfile,
+  icmp: IcmpKind | null,
+): { revert: boolean; errno: ErrnoName } {
+  if (!icmp) return { revert: false, errno: p.errors.timeout }
+  const unreachableHost = icmp === 'host-unreachable' || icmp === 'net-unreachable'
+  const kept =
+    p.icmpEstablished === 'soft' ||
+    (p.icmpEstablished === 'soft-except-unreachable' && !unreachableHost)
+  return {
+    revert: unreachableHost && p.icmpRtoRevert && kept,
+    errno: kept ? p.errors.icmp[icmp] : p.errors.timeout,
+  }
+}
+
+/**
+ * The figures of every timer the script shortens on its profile (empty: nothing shortened).
+ * With the script's steps, a `reject` fault is taken into account for the data give-up.
+ */
+export function timerFigures(
+  script: Pick<LabScript, 'profile' | 'timers'> & { steps?: LabScript['steps'] },
+): TimerFigure[] {
   const p = profileOf(script.profile)
   const system = p.errnoSystem as SystemName
   const t = script.timers
@@ -284,15 +329,16 @@ export function timerFigures(script: Pick<LabScript, 'profile' | 'timers'>): Tim
       handshakeGiveUpMs(p.synack, t.synackRetries),
       handshakeGiveUpMs(p.synack, p.synack.retries),
     )
+  const dataRule = dataGiveUpRule(p, rejectIcmp(script.steps))
   if (t.retries2 !== undefined && t.retries2 < p.data.retries)
     add(
       'retries2',
       count(t.retries2),
       count(p.data.retries),
       [t.retries2],
-      p.errors.timeout,
-      dataGiveUpMs(p, t.retries2),
-      dataGiveUpMs(p, p.data.retries),
+      dataRule.errno,
+      dataGiveUpMs(p, t.retries2, dataRule.revert),
+      dataGiveUpMs(p, p.data.retries, dataRule.revert),
     )
   const k = t.keepalive
   const dk = p.keepalive

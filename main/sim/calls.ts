@@ -283,9 +283,17 @@ export class Program {
     if (l.state !== 'LISTEN') return { ret: -1, errno: 'EINVAL' }
     const c = l.accept()
     if (!c) return null
+    // A connection reset while it waited in the queue (profile `acceptAborted`).
+    const aborted = this.world.profile.acceptAborted
+    if (c.state === 'CLOSED' && aborted !== 'hand-out') {
+      const errno = aborted === 'econnaborted' ? 'ECONNABORTED' : 'ECONNRESET'
+      return { ret: -1, errno, notes: ['accept-aborted'], params: { errno } }
+    }
     const fd = this.allocate(c)
     this.conn = { fd, open: true }
     this.connection = c
+    if (c.state === 'CLOSED' && c.err)
+      return { ret: fd, notes: ['accept-returns', 'accept-reset'], params: { errno: c.err } }
     return { ret: fd, notes: ['accept-returns'] }
   }
 
@@ -403,8 +411,8 @@ export class Program {
     const s = t.sock
     // tcp_recvmsg on a socket never connected: RCV_SHUTDOWN gives 0 before ENOTCONN.
     if (s instanceof RawSocket)
-      return s.rdShut ? { ret: 0 } : { ret: -1, errno: errors.recvNotConnected }
-    if (s.state === 'LISTEN') return { ret: -1, errno: errors.recvNotConnected }
+      return s.rdShut ? { ret: 0 } : this.notConnected(errors.recvNotConnected)
+    if (s.state === 'LISTEN') return this.notConnected(errors.recvNotConnected)
     if (errors.sticky && s.err) return this.takeError(s, false)
     if (s.unread > 0) return { ret: s.read(max) }
     if (errors.recvFinBeforeError && s.finReceived) return { ret: 0, notes: ['recv-fin'] }
@@ -415,6 +423,11 @@ export class Program {
     if (call.wakeAt !== undefined && this.world.q.now >= call.wakeAt)
       return { ret: -1, errno: errors.recvTimeout, notes: ['recv-timeout'] }
     return null
+  }
+
+  /** A recv() on a descriptor that holds no connection (a listener, or never connected). */
+  private notConnected(errno: ErrnoName): CallResult {
+    return { ret: -1, errno, notes: ['recv-not-connected'], params: { errno } }
   }
 
   /** close(): FIN after the queued data, or RST when unread data would be lost. */

@@ -133,6 +133,27 @@ const EXPECTED: Record<string, Expectation> = {
   'peer.half-close': { linux: ['0', '+', '0', '0', '+', '+', '0', '0'] },
   // Added: the sender blocks without any error; the reader gets data after SIGCONT.
   'peer.stopped': { linux: ['0', '+', 'blocked', '+'], endS: { 6: 3 } },
+  // UNP 5.11: Linux hands the reset connection out (data, then ECONNRESET; measured); BSD's
+  // accept fails with ECONNABORTED (XNU tcp_usr_accept), Winsock's with WSAECONNRESET (accept
+  // documentation); the recv()s then act on the listener (not connected).
+  'accept.reset': {
+    linux: ['0', '+', '0', '+', '+', '-1 ECONNRESET'],
+    differ: {
+      windows: ['0', '+', '0', '-1 WSAECONNRESET', '-1 WSAENOTCONN', '-1 WSAENOTCONN'],
+      macos: ['0', '+', '0', '-1 ECONNABORTED', '-1 ENOTCONN', '-1 ENOTCONN'],
+    },
+  },
+  // RFC 1122 4.2.3.9: a soft error; Linux reports it at give-up (tcp_write_err: sk_err_soft),
+  // BSD ignores host unreachable on an established connection (tcp_notify) and Winsock
+  // reports the timeout. retries2 3: Linux's budget is 3 s of RTO backoff (measured 3.7 s).
+  'established.icmp': {
+    linux: ['0', '+', '+', '-1 EHOSTUNREACH'],
+    differ: {
+      windows: ['0', '+', '+', '-1 WSAETIMEDOUT'],
+      macos: ['0', '+', '+', '-1 ETIMEDOUT'],
+    },
+    endS: { 5: 3.7 },
+  },
 }
 
 describe('catalog on every profile', () => {

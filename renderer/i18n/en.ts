@@ -43,6 +43,7 @@ export const en = {
       connect: 'Connecting',
       data: 'Data phase',
       more: 'More cases',
+      boundary: 'Boundary cases',
     },
     loading: 'Loading the cases…',
     failed: 'Could not load the cases: {message}',
@@ -77,6 +78,7 @@ export const en = {
   lab: {
     noCase: 'Pick a case on the left to start.',
     article: 'Article',
+    textbook: 'Textbook',
     scriptFailed: 'Could not load this case: {message}',
     status: {
       idle: 'Ready',
@@ -120,6 +122,7 @@ export const en = {
     signal: 'raises {signal}: a C program dies here unless it ignores the signal',
     meaning: 'Why',
     section: 'Article {ref}',
+    sectionTextbook: 'Textbook {ref}',
     notes: 'Backend notes',
     measured: 'How the lab measured this',
     final: 'Final TCP states',

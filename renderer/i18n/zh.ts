@@ -41,6 +41,7 @@ export const zh: Messages = {
       connect: '建立连接',
       data: '通信过程',
       more: '更多',
+      boundary: '边界情况',
     },
     loading: '正在加载案例…',
     failed: '无法加载案例：{message}',
@@ -74,6 +75,7 @@ export const zh: Messages = {
   lab: {
     noCase: '在左侧选择一个案例开始。',
     article: '文章',
+    textbook: '教材',
     scriptFailed: '无法加载这个案例：{message}',
     status: {
       idle: '就绪',
@@ -117,6 +119,7 @@ export const zh: Messages = {
     signal: '产生 {signal} 信号：C 程序若不忽略该信号就会在此终止',
     meaning: '原因',
     section: '文章 {ref}',
+    sectionTextbook: '教材 {ref}',
     notes: '后端备注',
     measured: '实验环境是如何测得的',
     final: '最终 TCP 状态',

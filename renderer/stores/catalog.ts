@@ -11,7 +11,7 @@ import { plainText } from '../lib/plain-text'
 import { useLabApi } from './lab-api'
 
 /** Picker groups in the article's order. */
-export const GROUP_ORDER: ScenarioSummary['group'][] = ['connect', 'data', 'more']
+export const GROUP_ORDER: ScenarioSummary['group'][] = ['connect', 'data', 'more', 'boundary']
 
 function plainError(error: LabError): LabError {
   return { ...error, message: plainText(error.message) }

@@ -26,6 +26,9 @@ const DIGEST_IDS = [
   'peer.abort',
   'peer.half-close',
   'peer.stopped',
+  // The textbook's boundary cases (issue 11).
+  'accept.reset',
+  'established.icmp',
 ]
 
 describe('catalog', () => {
@@ -43,7 +46,7 @@ describe('catalog', () => {
       expect(ARTICLE_SECTIONS).toHaveProperty(c.script.section)
       expect(c.script.title.en.length).toBeGreaterThan(5)
       expect(c.script.title.zh.length).toBeGreaterThan(3)
-      expect(['connect', 'data', 'more']).toContain(c.group)
+      expect(['connect', 'data', 'more', 'boundary']).toContain(c.group)
       expect(c.backends).toContain('sim')
       expect(scenarioScript(id)?.id).toBe(id)
       expect(findCase(id)).toBe(c)

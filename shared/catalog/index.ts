@@ -7,6 +7,7 @@ import type { ScenarioSummary } from '../contract'
 import { parseLabScript, type LabScript, type LabScriptInput } from '../lab-script'
 import { CONNECT_CASES } from './connect'
 import { DATA_CASES } from './data'
+import { BOUNDARY_CASES } from './boundary'
 import { MORE_CASES } from './more'
 
 /** A catalog case: a lab script plus where it sits in the picker. */
@@ -17,8 +18,13 @@ export interface CatalogCase {
   backends: ScenarioSummary['backends']
 }
 
-/** Every case, in the article's order. */
-export const CATALOG: readonly CatalogCase[] = [...CONNECT_CASES, ...DATA_CASES, ...MORE_CASES]
+/** Every case, in the article's order, then the textbook's boundary cases. */
+export const CATALOG: readonly CatalogCase[] = [
+  ...CONNECT_CASES,
+  ...DATA_CASES,
+  ...MORE_CASES,
+  ...BOUNDARY_CASES,
+]
 
 /** Finds a case by id. */
 export function findCase(id: string): CatalogCase | undefined {

@@ -298,7 +298,12 @@ function resetArrives(s: Tcb): void {
     case 'ESTABLISHED':
     case 'FIN_WAIT_1':
     case 'FIN_WAIT_2':
-      trace.note('rst-received', { errno: profile.errors.rstOther }, actor)
+      // Still in the accept queue: no program holds it, so no call of theirs is "next".
+      trace.note(
+        s.parent ? 'rst-in-accept-queue' : 'rst-received',
+        { errno: profile.errors.rstOther },
+        actor,
+      )
       s.done(profile.errors.rstOther, 'rcv RST', { key: 'rst-received' })
       return
     case 'CLOSE_WAIT':

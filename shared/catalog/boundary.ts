@@ -1,0 +1,66 @@
+/**
+ * The boundary cases every network-programming course teaches (Stevens, UNIX Network
+ * Programming vol. 1, chapters 4, 5, 7 and 16, and the RFCs they rest on): what a TCP client
+ * and server see at the edges of a connection's life. Like every case, each script says only
+ * what the programs and the network do; the backends say what the calls return.
+ */
+import type { LabScriptInput } from '../lab-script'
+import type { CatalogCase } from './index'
+
+/** listen, connect, accept: the connection a case starts from. */
+function connected(port: number): LabScriptInput['steps'] {
+  return [
+    { actor: 'server', op: 'listen', port },
+    { actor: 'client', op: 'connect', port, at: 10 },
+    { actor: 'server', op: 'accept' },
+  ]
+}
+
+/** The boundary cases, in the order a course meets them. */
+export const BOUNDARY_CASES: CatalogCase[] = [
+  {
+    group: 'boundary',
+    backends: ['sim', 'kernel'],
+    script: {
+      labScript: 1,
+      id: 'accept.reset',
+      title: {
+        en: 'The client resets a connection still waiting in the accept queue',
+        zh: '客户端重置了一个仍在 accept 队列中等待的连接',
+      },
+      section: 'unp.5.11',
+      limitMs: 3000,
+      // The server accepts only after the RST: the connection waited in the queue meanwhile.
+      steps: [
+        { actor: 'server', op: 'listen', port: 7032 },
+        { actor: 'client', op: 'connect', port: 7032, at: 10 },
+        { actor: 'client', op: 'send', bytes: 100, at: 100 },
+        { actor: 'client', op: 'abort', at: 200 },
+        { actor: 'server', op: 'accept', at: 400 },
+        { actor: 'server', op: 'recv' },
+        { actor: 'server', op: 'recv' },
+      ],
+    },
+  },
+  {
+    group: 'boundary',
+    backends: ['sim', 'kernel'],
+    script: {
+      labScript: 1,
+      id: 'established.icmp',
+      title: {
+        en: 'ICMP host unreachable on an established connection: a soft error',
+        zh: '已建立的连接收到 ICMP 主机不可达：软错误',
+      },
+      section: 'rfc1122.soft',
+      timers: { retries2: 3 },
+      limitMs: 8000,
+      steps: [
+        ...connected(7031),
+        { actor: 'net', op: 'reject', dir: 'c2s', icmp: 'host-unreachable', at: 100 },
+        { actor: 'client', op: 'send', bytes: 100, at: 200 },
+        { actor: 'client', op: 'recv', at: 300 },
+      ],
+    },
+  },
+]
