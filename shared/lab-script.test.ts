@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseLabScript } from './lab-script'
+import { parseLabScript, scriptPort } from './lab-script'
 
 const base = { labScript: 1, steps: [{ actor: 'client', op: 'connect', port: 7002 }] }
 
@@ -52,5 +52,54 @@ describe('parseLabScript', () => {
     for (const junk of [null, 42, 'x', [], { steps: 'no' }]) {
       expect(parseLabScript(junk).ok).toBe(false)
     }
+  })
+})
+
+describe('lab script version 2', () => {
+  const v2Steps = [
+    { actor: 'server', op: 'bind', port: 7001, reuseaddr: true },
+    { actor: 'server', op: 'listen', backlog: 1 },
+  ]
+
+  it('accepts bind, listen without a port after it, and a backlog in version 2', () => {
+    const r = parseLabScript({ labScript: 2, steps: v2Steps })
+    expect(r.ok).toBe(true)
+  })
+
+  it('refuses a version 2 feature in a version 1 script, naming it', () => {
+    const r = parseLabScript({ labScript: 1, steps: v2Steps })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.problems[0]).toMatchObject({ step: 0, field: 'op' })
+      expect(r.message).toContain('"bind" is lab script version 2')
+      expect(r.problems[1]).toMatchObject({ step: 1, field: 'backlog' })
+    }
+  })
+
+  it('wants a port on listen unless a bind came before, and none after a bind', () => {
+    const noPort = parseLabScript({ labScript: 2, steps: [{ actor: 'server', op: 'listen' }] })
+    expect(noPort.ok).toBe(false)
+    if (!noPort.ok) expect(noPort.message).toContain('needs a "port", or a "bind" step')
+    const both = parseLabScript({
+      labScript: 2,
+      steps: [v2Steps[0], { actor: 'server', op: 'listen', port: 7001 }],
+    })
+    expect(both.ok).toBe(false)
+    if (!both.ok) expect(both.problems[0]).toMatchObject({ step: 1, field: 'port' })
+    // A listen since the bind used the bound socket: the next listen names its port again.
+    const again = parseLabScript({
+      labScript: 2,
+      steps: [...v2Steps, { actor: 'server', op: 'listen', port: 7002 }],
+    })
+    expect(again.ok).toBe(true)
+  })
+
+  it('finds the port the run is about: a connect or listen, else a server bind', () => {
+    const client = { actor: 'client', op: 'bind', port: 40000, reuseaddr: false } as const
+    expect(scriptPort({ steps: [client, { actor: 'client', op: 'connect', port: 7005 }] })).toBe(
+      7005,
+    )
+    expect(scriptPort({ steps: [v2Steps[0] as never] })).toBe(7001)
+    expect(scriptPort({ steps: [client] })).toBe(7000)
   })
 })

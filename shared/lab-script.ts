@@ -49,7 +49,25 @@ const net = z.literal('net')
 
 /** Every step the script may contain, keyed by `op`. */
 const stepSchemas = {
-  listen: z.strictObject({ actor: serverOnly, op: z.literal('listen'), port, ...at }),
+  listen: z.strictObject({
+    actor: serverOnly,
+    op: z.literal('listen'),
+    /** bind() to it first; omitted (version 2) when a `bind` step bound the socket. */
+    port: port.optional(),
+    /** listen()'s backlog (version 2); the OS default (SOMAXCONN) when absent. */
+    backlog: z.number().int().min(0).max(65535).optional(),
+    /** SO_REUSEADDR before the bind that `port` does (version 2). */
+    reuseaddr: z.boolean().optional(),
+    ...at,
+  }),
+  bind: z.strictObject({
+    actor: endpoint,
+    op: z.literal('bind'),
+    port,
+    /** SO_REUSEADDR on (true) or off (false, the default) before the bind. */
+    reuseaddr: z.boolean().default(false),
+    ...at,
+  }),
   accept: z.strictObject({ actor: serverOnly, op: z.literal('accept'), ...at }),
   connect: z.strictObject({ actor: clientOnly, op: z.literal('connect'), port, ...at }),
   send: z.strictObject({
@@ -241,7 +259,7 @@ function stepAt(input: unknown, i: number): unknown {
 }
 
 /** Ops that exist only in lab script version 2. */
-export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>([])
+export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>(['bind'])
 
 /**
  * The version 2 feature a step uses, as `op` or `op.field` (`listen.backlog`), or null when
@@ -249,6 +267,10 @@ export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>([])
  */
 export function v2Feature(step: Step): string | null {
   if (V2_OPS.has(step.op)) return step.op
+  if (step.op === 'listen') {
+    if (step.backlog !== undefined) return 'listen.backlog'
+    if (step.reuseaddr !== undefined) return 'listen.reuseaddr'
+  }
   return null
 }
 
@@ -266,6 +288,7 @@ function checkSemantics(script: LabScript): ScriptProblem[] {
         message: `"${v2}" is lab script version 2: write "labScript": 2 at the top`,
       })
     }
+    if (s.op === 'listen') problems.push(...listenPort(script, i))
     if ((s.op === 'hold' || s.op === 'release') && script.topology !== 'middlebox') {
       problems.push({
         step: i,
@@ -284,6 +307,49 @@ function checkSemantics(script: LabScript): ScriptProblem[] {
     }
   })
   return problems
+}
+
+/**
+ * A `listen` names its port unless a `bind` of the same actor bound the socket it will use (a
+ * bind with no listen or connect since): then it must not name one, since listen() has no
+ * port of its own and binding a bound socket fails.
+ */
+function listenPort(script: LabScript, i: number): ScriptProblem[] {
+  const step = script.steps[i] as StepOf<'listen'>
+  let bound = false
+  for (let j = 0; j < i; j++) {
+    const s = script.steps[j]!
+    if (s.actor !== step.actor) continue
+    if (s.op === 'bind') bound = true
+    else if (s.op === 'listen') bound = false
+  }
+  const at = { step: i, path: `steps.${i}.port`, field: 'port' }
+  if (bound && step.port !== undefined)
+    return [{ ...at, message: 'the socket is bound by the "bind" step before: leave "port" out' }]
+  if (bound && step.reuseaddr !== undefined)
+    return [
+      {
+        ...at,
+        path: `steps.${i}.reuseaddr`,
+        field: 'reuseaddr',
+        message: 'the "bind" step before sets SO_REUSEADDR: put "reuseaddr" there',
+      },
+    ]
+  if (!bound && step.port === undefined)
+    return [{ ...at, message: 'listen needs a "port", or a "bind" step before it' }]
+  return []
+}
+
+/**
+ * The port the run is about: the first port a `connect` or `listen` names, else the first a
+ * server's `bind` names (a client's bind names its own local port), else 7000. The middlebox
+ * relay listens on it, and both backends give it to the server.
+ */
+export function scriptPort(script: Pick<LabScript, 'steps'>): number {
+  for (const s of script.steps)
+    if ((s.op === 'connect' || s.op === 'listen') && s.port !== undefined) return s.port
+  for (const s of script.steps) if (s.op === 'bind' && s.actor === 'server') return s.port
+  return 7000
 }
 
 /** Formats problems as one line each: `step 3, field "port": expected ...`. */

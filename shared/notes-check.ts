@@ -52,6 +52,8 @@ export interface NoteCheck {
 
 /** Calls that report a connection's fate (a sleep or a crash does not). */
 const SOCKET_CALLS: ReadonlySet<StepOp> = new Set<StepOp>([
+  'bind',
+  'listen',
   'connect',
   'accept',
   'send',

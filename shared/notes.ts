@@ -109,6 +109,64 @@ export const NOTES = {
     errno: 'ECONNRESET',
     claims: { errnos: [{ errno: 'param', at: 'later', call: 'recv' }] },
   },
+  'bind-time-wait': {
+    section: 'unp.7.5',
+    // Winsock lets bind() through a connection in TIME_WAIT (profile `bindConflict`).
+    profiles: ['linux', 'linux-legacy', 'macos'],
+    text: {
+      en: 'Port {port} is still held by the old connection in TIME_WAIT (the side that closes first waits there for twice the maximum segment lifetime): bind() fails with {errno}. SO_REUSEADDR lets a new socket bind it, on Linux only if the old socket had set it too.',
+      zh: '端口 {port} 仍被处于 TIME_WAIT 的旧连接占用（先关闭的一方要在那里等待两倍的报文最大生存时间）：bind() 以 {errno} 失败。SO_REUSEADDR 可以让新套接字绑定它；在 Linux 上，前提是旧套接字也设置过它。',
+    },
+    claims: {
+      errnos: [{ errno: 'param', at: 'next' }],
+      states: [{ state: 'TIME_WAIT', who: 'self', when: 'before' }],
+    },
+    on: {
+      macos: {
+        text: {
+          en: 'Port {port} is still held by the old connection in TIME_WAIT (the side that closes first waits there for twice the maximum segment lifetime): bind() fails with {errno}. With SO_REUSEADDR on the new socket, BSD lets it bind.',
+          zh: '端口 {port} 仍被处于 TIME_WAIT 的旧连接占用（先关闭的一方要在那里等待两倍的报文最大生存时间）：bind() 以 {errno} 失败。新套接字设置 SO_REUSEADDR 后，BSD 允许它绑定。',
+        },
+        claims: {
+          errnos: [{ errno: 'param', at: 'next' }],
+          states: [{ state: 'TIME_WAIT', who: 'self', when: 'before' }],
+        },
+      },
+    },
+  },
+  'bind-in-use': {
+    section: 'unp.7.5',
+    text: {
+      en: 'Another socket of this host still holds port {port}: bind() fails with {errno}. On Linux SO_REUSEADDR lets a new socket share the port only if the holder had it too and is not listening.',
+      zh: '本机另一个套接字仍占用端口 {port}：bind() 以 {errno} 失败。在 Linux 上，只有占用者也设置了 SO_REUSEADDR 且没有在监听时，SO_REUSEADDR 才能让新套接字共用这个端口。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next' }] },
+    on: {
+      macos: {
+        text: {
+          en: 'Another socket of this host still holds port {port}: bind() fails with {errno}. With SO_REUSEADDR on the new socket BSD lets it share the port with a connection, never with a listening socket.',
+          zh: '本机另一个套接字仍占用端口 {port}：bind() 以 {errno} 失败。新套接字设置 SO_REUSEADDR 后，BSD 允许它与已有连接共用端口，但绝不能与正在监听的套接字共用。',
+        },
+        claims: { errnos: [{ errno: 'param', at: 'next' }] },
+      },
+      windows: {
+        text: {
+          en: 'Another socket of this host still holds port {port}: bind() fails with {errno}. Winsock lets two sockets share a port only if both set SO_REUSEADDR.',
+          zh: '本机另一个套接字仍占用端口 {port}：bind() 以 {errno} 失败。Winsock 只在两个套接字都设置了 SO_REUSEADDR 时才允许它们共用端口。',
+        },
+        claims: { errnos: [{ errno: 'param', at: 'next' }] },
+      },
+    },
+  },
+  'bind-bound': {
+    section: 'unp.7.5',
+    text: {
+      en: 'This socket is already bound (an earlier bind() succeeded): a socket is bound once, so bind() fails with {errno}.',
+      zh: '这个套接字已经绑定过（之前的 bind() 成功了）：套接字只能绑定一次，所以 bind() 以 {errno} 失败。',
+    },
+    errno: 'EINVAL',
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'bind' }] },
+  },
   'backlog-full': {
     section: 'establish.4.2',
     // Winsock refuses instead (listen(): the client gets WSAECONNREFUSED).

@@ -191,6 +191,17 @@ export interface OsProfile {
    */
   acceptAborted: 'hand-out' | 'econnaborted' | 'econnreset'
   /**
+   * Whether bind() may take a port another socket of the host holds (a listener, a connection,
+   * one in TIME_WAIT, a socket merely bound). `both-reuse` (Linux inet_bind_conflict, measured):
+   * only when the new socket and the holder both have SO_REUSEADDR and the holder is not
+   * listening. `new-reuse` (BSD in_pcbbind): when the new socket has SO_REUSEADDR and the
+   * holder is a connection (the exact-address lookup SO_REUSEADDR asks for skips connected
+   * PCBs). `winsock`: a connection in TIME_WAIT never blocks bind(); otherwise both need
+   * SO_REUSEADDR, and a new socket with it over a holder without it is refused with
+   * WSAEACCES (Microsoft, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE").
+   */
+  bindConflict: 'both-reuse' | 'new-reuse' | 'winsock'
+  /**
    * New data for a socket shut for reading (shutdown SHUT_RD, not closed): Linux answers with
    * RST and resets its own socket too (tcp_rcv_state_process: RCV_SHUTDOWN, then tcp_reset,
    * so the program's next call fails with ECONNRESET); BSD resets only a socket nobody holds
@@ -337,6 +348,7 @@ const linux: OsProfile = {
   softErrorClear: 'any-ack', // net/ipv4/tcp_input.c tcp_ack, also for the SYN-ACK
   shutdownListener: 'disconnect', // net/ipv4/af_inet.c inet_shutdown, case TCP_LISTEN
   acceptAborted: 'hand-out', // net/ipv4/inet_connection_sock.c inet_csk_accept (measured)
+  bindConflict: 'both-reuse', // net/ipv4/inet_connection_sock.c inet_bind_conflict (measured)
   dataAfterShutRd: 'reset', // net/ipv4/tcp_input.c tcp_rcv_state_process, step 7 (measured)
   keepaliveIdleFrom: 'last-receive', // net/ipv4/tcp.c tcp_sock_set_keepidle_locked (measured)
   icmpRtoRevert: true, // net/ipv4/tcp_ipv4.c tcp_ld_RTO_revert, RFC 6069 (measured)
@@ -491,6 +503,9 @@ const windows: OsProfile = {
   // learn.microsoft.com winsock2 accept, WSAECONNRESET: "An incoming connection was indicated,
   // but was subsequently terminated by the remote peer prior to accepting the call"
   acceptAborted: 'econnreset',
+  // learn.microsoft.com "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" (the bind table); TIME_WAIT
+  // never blocks bind(): reported (curl pull request 8528, citing Microsoft's TIME_WAIT notes)
+  bindConflict: 'winsock',
   dataAfterShutRd: 'discard', // assumed: Winsock documents no RST for data after SD_RECEIVE
   keepaliveIdleFrom: 'enable', // assumed: SIO_KEEPALIVE_VALS documents no carried-over idle time
   icmpRtoRevert: false, // Winsock ignores these ICMP errors on a connection
@@ -602,6 +617,10 @@ const macos: OsProfile = {
   // XNU bsd/netinet/tcp_usrreq.c tcp_usr_accept: SS_ISDISCONNECTED -> ECONNABORTED (FreeBSD
   // the same; older BSDs dropped it inside the kernel, Stevens UNP 5.11)
   acceptAborted: 'econnaborted',
+  // XNU bsd/netinet/in_pcb.c in_pcbbind: without SO_REUSEADDR a wildcard lookup finds any PCB
+  // on the port (a TIME_WAIT one refuses unless it had SO_REUSEPORT); with it the exact lookup
+  // finds only unconnected ones
+  bindConflict: 'new-reuse',
   dataAfterShutRd: 'discard', // XNU bsd/netinet/tcp_input.c: RST only when SS_NOFDREF
   keepaliveIdleFrom: 'enable', // XNU bsd/netinet/tcp_usrreq.c TCP_KEEPALIVE: TCPT_KEEP from now
   icmpRtoRevert: false, // assumed: no RFC 6069 revert found in XNU's tcp_notify

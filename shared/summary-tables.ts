@@ -13,8 +13,11 @@ import type { ErrnoName } from './errno'
 import type { Localized } from './lab-script'
 import type { TcpState } from './lab-result'
 
-/** The three calls the article summarises. */
-export const SUMMARY_CALLS = ['connect', 'recv', 'send'] as const
+/**
+ * The three calls the article summarises, then the calls only the textbook's boundary cases
+ * have tables for (their rows explain textbook sections).
+ */
+export const SUMMARY_CALLS = ['connect', 'recv', 'send', 'bind'] as const
 /** One of {@link SUMMARY_CALLS}. */
 export type SummaryCall = (typeof SUMMARY_CALLS)[number]
 
@@ -403,15 +406,60 @@ const SEND = [
   },
 ] as const satisfies readonly SummaryRow[]
 
-/** The three tables, in the article's order. */
+/** bind(): a boundary case of the textbook, not one of the article's tables. */
+const BIND = [
+  {
+    id: 'bind.time-wait',
+    call: 'bind',
+    returns: '-1',
+    returnClass: 'error',
+    errno: 'EADDRINUSE',
+    cause: {
+      en: "A restarted server binds its port while the old server's connection still waits in TIME_WAIT, without SO_REUSEADDR.",
+      zh: '重启的服务端绑定自己的端口时，旧服务端的连接仍处于 TIME_WAIT，而新套接字没有设置 SO_REUSEADDR。',
+    },
+    cases: ['bind.time-wait'],
+    // The restart's first bind (the last one sets SO_REUSEADDR).
+    steps: { 'bind.time-wait': 8 },
+    section: 'unp.7.5',
+    topic: 'close',
+  },
+  {
+    id: 'bind.reuseaddr',
+    call: 'bind',
+    returns: '0',
+    returnClass: 'zero',
+    errno: null,
+    cause: {
+      en: 'The same restart with SO_REUSEADDR set (on Linux by the old server too): the connection in TIME_WAIT no longer stands in the way.',
+      zh: '同样的重启，但设置了 SO_REUSEADDR（在 Linux 上旧服务端也要设置）：处于 TIME_WAIT 的连接不再占住端口。',
+    },
+    cases: ['bind.time-wait'],
+    section: 'unp.7.5',
+    topic: 'close',
+  },
+] as const satisfies readonly SummaryRow[]
+
+/** The three tables, in the article's order, then the textbook's. */
 export const SUMMARY_TABLES = {
   connect: CONNECT,
   recv: RECV,
   send: SEND,
+  bind: BIND,
 } as const satisfies Record<SummaryCall, readonly SummaryRow[]>
 
+/**
+ * Results a call can give besides its table's rows (its man page's errors), as quiz classes
+ * (`error:EINVAL`): wrong answers for a table too short to offer enough of its own.
+ */
+export const OTHER_RESULTS: Partial<Record<SummaryCall, readonly string[]>> = {
+  // bind(2): EINVAL (already bound), EACCES (a privileged port), EADDRNOTAVAIL (not a local
+  // address).
+  bind: ['error:EINVAL', 'error:EACCES', 'error:EADDRNOTAVAIL'],
+}
+
 /** Every row of every table, connect first. */
-export const SUMMARY_ROWS: readonly SummaryRow[] = [...CONNECT, ...RECV, ...SEND]
+export const SUMMARY_ROWS: readonly SummaryRow[] = [...CONNECT, ...RECV, ...SEND, ...BIND]
 
 /** The key that identifies a row's result: rows with equal keys return the same thing. */
 export function resultKey(row: Pick<SummaryRow, 'returnClass' | 'errno'>): string {

@@ -18,7 +18,16 @@ export function formatTime(ms: number): string {
 export function formatCall(step: Pick<StepResult, 'op'>, scriptStep?: Step): string {
   const s = scriptStep as Record<string, unknown> | undefined
   switch (step.op) {
-    case 'listen':
+    case 'listen': {
+      // listen(port) binds and listens; after a bind step it is listen() alone.
+      const opts = [
+        s?.reuseaddr ? 'SO_REUSEADDR' : '',
+        s?.backlog !== undefined ? `backlog=${s.backlog}` : '',
+      ].filter(Boolean)
+      return `listen(${[s?.port ?? '', ...opts].filter((x) => x !== '').join(', ')})`
+    }
+    case 'bind':
+      return `bind(${s?.port ?? ''}${s?.reuseaddr ? ', SO_REUSEADDR' : ''})`
     case 'connect':
       return `${step.op}(${s?.port ?? ''})`
     case 'send':

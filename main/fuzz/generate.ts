@@ -2,7 +2,9 @@
  * The differential fuzzer's script generator: random valid lab scripts over every op and
  * fault the kernel lab can express (drops by flag and count, cuts each way, rejects with each
  * ICMP type, the three crash modes, abort, shutdown each way, keepalive, receive timeouts,
- * freeze and thaw, the middlebox, sleeps, shortened timers), deterministic for a seed.
+ * freeze and thaw, the middlebox, sleeps, shortened timers; from lab script version 2: bind
+ * with and without SO_REUSEADDR, a listen backlog, a server that binds its port again),
+ * deterministic for a seed.
  *
  * A script is a *story*, not a bag of ops: a server that listens (or not), a client that
  * connects, perhaps through faults, then a handful of actions. Every action gets its own slot
@@ -35,6 +37,8 @@ type Endpoint = 'client' | 'server'
 type Dir = 'both' | 'c2s' | 's2c'
 
 const PORT = 7200
+/** A client that binds binds this local port (well away from the ephemeral range). */
+const CLIENT_PORT = 7300
 const DIRS: Dir[] = ['both', 'c2s', 's2c']
 const SEND_SIZES = [1, 10, 100, 1000, 1460, 3000, 8000]
 const RECV_SIZES = [undefined, undefined, 1, 50, 1000]
@@ -125,6 +129,7 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     ['sleep', 1],
     ['crash', 1],
     ['freeze', 1],
+    ['rebind', who === 'server' ? 1 : 0],
   ] as const)
   switch (op) {
     case 'send': {
@@ -160,6 +165,17 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     case 'freeze':
       story.frozen.add(who)
       return [{ actor: who, op: 'freeze', at: t }]
+    case 'rebind':
+      // A server starting again on its port: whatever still holds it (its listener, a
+      // connection, one in TIME_WAIT) decides, by the OS's bind rule.
+      return [
+        { actor: 'server', op: 'bind', port: PORT, reuseaddr: chance(rng, 0.5), at: t },
+        {
+          actor: 'server',
+          op: 'listen',
+          ...(chance(rng, 0.5) ? { backlog: 1 + randomInt(rng, 4) } : {}),
+        },
+      ]
     case 'close':
     case 'abort':
     case 'keepalive':
@@ -227,7 +243,14 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
   // and handshake faults describe the direct path only.
   const listens = middlebox || chance(rng, 0.93)
   if (!middlebox && chance(rng, 0.3)) steps.push(handshakeFault(story))
-  if (listens) steps.push({ actor: 'server', op: 'listen', port: PORT })
+  if (listens) {
+    // Version 2's bind: SO_REUSEADDR or not, then listen with or without a backlog.
+    if (chance(rng, 0.3)) {
+      steps.push({ actor: 'server', op: 'bind', port: PORT, reuseaddr: chance(rng, 0.5) })
+      steps.push({ actor: 'server', op: 'listen', ...(chance(rng, 0.5) ? { backlog: 8 } : {}) })
+    } else steps.push({ actor: 'server', op: 'listen', port: PORT })
+  }
+  if (chance(rng, 0.1)) steps.push({ actor: 'client', op: 'bind', port: CLIENT_PORT })
   steps.push({ actor: 'client', op: 'connect', port: PORT, at: 10 })
   if (listens && chance(rng, 0.88)) {
     steps.push({ actor: 'server', op: 'accept' })
@@ -260,7 +283,7 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
   const lastAt = story.slot * SLOT_MS
   const tail = pick(rng, [SLOT_MS * 2.5, SLOT_MS * 6.5, SLOT_MS * 14.5])
   const input: LabScriptInput = {
-    labScript: 1,
+    labScript: 2,
     id: `fuzz-${seed}-${index}`,
     title: {
       en: `Fuzz script ${index} of seed ${seed}`,

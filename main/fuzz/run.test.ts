@@ -128,7 +128,7 @@ describe('a kernel run the machine made late', () => {
     }
     const summary = await runFuzz({
       seed: 3,
-      count: 30,
+      count: 60,
       jobs: 1,
       backends: createBackends({ kernel: busy }),
     })

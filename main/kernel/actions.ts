@@ -50,9 +50,20 @@ export async function perform(
   })
   switch (s.op) {
     case 'listen': {
-      const r = await call(`listen ${run.ports.serverPort}`)
+      // A port: bind it first (the server's, moved behind a relay); none: a bind step did.
+      const port = s.port === undefined ? -1 : run.ports.serverPort
+      const extra =
+        s.backlog !== undefined || s.reuseaddr !== undefined
+          ? ` ${s.backlog ?? -1}${s.reuseaddr !== undefined ? ` ${s.reuseaddr ? 1 : 0}` : ''}`
+          : ''
+      const r = await call(`listen ${port}${extra}`)
       if (r.ret === 0) run.book.listening(r.fd)
       return done(r)
+    }
+    case 'bind': {
+      // The server binds where it listens (one port up behind a relay); a client as written.
+      const port = actor === 'server' ? run.ports.serverPort : s.port
+      return done(await call(`bind ${port} ${s.reuseaddr ? 1 : 0}`))
     }
     case 'connect': {
       run.book.connecting()

@@ -5,7 +5,8 @@
  * returned (docs/decisions/006-kernel-peers-make-real-syscalls.md).
  *
  * Protocol, one line each way per call, on the role's channel:
- * - in: `listen P`, `accept`, `connect P`, `send N`, `recv N [timeoutMs]`, `shutdown H`
+ * - in: `listen P [B R]` (P -1: the socket a bind bound; B backlog, -1 for 128; R
+ *   SO_REUSEADDR 0/1 before the bind), `bind P R`, `accept`, `connect P`, `send N`, `recv N [timeoutMs]`, `shutdown H`
  *   (0 rd, 1 wr, 2 rdwr), `keepalive IDLE INTVL CNT`, `close`, `abort`, `reset-exit`;
  * - out: `ready <pid>` once; `issued <t>` just before a call that may block; then
  *   `= <ret> <errno> <sigpipe 0|1> <t> <extra> <fd>`, where `t` is CLOCK_MONOTONIC in ms (the
@@ -66,9 +67,19 @@ sub op {
     ($fd, $e) = fresh();
     return (-1, $e, -1, -1) if $fd < 0;
     %lsn = (fd => $fd, open => 1);
-    my $sa = sockaddr($a[0]);
-    ($r, $e) = call($S{bind}, $fd, $sa, 16);
-    ($r, $e) = call($S{listen}, $fd, 128) if $r == 0;
+    my $backlog = defined $a[1] && $a[1] >= 0 ? $a[1] + 0 : 128;
+    if ($a[0] >= 0) {
+      ($r, $e) = int_opt($fd, 1, 2, $a[2] + 0) if defined $a[2];
+      ($r, $e) = call($S{bind}, $fd, sockaddr($a[0]), 16) if $r == 0;
+    }
+    ($r, $e) = call($S{listen}, $fd, $backlog) if $r == 0;
+  } elsif ($op eq 'bind') {
+    # The socket the next listen or connect uses: it stays the spare until then.
+    if ($spare < 0) { ($spare, $e) = call($S{socket}, 2, 1, 0); return (-1, $e, -1, -1) if $spare < 0; $open{$spare} = 1 }
+    $fd = $spare;
+    # SO_REUSEADDR set (or cleared) explicitly, then bind.
+    ($r, $e) = int_opt($fd, 1, 2, $a[1] + 0);
+    ($r, $e) = call($S{bind}, $fd, sockaddr($a[0]), 16) if $r == 0;
   } elsif ($op eq 'accept') {
     $fd = $lsn{fd} >= 0 ? $lsn{fd} : $spare;
     my $peer = "\0" x 16;

@@ -4,7 +4,7 @@
  * (in the script's order, see schedule.ts), samples TCP states and captures segments, takes
  * `final` once the network is quiet, and always cleans up.
  */
-import type { Actor, Endpoint, LabScript, Step } from '../../shared/lab-script'
+import { scriptPort, type Actor, type Endpoint, type LabScript } from '../../shared/lab-script'
 import type { LabResult, StepResult, TcpState, TraceEvent } from '../../shared/lab-result'
 import type { RunContext } from '../backend/backend'
 import { blockedStep, buildResult, returnedStep, skippedStep, stepNotes } from '../backend/result'
@@ -88,10 +88,7 @@ class Run implements ActionContext {
     readonly ctx: RunContext,
     readonly probe: KernelProbe,
   ) {
-    const port =
-      script.steps.find(
-        (s): s is Step & { port: number } => 'port' in s && typeof s.port === 'number',
-      )?.port ?? 7000
+    const port = scriptPort(script)
     // Inside a private namespace the ports are used as written; the relay takes the script's
     // port and the server moves one up (nothing else lives in the namespace).
     const middlebox = script.topology === 'middlebox'

@@ -49,6 +49,22 @@ describe('Schedule', () => {
     expect(s.blocker('client')).toBeNull()
   })
 
+  it('counts a step that returns at once as taking no script time, however slow the lab was', () => {
+    const s = new Schedule(script(base))
+    s.started('server')
+    // listen (due 0) took the lab 12 ms: accept is still due at 0, before the connect at 10.
+    s.returned('server', 12)
+    expect(s.dueMs('server')).toBe(0)
+    s.started('net')
+    s.returned('net', 13)
+    expect(s.blocker('client')).toBe('server')
+    s.started('server')
+    s.issued('server')
+    // accept may block: it ends when it returns, and the time it waited counts.
+    s.returned('server', 40)
+    expect(s.dueMs('server')).toBe(Infinity)
+  })
+
   it('never holds an earlier step for a later one', () => {
     const s = new Schedule(script(base))
     s.started('server')

@@ -10,6 +10,11 @@
  * effect: returned, for calls that return at once; entered the kernel ("issued"), for calls
  * that may block (connect, accept, send, recv, sleep). Steps that become due later never
  * hold anyone up, so waits are short and no two actors can wait for each other.
+ *
+ * A step that returns at once takes no time in the script (the simulator's answer), however
+ * long the lab took to make it: the step after it is due when it was due, not when the lab
+ * finished it. Otherwise a server's `bind` then `listen` (both due at 0) would let a client's
+ * connect due at 10 ms go first whenever the two calls took the lab 10 ms.
  */
 import type { Actor, LabScript, StepOp } from '../../shared/lab-script'
 
@@ -121,8 +126,11 @@ export class Schedule {
   /** The actor's current step has ended (returned or skipped) at `endMs`. */
   returned(actor: Actor, endMs: number): void {
     const a = this.actors[actor]
+    const index = a.steps[a.pos]
+    const instant = index !== undefined && !mayBlock(this.script.steps[index]!.op)
+    const due = this.dueMs(actor)
     a.pos++
-    a.prevEndMs = endMs
+    a.prevEndMs = instant ? Math.min(endMs, due) : endMs
     a.issued = false
     a.phase = a.pos < a.steps.length ? 'waiting' : 'done'
     this.changed()

@@ -7,6 +7,7 @@
 import type { ErrnoName } from '../../shared/errno'
 import type { Endpoint, Step, StepOf } from '../../shared/lab-script'
 import type { TcpState } from '../../shared/lab-result'
+import type { OsProfile } from '../../shared/profiles'
 import type { NoteKey } from '../../shared/notes'
 import type { Host } from './host'
 import { unreachable } from './never'
@@ -73,10 +74,36 @@ class BlockingCall implements Pending {
 class RawSocket {
   rdShut = false
   wrShut = false
+  /** The port a bind() gave it (null: not bound), and SO_REUSEADDR at that bind. */
+  port: number | null = null
+  reuse = false
 
   markShutdown(how: StepOf<'shutdown'>['how']): void {
     if (how !== 'wr') this.rdShut = true
     if (how !== 'rd') this.wrShut = true
+  }
+}
+
+/**
+ * Whether a socket in `holder`'s state (with SO_REUSEADDR or not) keeps a new socket from
+ * binding its port, by the profile's rule (OsProfile.bindConflict): the errno, or null.
+ */
+function conflict(
+  rule: OsProfile['bindConflict'],
+  holder: { state: TcpState | 'BOUND'; reuse: boolean },
+  reuse: boolean,
+): ErrnoName | null {
+  switch (rule) {
+    case 'both-reuse':
+      return holder.state === 'LISTEN' || !(reuse && holder.reuse) ? 'EADDRINUSE' : null
+    case 'new-reuse':
+      return holder.state === 'LISTEN' || holder.state === 'BOUND' || !reuse ? 'EADDRINUSE' : null
+    case 'winsock':
+      if (holder.state === 'TIME_WAIT') return null
+      if (!reuse) return 'EADDRINUSE'
+      return holder.reuse ? null : 'EACCES'
+    default:
+      return unreachable(rule, 'bind rule')
   }
 }
 
@@ -183,6 +210,8 @@ export class Program {
     switch (step.op) {
       case 'listen':
         return this.listen(step)
+      case 'bind':
+        return this.bind(step)
       case 'accept':
         return this.accept()
       case 'connect':
@@ -252,19 +281,71 @@ export class Program {
    */
   private listen(step: StepOf<'listen'>): CallResult {
     const fd = this.fresh()
+    const raw = this.fds.get(fd)
     this.lsn = { fd, open: true }
-    if (this.portHeld(step.port)) return { ret: -1, errno: 'EADDRINUSE' }
-    const l = this.host.tcp.listen(step.port, this.world.profile.backlog)
+    let port: number
+    let reuse: boolean
+    if (raw instanceof RawSocket && raw.port !== null) {
+      // A bind step bound it: listen() only.
+      port = raw.port
+      reuse = raw.reuse
+    } else if (step.port === undefined) {
+      // listen() on a socket whose bind failed: the kernel binds an ephemeral port first
+      // (Linux inet_csk_listen_start -> get_port(0); BSD in_pcbbind with port 0).
+      port = this.world.rng.int(32768, 60999)
+      reuse = false
+    } else {
+      port = step.port
+      reuse = step.reuseaddr ?? false
+      const refused = this.bindRefused(port, reuse)
+      if (refused) return refused
+    }
+    const l = this.host.tcp.listen(port, step.backlog ?? this.world.profile.backlog, reuse)
     this.fds.set(fd, l)
     this.listening = l
     return { ret: 0 }
   }
 
-  private portHeld(port: number): boolean {
-    if (this.host.tcp.portInUse(port)) return true
-    for (const s of this.fds.values())
-      if (!(s instanceof RawSocket) && s.localPort === port) return true
-    return false
+  /**
+   * bind() on the socket the next listen or connect will use (the one made at start, else a
+   * new one), which stays unused until then. Binding a bound socket fails with EINVAL (Linux
+   * inet_bind: inet_num already set); a port another socket holds, per the profile's
+   * `bindConflict`.
+   */
+  private bind(step: StepOf<'bind'>): CallResult {
+    if (this.spare < 0) this.spare = this.allocate(new RawSocket())
+    const raw = this.fds.get(this.spare) as RawSocket
+    if (raw.port !== null) return { ret: -1, errno: 'EINVAL', notes: ['bind-bound'] }
+    const refused = this.bindRefused(step.port, step.reuseaddr)
+    if (refused) return refused
+    raw.port = step.port
+    raw.reuse = step.reuseaddr
+    return { ret: 0 }
+  }
+
+  /**
+   * Why bind() to `port` with SO_REUSEADDR `reuse` fails (profile `bindConflict`), with the
+   * note that says which socket holds the port; null when it may bind.
+   */
+  private bindRefused(port: number, reuse: boolean): CallResult | null {
+    const rule = this.world.profile.bindConflict
+    const holders: { state: TcpState | 'BOUND'; reuse: boolean }[] = this.host.tcp
+      .holders(port)
+      .map((s) => ({ state: s.state, reuse: s.reuse }))
+    // Sockets the program still holds: a bound one (bind, no listen yet), and connections TCP
+    // is done with whose descriptor is open (they keep their port until closed).
+    for (const s of this.fds.values()) {
+      if (s instanceof RawSocket) {
+        if (s.port === port) holders.push({ state: 'BOUND', reuse: s.reuse })
+      } else if (s.localPort === port) holders.push({ state: s.state, reuse: s.reuse })
+    }
+    for (const h of holders) {
+      const errno = conflict(rule, h, reuse)
+      if (!errno) continue
+      const note = h.state === 'TIME_WAIT' ? 'bind-time-wait' : 'bind-in-use'
+      return { ret: -1, errno, notes: [note], params: { port } }
+    }
+    return null
   }
 
   /**
@@ -297,11 +378,15 @@ export class Program {
     return { ret: fd, notes: ['accept-returns'] }
   }
 
-  /** connect() on the socket made at start, else on a new one. */
+  /** connect() on the socket made at start (bound by a bind step, maybe), else on a new one. */
   private connect(step: StepOf<'connect'>): Pending {
     const fd = this.fresh()
     const raw = this.fds.get(fd)
-    const s = this.host.tcp.connect(this.peer, step.port, 'call connect')
+    const bound =
+      raw instanceof RawSocket && raw.port !== null
+        ? { port: raw.port, reuse: raw.reuse }
+        : undefined
+    const s = this.host.tcp.connect(this.peer, step.port, 'call connect', true, bound)
     // Shutdown marks set before the connect stay (nothing but tcp_disconnect clears them).
     if (raw instanceof RawSocket && (raw.rdShut || raw.wrShut))
       s.markShutdown(raw.rdShut && raw.wrShut ? 'rdwr' : raw.rdShut ? 'rd' : 'wr')

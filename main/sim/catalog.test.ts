@@ -143,6 +143,15 @@ const EXPECTED: Record<string, Expectation> = {
       macos: ['0', '+', '0', '-1 ECONNABORTED', '-1 ENOTCONN', '-1 ENOTCONN'],
     },
   },
+  // UNP 7.5: the restart's bind fails while the server's old connection is in TIME_WAIT, and
+  // succeeds with SO_REUSEADDR (Linux: both sockets set it, measured; BSD: the new one);
+  // Winsock lets bind() through TIME_WAIT, so the second bind finds the socket bound (EINVAL).
+  'bind.time-wait': {
+    linux: ['0', '0', '+', '0', '0', '0', '0', '-1 EADDRINUSE', '0'],
+    differ: {
+      windows: ['0', '0', '+', '0', '0', '0', '0', '0', '-1 WSAEINVAL'],
+    },
+  },
   // RFC 1122 4.2.3.9: a soft error; Linux reports it at give-up (tcp_write_err: sk_err_soft),
   // BSD ignores host unreachable on an established connection (tcp_notify) and Winsock
   // reports the timeout. retries2 3: Linux's budget is 3 s of RTO backoff (measured 3.7 s).

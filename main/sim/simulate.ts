@@ -4,7 +4,7 @@
  * the wire settle, takes `final` and `finalDetail`, and assembles the result document with
  * main/backend/result.ts.
  */
-import type { LabScript, Step } from '../../shared/lab-script'
+import { scriptPort, type LabScript, type Step } from '../../shared/lab-script'
 import type { LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
 import { profileOf } from '../../shared/profiles'
 import { buildResult } from '../backend/result'
@@ -222,8 +222,7 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
  * gives its relay (main/kernel/runner.ts: a script's ports are one port; 7000 when none).
  */
 function relayPort(script: LabScript): number {
-  for (const s of script.steps) if ('port' in s) return s.port
-  return 7000
+  return scriptPort(script)
 }
 
 /**
@@ -293,6 +292,7 @@ function netStep(
       relay?.hold(false)
       break
     case 'listen':
+    case 'bind':
     case 'accept':
     case 'connect':
     case 'send':

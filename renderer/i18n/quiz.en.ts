@@ -11,6 +11,7 @@ export const quizEn = {
       connect: 'connect() returns',
       recv: 'recv() returns',
       send: 'send() returns',
+      bind: 'bind() returns (a textbook boundary case)',
     },
     columns: {
       returns: 'Returns',

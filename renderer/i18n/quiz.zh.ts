@@ -10,6 +10,7 @@ export const quizZh: typeof quizEn = {
       connect: 'connect() 的返回值',
       recv: 'recv() 的返回值',
       send: 'send() 的返回值',
+      bind: 'bind() 的返回值（教材中的边界情况）',
     },
     columns: {
       returns: '返回值',

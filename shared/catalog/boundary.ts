@@ -22,6 +22,36 @@ export const BOUNDARY_CASES: CatalogCase[] = [
     group: 'boundary',
     backends: ['sim', 'kernel'],
     script: {
+      labScript: 2,
+      id: 'bind.time-wait',
+      title: {
+        en: 'A server restarts while its old connection is in TIME_WAIT: bind() and SO_REUSEADDR',
+        zh: '旧连接还在 TIME_WAIT 时服务端重启：bind() 与 SO_REUSEADDR',
+      },
+      section: 'unp.7.5',
+      limitMs: 3000,
+      steps: [
+        // The old server sets SO_REUSEADDR, as servers do (Linux needs it on both sockets).
+        { actor: 'server', op: 'bind', port: 7033, reuseaddr: true },
+        { actor: 'server', op: 'listen' },
+        { actor: 'client', op: 'connect', port: 7033, at: 10 },
+        { actor: 'server', op: 'accept' },
+        // The server closes first, so its side of the connection ends in TIME_WAIT.
+        { actor: 'server', op: 'close', at: 100 },
+        { actor: 'client', op: 'recv', at: 200 },
+        { actor: 'client', op: 'close' },
+        { actor: 'server', op: 'close', at: 300 },
+        // The restart: first without SO_REUSEADDR, then (on the same socket) with it.
+        { actor: 'server', op: 'bind', port: 7033, at: 400 },
+        { actor: 'server', op: 'bind', port: 7033, reuseaddr: true, at: 500 },
+        { actor: 'server', op: 'listen' },
+      ],
+    },
+  },
+  {
+    group: 'boundary',
+    backends: ['sim', 'kernel'],
+    script: {
       labScript: 1,
       id: 'accept.reset',
       title: {

@@ -28,6 +28,7 @@ const DIGEST_IDS = [
   'peer.stopped',
   // The textbook's boundary cases (issue 11).
   'accept.reset',
+  'bind.time-wait',
   'established.icmp',
 ]
 

@@ -7,7 +7,7 @@
 import { ERRNO_NAMES, errnoOn, isErrnoName, type ErrnoSystem } from '../errno'
 import { TCP_STATES } from '../lab-result'
 import type { Localized } from '../lab-script'
-import type { SummaryRow } from '../summary-tables'
+import { OTHER_RESULTS, type SummaryRow } from '../summary-tables'
 import {
   partsOf,
   PROVED_ON,
@@ -79,7 +79,10 @@ function checkCauseToResult(q: QuizQuestion, row: SummaryRow, ctx: CheckContext)
   const key = rowClass(row)
   if (q.answer[0] !== key) out.push(`the key ${q.answer[0]} is not the row's ${key}`)
   const observed = new Set(witnesses(row, ctx.source, ctx.proof).found.map((w) => w.observed))
-  const classes = new Set(ctx.source.rows.filter((r) => r.call === row.call).map(rowClass))
+  const classes = new Set([
+    ...ctx.source.rows.filter((r) => r.call === row.call).map(rowClass),
+    ...(OTHER_RESULTS[row.call] ?? []),
+  ])
   for (const d of wrongOptions(q)) {
     if (observed.has(d)) out.push(`distractor ${d} is what a witness run gives`)
     if (partsOf(key).includes(d)) out.push(`distractor ${d} is half of the key ${key}`)

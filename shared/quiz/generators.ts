@@ -14,6 +14,7 @@ import { ERRNO_MEANING, ERRNO_SYSTEMS, errnoOn, type ErrnoName, type ErrnoSystem
 import type { LabScriptInput, Localized } from '../lab-script'
 import type { TcpState } from '../lab-result'
 import {
+  OTHER_RESULTS,
   SUMMARY_ROWS,
   type SummaryCall,
   type SummaryRow,
@@ -134,9 +135,10 @@ export function causeToResult(ctx: GenContext, rng: Rng): QuizQuestion[] {
   return p.rows.flatMap((row): QuizQuestion[] => {
     const id = rowClass(row)
     const shown = new Set(witnesses(row, ctx.source, p.check.proof).found.map((w) => w.observed))
-    const others = ctx.source.rows
-      .filter((r) => r.call === row.call)
-      .map(rowClass)
+    const others = [
+      ...ctx.source.rows.filter((r) => r.call === row.call).map(rowClass),
+      ...(OTHER_RESULTS[row.call] ?? []),
+    ]
       .filter((c) => c !== id && !shown.has(c) && !partsOf(id).includes(c))
       .map((c) => ({ id: c, text: classText(c) }))
     const options = choice(rng, { id, text: classText(id) }, others)

@@ -34,6 +34,7 @@ export function listenInput(l: Tcb, seg: Segment): void {
   c.parent = l
   l.children.add(c)
   c.localPort = l.localPort
+  c.reuse = l.reuse
   c.remoteHost = seg.src
   c.remotePort = seg.sport
   c.irs = seg.seq

@@ -53,6 +53,8 @@ export interface TcpSocket {
   /** RFC 9293 state. */
   readonly state: TcpState
   readonly localPort: number
+  /** SO_REUSEADDR was on when it was bound (inherited by accepted connections). */
+  readonly reuse: boolean
   readonly remotePort: number
   /** The pending error (sk_err), or null; {@link TcpSocket.takeError} reports it. */
   readonly err: ErrnoName | null

@@ -76,12 +76,16 @@ export class TcpStack {
     this.#table = new Table(host)
   }
 
-  /** listen(): a new listening socket on `port`, bound and in LISTEN. */
-  listen(port: number, backlog: number): TcpSocket {
+  /**
+   * listen(): a new listening socket on `port`, bound and in LISTEN. `reuse`: SO_REUSEADDR was
+   * on when it was bound.
+   */
+  listen(port: number, backlog: number, reuse = false): TcpSocket {
     const t = this.#table
     const l = t.spawn()
     l.localPort = port
     l.backlog = backlog
+    l.reuse = reuse
     if (!t.shown || t.shown.state === 'CLOSED') t.shown = l
     l.setState('LISTEN', 'call listen')
     t.bind(l)
@@ -92,15 +96,23 @@ export class TcpStack {
    * connect() (without waiting): a new socket on a fresh ephemeral port sends its SYN to
    * `to`:`port`, with the profile's SYN timers running; the host's actor is shown with it.
    * `blocking`: a program's blocking connect() (the relay's is non-blocking; it matters for
-   * an ICMP error about the first SYN, icmp.ts).
+   * an ICMP error about the first SYN, icmp.ts). `bound`: the port (and SO_REUSEADDR) a bind()
+   * gave the socket; otherwise an ephemeral port.
    */
-  connect(to: HostId, port: number, cause: string, blocking = true): TcpSocket {
+  connect(
+    to: HostId,
+    port: number,
+    cause: string,
+    blocking = true,
+    bound?: { port: number; reuse: boolean },
+  ): TcpSocket {
     const { world } = this.host
     const t = this.#table
     const s = t.spawn()
     t.shown = s
     // Linux ip_local_port_range 32768-60999, from the run's seed.
-    s.localPort = world.rng.int(32768, 60999)
+    s.localPort = bound ? bound.port : world.rng.int(32768, 60999)
+    s.reuse = bound?.reuse ?? false
     s.remoteHost = to
     s.remotePort = port
     s.startedAt = world.q.now
@@ -149,8 +161,12 @@ export class TcpStack {
    * (accepted ones share the listener's port; TIME_WAIT and other orphans included).
    */
   portInUse(port: number): boolean {
-    for (const s of this.#table.bound()) if (s.localPort === port) return true
-    return false
+    return this.holders(port).length > 0
+  }
+
+  /** The sockets in this stack that hold `port` (see {@link TcpStack.portInUse}). */
+  holders(port: number): TcpSocket[] {
+    return this.#table.bound().filter((s) => s.localPort === port)
   }
 
   /**

@@ -158,6 +158,12 @@ export abstract class Tcb implements TcpSocket {
   lastRcvAt = 0
   stateTimer: Timer | null = null
 
+  /**
+   * SO_REUSEADDR was on when it was bound (Linux sk_reuse); an accepted connection inherits
+   * its listener's, and a connection in TIME_WAIT keeps it (tw_reuse).
+   */
+  reuse = false
+
   // Listener / child.
   backlog = 0
   acceptQueue: Tcb[] = []

@@ -33,12 +33,23 @@ export const STEP_COMMANDS: Record<
 > = {
   listen: {
     name: 'listen',
-    usage: 'listen [port]',
+    usage: 'listen [port] [backlog=<n>] [reuseaddr]',
     help: {
-      en: 'server: bind and listen (port 7001 by default)',
-      zh: '服务端：绑定并监听（默认端口 7001）',
+      en: 'server: bind and listen (port 7001 by default; after bind, only listen)',
+      zh: '服务端：绑定并监听（默认端口 7001；执行过 bind 后只监听）',
     },
     actors: ['server'],
+    args: [['backlog=', 'reuseaddr']],
+  },
+  bind: {
+    name: 'bind',
+    usage: '[client|server] bind [port] [reuseaddr]',
+    help: {
+      en: 'bind the next socket to a port; reuseaddr sets SO_REUSEADDR first',
+      zh: '把下一个套接字绑定到端口；reuseaddr 先设置 SO_REUSEADDR',
+    },
+    actors: ['server', 'client'],
+    args: [['reuseaddr']],
   },
   accept: {
     name: 'accept',

@@ -30,12 +30,14 @@ export function words(line: string): string[] {
 
 /**
  * Parses a line. `actor` is who commands without a prefix act on; `defaultPort` is the
- * session's listening port, used when `listen` or `connect` name none.
+ * session's listening port, used when `listen`, `bind` or `connect` name none; `bound`: the
+ * server's socket is bound by a `bind` since its last listen, so `listen` names no port.
  */
 export function parseLine(
   line: string,
   actor: 'client' | 'server',
   defaultPort: number,
+  bound = false,
 ): ShellAction {
   let w = words(line)
   if (w.length === 0 || w[0]!.startsWith('#')) return { kind: 'empty' }
@@ -80,7 +82,7 @@ export function parseLine(
     )
   }
   const step: Record<string, unknown> = { actor: performer, op: name }
-  const bad = fill(step, name, args, defaultPort)
+  const bad = fill(step, name, args, defaultPort, bound && performer === 'server')
   if (bad) return bad
   const checked = stepSchema.safeParse(at !== undefined ? { ...step, at } : step)
   if (!checked.success) {
@@ -100,6 +102,7 @@ function fill(
   name: string,
   args: string[],
   defaultPort: number,
+  bound: boolean,
 ): ShellAction | undefined {
   const usage = ALL_COMMANDS[name]!.usage
   const wrong = (word: string) =>
@@ -112,7 +115,18 @@ function fill(
   const rest = [...args]
   switch (name) {
     case 'listen':
+    case 'bind':
     case 'connect': {
+      const listenBound = name === 'listen' && bound
+      // Options first: `listen backlog=1`, `bind 7001 reuseaddr`.
+      for (let i = rest.length - 1; i >= 0; i--) {
+        const backlog = /^backlog=(\d+)$/.exec(rest[i]!)
+        if (rest[i] === 'reuseaddr' && name !== 'connect' && !listenBound) step.reuseaddr = true
+        else if (backlog && name === 'listen') step.backlog = Number(backlog[1])
+        else continue
+        rest.splice(i, 1)
+      }
+      if (listenBound) break
       const port = rest.length ? int(rest.shift()) : defaultPort
       if (port === undefined) return wrong(args[0]!)
       step.port = port

@@ -60,7 +60,7 @@ const GAP_MS = 10
 type Draft = Omit<LabScriptInput, 'steps'> & { steps: Record<string, unknown>[] }
 
 function emptyDraft(): Draft {
-  return { labScript: 1, id: 'shell-session', steps: [] }
+  return { labScript: 2, id: 'shell-session', steps: [] }
 }
 
 /** The shell's state between commands. */
@@ -112,8 +112,18 @@ export class ShellSession {
   }
 
   private defaultPort(): number {
-    const listen = [...this.draft.steps].reverse().find((s) => s.op === 'listen')
-    return typeof listen?.port === 'number' ? listen.port : 7001
+    const bound = [...this.draft.steps]
+      .reverse()
+      .find((s) => typeof s.port === 'number' && (s.op === 'listen' || s.op === 'bind'))
+    return typeof bound?.port === 'number' ? bound.port : 7001
+  }
+
+  /** The server's socket is bound by a `bind` since its last listen (listen then names none). */
+  private serverBound(): boolean {
+    const last = [...this.draft.steps]
+      .reverse()
+      .find((s) => s.actor === 'server' && (s.op === 'listen' || s.op === 'bind'))
+    return last?.op === 'bind'
   }
 
   private build(
@@ -131,7 +141,7 @@ export class ShellSession {
 
   /** Runs one line. */
   async exec(line: string): Promise<ShellReply> {
-    const action = parseLine(line, this.actor, this.defaultPort())
+    const action = parseLine(line, this.actor, this.defaultPort(), this.serverBound())
     switch (action.kind) {
       case 'empty':
         return { lines: [] }
@@ -357,7 +367,7 @@ export class ShellSession {
     } else script = this.host.currentScript()
     if (!script) return { lines: [`error: ${this.say('no case is open', '没有打开的案例')}`] }
     this.draft = {
-      labScript: 1,
+      labScript: 2,
       id: 'shell-session',
       profile: script.profile,
       topology: script.topology,
