@@ -33,11 +33,13 @@ const DIGEST_CASES = [
   'peer.stopped',
   'recv.timeout',
   'idle.keepalive',
+  'call.eintr',
+  'send.user-timeout',
 ]
 
 describe('summary tables', () => {
   it('has the three tables with the digest row counts', () => {
-    expect(SUMMARY_CALLS.map((c) => SUMMARY_TABLES[c].length)).toEqual([5, 6, 5])
+    expect(SUMMARY_CALLS.map((c) => SUMMARY_TABLES[c].length)).toEqual([5, 8, 5])
   })
 
   it.each(SUMMARY_ROWS.map((r) => [r.id, r] as const))('row %s is well formed', (_id, row) => {

@@ -83,6 +83,13 @@ export async function perform(
       const k = run.keepalive
       return done(await call(`keepalive ${k.idleS} ${k.intervalS} ${k.count}`))
     }
+    case 'usertimeout':
+      return done(await call(`usertimeout ${s.ms}`))
+    case 'signal':
+      // perl-peer.ts: SIGUSR1's handler has no SA_RESTART, SIGUSR2's has it. kill() returns
+      // at once; a call it interrupts answers on its own line.
+      peer.signal(s.restart ? 'SIGUSR2' : 'SIGUSR1')
+      return { ret: 0 }
     case 'sleep':
       issued()
       await new Promise((r) => setTimeout(r, s.ms))

@@ -32,6 +32,12 @@ export interface Pending {
    * late (SimulateOptions.wakeDelayMs) then answers with what the socket says by then.
    */
   woken?(): boolean
+  /**
+   * A signal's handler ran while the call was blocked (lab step `signal`): the call will fail
+   * with EINTR, return what it had done, or go on waiting (SA_RESTART), by the profile's
+   * `signals` rule. Calls that are no socket call (the lab's sleep) do not have it.
+   */
+  interrupt?(restart: boolean): void
 }
 
 /**
@@ -41,6 +47,12 @@ export interface Pending {
 class BlockingCall implements Pending {
   /** Bytes a send() has copied into the buffer so far. */
   copied = 0
+  /** A signal ended the call (without SA_RESTART, or where the OS does not restart it). */
+  interrupted = false
+  /** Why it was not restarted: the note its EINTR carries. */
+  eintrWhy: NoteKey = 'signal-eintr'
+  /** When SO_RCVTIMEO ends a recv() (restarted calls wait their whole timeout again on BSD). */
+  wakeAt?: number
 
   constructor(
     private readonly program: Program,
@@ -49,11 +61,21 @@ class BlockingCall implements Pending {
     readonly bytes = 0,
     /** The socket the call waits on: the one connect() made, or accept()'s listener. */
     readonly sock: TcpSocket | null = null,
-    readonly wakeAt?: number,
-  ) {}
+    wakeAt?: number,
+    /** recv()'s SO_RCVTIMEO in ms, if the step set one. */
+    readonly timeoutMs?: number,
+  ) {
+    this.wakeAt = wakeAt
+  }
 
   poll(): CallResult | null {
+    if (this.interrupted) return this.program.interrupted(this)
     return this.program.resume(this)
+  }
+
+  interrupt(restart: boolean): void {
+    if (this.op === 'sleep' || this.interrupted) return
+    this.program.signalled(this, restart)
   }
 
   woken(): boolean {
@@ -73,6 +95,8 @@ class BlockingCall implements Pending {
 class RawSocket {
   rdShut = false
   wrShut = false
+  /** TCP_USER_TIMEOUT set before connect() (ms; 0: none): the connection inherits it. */
+  userTimeoutMs = 0
 
   markShutdown(how: StepOf<'shutdown'>['how']): void {
     if (how !== 'wr') this.rdShut = true
@@ -199,6 +223,13 @@ export class Program {
         return this.abort()
       case 'keepalive':
         return this.keepalive()
+      case 'signal':
+        // Not blocked (the scheduler hands a blocked call's signal to signal()): the handler
+        // runs, and nothing else changes.
+        this.note(this.world.profile.signals.kind === 'none' ? 'signal-windows' : 'signal-idle')
+        return { ret: 0 }
+      case 'usertimeout':
+        return this.userTimeout(step.ms)
       case 'sleep':
         return new BlockingCall(this, 'sleep', 0, null, this.world.q.now + step.ms)
       case 'crash':
@@ -297,6 +328,7 @@ export class Program {
     // Shutdown marks set before the connect stay (nothing but tcp_disconnect clears them).
     if (raw instanceof RawSocket && (raw.rdShut || raw.wrShut))
       s.markShutdown(raw.rdShut && raw.wrShut ? 'rdwr' : raw.rdShut ? 'rd' : 'wr')
+    if (raw instanceof RawSocket && raw.userTimeoutMs > 0) s.setUserTimeout(raw.userTimeoutMs)
     this.fds.set(fd, s)
     this.conn = { fd, open: true }
     this.connection = s
@@ -391,7 +423,7 @@ export class Program {
 
   private recv(step: StepOf<'recv'>): CallResult | Pending {
     const wakeAt = step.timeoutMs !== undefined ? this.world.q.now + step.timeoutMs : undefined
-    const call = new BlockingCall(this, 'recv', step.bytes ?? 65536, null, wakeAt)
+    const call = new BlockingCall(this, 'recv', step.bytes ?? 65536, null, wakeAt, step.timeoutMs)
     return this.recvOnce(call, call.bytes) ?? call
   }
 
@@ -494,6 +526,73 @@ export class Program {
     if (t.closed) return { ret: -1, errno: 'EBADF' }
     if (!(t.sock instanceof RawSocket)) t.sock.enableKeepalive()
     return { ret: 0 }
+  }
+
+  /**
+   * setsockopt(IPPROTO_TCP, TCP_USER_TIMEOUT) on the data descriptor (macOS
+   * TCP_RXT_CONNDROPTIME, Windows TCP_MAXRT: the profile's `userTimeout`). On the socket made
+   * at start it is kept for the connect() that uses it.
+   */
+  private userTimeout(ms: number): CallResult {
+    const t = this.target()
+    if (t.closed) return { ret: -1, errno: 'EBADF' }
+    if (t.sock instanceof RawSocket) t.sock.userTimeoutMs = ms
+    else t.sock.setUserTimeout(ms)
+    return { ret: 0 }
+  }
+
+  /**
+   * A signal whose handler runs while `call` is blocked (signal(7)). Linux: a socket call
+   * restarts under SA_RESTART unless the socket has a timeout (sock_intr_errno), else fails
+   * with EINTR; a send() that had copied bytes returns their count (tcp_sendmsg: copied wins
+   * over the error); connect() fails with EINTR and its handshake goes on (the socket stays
+   * SYN_SENT; a later connect() on it would say EALREADY). Windows: nothing reaches the call.
+   * Returns the signal step's own result.
+   */
+  signal(call: Pending, restart: boolean): CallResult {
+    const rule = this.world.profile.signals
+    if (rule.kind === 'none') {
+      this.note('signal-windows')
+      return { ret: 0 }
+    }
+    if (!call.interrupt) {
+      this.note('signal-idle')
+      return { ret: 0 }
+    }
+    call.interrupt(restart)
+    return { ret: 0 }
+  }
+
+  /** The signal's rule applied to a blocked call (BlockingCall.interrupt). */
+  signalled(call: BlockingCall, restart: boolean): void {
+    const rule = this.world.profile.signals
+    if (rule.kind === 'none') return
+    const timeout = call.timeoutMs !== undefined
+    const restarts =
+      restart &&
+      (call.op !== 'connect' || rule.connectRestarts) &&
+      (!timeout || rule.restartWithTimeout)
+    // A send that copied part of its bytes returns that count, restart or not.
+    if (restarts && !(call.op === 'send' && call.copied > 0)) {
+      this.note('signal-restart')
+      // BSD: the restarted recv() is a new call, with its whole SO_RCVTIMEO again.
+      if (timeout) call.wakeAt = this.world.q.now + call.timeoutMs!
+      return
+    }
+    call.interrupted = true
+    call.eintrWhy =
+      call.op === 'connect'
+        ? 'signal-eintr-connect'
+        : restart && timeout
+          ? 'signal-eintr-timeout'
+          : 'signal-eintr'
+  }
+
+  /** What a call a signal ended returns: the bytes a send() had copied, else -1 EINTR. */
+  interrupted(call: BlockingCall): CallResult {
+    if (call.op === 'send' && call.copied > 0)
+      return { ret: call.copied, notes: ['signal-partial'], params: { n: call.copied } }
+    return { ret: -1, errno: 'EINTR', notes: [call.eintrWhy] }
   }
 
   /** The process dies; what its OS does with the sockets depends on the mode and profile. */

@@ -38,6 +38,9 @@ export const INFERRED_KEYS: readonly NoteKey[] = [
   'data-give-up',
   'keepalive-probe',
   'keepalive-give-up',
+  'signal-eintr',
+  'signal-eintr-connect',
+  'signal-eintr-timeout',
   'recv-fin',
   'recv-timeout',
   'sigpipe',
@@ -111,6 +114,13 @@ export function inferNotes(
 ): PlacedNote[] {
   const notes: PlacedNote[] = []
   const stepOf = new Map(steps.map((s) => [s.index, s]))
+  /** Why a call failed with EINTR: connect, a socket with a timeout under SA_RESTART, or none. */
+  const eintrWhy = (step: StepResult, s: Record<string, unknown>): NoteKey => {
+    if (step.op === 'connect') return 'signal-eintr-connect'
+    const next = script?.steps.find((x, j) => j > step.index && x.actor === step.actor)
+    const restart = next?.op === 'signal' && next.restart
+    return restart && s.timeoutMs !== undefined ? 'signal-eintr-timeout' : 'signal-eintr'
+  }
   const scriptStep = (i: number): Record<string, unknown> =>
     (script?.steps[i] as Record<string, unknown> | undefined) ?? {}
   const keepalive = new Set<string>()
@@ -285,6 +295,12 @@ export function inferNotes(
     const s = scriptStep(step.index)
     const failed = step.ret === -1 && !!step.errno
     const errno = genericErrno(step.errno ?? '')
+    if (failed && errno === 'EINTR') {
+      // A signal step ended the blocked call (the simulator's signal rule, calls.ts).
+      if (step.op === 'connect') connecting = false
+      add(i, eintrWhy(step, s), { errno }, step.index)
+      return
+    }
     switch (step.op) {
       case 'connect':
         connecting = false

@@ -26,6 +26,8 @@ const DIGEST_IDS = [
   'peer.abort',
   'peer.half-close',
   'peer.stopped',
+  'call.eintr',
+  'send.user-timeout',
 ]
 
 describe('catalog', () => {

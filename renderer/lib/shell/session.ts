@@ -9,11 +9,13 @@ import type { Result } from '../../../shared/contract'
 import {
   parseLabScript,
   PROFILE_IDS,
+  V2_OPS,
   type BackendId,
   type LabScript,
   type LabScriptInput,
   type Localized,
   type ProfileId,
+  type StepOp,
 } from '../../../shared/lab-script'
 import { compareResults, stepClass } from '../../../shared/agreement'
 import type { LabResult } from '../../../shared/lab-result'
@@ -125,7 +127,10 @@ export class ShellSession {
       86_400_000,
       Math.max(Number(this.draft.limitMs ?? 0), lastAt + windowMs),
     )
-    const parsed = parseLabScript({ ...this.draft, limitMs, steps })
+    // A session that uses a version 2 op is a version 2 script; otherwise it stays version 1.
+    const v2 = steps.some((s) => V2_OPS.has(s.op as StepOp))
+    const labScript = v2 ? 2 : this.draft.labScript
+    const parsed = parseLabScript({ ...this.draft, labScript, limitMs, steps })
     return parsed.ok ? { ok: true, script: parsed.script } : { ok: false, message: parsed.message }
   }
 
