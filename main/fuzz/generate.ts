@@ -2,7 +2,13 @@
  * The differential fuzzer's script generator: random valid lab scripts over every op and
  * fault the kernel lab can express (drops by flag and count, cuts each way, rejects with each
  * ICMP type, the three crash modes, abort, shutdown each way, keepalive, receive timeouts,
- * freeze and thaw, the middlebox, sleeps, shortened timers), deterministic for a seed.
+ * freeze and thaw, the middlebox, sleeps, shortened timers, and lab script version 2's signals
+ * with and without SA_RESTART and TCP_USER_TIMEOUT), deterministic for a seed. A script that
+ * uses a version 2 op says `"labScript": 2`; the others stay version 1.
+ *
+ * A signal lands in the slot after its actor's previous action, so it interrupts that action
+ * when it is still blocked; a signal that would race the call's return (data arriving next to
+ * it) is what the perturbation check rejects.
  *
  * A script is a *story*, not a bag of ops: a server that listens (or not), a client that
  * connects, perhaps through faults, then a handful of actions. Every action gets its own slot
@@ -21,6 +27,7 @@ import {
   DROP_MATCHES,
   ICMP_TYPES,
   parseLabScript,
+  V2_OPS,
   type LabScript,
   type LabScriptInput,
 } from '../../shared/lab-script'
@@ -40,6 +47,8 @@ const SEND_SIZES = [1, 10, 100, 1000, 1460, 3000, 8000]
 const RECV_SIZES = [undefined, undefined, 1, 50, 1000]
 /** Receive timeouts end between two slots, never next to another action. */
 const RECV_TIMEOUTS = [SLOT_MS * 1.5, SLOT_MS * 2.5, SLOT_MS * 4.5]
+/** TCP_USER_TIMEOUT values: shorter and longer than the retries2 budgets drawn (0.6-3 s). */
+const USER_TIMEOUTS = [SLOT_MS * 1.5, SLOT_MS * 3.5, SLOT_MS * 6.5]
 
 function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[randomInt(rng, items.length)] as T
@@ -125,6 +134,8 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     ['sleep', 1],
     ['crash', 1],
     ['freeze', 1],
+    ['signal', 2],
+    ['usertimeout', 1],
   ] as const)
   switch (op) {
     case 'send': {
@@ -160,6 +171,10 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     case 'freeze':
       story.frozen.add(who)
       return [{ actor: who, op: 'freeze', at: t }]
+    case 'signal':
+      return [{ actor: who, op: 'signal', restart: chance(rng, 0.5), at: t }]
+    case 'usertimeout':
+      return [{ actor: who, op: 'usertimeout', ms: pick(rng, USER_TIMEOUTS), at: t }]
     case 'close':
     case 'abort':
     case 'keepalive':
@@ -260,7 +275,7 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
   const lastAt = story.slot * SLOT_MS
   const tail = pick(rng, [SLOT_MS * 2.5, SLOT_MS * 6.5, SLOT_MS * 14.5])
   const input: LabScriptInput = {
-    labScript: 1,
+    labScript: steps.some((s) => V2_OPS.has(s.op)) ? 2 : 1,
     id: `fuzz-${seed}-${index}`,
     title: {
       en: `Fuzz script ${index} of seed ${seed}`,

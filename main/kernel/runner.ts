@@ -307,7 +307,7 @@ async function execute(run: Run): Promise<LabResult> {
       schedule.started(actor)
       void run.sample('ss')
       const doing = perform(run, s, i, () => schedule.issued(actor))
-      if (mayBlock(s.op) && s.op !== 'sleep') {
+      if (mayBlock(s.op)) {
         const aside = await takeAside(actor, mine, k, doing, sent)
         if (aside === 'stop') return
       }

@@ -35,9 +35,10 @@ export interface Pending {
   /**
    * A signal's handler ran while the call was blocked (lab step `signal`): the call will fail
    * with EINTR, return what it had done, or go on waiting (SA_RESTART), by the profile's
-   * `signals` rule. Calls that are no socket call (the lab's sleep) do not have it.
+   * `signals` rule. False when the call is no socket call (the lab's sleep: the program makes
+   * no call then) and nothing changes.
    */
-  interrupt?(restart: boolean): void
+  interrupt?(restart: boolean): boolean
 }
 
 /**
@@ -73,9 +74,10 @@ class BlockingCall implements Pending {
     return this.program.resume(this)
   }
 
-  interrupt(restart: boolean): void {
-    if (this.op === 'sleep' || this.interrupted) return
-    this.program.signalled(this, restart)
+  interrupt(restart: boolean): boolean {
+    if (this.op === 'sleep') return false
+    if (!this.interrupted) this.program.signalled(this, restart)
+    return true
   }
 
   woken(): boolean {
@@ -555,11 +557,7 @@ export class Program {
       this.note('signal-windows')
       return { ret: 0 }
     }
-    if (!call.interrupt) {
-      this.note('signal-idle')
-      return { ret: 0 }
-    }
-    call.interrupt(restart)
+    if (!call.interrupt?.(restart)) this.note('signal-idle')
     return { ret: 0 }
   }
 
@@ -576,7 +574,11 @@ export class Program {
     if (restarts && !(call.op === 'send' && call.copied > 0)) {
       this.note('signal-restart')
       // BSD: the restarted recv() is a new call, with its whole SO_RCVTIMEO again.
-      if (timeout) call.wakeAt = this.world.q.now + call.timeoutMs!
+      if (timeout) {
+        const at = this.world.q.now + call.timeoutMs!
+        call.wakeAt = at
+        this.world.q.scheduleAt(at, () => this.host.changed())
+      }
       return
     }
     call.interrupted = true
