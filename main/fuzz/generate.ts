@@ -134,8 +134,8 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     ['sleep', 1],
     ['crash', 1],
     ['freeze', 1],
-    ['signal', 2],
-    ['usertimeout', 1],
+    ['signal', 1],
+    ['usertimeout', 2],
   ] as const)
   switch (op) {
     case 'send': {
@@ -149,15 +149,16 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     case 'recv': {
       const bytes = pick(rng, RECV_SIZES)
       const timeoutMs = chance(rng, 0.5) ? pick(rng, RECV_TIMEOUTS) : undefined
-      return [
-        {
-          actor: who,
-          op: 'recv',
-          at: t,
-          ...(bytes !== undefined ? { bytes } : {}),
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        },
-      ]
+      const recv: StepInput = {
+        actor: who,
+        op: 'recv',
+        at: t,
+        ...(bytes !== undefined ? { bytes } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      }
+      // A recv is the call most likely still blocked a slot later: a signal then tests it.
+      if (!chance(rng, 0.3)) return [recv]
+      return [recv, { actor: who, op: 'signal', restart: chance(rng, 0.5), at: at(story) }]
     }
     case 'shutdown':
       return [{ actor: who, op: 'shutdown', how: pick(rng, ['wr', 'rd', 'rdwr'] as const), at: t }]
