@@ -269,8 +269,8 @@ export const NOTES = {
   'user-timeout': {
     section: 'added',
     text: {
-      en: 'The retransmission time limit the program set on this connection ({ms} ms) ran out {elapsedMs} ms after the first retransmission: TCP gives up now, not when its usual retransmission count or budget is used up.',
-      zh: '程序为这个连接设置的重传时间上限（{ms} 毫秒）在第一次重传后 {elapsedMs} 毫秒时用完：TCP 现在就放弃，而不是等到通常的重传次数或时间预算用完。',
+      en: 'The time limit the program set on this connection ({ms} ms) ran out {elapsedMs} ms after the first retransmission (or the first probe of a shut window): TCP gives up now, not when its usual retransmission or probe count or budget is used up.',
+      zh: '程序为这个连接设置的时间上限（{ms} 毫秒）在第一次重传（或对关闭窗口的第一次探测）后 {elapsedMs} 毫秒时用完：TCP 现在就放弃，而不是等到通常的重传或探测次数、时间预算用完。',
     },
   },
   'rst-data-after-close': {

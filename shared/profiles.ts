@@ -113,12 +113,17 @@ export type SignalRule =
  *   fires at the limit; otherwise the limit is checked when the timer next fires.
  * - `keepalive`: Linux tcp_keepalive_timer gives up once the connection has been silent that
  *   long with a probe out, instead of after keepcnt probes.
+ * - `zeroWindow`: Linux 5.11+ tcp_probe_timer (commit 9d9b1ee0b2d1, "tcp: fix TCP_USER_TIMEOUT
+ *   with zero window") gives up once the peer's window has stayed shut that long since the
+ *   first window probe, even while the peer answers every probe; the probe timer is cut to
+ *   the limit (tcp_clamp_probe0_to_user_timeout).
  */
 export interface UserTimeoutRule {
   unit: 'ms' | 's'
   replacesRetries: boolean
   clampRto: boolean
   keepalive: boolean
+  zeroWindow: boolean
 }
 
 /** Everything the simulator needs to behave like one OS. */
@@ -354,7 +359,13 @@ const linux: OsProfile = {
   signals: { kind: 'posix', restartWithTimeout: false, connectRestarts: true },
   // tcp(7) TCP_USER_TIMEOUT (since 2.6.37); net/ipv4/tcp_timer.c retransmits_timed_out,
   // tcp_clamp_rto_to_user_timeout (4.19+), tcp_keepalive_timer.
-  userTimeout: { unit: 'ms', replacesRetries: true, clampRto: true, keepalive: true },
+  userTimeout: {
+    unit: 'ms',
+    replacesRetries: true,
+    clampRto: true,
+    keepalive: true,
+    zeroWindow: true,
+  },
   errors: {
     rstInSynSent: 'ECONNREFUSED', // tcp_reset(): SYN_SENT
     rstInCloseWait: 'EPIPE', // tcp_reset(): CLOSE_WAIT
@@ -450,7 +461,8 @@ const linuxLegacy: OsProfile = {
   // TCP_USER_TIMEOUT is in 2.6.37 with its keepalive rule; tcp_clamp_rto_to_user_timeout came
   // in 4.19 (commit b701a99e431d), after the article's kernels: the limit is checked when the
   // retransmission timer next fires.
-  userTimeout: { ...linux.userTimeout, clampRto: false },
+  // The zero-window rule came in 5.11.
+  userTimeout: { ...linux.userTimeout, clampRto: false, zeroWindow: false },
   // RACK came in 4.4; 3.2 marks the head lost once three segments above it are SACKed (FACK,
   // tcp_reordering = 3), and RFC 5827 early retransmit came in 3.5 (assumed off for the article)
   lossDetection: { kind: 'dupack', threshold: 3, earlyRetransmit: false },
@@ -513,7 +525,13 @@ const windows: OsProfile = {
   signals: { kind: 'none' }, // no SIGUSR1 in the CRT's signal(); console events run on a new thread
   // Microsoft Learn, "IPPROTO_TCP socket options": TCP_MAXRT, the retransmission timeout in
   // seconds; when it is checked against the RTO timer is not documented (assumed: at an expiry).
-  userTimeout: { unit: 's', replacesRetries: false, clampRto: false, keepalive: false },
+  userTimeout: {
+    unit: 's',
+    replacesRetries: false,
+    clampRto: false,
+    keepalive: false,
+    zeroWindow: false,
+  },
   errors: {
     rstInSynSent: 'ECONNREFUSED',
     rstInCloseWait: 'ECONNABORTED', // article: send after the peer closed -> 10053
@@ -625,7 +643,13 @@ const macos: OsProfile = {
   signals: { kind: 'posix', restartWithTimeout: true, connectRestarts: false },
   // XNU bsd/netinet/tcp_timer.c: TCP_RXT_CONNDROPTIME (seconds) drops the connection at an RTO
   // expiry once t_rxtstart is that old, beside the TCP_MAXRXTSHIFT count.
-  userTimeout: { unit: 's', replacesRetries: false, clampRto: false, keepalive: false },
+  userTimeout: {
+    unit: 's',
+    replacesRetries: false,
+    clampRto: false,
+    keepalive: false,
+    zeroWindow: false,
+  },
   errors: {
     rstInSynSent: 'ECONNREFUSED',
     rstInCloseWait: 'ECONNRESET', // tcp_input: CLOSE_WAIT -> so_error = ECONNRESET

@@ -94,4 +94,20 @@ describe.skipIf(!probe.available)('signals and TCP_USER_TIMEOUT, on the real ker
       expect(end).toBeLessThan(2200)
     },
   )
+
+  it.concurrent('TCP_USER_TIMEOUT ends a zero-window wait on a live peer', async () => {
+    const r = await run(
+      [
+        ...connected(7426),
+        { actor: 'client', op: 'usertimeout', ms: 2000, at: 50 },
+        { actor: 'server', op: 'freeze', at: 100 },
+        { actor: 'client', op: 'send', bytes: 16 * 1024 * 1024, at: 200 },
+        { actor: 'client', op: 'recv' },
+      ],
+      6000,
+    )
+    expect(Number(brief(r, 5))).toBeGreaterThan(0)
+    expect(brief(r, 6)).toBe('-1 ETIMEDOUT')
+    expect(r.final.client).toBe('CLOSED')
+  })
 })

@@ -42,6 +42,13 @@ export interface Pending {
 }
 
 /**
+ * The blocking calls SA_RESTART restarts (signal(7): the socket interfaces accept, connect,
+ * recv and send). Any other blocking call a script can make fails with EINTR whatever the
+ * handler's flags: signal(7) lists poll() among the calls never restarted.
+ */
+const RESTARTABLE: ReadonlySet<string> = new Set(['accept', 'connect', 'send', 'recv'])
+
+/**
  * A blocking call in progress. A small object rather than a closure per call: a long run makes
  * thousands of calls, and each closure also costs a name definition under tsx.
  */
@@ -568,6 +575,7 @@ export class Program {
     const timeout = call.timeoutMs !== undefined
     const restarts =
       restart &&
+      RESTARTABLE.has(call.op) &&
       (call.op !== 'connect' || rule.connectRestarts) &&
       (!timeout || rule.restartWithTimeout)
     // A send that copied part of its bytes returns that count, restart or not.

@@ -94,4 +94,23 @@ describe('TCP_USER_TIMEOUT', () => {
     expect(stepAt(r, 2)).toMatchObject({ ret: -1, errno: 'ETIMEDOUT' })
     expect(secs(stepAt(r, 2).endMs)).toBe(2.5) // kernel 2.55 s
   })
+
+  it('Linux 5.11+: a window shut that long since the first probe ends it, answered or not', () => {
+    const steps: Steps = [
+      ...connected(7414),
+      { actor: 'client', op: 'usertimeout', ms: 2000, at: 50 },
+      { actor: 'server', op: 'freeze', at: 100 },
+      { actor: 'client', op: 'send', bytes: 16 * 1024 * 1024, at: 200 },
+      { actor: 'client', op: 'recv' },
+    ]
+    // The frozen server's kernel answers every probe with a zero window. Measured: first probe
+    // 0.60 s, the send returns what it copied and the recv gets ETIMEDOUT at 2.62 s.
+    const r = sim(steps)
+    const probes = segments(r.events, 'c2s').filter((e) => e.len === 0 && e.tMs > 300)
+    expect(stepAt(r, 5).ret).toBeGreaterThan(0)
+    expect(stepAt(r, 6)).toMatchObject({ ret: -1, errno: 'ETIMEDOUT' })
+    expect(stepAt(r, 6).endMs - probes[0]!.tMs).toBeCloseTo(2000, 0)
+    // Before 5.11 (and without the option) the probes go on: the send still blocks.
+    expect(stepAt(sim(steps, 'linux-legacy'), 5).outcome).toBe('blocked')
+  })
 })

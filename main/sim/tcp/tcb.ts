@@ -159,6 +159,8 @@ export abstract class Tcb implements TcpSocket {
   persist: Timer | null = null
   persistProbes = 0
   persistRto = 0
+  /** When the first window probe of this zero-window episode went out (Linux icsk_probes_tstamp); -1: none. */
+  persistStartedAt = -1
   ka: Timer | null = null
   kaProbes = 0
   lastRcvAt = 0

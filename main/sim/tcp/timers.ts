@@ -81,7 +81,8 @@ export function givesUp(s: Tcb, kind: RtxKind, startedAt: number): boolean {
     // first timer-driven retransmission; SYN: the first SYN) and, for data, takes the place
     // of the tcp_retries2 budget; a SYN still also stops at its count (tcp_write_timeout,
     // since 5.4). BSD and Winsock check it beside the count.
-    if (startedAt >= 0 && s.world.q.now - startedAt >= limit) return true
+    // (1e-6: the clamped timer lands on the limit up to float rounding of the clock.)
+    if (startedAt >= 0 && s.world.q.now - startedAt >= limit - 1e-6) return true
     if (kind !== 'syn' && s.world.profile.userTimeout.replacesRetries) return false
   }
   if (rule.giveUp.kind === 'count') return s.retransmits >= retries
@@ -170,7 +171,7 @@ function retransmit(s: Tcb, kind: 'syn' | 'synack' | 'data'): void {
   const startedAt = kind === 'data' ? s.retransStamp : s.startedAt
   if (givesUp(s, kind, startedAt)) {
     const limit = userLimit(s, kind)
-    if (limit > 0 && startedAt >= 0 && world.q.now - startedAt >= limit)
+    if (limit > 0 && startedAt >= 0 && world.q.now - startedAt >= limit - 1e-6)
       world.trace.note(
         'user-timeout',
         { ms: s.userTimeoutMs, elapsedMs: round(world.q.now - startedAt) },
