@@ -41,6 +41,8 @@ export const INFERRED_KEYS: readonly NoteKey[] = [
   'signal-eintr',
   'signal-eintr-connect',
   'signal-eintr-timeout',
+  'signal-restart',
+  'signal-idle',
   'recv-fin',
   'recv-timeout',
   'sigpipe',
@@ -328,6 +330,21 @@ export function inferNotes(
       case 'keepalive':
         if (step.ret === 0) keepalive.add(step.actor)
         return
+      case 'signal': {
+        // Was a call of the actor blocked when the signal came (started before, ended after)?
+        const blocked = steps.find(
+          (x) =>
+            x.actor === step.actor &&
+            x.index < step.index &&
+            x.op !== 'sleep' &&
+            x.startMs <= step.startMs &&
+            (x.outcome === 'blocked' || x.endMs >= step.endMs),
+        )
+        if (!blocked) add(i, 'signal-idle', {}, step.index)
+        else if (s.restart === true && blocked.errno === undefined)
+          add(i, 'signal-restart', {}, step.index)
+        return
+      }
       case 'cut':
         add(i, 'net-cut', { dir: String(s.dir ?? 'both') }, step.index)
         return
