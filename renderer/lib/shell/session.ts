@@ -118,6 +118,11 @@ export class ShellSession {
     return typeof listen?.port === 'number' ? listen.port : 7001
   }
 
+  /** A session that uses a version 2 op is a version 2 script; otherwise it stays version 1. */
+  private versionOf(steps: Record<string, unknown>[]): Draft['labScript'] {
+    return steps.some((s) => V2_OPS.has(s.op as StepOp)) ? 2 : this.draft.labScript
+  }
+
   private build(
     steps: Record<string, unknown>[],
   ): { ok: true; script: LabScript } | { ok: false; message: string } {
@@ -127,9 +132,7 @@ export class ShellSession {
       86_400_000,
       Math.max(Number(this.draft.limitMs ?? 0), lastAt + windowMs),
     )
-    // A session that uses a version 2 op is a version 2 script; otherwise it stays version 1.
-    const v2 = steps.some((s) => V2_OPS.has(s.op as StepOp))
-    const labScript = v2 ? 2 : this.draft.labScript
+    const labScript = this.versionOf(steps)
     const parsed = parseLabScript({ ...this.draft, labScript, limitMs, steps })
     return parsed.ok ? { ok: true, script: parsed.script } : { ok: false, message: parsed.message }
   }
@@ -247,7 +250,7 @@ export class ShellSession {
       case 'script':
         return {
           lines: this.draft.steps.length
-            ? stringify({ ...this.draft })
+            ? stringify({ ...this.draft, labScript: this.versionOf(this.draft.steps) })
                 .trimEnd()
                 .split('\n')
             : [this.say('the session script has no steps yet', '会话脚本还没有步骤')],
