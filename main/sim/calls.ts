@@ -90,7 +90,8 @@ class BlockingCall implements Pending {
   woken(): boolean {
     // Linux inet_wait_for_connect: the sleeper wakes when the state leaves SYN_SENT/SYN_RECV
     // and reads the state (TCP_CLOSE: sock_error) only when it runs.
-    if (this.op !== 'connect') return true
+    // A signal wakes the sleeper too (it returns EINTR when it runs).
+    if (this.op !== 'connect' || this.interrupted) return true
     const s = this.sock!
     return s.err !== null || (s.state !== 'SYN_SENT' && s.state !== 'SYN_RCVD')
   }

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import type { LabResult } from '../../shared/lab-result'
 import type { LabScriptInput, ProfileId } from '../../shared/lab-script'
-import { run, stepAt } from './test-util'
+import { simulate } from './simulate'
+import { run, script, stepAt } from './test-util'
 
 type Steps = LabScriptInput['steps']
 const connected = (port: number): Steps => [
@@ -149,5 +150,20 @@ describe('a signal to a blocked call', () => {
     const r = sim(steps)
     expect(brief(r, 3)).toBe('10')
     expect(stepAt(r, 5).startMs).toBeGreaterThanOrEqual(1500)
+  })
+
+  it('a program that wakes late still sees the signal end its connect (wakeDelayMs)', () => {
+    const s = script({
+      labScript: 2,
+      limitMs: 3000,
+      steps: [
+        { actor: 'net', op: 'drop', dir: 'c2s', match: 'SYN' },
+        { actor: 'client', op: 'connect', port: 7407, at: 10 },
+        { actor: 'client', op: 'signal', at: 300 },
+      ],
+    })
+    const r = simulate(s, { wakeDelayMs: { client: 5, server: 5 } })
+    expect(brief(r, 1)).toBe('-1 EINTR')
+    expect(stepAt(r, 1).endMs).toBeCloseTo(305, 0)
   })
 })
