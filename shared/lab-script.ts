@@ -101,6 +101,25 @@ const stepSchemas = {
   }),
   abort: z.strictObject({ actor: endpoint, op: z.literal('abort'), ...at }),
   keepalive: z.strictObject({ actor: endpoint, op: z.literal('keepalive'), ...at }),
+  // v2: a signal to the actor's program (its handler installed with or without SA_RESTART);
+  // the one step that starts while its actor is blocked (docs/lab-script-format.md).
+  signal: z.strictObject({
+    actor: endpoint,
+    op: z.literal('signal'),
+    restart: z.boolean().default(false),
+    ...at,
+  }),
+  // v2: TCP_USER_TIMEOUT (Linux, ms) on the data descriptor; docs/os-profiles.md.
+  usertimeout: z.strictObject({
+    actor: endpoint,
+    op: z.literal('usertimeout'),
+    ms: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1),
+    ...at,
+  }),
   sleep: z.strictObject({ actor: endpoint, op: z.literal('sleep'), ms, ...at }),
   crash: z.strictObject({
     actor: endpoint,
@@ -259,7 +278,7 @@ function stepAt(input: unknown, i: number): unknown {
 }
 
 /** Ops that exist only in lab script version 2. */
-export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>(['bind'])
+export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>(['bind', 'signal', 'usertimeout'])
 
 /**
  * The version 2 feature a step uses, as `op` or `op.field` (`listen.backlog`), or null when

@@ -282,6 +282,75 @@ export const NOTES = {
     },
     claims: { errnos: [{ errno: 'param', at: 'next' }] },
   },
+  'signal-eintr': {
+    section: 'added',
+    profiles: NOT_WINDOWS,
+    errno: 'EINTR',
+    text: {
+      en: 'A signal arrived while the call was blocked, and its handler was installed without SA_RESTART: after the handler runs, the kernel ends the call with {errno} instead of starting it again (signal(7)). The connection is untouched: call again to go on waiting.',
+      zh: '调用阻塞时到达一个信号，而它的处理函数安装时没有 SA_RESTART：处理函数运行后，内核以 {errno} 结束这次调用，而不是重新开始它（signal(7)）。连接本身没有变化：再调用一次即可继续等待。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next' }] },
+  },
+  'signal-eintr-timeout': {
+    section: 'added',
+    profiles: ['linux', 'linux-legacy'],
+    errno: 'EINTR',
+    text: {
+      en: 'The handler has SA_RESTART, but this socket has a timeout (SO_RCVTIMEO): Linux never restarts a socket call that has one, so the call fails with {errno} anyway (signal(7)).',
+      zh: '处理函数带有 SA_RESTART，但这个套接字设置了超时（SO_RCVTIMEO）：Linux 从不重新开始设置了超时的套接字调用，所以这次调用仍以 {errno} 失败（signal(7)）。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next' }] },
+  },
+  'signal-eintr-connect': {
+    section: 'added',
+    profiles: NOT_WINDOWS,
+    errno: 'EINTR',
+    text: {
+      en: 'A signal interrupted connect(): the call fails with {errno}, but the handshake is not cancelled: it goes on in the background, and the socket becomes connected when the SYN-ACK arrives (a second connect() on it would only be told the connection is in progress, or already made).',
+      zh: '信号中断了 connect()：调用以 {errno} 失败，但握手并没有取消：它在后台继续，SYN-ACK 到达后套接字就连接上了（在它上面再调用 connect() 只会被告知连接正在进行或已经建立）。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next', call: 'connect' }] },
+  },
+  'signal-restart': {
+    section: 'added',
+    profiles: NOT_WINDOWS,
+    text: {
+      en: 'A signal arrived while the call was blocked; its handler was installed with SA_RESTART, so after the handler runs the kernel restarts the call, which goes on waiting as if nothing had happened (signal(7)).',
+      zh: '调用阻塞时到达一个信号；它的处理函数安装时带有 SA_RESTART，所以处理函数运行后内核重新开始这次调用，调用继续等待，就像什么都没发生（signal(7)）。',
+    },
+  },
+  'signal-partial': {
+    section: 'added',
+    profiles: NOT_WINDOWS,
+    text: {
+      en: 'A signal interrupted send() after it had copied {n} bytes into the send buffer: it returns that count, not an error; the rest was never sent (POSIX: an interrupted call that transferred data returns the amount transferred).',
+      zh: '信号在 send() 已把 {n} 字节复制进发送缓冲区之后中断了它：它返回这个字节数，而不是错误；其余部分没有发送（POSIX：已传输部分数据的调用被中断时返回已传输的数量）。',
+    },
+  },
+  'signal-idle': {
+    section: 'added',
+    profiles: NOT_WINDOWS,
+    text: {
+      en: 'The signal arrived while the program was not blocked in a call: its handler runs, and nothing else changes.',
+      zh: '信号到达时程序没有阻塞在调用中：处理函数运行，其他一切不变。',
+    },
+  },
+  'signal-windows': {
+    section: 'added',
+    profiles: ['windows'],
+    text: {
+      en: 'Windows has no POSIX signals to interrupt a call: the nearest, a console control event, runs its handler on a new thread (Microsoft Learn, "signal" and "HandlerRoutine"), so a blocked Winsock call goes on waiting.',
+      zh: 'Windows 没有能中断调用的 POSIX 信号：最接近的控制台控制事件在一个新线程里运行处理函数（Microsoft Learn，“signal”与“HandlerRoutine”），所以阻塞的 Winsock 调用继续等待。',
+    },
+  },
+  'user-timeout': {
+    section: 'added',
+    text: {
+      en: 'The time limit the program set on this connection ({ms} ms) ran out {elapsedMs} ms after the first retransmission (or the first probe of a shut window): TCP gives up now, not when its usual retransmission or probe count or budget is used up.',
+      zh: '程序为这个连接设置的时间上限（{ms} 毫秒）在第一次重传（或对关闭窗口的第一次探测）后 {elapsedMs} 毫秒时用完：TCP 现在就放弃，而不是等到通常的重传或探测次数、时间预算用完。',
+    },
+  },
   'rst-data-after-close': {
     section: 'transfer.4.1',
     text: {

@@ -84,6 +84,48 @@ export interface ProfileSources {
   timestamps: readonly FactSource[]
 }
 
+/**
+ * A signal caught by a handler while the program is blocked in a socket call (signal(7),
+ * sigaction(2)).
+ * - `posix`: the call fails with EINTR, or is restarted when the handler has SA_RESTART. A
+ *   send() that had copied some bytes returns that count either way. `restartWithTimeout`:
+ *   whether SA_RESTART still restarts a call on a socket with SO_RCVTIMEO (Linux: no,
+ *   sock_intr_errno gives EINTR when the socket has a timeout; BSD: yes, sbwait's ERESTART
+ *   does not look at the timeout, and the restarted call waits its whole timeout again).
+ *   `connectRestarts`: whether SA_RESTART restarts connect() (Linux: yes, the restarted call
+ *   waits for the same handshake; 4.4BSD and XNU turn ERESTART into EINTR). An EINTR connect
+ *   leaves the handshake going on in the background.
+ * - `none`: Windows has no POSIX signals; the nearest, a console control event, runs its
+ *   handler on a new thread (Microsoft Learn, "signal" and "HandlerRoutine"), so the blocked
+ *   Winsock call is not interrupted.
+ */
+export type SignalRule =
+  { kind: 'posix'; restartWithTimeout: boolean; connectRestarts: boolean } | { kind: 'none' }
+
+/**
+ * A time limit a program puts on one connection's retransmissions (Linux TCP_USER_TIMEOUT,
+ * ms; macOS TCP_RXT_CONNDROPTIME and Windows TCP_MAXRT, whole seconds: the lab's ms are
+ * rounded up). It counts from the first retransmission on a timer.
+ * - `unit`: what the OS's option counts in.
+ * - `replacesRetries`: Linux retransmits_timed_out uses it instead of the tcp_retries2 budget;
+ *   elsewhere it is one more limit beside the retransmission count.
+ * - `clampRto`: Linux 4.19+ tcp_clamp_rto_to_user_timeout cuts the retransmission timer so it
+ *   fires at the limit; otherwise the limit is checked when the timer next fires.
+ * - `keepalive`: Linux tcp_keepalive_timer gives up once the connection has been silent that
+ *   long with a probe out, instead of after keepcnt probes.
+ * - `zeroWindow`: Linux 5.11+ tcp_probe_timer (commit 9d9b1ee0b2d1, "tcp: fix TCP_USER_TIMEOUT
+ *   with zero window") gives up once the peer's window has stayed shut that long since the
+ *   first window probe, even while the peer answers every probe; the probe timer is cut to
+ *   the limit (tcp_clamp_probe0_to_user_timeout).
+ */
+export interface UserTimeoutRule {
+  unit: 'ms' | 's'
+  replacesRetries: boolean
+  clampRto: boolean
+  keepalive: boolean
+  zeroWindow: boolean
+}
+
 /** Everything the simulator needs to behave like one OS. */
 export interface OsProfile {
   id: ProfileId
@@ -133,6 +175,10 @@ export interface OsProfile {
   processExit: 'close' | 'reset'
   /** Whether send() on a broken connection raises SIGPIPE. */
   sigpipe: boolean
+  /** What a signal (lab step `signal`) does to a call blocked in it: {@link SignalRule}. */
+  signals: SignalRule
+  /** The per-connection retransmission time limit (lab step `usertimeout`): {@link UserTimeoutRule}. */
+  userTimeout: UserTimeoutRule
   errors: {
     rstInSynSent: ErrnoName
     /** RST received while CLOSE_WAIT (we had the peer's FIN, our data drew the RST). */
@@ -268,6 +314,15 @@ export interface OsProfile {
    */
   shutdownUnconnected: 'enotconn-and-shut' | 'enotconn'
   /**
+   * shutdown() on a socket whose connect is still in progress (SYN_SENT: a non-blocking or an
+   * interrupted connect). `disconnect`: Linux inet_shutdown drops the attempt whatever `how`
+   * is (tcp_disconnect: CLOSED, nothing sent) and returns 0 (measured, fuzz seed 20261205 #4).
+   * `close-if-wr`: BSD soshutdown goes on (the socket is connecting) and SHUT_WR closes it
+   * (tcp_usrclosed: SYN_SENT -> CLOSED); SHUT_RD alone changes nothing; 0 either way.
+   * `enotconn`: the socket is not connected yet.
+   */
+  shutdownConnecting: 'disconnect' | 'close-if-wr' | 'enotconn'
+  /**
    * The program's socket once its connection is in TIME_WAIT. `detached`: Linux hands TIME_WAIT
    * to a timewait sock when it begins and closes the program's socket, so calls see a closed
    * socket (shutdown ENOTCONN) and close() or abort() leave TIME_WAIT running. `attached`: the
@@ -328,6 +383,19 @@ const linux: OsProfile = {
   finAckDelayMs: 40, // net/ipv4/tcp_input.c tcp_fin: inet_csk_enter_pingpong_mode; TCP_DELACK_MIN
   processExit: 'close', // kill -9 closes sockets normally: FIN (RST if unread data)
   sigpipe: true,
+  // signal(7): socket calls restart with SA_RESTART unless SO_RCVTIMEO/SO_SNDTIMEO is set
+  // (net/core/sock.c sock_intr_errno: -ERESTARTSYS only for an infinite timeout);
+  // net/ipv4/af_inet.c __inet_stream_connect waits again on a restarted call.
+  signals: { kind: 'posix', restartWithTimeout: false, connectRestarts: true },
+  // tcp(7) TCP_USER_TIMEOUT (since 2.6.37); net/ipv4/tcp_timer.c retransmits_timed_out,
+  // tcp_clamp_rto_to_user_timeout (4.19+), tcp_keepalive_timer.
+  userTimeout: {
+    unit: 'ms',
+    replacesRetries: true,
+    clampRto: true,
+    keepalive: true,
+    zeroWindow: true,
+  },
   errors: {
     rstInSynSent: 'ECONNREFUSED', // tcp_reset(): SYN_SENT
     rstInCloseWait: 'EPIPE', // tcp_reset(): CLOSE_WAIT
@@ -361,6 +429,8 @@ const linux: OsProfile = {
   // net/ipv4/af_inet.c inet_shutdown: case TCP_CLOSE sets -ENOTCONN and falls through to
   // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
   shutdownUnconnected: 'enotconn-and-shut',
+  // net/ipv4/af_inet.c inet_shutdown, case TCP_SYN_SENT: disconnect (measured)
+  shutdownConnecting: 'disconnect',
   // net/ipv4/tcp_minisocks.c tcp_time_wait: the timewait sock replaces the socket, then
   // tcp_done(sk); __tcp_close on a TCP_CLOSE socket sends nothing. Measured: abort keeps
   // TIME_WAIT, shutdown gets ENOTCONN
@@ -422,6 +492,11 @@ const linuxLegacy: OsProfile = {
   // The article's kernels are 3.2 to 3.8 (Ubuntu 12.04 and 12.10); the tail-loss probe came in
   // 3.10, so their first retransmission of data is the RTO's (main/sim/tcp/output.ts reads this).
   data: { ...linux.data, tailLossProbe: false },
+  // TCP_USER_TIMEOUT is in 2.6.37 with its keepalive rule; tcp_clamp_rto_to_user_timeout came
+  // in 4.19 (commit b701a99e431d), after the article's kernels: the limit is checked when the
+  // retransmission timer next fires.
+  // The zero-window rule came in 5.11.
+  userTimeout: { ...linux.userTimeout, clampRto: false, zeroWindow: false },
   // RACK came in 4.4; 3.2 marks the head lost once three segments above it are SACKed (FACK,
   // tcp_reordering = 3), and RFC 5827 early retransmit came in 3.5 (assumed off for the article)
   lossDetection: { kind: 'dupack', threshold: 3, earlyRetransmit: false },
@@ -481,6 +556,16 @@ const windows: OsProfile = {
   // Microsoft does not document what a killed process's sockets send: see `sources`.
   processExit: 'reset',
   sigpipe: false,
+  signals: { kind: 'none' }, // no SIGUSR1 in the CRT's signal(); console events run on a new thread
+  // Microsoft Learn, "IPPROTO_TCP socket options": TCP_MAXRT, the retransmission timeout in
+  // seconds; when it is checked against the RTO timer is not documented (assumed: at an expiry).
+  userTimeout: {
+    unit: 's',
+    replacesRetries: false,
+    clampRto: false,
+    keepalive: false,
+    zeroWindow: false,
+  },
   errors: {
     rstInSynSent: 'ECONNREFUSED',
     rstInCloseWait: 'ECONNABORTED', // article: send after the peer closed -> 10053
@@ -516,6 +601,7 @@ const windows: OsProfile = {
   nagle: 'classic', // learn.microsoft.com TCP_NODELAY: Nagle on by default (classic, assumed)
   timestamps: false, // Tcp1323Opts: Windows offers no timestamps by default (assumed, see sources)
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
+  shutdownConnecting: 'enotconn', // assumed: winsock shutdown, WSAENOTCONN "not connected"
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
   sources: {
     processExit: [
@@ -593,6 +679,18 @@ const macos: OsProfile = {
   finAckDelayMs: 0, // XNU bsd/netinet/tcp_input.c: a FIN sets TF_ACKNOW
   processExit: 'close',
   sigpipe: true, // unless SO_NOSIGPIPE
+  // XNU sbwait/msleep with PCATCH: ERESTART under SA_RESTART whatever the socket's timeout;
+  // connect_nocancel turns ERESTART into EINTR (as 4.4BSD connect() did).
+  signals: { kind: 'posix', restartWithTimeout: true, connectRestarts: false },
+  // XNU bsd/netinet/tcp_timer.c: TCP_RXT_CONNDROPTIME (seconds) drops the connection at an RTO
+  // expiry once t_rxtstart is that old, beside the TCP_MAXRXTSHIFT count.
+  userTimeout: {
+    unit: 's',
+    replacesRetries: false,
+    clampRto: false,
+    keepalive: false,
+    zeroWindow: false,
+  },
   errors: {
     rstInSynSent: 'ECONNREFUSED',
     rstInCloseWait: 'ECONNRESET', // tcp_input: CLOSE_WAIT -> so_error = ECONNRESET
@@ -635,6 +733,8 @@ const macos: OsProfile = {
   timestamps: true,
   // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
   shutdownUnconnected: 'enotconn',
+  // XNU bsd/kern/uipc_socket.c soshutdown (SS_ISCONNECTING passes), tcp_usrclosed SYN_SENT
+  shutdownConnecting: 'close-if-wr',
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
   sources: {
     processExit: [

@@ -239,10 +239,11 @@ const RECV = [
     returnClass: 'error',
     errno: 'ETIMEDOUT',
     cause: {
-      en: 'The peer went silent: our keepalive probes, or our retransmissions of data it never acknowledged, got no answer until the give-up rule fired.',
-      zh: '对端没有任何回应：本端的保活探测，或对端一直没有确认的数据重传，直到达到放弃条件都没有得到应答。',
+      en: 'The peer went silent: our keepalive probes, or our retransmissions of data it never acknowledged, got no answer until the give-up rule fired (or the time limit we set with TCP_USER_TIMEOUT ran out).',
+      zh: '对端没有任何回应：本端的保活探测，或对端一直没有确认的数据重传，直到达到放弃条件（或本端用 TCP_USER_TIMEOUT 设置的时间上限用完）都没有得到应答。',
     },
-    cases: ['idle.keepalive', 'peer.host-down'],
+    // send.user-timeout: the give-up rule there is the program's TCP_USER_TIMEOUT.
+    cases: ['idle.keepalive', 'peer.host-down', 'send.user-timeout'],
     section: 'transfer.1',
     topic: 'timeout',
     states: { client: 'CLOSED' },
@@ -294,6 +295,46 @@ const RECV = [
     cases: ['recv.timeout'],
     section: 'transfer.3',
     topic: 'partition',
+    states: { client: 'ESTABLISHED' },
+  },
+  {
+    id: 'recv.eintr',
+    call: 'recv',
+    returns: '-1',
+    returnClass: 'error',
+    errno: 'EINTR',
+    cause: {
+      en: 'A signal arrived while recv() was waiting for data, and its handler was installed without SA_RESTART.',
+      zh: 'recv() 等待数据时到达一个信号，而它的处理函数安装时没有 SA_RESTART。',
+    },
+    condition: {
+      en: 'No receive timeout is set; POSIX systems only (Windows has no such signals).',
+      zh: '没有设置接收超时；仅限 POSIX 系统（Windows 没有这种信号）。',
+    },
+    cases: ['call.eintr'],
+    // call.eintr's first recv(); its second one is restarted.
+    steps: { 'call.eintr': 3 },
+    section: 'unp.5.9',
+    topic: 'errno',
+    states: { client: 'ESTABLISHED', server: 'ESTABLISHED' },
+  },
+  {
+    id: 'recv.restarted',
+    call: 'recv',
+    returns: '> 0',
+    returnClass: 'positive',
+    errno: null,
+    cause: {
+      en: 'A signal arrived while recv() was waiting; its handler had SA_RESTART, so the kernel started the call again, and data came later.',
+      zh: 'recv() 等待时到达一个信号；它的处理函数带有 SA_RESTART，所以内核重新开始了这次调用，之后数据到达。',
+    },
+    condition: {
+      en: 'No receive timeout is set on the socket (Linux never restarts a socket call that has one).',
+      zh: '套接字上没有设置接收超时（Linux 从不重新开始设置了超时的套接字调用）。',
+    },
+    cases: ['call.eintr'],
+    section: 'unp.5.9',
+    topic: 'errno',
     states: { client: 'ESTABLISHED' },
   },
   {

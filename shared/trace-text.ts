@@ -52,6 +52,10 @@ export function formatCall(step: Pick<StepResult, 'op'>, scriptStep?: Step): str
       return 'freeze  /* SIGSTOP */'
     case 'thaw':
       return 'thaw  /* SIGCONT */'
+    case 'signal':
+      return s?.restart ? 'signal  /* handler with SA_RESTART */' : 'signal  /* no SA_RESTART */'
+    case 'usertimeout':
+      return `setsockopt(TCP_USER_TIMEOUT, ${s?.ms ?? ''})`
     case 'accept':
     case 'close':
     case 'keepalive':

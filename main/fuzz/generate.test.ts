@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DROP_MATCHES, ICMP_TYPES, STEP_OPS, type LabScript } from '../../shared/lab-script'
+import { DROP_MATCHES, ICMP_TYPES, STEP_OPS, V2_OPS, type LabScript } from '../../shared/lab-script'
+import { simulate } from '../sim/index'
 import { drawScript, MAX_BYTES, SLOT_MS } from './generate'
 import { fuzzScript } from './run'
 
@@ -33,6 +34,21 @@ describe('the fuzz generator', () => {
     expect(
       scripts.every((s) => (s.timers.synRetries ?? 9) <= 2 && (s.timers.retries2 ?? 9) <= 3),
     ).toBe(true)
+  })
+
+  it('draws signals with and without SA_RESTART, some of them into a blocked call', () => {
+    const signals = scripts.flatMap((s) => s.steps.flatMap((x) => (x.op === 'signal' ? [x] : [])))
+    expect(new Set(signals.map((x) => x.restart))).toEqual(new Set([true, false]))
+    const interrupted = scripts.filter((s) => simulate(s).steps.some((x) => x.errno === 'EINTR'))
+    expect(interrupted.length).toBeGreaterThan(0)
+  })
+
+  it('writes version 2 exactly when a script uses a version 2 op', () => {
+    for (const s of scripts) {
+      const v2 = s.steps.some((x) => V2_OPS.has(x.op))
+      expect(s.labScript, s.id).toBe(v2 ? 2 : 1)
+    }
+    expect(scripts.some((s) => s.labScript === 1)).toBe(true)
   })
 
   it('gives every action a slot of its own, so no two actors act at once', () => {

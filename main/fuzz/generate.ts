@@ -3,8 +3,13 @@
  * fault the kernel lab can express (drops by flag and count, cuts each way, rejects with each
  * ICMP type, the three crash modes, abort, shutdown each way, keepalive, receive timeouts,
  * freeze and thaw, the middlebox, sleeps, shortened timers; from lab script version 2: bind
- * with and without SO_REUSEADDR, a listen backlog, a server that binds its port again),
- * deterministic for a seed.
+ * with and without SO_REUSEADDR, a listen backlog, a server that binds its port again,
+ * signals with and without SA_RESTART and TCP_USER_TIMEOUT), deterministic for a seed. A
+ * script that uses a version 2 feature says `"labScript": 2`; the others stay version 1.
+ *
+ * A signal lands in the slot after its actor's previous action, so it interrupts that action
+ * when it is still blocked; a signal that would race the call's return (data arriving next to
+ * it) is what the perturbation check rejects.
  *
  * A script is a *story*, not a bag of ops: a server that listens (or not), a client that
  * connects, perhaps through faults, then a handful of actions. Every action gets its own slot
@@ -23,8 +28,10 @@ import {
   DROP_MATCHES,
   ICMP_TYPES,
   parseLabScript,
+  v2Feature,
   type LabScript,
   type LabScriptInput,
+  type Step,
 } from '../../shared/lab-script'
 
 /** Time between two actions of the story (ms): far beyond loopback and scheduling latency. */
@@ -44,6 +51,8 @@ const SEND_SIZES = [1, 10, 100, 1000, 1460, 3000, 8000]
 const RECV_SIZES = [undefined, undefined, 1, 50, 1000]
 /** Receive timeouts end between two slots, never next to another action. */
 const RECV_TIMEOUTS = [SLOT_MS * 1.5, SLOT_MS * 2.5, SLOT_MS * 4.5]
+/** TCP_USER_TIMEOUT values: shorter and longer than the retries2 budgets drawn (0.6-3 s). */
+const USER_TIMEOUTS = [SLOT_MS * 1.5, SLOT_MS * 3.5, SLOT_MS * 6.5]
 
 function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[randomInt(rng, items.length)] as T
@@ -130,6 +139,8 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     ['crash', 1],
     ['freeze', 1],
     ['rebind', who === 'server' ? 1 : 0],
+    ['signal', 1],
+    ['usertimeout', 2],
   ] as const)
   switch (op) {
     case 'send': {
@@ -143,15 +154,16 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     case 'recv': {
       const bytes = pick(rng, RECV_SIZES)
       const timeoutMs = chance(rng, 0.5) ? pick(rng, RECV_TIMEOUTS) : undefined
-      return [
-        {
-          actor: who,
-          op: 'recv',
-          at: t,
-          ...(bytes !== undefined ? { bytes } : {}),
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        },
-      ]
+      const recv: StepInput = {
+        actor: who,
+        op: 'recv',
+        at: t,
+        ...(bytes !== undefined ? { bytes } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      }
+      // A recv is the call most likely still blocked a slot later: a signal then tests it.
+      if (!chance(rng, 0.3)) return [recv]
+      return [recv, { actor: who, op: 'signal', restart: chance(rng, 0.5), at: at(story) }]
     }
     case 'shutdown':
       return [{ actor: who, op: 'shutdown', how: pick(rng, ['wr', 'rd', 'rdwr'] as const), at: t }]
@@ -176,6 +188,10 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
           ...(chance(rng, 0.5) ? { backlog: 1 + randomInt(rng, 4) } : {}),
         },
       ]
+    case 'signal':
+      return [{ actor: who, op: 'signal', restart: chance(rng, 0.5), at: t }]
+    case 'usertimeout':
+      return [{ actor: who, op: 'usertimeout', ms: pick(rng, USER_TIMEOUTS), at: t }]
     case 'close':
     case 'abort':
     case 'keepalive':
@@ -273,6 +289,8 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
     else steps.push(...endpointAction(story, actor))
   }
   for (const who of story.frozen) steps.push({ actor: who, op: 'thaw', at: at(story) })
+  // A relay still holding at the end lets go now and then (what it held is then delivered).
+  if (story.held && chance(rng, 0.5)) steps.push({ actor: 'net', op: 'release', at: at(story) })
   // A quiet slot at the end: the run does not end right after the last action, when a
   // delayed ACK or a FIN may still be on its way (the kernel reads its socket table a few
   // milliseconds late, the simulator at the instant: docs/kernel-rules.md).
@@ -283,7 +301,7 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
   const lastAt = story.slot * SLOT_MS
   const tail = pick(rng, [SLOT_MS * 2.5, SLOT_MS * 6.5, SLOT_MS * 14.5])
   const input: LabScriptInput = {
-    labScript: 2,
+    labScript: steps.some((s) => v2Feature(s as Step) !== null) ? 2 : 1,
     id: `fuzz-${seed}-${index}`,
     title: {
       en: `Fuzz script ${index} of seed ${seed}`,

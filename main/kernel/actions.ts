@@ -57,7 +57,7 @@ export async function perform(
           ? ` ${s.backlog ?? -1}${s.reuseaddr !== undefined ? ` ${s.reuseaddr ? 1 : 0}` : ''}`
           : ''
       const r = await call(`listen ${port}${extra}`)
-      if (r.ret === 0) run.book.listening(r.fd)
+      if (r.ret === 0) run.book.listening(r.fd, r.extra)
       return done(r)
     }
     case 'bind': {
@@ -94,6 +94,13 @@ export async function perform(
       const k = run.keepalive
       return done(await call(`keepalive ${k.idleS} ${k.intervalS} ${k.count}`))
     }
+    case 'usertimeout':
+      return done(await call(`usertimeout ${s.ms}`))
+    case 'signal':
+      // perl-peer.ts: SIGUSR1's handler has no SA_RESTART, SIGUSR2's has it. kill() returns
+      // at once; a call it interrupts answers on its own line.
+      peer.signal(s.restart ? 'SIGUSR2' : 'SIGUSR1')
+      return { ret: 0 }
     case 'sleep':
       issued()
       await new Promise((r) => setTimeout(r, s.ms))

@@ -36,8 +36,13 @@ sub now {
 }
 sub sockaddr { my $p = $_[0] + 0; return pack('S n C4 x8', 2, $p, 127, 0, 0, 1) }
 sub chan { my ($fd) = @_; open(my $h, '+<&=', $fd) or die "socklab: channel $fd: $!\n"; $FH{$fd} = $h }
-# The parent is gone when it no longer reads: nothing left to do.
-sub out { defined syswrite($FH{$_[0]}, $_[1]) or exit 0 }
+# The parent is gone when it no longer reads: nothing left to do. A write a signal interrupted
+# (the lab's SIGUSR1 has no SA_RESTART) is written again.
+sub out {
+  my $n;
+  do { $n = syswrite($FH{$_[0]}, $_[1]) } while (!defined $n && $! + 0 == 4);
+  defined $n or exit 0;
+}
 sub getline {
   my ($fd) = @_;
   while (1) {

@@ -6,12 +6,19 @@
  *
  * Protocol, one line each way per call, on the role's channel:
  * - in: `listen P [B R]` (P -1: the socket a bind bound; B backlog, -1 for 128; R
- *   SO_REUSEADDR 0/1 before the bind), `bind P R`, `accept`, `connect P`, `send N`, `recv N [timeoutMs]`, `shutdown H`
- *   (0 rd, 1 wr, 2 rdwr), `keepalive IDLE INTVL CNT`, `close`, `abort`, `reset-exit`;
+ *   SO_REUSEADDR 0/1 before the bind), `bind P R`, `accept`, `connect P`, `send N`,
+ *   `recv N [timeoutMs]`, `shutdown H` (0 rd, 1 wr, 2 rdwr), `keepalive IDLE INTVL CNT`,
+ *   `usertimeout MS`, `close`, `abort`, `reset-exit`;
  * - out: `ready <pid>` once; `issued <t>` just before a call that may block; then
  *   `= <ret> <errno> <sigpipe 0|1> <t> <extra> <fd>`, where `t` is CLOCK_MONOTONIC in ms (the
  *   parent's `process.hrtime` reads the same clock), `extra` the local port after a connect or
- *   the peer's port after an accept (-1 otherwise), `fd` the descriptor the call used.
+ *   the peer's port after an accept, its own port after a listen (-1 otherwise), `fd` the
+ *   descriptor the call used.
+ *
+ * Signals (lab step `signal`): the program catches SIGUSR1 with a handler installed without
+ * SA_RESTART and SIGUSR2 with one installed with SA_RESTART; the parent sends the one the step
+ * asks for. A call the signal interrupts answers with the kernel's -1 EINTR: Perl's syscall()
+ * does not retry, and its handler (a "safe signal") runs after the call has returned.
  *
  * The program holds descriptors the way a C program written from the script would:
  * - it makes one TCP socket when it starts (socket() is no script call): listen binds it,
@@ -73,6 +80,9 @@ sub op {
       ($r, $e) = call($S{bind}, $fd, sockaddr($a[0]), 16) if $r == 0;
     }
     ($r, $e) = call($S{listen}, $fd, $backlog) if $r == 0;
+    # The port it listens on: the one bound, or the ephemeral one listen() bound it to.
+    my ($me, $len) = ("\0" x 16, pack('L', 16));
+    $x = port_of($me) if $r == 0 && syscall($S{getsockname}, $fd, $me, $len) == 0;
   } elsif ($op eq 'bind') {
     # The socket the next listen or connect uses: it stays the spare until then.
     if ($spare < 0) { ($spare, $e) = call($S{socket}, 2, 1, 0); return (-1, $e, -1, -1) if $spare < 0; $open{$spare} = 1 }
@@ -126,6 +136,10 @@ sub op {
     ($r, $e) = int_opt($fd, 1, 9, 1);
     my @opts = ([4, $a[0]], [5, $a[1]], [6, $a[2]]);
     for my $o (@opts) { last if $r < 0; ($r, $e) = int_opt($fd, 6, $o->[0], $o->[1] + 0) }
+  } elsif ($op eq 'usertimeout') {
+    # TCP_USER_TIMEOUT (IPPROTO_TCP 6, option 18), in ms.
+    $fd = data_fd();
+    ($r, $e) = int_opt($fd, 6, 18, $a[0] + 0);
   } elsif ($op eq 'close' || $op eq 'abort') {
     my $s = close_target();
     $fd = $s->{fd};
@@ -150,6 +164,16 @@ sub peer {
   %lsn = (fd => -1, open => 0);
   # A C program without a handler would die of SIGPIPE; this one records it for the reply.
   $SIG{PIPE} = sub { $piped = 1 };
+  # Perl installs %SIG handlers without SA_RESTART (safe signals); SIGUSR2's is then given
+  # SA_RESTART (0x10000000) by reading its struct sigaction back and writing it with the flag:
+  # handler, flags, restorer, mask on x86_64 and arm64 alike.
+  $SIG{USR1} = sub { };
+  $SIG{USR2} = sub { };
+  my $act = "\0" x 32;
+  if (syscall($S{rt_sigaction}, 12, 0, $act, 8) == 0) {
+    my ($h, $fl, $rest) = unpack('Q Q a16', $act);
+    syscall($S{rt_sigaction}, 12, pack('Q Q a16', $h, $fl | 0x10000000, $rest), 0, 8);
+  }
   ($spare) = fresh();
   out($CH, "ready $$\n");
   while (defined(my $line = getline($CH))) {

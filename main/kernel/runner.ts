@@ -4,7 +4,13 @@
  * (in the script's order, see schedule.ts), samples TCP states and captures segments, takes
  * `final` once the network is quiet, and always cleans up.
  */
-import { scriptPort, type Actor, type Endpoint, type LabScript } from '../../shared/lab-script'
+import {
+  scriptPort,
+  type Actor,
+  type Endpoint,
+  type LabScript,
+  type Step,
+} from '../../shared/lab-script'
 import type { LabResult, StepResult, TcpState, TraceEvent } from '../../shared/lab-result'
 import type { RunContext } from '../backend/backend'
 import { blockedStep, buildResult, returnedStep, skippedStep, stepNotes } from '../backend/result'
@@ -17,7 +23,7 @@ import { NftShell } from './nft-shell'
 import { Peer } from './peer'
 import type { HubRole } from './perl-hub'
 import type { KernelProbe } from './probe'
-import { Schedule } from './schedule'
+import { mayBlock, Schedule } from './schedule'
 import {
   parseTcpTable,
   sameTable,
@@ -278,8 +284,12 @@ async function execute(run: Run): Promise<LabResult> {
   const inFlight = new Map<Actor, { index: number; startMs: number }>()
   const loop = async (actor: Actor): Promise<void> => {
     const mine = script.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.actor === actor)
+    /** Signals already sent while an earlier call blocked (takeAside). */
+    const sent = new Set<number>()
     let lastEnd = 0
-    for (const { s, i } of mine) {
+    for (let k = 0; k < mine.length; k++) {
+      const { s, i } = mine[k]!
+      if (sent.has(i)) continue
       if (run.ended) return
       if (actor !== 'net' && run.dead.has(actor)) {
         const t = run.now()
@@ -291,16 +301,7 @@ async function execute(run: Run): Promise<LabResult> {
       // never starts (skipped at the end, as in the simulator). The lab's own steps (sleep)
       // would otherwise run in this parent, which is not stopped.
       if (run.frozen.has(actor) && s.op !== 'thaw') return
-      // Node's timers may fire up to a millisecond early against performance.now(): wait
-      // again for the remainder so a step never starts before its `at`.
-      for (let wait = (s.at ?? 0) - run.now(); wait > 0; wait = (s.at ?? 0) - run.now()) {
-        const ms = Math.max(1, Math.ceil(wait))
-        const r = await Promise.race([
-          stop,
-          new Promise<'go'>((ok) => setTimeout(() => ok('go'), ms)),
-        ])
-        if (r === 'stop') return
-      }
+      if ((await until(s.at ?? 0)) === 'stop') return
       if ((await schedule.gate(actor, stop)) === 'stop') return
       const startMs = run.now()
       // The moment the script set: its `at`, or the end of this actor's step before.
@@ -308,7 +309,12 @@ async function execute(run: Run): Promise<LabResult> {
       inFlight.set(actor, { index: i, startMs })
       schedule.started(actor)
       void run.sample('ss')
-      const r = await Promise.race([stop, perform(run, s, i, () => schedule.issued(actor))])
+      const doing = perform(run, s, i, () => schedule.issued(actor))
+      if (mayBlock(s.op)) {
+        const aside = await takeAside(actor, mine, k, doing, sent)
+        if (aside === 'stop') return
+      }
+      const r = await Promise.race([stop, doing])
       if (r === 'stop') return
       inFlight.delete(actor)
       const endMs = run.endOf(r.doneAt, startMs)
@@ -329,6 +335,59 @@ async function execute(run: Run): Promise<LabResult> {
         run.late = Math.max(run.late, endMs - startMs - s.timeoutMs)
       await run.sample('ss')
     }
+  }
+  /**
+   * Waits until the run clock reaches `at` (or `also` settles first: 'also'). Node's timers may
+   * fire up to a millisecond early against performance.now(): wait again for the remainder so
+   * a step never starts before its `at`.
+   */
+  const until = async (at: number, also?: Promise<unknown>): Promise<'go' | 'stop' | 'also'> => {
+    const other = also?.then(() => 'also' as const)
+    for (let wait = at - run.now(); wait > 0; wait = at - run.now()) {
+      const ms = Math.max(1, Math.ceil(wait))
+      const r = await Promise.race([
+        stop,
+        new Promise<'go'>((ok) => setTimeout(() => ok('go'), ms)),
+        ...(other ? [other] : []),
+      ])
+      if (r !== 'go') return r
+    }
+    return 'go'
+  }
+  /**
+   * The timing rule's exception (docs/lab-script-format.md): the signal steps written right
+   * after a blocking call start at their `at` while the call still blocks, and are sent to the
+   * program then; once the call returns, the rest wait their turn as usual.
+   */
+  const takeAside = async (
+    actor: Actor,
+    mine: { s: Step; i: number }[],
+    k: number,
+    doing: Promise<unknown>,
+    sent: Set<number>,
+  ): Promise<'go' | 'stop'> => {
+    let returned = false
+    void doing.then(() => (returned = true))
+    for (let n = k + 1; n < mine.length && mine[n]!.s.op === 'signal'; n++) {
+      const { s, i } = mine[n]!
+      const w = await until(s.at ?? 0, doing)
+      if (w === 'stop') return 'stop'
+      if (w === 'also' || returned) return 'go'
+      if ((await schedule.gateAside(actor, i, s.at ?? 0, stop)) === 'stop') return 'stop'
+      if (returned || run.ended) return 'go'
+      const startMs = run.now()
+      run.late = Math.max(run.late, startMs - (s.at ?? 0))
+      const done = await perform(run, s, i, () => undefined)
+      const endMs = run.endOf(done.doneAt, startMs)
+      const outcome = callOutcome(done)
+      const res = returnedStep(i, s, startMs, endMs, outcome, 'linux')
+      record(res)
+      run.emit({ tMs: endMs, type: 'syscall', step: i })
+      for (const note of stepNotes(res, outcome)) run.emit(note)
+      sent.add(i)
+      schedule.tookAside(actor)
+    }
+    return 'go'
   }
   const loops = (['client', 'server', 'net'] as const).map((actor) =>
     loop(actor).finally(() => schedule.finished(actor)),

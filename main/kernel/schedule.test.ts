@@ -111,4 +111,32 @@ describe('Schedule', () => {
     stop('stop')
     await expect(gate2).resolves.toBe('stop')
   })
+
+  it('a signal after a blocked call is taken aside at its at, and holds later steps until then', async () => {
+    const s = new Schedule(
+      script({
+        labScript: 2,
+        steps: [
+          { actor: 'client', op: 'recv', at: 100 },
+          { actor: 'client', op: 'signal', at: 500 },
+          { actor: 'client', op: 'close' },
+          { actor: 'server', op: 'listen', port: 7001, at: 800 },
+        ],
+      }),
+    )
+    s.started('client')
+    expect(s.aside('client')).toBeUndefined() // not in the kernel yet
+    s.issued('client')
+    expect(s.aside('client')).toBe(1)
+    // The server's step due at 800 waits for the signal due at 500.
+    expect(s.blocker('server')).toBe('client')
+    const stop = new Promise<'stop'>(() => undefined)
+    expect(await s.gateAside('client', 1, 500, stop)).toBe('go')
+    s.tookAside('client')
+    expect(s.aside('client')).toBeUndefined()
+    expect(s.blocker('server')).toBeNull()
+    // The recv returns: the close comes next, not the signal.
+    s.returned('client', 600)
+    expect(s.dueMs('client')).toBe(600)
+  })
 })

@@ -15,6 +15,11 @@
  * long the lab took to make it: the step after it is due when it was due, not when the lab
  * finished it. Otherwise a server's `bind` then `listen` (both due at 0) would let a client's
  * connect due at 10 ms go first whenever the two calls took the lab 10 ms.
+ *
+ * A `signal` step written right after a call that blocks starts at its `at` even while that
+ * call is still blocked (docs/lab-script-format.md, "Timing rule"): it is taken aside
+ * (`gateAside`, `tookAside`) and, until it has been, counts for the others like a step that is
+ * due at its `at`.
  */
 import type { Actor, LabScript, StepOp } from '../../shared/lab-script'
 
@@ -70,12 +75,24 @@ export class Schedule {
     return Math.max(a.prevEndMs, this.script.steps[index]!.at ?? 0)
   }
 
+  /** The signal step waiting right after the actor's blocked call, or undefined. */
+  aside(actor: Actor): number | undefined {
+    const a = this.actors[actor]
+    if (a.phase !== 'running' || !a.issued) return undefined
+    const index = a.steps[a.pos + 1]
+    return index !== undefined && this.script.steps[index]!.op === 'signal' ? index : undefined
+  }
+
   /** The other actor whose progress `actor` must wait for now, or null when it may go. */
   blocker(actor: Actor): Actor | null {
     const me = this.actors[actor]
     const myIndex = me.steps[me.pos]
     if (myIndex === undefined) return null
-    const myDue = this.dueMs(actor)
+    return this.blockerFor(actor, myIndex, this.dueMs(actor))
+  }
+
+  /** The other actor that step `myIndex` of `actor`, due at `myDue`, must wait for. */
+  private blockerFor(actor: Actor, myIndex: number, myDue: number): Actor | null {
     for (const other of ['client', 'server', 'net'] as const) {
       if (other === actor) continue
       const o = this.actors[other]
@@ -84,6 +101,12 @@ export class Schedule {
       const op = this.script.steps[index]!.op
       if (o.phase === 'running') {
         if (mayBlock(op) ? !o.issued : true) return other
+        // Its signal, due while its call blocks, comes first if it is due first.
+        const aside = this.aside(other)
+        if (aside !== undefined) {
+          const at = this.script.steps[aside]!.at ?? 0
+          if (at < myDue || (at === myDue && aside < myIndex)) return other
+        }
         continue
       }
       const due = this.dueMs(other)
@@ -99,6 +122,30 @@ export class Schedule {
       if ((await Promise.race([changed, stop])) === 'stop') return 'stop'
     }
     return 'go'
+  }
+
+  /**
+   * Resolves when the signal taken aside, step `index` of `actor` due at `at`, may be sent, or
+   * with 'stop'.
+   */
+  async gateAside(
+    actor: Actor,
+    index: number,
+    at: number,
+    stop: Promise<'stop'>,
+  ): Promise<'go' | 'stop'> {
+    while (this.blockerFor(actor, index, at) !== null) {
+      const changed = new Promise<'go'>((r) => this.wake.push(() => r('go')))
+      if ((await Promise.race([changed, stop])) === 'stop') return 'stop'
+    }
+    return 'go'
+  }
+
+  /** The signal after the actor's blocked call has been sent: it leaves the actor's queue. */
+  tookAside(actor: Actor): void {
+    const a = this.actors[actor]
+    a.steps.splice(a.pos + 1, 1)
+    this.changed()
   }
 
   private changed(): void {

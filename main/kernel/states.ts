@@ -110,7 +110,7 @@ export class SocketBook {
   private readonly client: Conn[] = []
   private readonly accepted: Conn[] = []
   private readonly gone = new Set<Endpoint>()
-  private listener: { fd: number; open: boolean } | null = null
+  private listener: { fd: number; open: boolean; port: number } | null = null
 
   constructor(readonly ports: EndpointPorts) {}
 
@@ -125,9 +125,12 @@ export class SocketBook {
     if (c) Object.assign(c, { port, fd })
   }
 
-  /** listen returned 0 on `fd`. */
-  listening(fd: number): void {
-    this.listener = { fd, open: true }
+  /**
+   * listen returned 0 on `fd`, listening on `port` (the server's port; an ephemeral one when
+   * the bind before it failed and listen() bound one itself; -1 or 0: unknown).
+   */
+  listening(fd: number, port = -1): void {
+    this.listener = { fd, open: true, port: port > 0 ? port : this.ports.serverPort }
   }
 
   /** accept returned descriptor `fd` for a connection from `peerPort`. */
@@ -178,8 +181,12 @@ export class SocketBook {
     return pick(rows.filter((r) => this.isClientRow(r, c)))
   }
 
+  /** The server's sockets: on its port, and its listener wherever listen() bound it. */
   private serverRows(rows: TcpRow[]): TcpRow[] {
-    return rows.filter((r) => r.localPort === this.ports.serverPort)
+    const own = this.listener?.port ?? this.ports.serverPort
+    return rows.filter(
+      (r) => r.localPort === this.ports.serverPort || (r.state === 'LISTEN' && r.localPort === own),
+    )
   }
 
   /**

@@ -25,6 +25,7 @@ export const SYSCALL_NAMES = [
   'prctl',
   'getpid',
   'unshare',
+  'rt_sigaction',
 ] as const
 /** One of {@link SYSCALL_NAMES}. */
 export type SyscallName = (typeof SYSCALL_NAMES)[number]
@@ -51,6 +52,7 @@ export const SYSCALLS: Record<SyscallArch, Record<SyscallName, number>> = {
     prctl: 157,
     getpid: 39,
     unshare: 272,
+    rt_sigaction: 13,
   },
   arm64: {
     socket: 198,
@@ -69,6 +71,7 @@ export const SYSCALLS: Record<SyscallArch, Record<SyscallName, number>> = {
     prctl: 167,
     getpid: 172,
     unshare: 97,
+    rt_sigaction: 134,
   },
 }
 

@@ -33,7 +33,21 @@ export interface Pending {
    * late (SimulateOptions.wakeDelayMs) then answers with what the socket says by then.
    */
   woken?(): boolean
+  /**
+   * A signal's handler ran while the call was blocked (lab step `signal`): the call will fail
+   * with EINTR, return what it had done, or go on waiting (SA_RESTART), by the profile's
+   * `signals` rule. False when the call is no socket call (the lab's sleep: the program makes
+   * no call then) and nothing changes.
+   */
+  interrupt?(restart: boolean): boolean
 }
+
+/**
+ * The blocking calls SA_RESTART restarts (signal(7): the socket interfaces accept, connect,
+ * recv and send). Any other blocking call a script can make fails with EINTR whatever the
+ * handler's flags: signal(7) lists poll() among the calls never restarted.
+ */
+const RESTARTABLE: ReadonlySet<string> = new Set(['accept', 'connect', 'send', 'recv'])
 
 /**
  * A blocking call in progress. A small object rather than a closure per call: a long run makes
@@ -42,6 +56,12 @@ export interface Pending {
 class BlockingCall implements Pending {
   /** Bytes a send() has copied into the buffer so far. */
   copied = 0
+  /** A signal ended the call (without SA_RESTART, or where the OS does not restart it). */
+  interrupted = false
+  /** Why it was not restarted: the note its EINTR carries. */
+  eintrWhy: NoteKey = 'signal-eintr'
+  /** When SO_RCVTIMEO ends a recv() (restarted calls wait their whole timeout again on BSD). */
+  wakeAt?: number
 
   constructor(
     private readonly program: Program,
@@ -50,17 +70,29 @@ class BlockingCall implements Pending {
     readonly bytes = 0,
     /** The socket the call waits on: the one connect() made, or accept()'s listener. */
     readonly sock: TcpSocket | null = null,
-    readonly wakeAt?: number,
-  ) {}
+    wakeAt?: number,
+    /** recv()'s SO_RCVTIMEO in ms, if the step set one. */
+    readonly timeoutMs?: number,
+  ) {
+    this.wakeAt = wakeAt
+  }
 
   poll(): CallResult | null {
+    if (this.interrupted) return this.program.interrupted(this)
     return this.program.resume(this)
+  }
+
+  interrupt(restart: boolean): boolean {
+    if (this.op === 'sleep') return false
+    if (!this.interrupted) this.program.signalled(this, restart)
+    return true
   }
 
   woken(): boolean {
     // Linux inet_wait_for_connect: the sleeper wakes when the state leaves SYN_SENT/SYN_RECV
     // and reads the state (TCP_CLOSE: sock_error) only when it runs.
-    if (this.op !== 'connect') return true
+    // A signal wakes the sleeper too (it returns EINTR when it runs).
+    if (this.op !== 'connect' || this.interrupted) return true
     const s = this.sock!
     return s.err !== null || (s.state !== 'SYN_SENT' && s.state !== 'SYN_RCVD')
   }
@@ -77,6 +109,8 @@ class RawSocket {
   /** The port a bind() gave it (null: not bound), and SO_REUSEADDR at that bind. */
   port: number | null = null
   reuse = false
+  /** TCP_USER_TIMEOUT set before connect() (ms; 0: none): the connection inherits it. */
+  userTimeoutMs = 0
 
   markShutdown(how: StepOf<'shutdown'>['how']): void {
     if (how !== 'wr') this.rdShut = true
@@ -228,6 +262,13 @@ export class Program {
         return this.abort()
       case 'keepalive':
         return this.keepalive()
+      case 'signal':
+        // Not blocked (the scheduler hands a blocked call's signal to signal()): the handler
+        // runs, and nothing else changes.
+        this.note(this.world.profile.signals.kind === 'none' ? 'signal-windows' : 'signal-idle')
+        return { ret: 0 }
+      case 'usertimeout':
+        return this.userTimeout(step.ms)
       case 'sleep':
         return new BlockingCall(this, 'sleep', 0, null, this.world.q.now + step.ms)
       case 'crash':
@@ -390,6 +431,7 @@ export class Program {
     // Shutdown marks set before the connect stay (nothing but tcp_disconnect clears them).
     if (raw instanceof RawSocket && (raw.rdShut || raw.wrShut))
       s.markShutdown(raw.rdShut && raw.wrShut ? 'rdwr' : raw.rdShut ? 'rd' : 'wr')
+    if (raw instanceof RawSocket && raw.userTimeoutMs > 0) s.setUserTimeout(raw.userTimeoutMs)
     this.fds.set(fd, s)
     this.conn = { fd, open: true }
     this.connection = s
@@ -484,7 +526,7 @@ export class Program {
 
   private recv(step: StepOf<'recv'>): CallResult | Pending {
     const wakeAt = step.timeoutMs !== undefined ? this.world.q.now + step.timeoutMs : undefined
-    const call = new BlockingCall(this, 'recv', step.bytes ?? 65536, null, wakeAt)
+    const call = new BlockingCall(this, 'recv', step.bytes ?? 65536, null, wakeAt, step.timeoutMs)
     return this.recvOnce(call, call.bytes) ?? call
   }
 
@@ -577,6 +619,14 @@ export class Program {
       }
       return { ret: 0 }
     }
+    if (s.state === 'SYN_SENT' && profile.shutdownConnecting !== 'enotconn') {
+      // A connect still in progress (profile `shutdownConnecting`): dropped, nothing sent.
+      if (profile.shutdownConnecting === 'disconnect' || step.how !== 'rd') {
+        s.close()
+        s.disconnect()
+      }
+      return { ret: 0 }
+    }
     if (s.state === 'LISTEN' || s.state === 'SYN_SENT') return { ret: -1, errno: 'ENOTCONN' }
     if (step.how !== 'rd') this.note('half-close')
     s.shutdown(step.how)
@@ -592,6 +642,74 @@ export class Program {
     if (t.closed) return { ret: -1, errno: 'EBADF' }
     if (!(t.sock instanceof RawSocket)) t.sock.enableKeepalive()
     return { ret: 0 }
+  }
+
+  /**
+   * setsockopt(IPPROTO_TCP, TCP_USER_TIMEOUT) on the data descriptor (macOS
+   * TCP_RXT_CONNDROPTIME, Windows TCP_MAXRT: the profile's `userTimeout`). On the socket made
+   * at start it is kept for the connect() that uses it.
+   */
+  private userTimeout(ms: number): CallResult {
+    const t = this.target()
+    if (t.closed) return { ret: -1, errno: 'EBADF' }
+    if (t.sock instanceof RawSocket) t.sock.userTimeoutMs = ms
+    else t.sock.setUserTimeout(ms)
+    return { ret: 0 }
+  }
+
+  /**
+   * A signal whose handler runs while `call` is blocked (signal(7)). Linux: a socket call
+   * restarts under SA_RESTART unless the socket has a timeout (sock_intr_errno), else fails
+   * with EINTR; a send() that had copied bytes returns their count (tcp_sendmsg: copied wins
+   * over the error); connect() fails with EINTR and its handshake goes on (the socket stays
+   * SYN_SENT; a later connect() on it would say EALREADY). Windows: nothing reaches the call.
+   * Returns the signal step's own result.
+   */
+  signal(call: Pending, restart: boolean): CallResult {
+    const rule = this.world.profile.signals
+    if (rule.kind === 'none') {
+      this.note('signal-windows')
+      return { ret: 0 }
+    }
+    if (!call.interrupt?.(restart)) this.note('signal-idle')
+    return { ret: 0 }
+  }
+
+  /** The signal's rule applied to a blocked call (BlockingCall.interrupt). */
+  signalled(call: BlockingCall, restart: boolean): void {
+    const rule = this.world.profile.signals
+    if (rule.kind === 'none') return
+    const timeout = call.timeoutMs !== undefined
+    const restarts =
+      restart &&
+      RESTARTABLE.has(call.op) &&
+      (call.op !== 'connect' || rule.connectRestarts) &&
+      (!timeout || rule.restartWithTimeout)
+    // A send that copied part of its bytes returns that count, restart or not.
+    if (restarts && !(call.op === 'send' && call.copied > 0)) {
+      this.note('signal-restart')
+      // BSD: the restarted recv() is a new call, with its whole SO_RCVTIMEO again.
+      if (timeout) {
+        const at = this.world.q.now + call.timeoutMs!
+        call.wakeAt = at
+        this.world.q.scheduleAt(at, () => this.host.changed())
+      }
+      return
+    }
+    call.interrupted = true
+    call.eintrWhy =
+      call.op === 'connect'
+        ? 'signal-eintr-connect'
+        : restart && timeout
+          ? 'signal-eintr-timeout'
+          : 'signal-eintr'
+  }
+
+  /** What a call a signal ended returns: the bytes a send() had copied, else -1 EINTR. */
+  interrupted(call: BlockingCall): CallResult {
+    if (call.op === 'send' && call.copied > 0)
+      return { ret: call.copied, notes: ['signal-partial'], params: { n: call.copied } }
+    return { ret: -1, errno: 'EINTR', notes: [call.eintrWhy] }
   }
 
   /** The process dies; what its OS does with the sockets depends on the mode and profile. */

@@ -15,9 +15,18 @@ function brief(s: StepResult): string {
   return [ret, s.errno, s.signal].filter(Boolean).join(' ')
 }
 
-/** The socket calls of a run (not net steps, listen, sleep, crash, freeze, thaw, keepalive). */
+/** The socket calls of a run (not net steps, listen, sleep, crash, freeze, thaw, options, signals). */
 function calls(r: LabResult): string[] {
-  const quiet = new Set(['listen', 'sleep', 'crash', 'freeze', 'thaw', 'keepalive'])
+  const quiet = new Set([
+    'listen',
+    'sleep',
+    'crash',
+    'freeze',
+    'thaw',
+    'keepalive',
+    'signal',
+    'usertimeout',
+  ])
   return r.steps.filter((s) => s.actor !== 'net' && !quiet.has(s.op)).map(brief)
 }
 
@@ -162,6 +171,22 @@ const EXPECTED: Record<string, Expectation> = {
       macos: ['0', '+', '+', '-1 ETIMEDOUT'],
     },
     endS: { 5: 3.7 },
+  },
+  // Added (v2): signal(7): the recv whose handler lacks SA_RESTART fails with EINTR at the
+  // signal (0.5 s); the one with SA_RESTART resumes and returns the data sent at 1.5 s. Windows
+  // has no POSIX signals: the first recv gets the data, the second still blocks at the end.
+  'call.eintr': {
+    linux: ['0', '+', '-1 EINTR', '+', '+'],
+    differ: { windows: ['0', '+', '+', 'blocked', '+'] },
+    endS: { 3: 0.5, 5: 1.5 },
+  },
+  // Added (v2): TCP_USER_TIMEOUT 1000 ms: ETIMEDOUT 1 s after the first RTO retransmission
+  // (0.61 s; tcp_clamp_rto_to_user_timeout), not after the tcp_retries2 schedule (~15 min).
+  // The kernel lab: 1.62 s.
+  'send.user-timeout': {
+    linux: ['0', '+', '+', '-1 ETIMEDOUT'],
+    differ: { windows: ['0', '+', '+', '-1 WSAETIMEDOUT'] },
+    endS: { 6: 1.6 },
   },
 }
 

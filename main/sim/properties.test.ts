@@ -63,6 +63,13 @@ const endpointStep: fc.Arbitrary<StepInput> = fc.oneof(
     op: fc.constant('crash' as const),
     mode: fc.constantFrom('fin', 'rst', 'silent'),
   }),
+  // Lab script version 2: signals (with and without SA_RESTART) and TCP_USER_TIMEOUT.
+  fc.record({ actor: endpoint, op: fc.constant('signal' as const), restart: fc.boolean() }),
+  fc.record({
+    actor: endpoint,
+    op: fc.constant('usertimeout' as const),
+    ms: fc.integer({ min: 1, max: 6000 }),
+  }),
   fc.constant({ actor: 'client' as const, op: 'connect' as const, port: 7001 }),
   fc.constant({ actor: 'client' as const, op: 'connect' as const, port: 7002 }),
   fc.constant({ actor: 'server' as const, op: 'accept' as const }),
@@ -139,7 +146,7 @@ const randomScript: fc.Arbitrary<LabScript> = fc
         for (const [s, at] of rest) steps.push(at === undefined ? s : { ...s, at })
         if (steps.length === 0) steps.push({ actor: 'client', op: 'sleep', ms: 1 })
         const parsed = parseLabScript({
-          labScript: 1,
+          labScript: 2,
           profile: base.profile,
           topology: base.middlebox ? 'middlebox' : 'direct',
           limitMs: base.limitMs,
@@ -235,8 +242,12 @@ function checkResult(s: LabScript, r: LabResult): void {
   const errnoSystem = profileOf(s.profile).errnoSystem
   for (const actor of ['client', 'server', 'net'] as const) {
     const mine = r.steps.filter((x) => x.actor === actor)
-    // returned* (blocked)? skipped*: a blocked call holds its actor until the end of the run.
-    const pattern = mine.map((x) => x.outcome[0]).join('')
+    // returned* (blocked)? skipped*: a blocked call holds its actor until the end of the run;
+    // only a signal may return while an earlier call of its actor still blocks.
+    const pattern = mine
+      .filter((x) => !(x.op === 'signal' && x.outcome === 'returned'))
+      .map((x) => x.outcome[0])
+      .join('')
     expect(pattern, `${actor} outcomes`).toMatch(/^r*b?s*$/)
     for (const x of mine) {
       const step = s.steps[x.index]!
@@ -263,6 +274,7 @@ function checkResult(s: LabScript, r: LabResult): void {
                     'EINVAL',
                     'ESHUTDOWN',
                     'EADDRINUSE',
+                    'EINTR',
                   ] as const
                 ).map((n) => [n, errnoOn(errnoSystem, n)]),
               ),
@@ -286,6 +298,15 @@ function checkResult(s: LabScript, r: LabResult): void {
     if (e.type === 'state') expect(e.cause ?? '', `state after the end`).not.toMatch(/^timer/)
     if (e.type === 'note') expect(TIMER_NOTES, `note after the end`).not.toContain(e.key)
   }
+  // signal(7): only a signal ends a call with EINTR, at the moment it arrives.
+  for (const x of r.steps.filter((y) => y.errno === errnoOn(errnoSystem, 'EINTR')?.name)) {
+    const signal = r.steps.find(
+      (y) => y.actor === x.actor && y.op === 'signal' && y.endMs === x.endMs && y.index > x.index,
+    )
+    expect(signal, `EINTR of step ${x.index} without a signal`).toBeDefined()
+  }
+  for (const x of r.steps.filter((y) => y.op === 'signal' && y.outcome === 'returned'))
+    expect(x.ret, `signal step ${x.index}`).toBe(0)
   expect(TCP_STATES).toContain(r.final.client)
   expect(TCP_STATES).toContain(r.final.server)
   // Direct topology: no one reads more than the other side's send() calls accepted (a send

@@ -3,6 +3,8 @@
  * script order; a step starts when its actor's previous step has returned and the clock has
  * reached its `at`; a blocking call holds its actor until it returns. At the end, calls still
  * blocked are reported as blocked and steps that never started as skipped, with the reason.
+ * One exception: a `signal` step starts at its `at` even while its actor is blocked in an
+ * earlier call (as a signal reaches a blocked process), and acts on that call.
  */
 import type { Actor, LabScript, Step } from '../../shared/lab-script'
 import type { StepResult } from '../../shared/lab-result'
@@ -45,6 +47,7 @@ export class Scheduler {
    */
   private readonly at: number[] = []
   private readonly thaw: boolean[] = []
+  private readonly signal: boolean[] = []
   /** Something a call may be waiting for changed since the calls were last asked. */
   dirty = true
   private stuckAt = -1
@@ -80,6 +83,7 @@ export class Scheduler {
       this.runs[s.actor === 'client' ? 0 : s.actor === 'server' ? 1 : 2]!.steps.push(i)
       this.at.push(s.at ?? 0)
       this.thaw.push(s.op === 'thaw')
+      this.signal.push(s.op === 'signal')
     }
     this.results = new Array<StepResult | undefined>(script.steps.length)
   }
@@ -175,8 +179,10 @@ export class Scheduler {
 
   /** The index of the run's next step if it may start now, else -1. */
   private ready(run: ActorRun): number {
-    if (run.pending || run.pos >= run.steps.length || run.program?.dead) return -1
-    const index = run.steps[run.pos]!
+    if (run.pos >= run.steps.length || run.program?.dead) return -1
+    // While a call blocks, only the signal written right after it may start (its `at` rules).
+    const index = run.pending ? (run.steps[run.pos + 1] ?? -1) : run.steps[run.pos]!
+    if (index < 0 || (run.pending && !this.signal[index])) return -1
     if (run.program?.frozen && !this.thaw[index]) return -1
     const at = Math.max(this.at[index]!, run.notBefore)
     if (at > this.q.now) {
@@ -192,6 +198,14 @@ export class Scheduler {
   private start(run: ActorRun, index: number): void {
     const step = this.script.steps[index]!
     const startMs = this.q.now
+    if (run.pending && step.op === 'signal') {
+      // The signal reaches the blocked call; the step leaves the actor's queue, which still
+      // waits for that call (pass() asks it again at once).
+      const r = run.program!.signal(run.pending, step.restart)
+      run.steps.splice(run.pos + 1, 1)
+      this.finish(run, index, startMs, r, false)
+      return
+    }
     const out = run.program ? run.program.start(step) : this.netStep(step, index)
     if ('poll' in out) {
       run.pending = out
@@ -206,13 +220,20 @@ export class Scheduler {
     } else this.finish(run, index, startMs, out)
   }
 
-  private finish(run: ActorRun, index: number, startMs: number, r: CallResult): void {
+  private finish(
+    run: ActorRun,
+    index: number,
+    startMs: number,
+    r: CallResult,
+    advance = true,
+  ): void {
     const step = this.script.steps[index]!
     const res = returnedStep(index, step, startMs, this.q.now, r, this.errnoSystem)
     for (const note of stepNotes(res, r)) this.trace.emit(note)
     this.results[index] = res
     this.trace.emit({ tMs: this.q.now, type: 'syscall', step: index })
     this.onStep?.(res)
+    if (!advance) return
     run.pos++
     if (run.wakeDelay > 0) run.notBefore = this.q.now + run.wakeDelay
   }

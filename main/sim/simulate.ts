@@ -301,6 +301,8 @@ function netStep(
     case 'shutdown':
     case 'abort':
     case 'keepalive':
+    case 'signal':
+    case 'usertimeout':
     case 'sleep':
     case 'crash':
     case 'freeze':

@@ -19,6 +19,7 @@ const CALL_OPS = new Set<StepResult['op']>([
   'shutdown',
   'abort',
   'keepalive',
+  'usertimeout',
 ])
 
 /** True when the step is a socket call whose return value matters. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { scenarioScript } from '../../shared/catalog/index'
-import type { LabResult, TraceEvent } from '../../shared/lab-result'
+import type { LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
 import { RECORDED, RECORDED_ON } from './fixtures/index'
 import { genericErrno, inferNotes, INFERRED_KEYS, noteAt, runNotes } from './explain'
 
@@ -63,5 +63,49 @@ describe('explaining a run from its trace', () => {
   it('writes an errno as its generic name (the profile decides the spelling later)', () => {
     expect(genericErrno('WSAETIMEDOUT')).toBe('ETIMEDOUT')
     expect(genericErrno('ECONNRESET')).toBe('ECONNRESET')
+  })
+
+  it('reads signals off a kernel run of call.eintr: EINTR, then the restarted recv', () => {
+    const script = scenarioScript('call.eintr')!
+    const r = (
+      index: number,
+      startMs: number,
+      endMs: number,
+      ret: number,
+      errno?: 'EINTR',
+    ): StepResult => ({
+      index,
+      actor: script.steps[index]!.actor,
+      op: script.steps[index]!.op,
+      startMs,
+      endMs,
+      outcome: 'returned',
+      ret,
+      ...(errno ? { errno } : {}),
+    })
+    // As the kernel lab measured it (the signal steps answer before the call they interrupt).
+    const steps = [
+      r(0, 0, 2, 0),
+      r(2, 12, 12.1, 4),
+      r(1, 10, 12.5, 0),
+      r(4, 501.4, 501.5, 0),
+      r(3, 100, 501.8, -1, 'EINTR'),
+      r(6, 1002, 1002.1, 0),
+      r(7, 1501.6, 1501.8, 10),
+      r(5, 501.8, 1502.2, 10),
+    ]
+    const events: TraceEvent[] = steps.map((x) => ({
+      tMs: x.endMs,
+      type: 'syscall',
+      step: x.index,
+    }))
+    const keys = inferNotes(events, steps, script, 'linux').map((n) => `${n.key}@${n.step}`)
+    expect(keys).toContain('signal-eintr@3')
+    expect(keys).toContain('signal-restart@6')
+    expect(keys.filter((k) => k.startsWith('signal-idle'))).toEqual([])
+    // On Windows nothing says a signal interrupted anything.
+    expect(
+      inferNotes(events, steps, script, 'windows').some((n) => n.key.startsWith('signal-')),
+    ).toBe(false)
   })
 })

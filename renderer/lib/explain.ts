@@ -38,6 +38,11 @@ export const INFERRED_KEYS: readonly NoteKey[] = [
   'data-give-up',
   'keepalive-probe',
   'keepalive-give-up',
+  'signal-eintr',
+  'signal-eintr-connect',
+  'signal-eintr-timeout',
+  'signal-restart',
+  'signal-idle',
   'recv-fin',
   'recv-timeout',
   'sigpipe',
@@ -111,6 +116,13 @@ export function inferNotes(
 ): PlacedNote[] {
   const notes: PlacedNote[] = []
   const stepOf = new Map(steps.map((s) => [s.index, s]))
+  /** Why a call failed with EINTR: connect, a socket with a timeout under SA_RESTART, or none. */
+  const eintrWhy = (step: StepResult, s: Record<string, unknown>): NoteKey => {
+    if (step.op === 'connect') return 'signal-eintr-connect'
+    const next = script?.steps.find((x, j) => j > step.index && x.actor === step.actor)
+    const restart = next?.op === 'signal' && next.restart
+    return restart && s.timeoutMs !== undefined ? 'signal-eintr-timeout' : 'signal-eintr'
+  }
   const scriptStep = (i: number): Record<string, unknown> =>
     (script?.steps[i] as Record<string, unknown> | undefined) ?? {}
   const keepalive = new Set<string>()
@@ -285,6 +297,12 @@ export function inferNotes(
     const s = scriptStep(step.index)
     const failed = step.ret === -1 && !!step.errno
     const errno = genericErrno(step.errno ?? '')
+    if (failed && errno === 'EINTR') {
+      // A signal step ended the blocked call (the simulator's signal rule, calls.ts).
+      if (step.op === 'connect') connecting = false
+      add(i, eintrWhy(step, s), { errno }, step.index)
+      return
+    }
     switch (step.op) {
       case 'connect':
         connecting = false
@@ -312,6 +330,21 @@ export function inferNotes(
       case 'keepalive':
         if (step.ret === 0) keepalive.add(step.actor)
         return
+      case 'signal': {
+        // Was a call of the actor blocked when the signal came (started before, ended after)?
+        const blocked = steps.find(
+          (x) =>
+            x.actor === step.actor &&
+            x.index < step.index &&
+            x.op !== 'sleep' &&
+            x.startMs <= step.startMs &&
+            (x.outcome === 'blocked' || x.endMs >= step.endMs),
+        )
+        if (!blocked) add(i, 'signal-idle', {}, step.index)
+        else if (s.restart === true && blocked.errno === undefined)
+          add(i, 'signal-restart', {}, step.index)
+        return
+      }
       case 'cut':
         add(i, 'net-cut', { dir: String(s.dir ?? 'both') }, step.index)
         return

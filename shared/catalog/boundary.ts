@@ -93,4 +93,47 @@ export const BOUNDARY_CASES: CatalogCase[] = [
       ],
     },
   },
+  {
+    group: 'boundary',
+    backends: ['sim', 'kernel'],
+    script: {
+      labScript: 2,
+      id: 'call.eintr',
+      title: {
+        en: 'A signal interrupts a blocked recv(): EINTR without SA_RESTART, the call resumes with it',
+        zh: '信号中断阻塞中的 recv()：没有 SA_RESTART 时返回 EINTR，有它时调用继续',
+      },
+      section: 'unp.5.9',
+      limitMs: 3000,
+      steps: [
+        ...connected(7027),
+        { actor: 'client', op: 'recv', at: 100 },
+        { actor: 'client', op: 'signal', at: 500 },
+        { actor: 'client', op: 'recv' },
+        { actor: 'client', op: 'signal', restart: true, at: 1000 },
+        { actor: 'server', op: 'send', bytes: 10, at: 1500 },
+      ],
+    },
+  },
+  {
+    group: 'boundary',
+    backends: ['sim', 'kernel'],
+    script: {
+      labScript: 2,
+      id: 'send.user-timeout',
+      title: {
+        en: 'The network breaks under unacknowledged data; TCP_USER_TIMEOUT ends the wait',
+        zh: '网络断开、数据得不到确认；TCP_USER_TIMEOUT 提前结束等待',
+      },
+      section: 'rfc5482',
+      limitMs: 6000,
+      steps: [
+        ...connected(7028),
+        { actor: 'client', op: 'usertimeout', ms: 1000, at: 50 },
+        { actor: 'net', op: 'cut', dir: 'both', at: 100 },
+        { actor: 'client', op: 'send', bytes: 1000, at: 200 },
+        { actor: 'client', op: 'recv', at: 300 },
+      ],
+    },
+  },
 ]

@@ -30,6 +30,8 @@ const DIGEST_IDS = [
   'accept.reset',
   'bind.time-wait',
   'established.icmp',
+  'call.eintr',
+  'send.user-timeout',
 ]
 
 describe('catalog', () => {

@@ -100,6 +100,8 @@ function afterOutput(s: Tcb): void {
   const inFlight = s.sndNxt > s.sndUna
   if (inFlight) {
     if (!s.rtx) armDataTimer(s)
+    // The window opened: the next shut window is a new episode (tcp_ack_probe).
+    s.persistStartedAt = -1
     if (s.persist) {
       s.persist.cancel()
       s.persist = null
@@ -129,16 +131,46 @@ function armDataTimer(s: Tcb): void {
   armRtx(s, 'data', s.retransmits === 0 ? s.rto : s.rtoCur)
 }
 
+/** The program's limit on a shut window (profile `userTimeout.zeroWindow`), virtual ms; 0: none. */
+function zeroWindowLimit(s: Tcb): number {
+  if (!s.world.profile.userTimeout.zeroWindow) return 0
+  return s.userTimeoutMs * s.host.timerScale
+}
+
 function armPersist(s: Tcb): void {
   if (s.persistRto === 0) s.persistRto = s.rto
-  s.persist = s.world.q.schedule(s.persistRto * s.host.timerScale, () => onPersist(s))
+  let delay = s.persistRto * s.host.timerScale
+  const limit = zeroWindowLimit(s)
+  if (limit > 0 && s.persistStartedAt >= 0) {
+    // tcp_clamp_probe0_to_user_timeout: no later than the limit, at least TCP_TIMEOUT_MIN.
+    const left = limit - (s.world.q.now - s.persistStartedAt)
+    const min = 2 * Math.max(1, s.world.profile.data.timerTickMs) * s.host.timerScale
+    delay = Math.min(delay, Math.max(left, min))
+  }
+  s.persist = s.world.q.schedule(delay, () => onPersist(s))
 }
 
 function onPersist(s: Tcb): void {
   s.persist = null
   if (s.host.down || s.sndNxt > s.sndUna || s.sndNxt >= s.writeSeq) return
   if (s.sndUna + s.sndWnd > s.sndNxt) {
+    s.persistStartedAt = -1
     output(s)
+    return
+  }
+  // Linux tcp_probe_timer: with TCP_USER_TIMEOUT, a window shut that long since the first
+  // probe ends the connection, answered probes or not (5.11+).
+  const limit = zeroWindowLimit(s)
+  const now = s.world.q.now
+  if (s.persistStartedAt < 0) s.persistStartedAt = now
+  // (1e-6: the clamped timer lands on the limit up to float rounding of the clock.)
+  else if (limit > 0 && now - s.persistStartedAt >= limit - 1e-6) {
+    s.world.trace.note(
+      'user-timeout',
+      { ms: s.userTimeoutMs, elapsedMs: Math.round((now - s.persistStartedAt) * 10) / 10 },
+      s.host.endpoint ?? undefined,
+    )
+    giveUpNow(s, 'data', s.softErr ?? s.world.profile.errors.timeout)
     return
   }
   // Linux tcp_probe_timer: unanswered probes beyond retries2 kill the connection; answered

@@ -89,4 +89,11 @@ export class SocketImpl extends Tcb {
     const since = fromLastReceive ? this.world.q.now - this.lastRcvAt : 0
     armKeepalive(this, Math.max(0, idle - since))
   }
+
+  setUserTimeout(ms: number): void {
+    // macOS TCP_RXT_CONNDROPTIME and Windows TCP_MAXRT count whole seconds: a program asking
+    // for 1500 ms there would write 2 (the lab rounds up, so the limit is never shorter).
+    const unit = this.world.profile.userTimeout.unit
+    this.userTimeoutMs = unit === 's' ? Math.ceil(ms / 1000) * 1000 : ms
+  }
 }

@@ -103,6 +103,11 @@ export interface TcpSocket {
   /** SO_KEEPALIVE on: the first check comes one idle period (the run's timers) from now. */
   enableKeepalive(): void
   /**
+   * The per-connection retransmission time limit (Linux TCP_USER_TIMEOUT; the profile's
+   * `userTimeout` says how each OS counts and applies it), in the lab's ms.
+   */
+  setUserTimeout(ms: number): void
+  /**
    * Reports the pending error. `consume` (POSIX) clears it and remembers it was reported;
    * without it (Winsock) every later call fails the same way. Null when there is none.
    */

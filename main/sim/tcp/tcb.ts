@@ -142,6 +142,12 @@ export abstract class Tcb implements TcpSocket {
    * time-based data give-up budget starts. -1 while nothing was retransmitted.
    */
   retransStamp = -1
+  /**
+   * The program's retransmission time limit in ms as its OS counts it (lab step
+   * `usertimeout`, profile `userTimeout`; already rounded up to seconds where the OS counts
+   * seconds); 0: none.
+   */
+  userTimeoutMs = 0
   startedAt = 0
   /** connect() blocks in the call (a program's) rather than returning EINPROGRESS (the relay's). */
   blockingConnect = true
@@ -153,6 +159,8 @@ export abstract class Tcb implements TcpSocket {
   persist: Timer | null = null
   persistProbes = 0
   persistRto = 0
+  /** When the first window probe of this zero-window episode went out (Linux icsk_probes_tstamp); -1: none. */
+  persistStartedAt = -1
   ka: Timer | null = null
   kaProbes = 0
   lastRcvAt = 0
@@ -187,6 +195,7 @@ export abstract class Tcb implements TcpSocket {
   abstract abort(): void
   abstract reset(): void
   abstract enableKeepalive(): void
+  abstract setUserTimeout(ms: number): void
 
   get world() {
     return this.host.world

@@ -50,9 +50,41 @@ function ruleFor(s: Tcb, kind: RtxKind): { rule: RetransmitRule; retries: number
   }
 }
 
+/**
+ * The program's retransmission time limit that applies to this timer, in virtual ms (0: none).
+ * A SYN_RCVD child has none (the option is set on a descriptor, which accept() gives later).
+ */
+function userLimit(s: Tcb, kind: RtxKind): number {
+  if (s.userTimeoutMs <= 0 || kind === 'synack' || kind === 'refused') return 0
+  return s.userTimeoutMs * s.host.timerScale
+}
+
+/**
+ * The next retransmission timeout, cut so it fires when the program's limit runs out (Linux
+ * 4.19+ tcp_clamp_rto_to_user_timeout: min(RTO, what is left), one jiffy once it has passed).
+ */
+function clampToUserLimit(s: Tcb, kind: RtxKind, rtoMs: number, startedAt: number): number {
+  const limit = userLimit(s, kind)
+  if (limit <= 0 || startedAt < 0 || !s.world.profile.userTimeout.clampRto) return rtoMs
+  const left = (limit - (s.world.q.now - startedAt)) / s.host.timerScale
+  const tick = Math.max(1, s.world.profile.data.timerTickMs)
+  if (left <= 0) return tick
+  return Math.min(rtoMs, Math.ceil(left / tick) * tick)
+}
+
 /** Whether the give-up rule says this expiry is the last (`startedAt` < 0: no budget running yet). */
 export function givesUp(s: Tcb, kind: RtxKind, startedAt: number): boolean {
   const { rule, retries } = ruleFor(s, kind)
+  const limit = userLimit(s, kind)
+  if (limit > 0) {
+    // Linux retransmits_timed_out: the program's limit counts from retrans_stamp (data: the
+    // first timer-driven retransmission; SYN: the first SYN) and, for data, takes the place
+    // of the tcp_retries2 budget; a SYN still also stops at its count (tcp_write_timeout,
+    // since 5.4). BSD and Winsock check it beside the count.
+    // (1e-6: the clamped timer lands on the limit up to float rounding of the clock.)
+    if (startedAt >= 0 && s.world.q.now - startedAt >= limit - 1e-6) return true
+    if (kind !== 'syn' && s.world.profile.userTimeout.replacesRetries) return false
+  }
   if (rule.giveUp.kind === 'count') return s.retransmits >= retries
   if (startedAt < 0) return false
   // The budget is in the host's own timer time, like the intervals that use it up.
@@ -138,6 +170,13 @@ function retransmit(s: Tcb, kind: 'syn' | 'synack' | 'data'): void {
   // tcp_retries2 = 3 (a 3 s budget), ETIMEDOUT at the 6.4 s tick, not the 3.2 s one.
   const startedAt = kind === 'data' ? s.retransStamp : s.startedAt
   if (givesUp(s, kind, startedAt)) {
+    const limit = userLimit(s, kind)
+    if (limit > 0 && startedAt >= 0 && world.q.now - startedAt >= limit - 1e-6)
+      world.trace.note(
+        'user-timeout',
+        { ms: s.userTimeoutMs, elapsedMs: round(world.q.now - startedAt) },
+        s.host.endpoint ?? undefined,
+      )
     giveUpNow(s, kind, s.softErr ?? world.profile.errors.timeout)
     return
   }
@@ -170,7 +209,11 @@ function retransmit(s: Tcb, kind: 'syn' | 'synack' | 'data'): void {
     default:
       unreachable(kind, 'retransmission timer kind')
   }
-  armRtx(s, kind, s.rtoCur)
+  armRtx(
+    s,
+    kind,
+    clampToUserLimit(s, kind, s.rtoCur, kind === 'data' ? s.retransStamp : s.startedAt),
+  )
 }
 
 /**
@@ -273,7 +316,10 @@ function onKeepalive(s: Tcb): void {
     return
   }
   const actor = s.host.endpoint ?? undefined
-  if (s.kaProbes >= count) {
+  // Linux tcp_keepalive_timer: with TCP_USER_TIMEOUT the connection is dropped once it has
+  // been silent that long with a probe out, whatever keepcnt says.
+  const limit = s.world.profile.userTimeout.keepalive ? s.userTimeoutMs * s.host.timerScale : 0
+  if (limit > 0 ? elapsed >= limit && s.kaProbes > 0 : s.kaProbes >= count) {
     // tcp_keepalive_timer: tcp_send_active_reset() then tcp_write_err().
     s.world.trace.note('keepalive-give-up', { n: s.kaProbes }, actor)
     s.sendReset()

@@ -119,6 +119,25 @@ export const STEP_COMMANDS: Record<
     help: { en: 'enable SO_KEEPALIVE', zh: '开启 SO_KEEPALIVE' },
     actors: ENDS,
   },
+  signal: {
+    name: 'signal',
+    usage: '[client|server] signal [restart]',
+    help: {
+      en: 'deliver a signal to the program (its handler without SA_RESTART, or with it: restart); interrupts a blocked call',
+      zh: '向程序发送一个信号（处理函数不带 SA_RESTART，或带 restart）；会中断阻塞中的调用',
+    },
+    actors: ENDS,
+    args: [['restart']],
+  },
+  usertimeout: {
+    name: 'usertimeout',
+    usage: '[client|server] usertimeout <ms>',
+    help: {
+      en: 'set TCP_USER_TIMEOUT: give up on unacknowledged data after that many ms',
+      zh: '设置 TCP_USER_TIMEOUT：数据在这么多毫秒内未被确认就放弃连接',
+    },
+    actors: ENDS,
+  },
   sleep: {
     name: 'sleep',
     usage: '[client|server] sleep <ms>',

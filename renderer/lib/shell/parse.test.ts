@@ -15,6 +15,9 @@ describe('shell parse', () => {
     ['drop data 3', { actor: 'net', op: 'drop', match: 'data', count: 3 }],
     ['reject host-unreachable', { actor: 'net', op: 'reject', icmp: 'host-unreachable' }],
     ['sleep 50ms', { actor: 'client', op: 'sleep', ms: 50 }],
+    ['signal', { actor: 'client', op: 'signal' }],
+    ['server signal restart', { actor: 'server', op: 'signal', restart: true }],
+    ['usertimeout 1500', { actor: 'client', op: 'usertimeout', ms: 1500 }],
   ])('%s', (line, step) => {
     expect(parseLine(line, 'client', 7001)).toEqual({ kind: 'step', step })
   })

@@ -153,6 +153,18 @@ function fill(
       }
       break
     }
+    case 'usertimeout': {
+      const ms = int(rest.shift()?.replace(/ms$/, ''))
+      if (ms === undefined) return need('milliseconds')
+      step.ms = ms
+      break
+    }
+    case 'signal':
+      if (rest[0] === 'restart') {
+        rest.shift()
+        step.restart = true
+      }
+      break
     case 'shutdown':
       step.how = rest.shift() ?? 'wr'
       break

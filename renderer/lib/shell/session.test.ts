@@ -72,6 +72,14 @@ describe('ShellSession', () => {
     expect((await s.exec('hold')).run).toBeDefined()
   })
 
+  it('makes the session a version 2 script once it uses a version 2 op', async () => {
+    const s = new ShellSession(host())
+    expect((await s.exec('listen')).run?.script.labScript).toBe(1)
+    const r = await s.exec('signal restart')
+    expect(r.run?.script.labScript).toBe(2)
+    expect(r.run?.script.steps[1]).toMatchObject({ op: 'signal', restart: true })
+  })
+
   it('loads a case, undoes a step and prints the script', async () => {
     const s = new ShellSession(host())
     const loaded = await s.exec('load peer.crash-fin')

@@ -9,11 +9,13 @@ import type { Result } from '../../../shared/contract'
 import {
   parseLabScript,
   PROFILE_IDS,
+  v2Feature,
   type BackendId,
   type LabScript,
   type LabScriptInput,
   type Localized,
   type ProfileId,
+  type Step,
 } from '../../../shared/lab-script'
 import { compareResults, stepClass } from '../../../shared/agreement'
 import type { LabResult } from '../../../shared/lab-result'
@@ -60,7 +62,7 @@ const GAP_MS = 10
 type Draft = Omit<LabScriptInput, 'steps'> & { steps: Record<string, unknown>[] }
 
 function emptyDraft(): Draft {
-  return { labScript: 2, id: 'shell-session', steps: [] }
+  return { labScript: 1, id: 'shell-session', steps: [] }
 }
 
 /** The shell's state between commands. */
@@ -126,6 +128,11 @@ export class ShellSession {
     return last?.op === 'bind'
   }
 
+  /** A session that uses a version 2 feature is a version 2 script; otherwise it stays 1. */
+  private versionOf(steps: Record<string, unknown>[]): Draft['labScript'] {
+    return steps.some((s) => v2Feature(s as unknown as Step) !== null) ? 2 : this.draft.labScript
+  }
+
   private build(
     steps: Record<string, unknown>[],
   ): { ok: true; script: LabScript } | { ok: false; message: string } {
@@ -135,7 +142,8 @@ export class ShellSession {
       86_400_000,
       Math.max(Number(this.draft.limitMs ?? 0), lastAt + windowMs),
     )
-    const parsed = parseLabScript({ ...this.draft, limitMs, steps })
+    const labScript = this.versionOf(steps)
+    const parsed = parseLabScript({ ...this.draft, labScript, limitMs, steps })
     return parsed.ok ? { ok: true, script: parsed.script } : { ok: false, message: parsed.message }
   }
 
@@ -252,7 +260,7 @@ export class ShellSession {
       case 'script':
         return {
           lines: this.draft.steps.length
-            ? stringify({ ...this.draft })
+            ? stringify({ ...this.draft, labScript: this.versionOf(this.draft.steps) })
                 .trimEnd()
                 .split('\n')
             : [this.say('the session script has no steps yet', '会话脚本还没有步骤')],
@@ -367,7 +375,7 @@ export class ShellSession {
     } else script = this.host.currentScript()
     if (!script) return { lines: [`error: ${this.say('no case is open', '没有打开的案例')}`] }
     this.draft = {
-      labScript: 2,
+      labScript: script.labScript,
       id: 'shell-session',
       profile: script.profile,
       topology: script.topology,
