@@ -142,6 +142,14 @@ export const ARTICLE_SECTIONS = {
       en: 'The same as a crash that sends FIN.',
     },
   },
+  'unp.16.3': {
+    ref: 'UNP 卷1 §16.3',
+    heading: { zh: '非阻塞 connect', en: 'Non-blocking connect' },
+    gist: {
+      zh: '（教科书，非原文：Stevens《UNIX 网络编程》卷1 第 16.3 节）非阻塞套接字上的 connect 立即返回 EINPROGRESS，连接在后台建立；等到套接字可写，再用 getsockopt 取 SO_ERROR：0 表示连接成功，否则就是连接失败的原因。',
+      en: "(The textbook, not the article: Stevens, UNIX Network Programming vol. 1, section 16.3.) connect() on a non-blocking socket returns EINPROGRESS at once and the handshake goes on; once the socket is writable, getsockopt's SO_ERROR is 0 when it connected, else why it failed.",
+    },
+  },
   added: {
     ref: '补充',
     heading: { zh: '文章之外的补充案例', en: 'Cases added beyond the article' },

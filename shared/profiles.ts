@@ -82,7 +82,26 @@ export interface ProfileSources {
   tailLossProbe: readonly FactSource[]
   /** Whether connections carry TCP timestamps (`timestamps`). */
   timestamps: readonly FactSource[]
+  /** What poll() and getsockopt(SO_ERROR) show of a non-blocking connect (`nonblocking`). */
+  nonblocking: readonly FactSource[]
 }
+
+/**
+ * How poll() reads a TCP socket (lab script version 2):
+ * - `linux` (net/ipv4/tcp.c tcp_poll): POLLHUP when the socket is CLOSE or shut both ways;
+ *   POLLIN once shut for reading (a FIN, or the connection's end) or with data, a listener
+ *   with a connection queued; POLLOUT, outside SYN_SENT/SYN_RECV, when shut for writing or
+ *   when there is room (sk_stream_is_writeable: free space at least half of what is queued);
+ *   POLLERR while sk_err is set or the error queue holds something.
+ * - `bsd` (FreeBSD sopoll_generic, soreadable/sowriteable; XNU's poll over kqueue's
+ *   filt_soread/filt_sowrite alike): POLLIN when readable (data, no more to receive, a
+ *   pending so_error, a queued connection), POLLOUT when connected with room, unable to send
+ *   more, or with so_error pending; POLLHUP once it can neither receive nor send; never POLLERR.
+ * - `winsock` (Microsoft Learn, WSAPoll): as Linux for data and room; a connect that failed
+ *   is POLLHUP|POLLERR|POLLWRNORM (Windows 10 2004 and later); a socket never connected shows
+ *   nothing (assumed).
+ */
+export type PollRule = 'linux' | 'bsd' | 'winsock'
 
 /** Everything the simulator needs to behave like one OS. */
 export interface OsProfile {
@@ -253,6 +272,24 @@ export interface OsProfile {
    * socket is the TIME_WAIT connection; close() or abort() end it quietly (no RST).
    */
   timeWaitSocket: 'detached' | 'attached'
+  /** Non-blocking connect, poll() and getsockopt(SO_ERROR) (lab script version 2). */
+  nonblocking: {
+    /** How poll() computes revents. */
+    pollRule: PollRule
+    /**
+     * An ICMP error about a connecting socket's SYN is queued on its error queue, so poll()
+     * reports POLLERR at once, even while the error itself is only a soft one (Linux tcp_v4_err
+     * calls ip_icmp_error in SYN_SENT since commit 45af29ca761c "tcp: allow traceroute -Mtcp
+     * for unpriv users", 5.5; measured on 6.18 without IP_RECVERR). Only recvmsg(MSG_ERRQUEUE),
+     * which the lab never calls, empties it.
+     */
+    icmpErrorQueue: boolean
+    /**
+     * getsockopt(SO_ERROR) with no pending error reads the soft error and clears it (Linux
+     * sock_getsockopt: sock_error, then xchg(&sk->sk_err_soft, 0)); BSD reads so_error only.
+     */
+    soErrorSoft: boolean
+  }
   /** Where the facts students doubt most come from. */
   sources: ProfileSources
 }
@@ -342,6 +379,11 @@ const linux: OsProfile = {
   // tcp_done(sk); __tcp_close on a TCP_CLOSE socket sends nothing. Measured: abort keeps
   // TIME_WAIT, shutdown gets ENOTCONN
   timeWaitSocket: 'detached',
+  nonblocking: {
+    pollRule: 'linux', // net/ipv4/tcp.c tcp_poll (measured: refused -> POLLOUT|POLLERR|POLLHUP)
+    icmpErrorQueue: true, // tcp_v4_err -> ip_icmp_error in SYN_SENT (5.5+); measured on 6.18
+    soErrorSoft: true, // net/core/sock.c sk_getsockopt SO_ERROR: sock_error, then sk_err_soft
+  },
   sources: {
     processExit: [
       {
@@ -386,6 +428,18 @@ const linux: OsProfile = {
           'kernel lab: a probe 204 ms after the send on a connection whose SYN was repeated (docs/kernel-rules.md)',
       },
     ],
+    nonblocking: [
+      {
+        kind: 'source-code',
+        source:
+          'Linux net/ipv4/tcp.c tcp_poll; net/core/sock.c sk_getsockopt SO_ERROR (sock_error, then sk_err_soft); net/ipv4/tcp_ipv4.c tcp_v4_err, SYN_SENT: ip_icmp_error, then sk_err_soft while connect() holds the socket',
+      },
+      {
+        kind: 'measured',
+        source:
+          'kernel lab on 6.18: connect -1 EINPROGRESS; refused: poll POLLOUT|POLLERR|POLLHUP, SO_ERROR ECONNREFUSED then 0; host unreachable: poll POLLERR at once, SO_ERROR EHOSTUNREACH (the soft error) (docs/kernel-rules.md)',
+      },
+    ],
   },
 }
 
@@ -402,8 +456,19 @@ const linuxLegacy: OsProfile = {
   // RACK came in 4.4; 3.2 marks the head lost once three segments above it are SACKed (FACK,
   // tcp_reordering = 3), and RFC 5827 early retransmit came in 3.5 (assumed off for the article)
   lossDetection: { kind: 'dupack', threshold: 3, earlyRetransmit: false },
+  // ip_icmp_error in tcp_v4_err's SYN_SENT case came in 5.5 (commit 45af29ca761c): on 3.x an
+  // ICMP error during connect() is only the soft error, and poll() sees nothing until it is hard
+  nonblocking: { ...linux.nonblocking, icmpErrorQueue: false },
   sources: {
     ...linux.sources,
+    nonblocking: [
+      ...linux.sources.nonblocking.slice(0, 1),
+      {
+        kind: 'source-code',
+        source:
+          'Linux commit 45af29ca761c "tcp: allow traceroute -Mtcp for unpriv users" (5.5) added ip_icmp_error to tcp_v4_err in SYN_SENT: not in the article\'s 3.2 to 3.8',
+      },
+    ],
     tailLossProbe: [
       {
         kind: 'source-code',
@@ -488,7 +553,24 @@ const windows: OsProfile = {
   timestamps: false, // Tcp1323Opts: Windows offers no timestamps by default (assumed, see sources)
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
+  nonblocking: {
+    pollRule: 'winsock', // learn.microsoft.com WSAPoll: a failed connect is POLLHUP|POLLERR|POLLWRNORM
+    icmpErrorQueue: false, // Winsock ignores these ICMP errors (icmpConnect)
+    soErrorSoft: false,
+  },
   sources: {
+    nonblocking: [
+      {
+        kind: 'documented',
+        source:
+          'Microsoft Learn, connect function: a non-blocking connect returns SOCKET_ERROR with WSAEWOULDBLOCK; WSAPoll function: a TCP socket that fails to connect indicates POLLHUP|POLLERR|POLLWRNORM (Windows 10 2004 and later)',
+      },
+      {
+        kind: 'documented',
+        source:
+          'Microsoft Learn, SOL_SOCKET socket options: SO_ERROR "retrieves error status and clear"',
+      },
+    ],
     processExit: [
       {
         kind: 'documented',
@@ -600,7 +682,24 @@ const macos: OsProfile = {
   // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
   shutdownUnconnected: 'enotconn',
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
+  nonblocking: {
+    pollRule: 'bsd', // XNU bsd/kern/sys_generic.c poll via kqueue filt_sowrite/filt_soread
+    icmpErrorQueue: false, // tcp_notify keeps t_softerror; sockets have no error queue
+    soErrorSoft: false, // sogetopt SO_ERROR reads so_error only
+  },
   sources: {
+    nonblocking: [
+      {
+        kind: 'source-code',
+        source:
+          'XNU bsd/kern/uipc_socket.c sogetopt SO_ERROR (reads and clears so_error); bsd/kern/sys_generic.c poll over kqueue: EV_EOF gives POLLHUP, no POLLERR for sockets; FreeBSD sopoll_generic/sowriteable alike',
+      },
+      {
+        kind: 'documented',
+        source:
+          'connect(2) (macOS man page): EINPROGRESS for a non-blocking socket; select for writing, then SO_ERROR',
+      },
+    ],
     processExit: [
       {
         kind: 'source-code',

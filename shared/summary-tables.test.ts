@@ -16,6 +16,10 @@ const DIGEST_CASES = [
   'connect.refused',
   'connect.unreachable',
   'connect.timeout',
+  'connect.nonblocking',
+  'connect.nonblocking-refused',
+  'connect.nonblocking-timeout',
+  'connect.nonblocking-icmp',
   'handshake.syn-lost',
   'handshake.synack-lost',
   'handshake.ack-lost',
@@ -36,8 +40,8 @@ const DIGEST_CASES = [
 ]
 
 describe('summary tables', () => {
-  it('has the three tables with the digest row counts', () => {
-    expect(SUMMARY_CALLS.map((c) => SUMMARY_TABLES[c].length)).toEqual([5, 6, 5])
+  it('has the three tables with the digest row counts (connect: one more, non-blocking)', () => {
+    expect(SUMMARY_CALLS.map((c) => SUMMARY_TABLES[c].length)).toEqual([6, 6, 5])
   })
 
   it.each(SUMMARY_ROWS.map((r) => [r.id, r] as const))('row %s is well formed', (_id, row) => {

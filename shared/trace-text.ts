@@ -19,8 +19,13 @@ export function formatCall(step: Pick<StepResult, 'op'>, scriptStep?: Step): str
   const s = scriptStep as Record<string, unknown> | undefined
   switch (step.op) {
     case 'listen':
-    case 'connect':
       return `${step.op}(${s?.port ?? ''})`
+    case 'connect':
+      return `connect(${s?.port ?? ''}${s?.nonblocking ? ', O_NONBLOCK' : ''})`
+    case 'poll':
+      return `poll(${s?.events === 'in' ? 'POLLIN' : 'POLLOUT'}, ${s?.timeoutMs ?? -1})`
+    case 'getsockopt':
+      return `getsockopt(${String(s?.opt ?? 'SO_ERROR')})`
     case 'send':
       return `send(${s?.bytes ?? ''})`
     case 'recv':
@@ -61,7 +66,8 @@ export function formatReturn(step: StepResult): string {
     const signal = step.signal ? ` +${step.signal}` : ''
     return `= -1 ${step.errno}${step.errnoNumber !== undefined ? ` ${step.errnoNumber}` : ''} (${step.message ?? ''})${signal}`
   }
-  return `= ${step.ret}`
+  // poll()'s revents, getsockopt()'s error: what the call wrote out, as strace shows it.
+  return `= ${step.ret}${step.value !== undefined ? ` [${step.value}]` : ''}`
 }
 
 /** One strace-like line for a step: `[   0.3 ms] client connect(7002)   = -1 ECONNREFUSED 111 (...)`. */

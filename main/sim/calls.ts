@@ -4,12 +4,14 @@
  * until it can return (a blocking call). What a call returns is read from the socket's TCP
  * state and pending error, never decided here per scenario.
  */
+import type { CallValue } from '../backend/result'
 import type { ErrnoName } from '../../shared/errno'
 import type { Endpoint, Step, StepOf } from '../../shared/lab-script'
 import type { TcpState } from '../../shared/lab-result'
 import type { NoteKey } from '../../shared/notes'
 import type { Host } from './host'
 import { unreachable } from './never'
+import { revents, type PollEvents } from './poll'
 import type { TcpSocket } from './tcp/index'
 
 /** What a call returned (written down by main/backend/result.ts). */
@@ -20,6 +22,8 @@ export interface CallResult {
   /** Teaching notes saying why the call returned this, and the values their texts use. */
   notes?: NoteKey[]
   params?: Record<string, string | number>
+  /** What poll() or getsockopt() wrote out besides the return value. */
+  value?: CallValue
 }
 
 /** A call in progress: asked again after every event; `wakeAt` schedules a check. */
@@ -45,11 +49,13 @@ class BlockingCall implements Pending {
   constructor(
     private readonly program: Program,
     /** The op, and the byte count of a send or recv (read once: steps differ in shape). */
-    readonly op: 'accept' | 'connect' | 'send' | 'recv' | 'sleep',
+    readonly op: 'accept' | 'connect' | 'send' | 'recv' | 'sleep' | 'poll',
     readonly bytes = 0,
     /** The socket the call waits on: the one connect() made, or accept()'s listener. */
     readonly sock: TcpSocket | null = null,
     readonly wakeAt?: number,
+    /** What a poll() waits for. */
+    readonly events: PollEvents = 'out',
   ) {}
 
   poll(): CallResult | null {
@@ -58,11 +64,20 @@ class BlockingCall implements Pending {
 
   woken(): boolean {
     // Linux inet_wait_for_connect: the sleeper wakes when the state leaves SYN_SENT/SYN_RECV
-    // and reads the state (TCP_CLOSE: sock_error) only when it runs.
+    // and reads the state (TCP_CLOSE: sock_error) only when it runs. poll() alike: it reads
+    // the socket's readiness when it runs again (do_poll calls tcp_poll after the wakeup).
+    if (this.op === 'poll') return this.program.pollReady(this)
     if (this.op !== 'connect') return true
     const s = this.sock!
     return s.err !== null || (s.state !== 'SYN_SENT' && s.state !== 'SYN_RCVD')
   }
+}
+
+/** The note that says why poll() returned these revents. */
+function pollNote(bits: readonly string[], errQueued: boolean): NoteKey {
+  if (errQueued && bits.includes('POLLERR') && !bits.includes('POLLHUP')) return 'poll-errqueue'
+  if (bits.includes('POLLERR') || bits.includes('POLLHUP')) return 'poll-failed'
+  return bits.includes('POLLIN') ? 'poll-readable' : 'poll-writable'
 }
 
 /**
@@ -201,6 +216,10 @@ export class Program {
         return this.keepalive()
       case 'sleep':
         return new BlockingCall(this, 'sleep', 0, null, this.world.q.now + step.ms)
+      case 'poll':
+        return this.poll(step)
+      case 'getsockopt':
+        return this.getsockopt()
       case 'crash':
         return this.crash(step.mode)
       case 'freeze':
@@ -236,6 +255,8 @@ export class Program {
         return this.recvOnce(call, call.bytes)
       case 'sleep':
         return this.world.q.now >= call.wakeAt! ? { ret: 0 } : null
+      case 'poll':
+        return this.pollOnce(call)
       default:
         return unreachable(call.op, 'blocking call')
     }
@@ -289,18 +310,88 @@ export class Program {
     return { ret: fd, notes: ['accept-returns'] }
   }
 
-  /** connect() on the socket made at start, else on a new one. */
-  private connect(step: StepOf<'connect'>): Pending {
+  /**
+   * connect() on the socket made at start, else on a new one. A non-blocking one returns
+   * -1 EINPROGRESS once its SYN is out (Linux __inet_stream_connect; Winsock
+   * WSAEWOULDBLOCK). Either way the SYN leaves inside the call, so an ICMP error the lab's own
+   * kernel sends back for it arrives while the call still holds the socket (icmp.ts;
+   * measured: EHOSTUNREACH as the soft error, at once, on a non-blocking connect too).
+   */
+  private connect(step: StepOf<'connect'>): CallResult | Pending {
     const fd = this.fresh()
     const raw = this.fds.get(fd)
-    const s = this.host.tcp.connect(this.peer, step.port, 'call connect')
+    const nb = step.nonblocking === true
+    const s = this.host.tcp.connect(this.peer, step.port, 'call connect', true, nb)
     // Shutdown marks set before the connect stay (nothing but tcp_disconnect clears them).
     if (raw instanceof RawSocket && (raw.rdShut || raw.wrShut))
       s.markShutdown(raw.rdShut && raw.wrShut ? 'rdwr' : raw.rdShut ? 'rd' : 'wr')
     this.fds.set(fd, s)
     this.conn = { fd, open: true }
     this.connection = s
+    if (nb) return { ret: -1, errno: 'EINPROGRESS', notes: ['connect-inprogress'] }
     return new BlockingCall(this, 'connect', 0, s)
+  }
+
+  /** poll() on the descriptor the data calls use, for `events`, until ready or the timeout. */
+  private poll(step: StepOf<'poll'>): CallResult | Pending {
+    const wakeAt = step.timeoutMs !== undefined ? this.world.q.now + step.timeoutMs : undefined
+    const call = new BlockingCall(this, 'poll', 0, null, wakeAt, step.events)
+    return this.pollOnce(call) ?? call
+  }
+
+  /** Whether a poll() would return now (ready, or its timeout is up), changing nothing. */
+  pollReady(call: BlockingCall): boolean {
+    const t = this.target()
+    if (t.closed || revents(this.world.profile, t.sock, call.events).length > 0) return true
+    return call.wakeAt !== undefined && this.world.q.now >= call.wakeAt
+  }
+
+  /**
+   * One look of a poll(): 1 with the revents once the socket is ready, 0 at the timeout, or
+   * keep waiting. A number that is not open is POLLNVAL (poll(2): "fd not open"), ret 1.
+   */
+  private pollOnce(call: BlockingCall): CallResult | null {
+    const t = this.target()
+    if (t.closed) return { ret: 1, value: { revents: ['POLLNVAL'] }, notes: ['poll-nval'] }
+    const bits = revents(this.world.profile, t.sock, call.events)
+    const queued = !(t.sock instanceof RawSocket) && t.sock.errQueued
+    if (bits.length > 0)
+      return { ret: 1, value: { revents: bits }, notes: [pollNote(bits, queued)] }
+    if (call.wakeAt !== undefined && this.world.q.now >= call.wakeAt)
+      return { ret: 0, value: { revents: [] }, notes: ['poll-timeout'] }
+    return null
+  }
+
+  /**
+   * getsockopt(SO_ERROR) on the descriptor the data calls use: 0, with the pending error
+   * (cleared), else on Linux the soft error (cleared), else 0.
+   */
+  private getsockopt(): CallResult {
+    const t = this.target()
+    if (t.closed) return { ret: -1, errno: 'EBADF' }
+    const s = t.sock
+    if (s instanceof RawSocket) return { ret: 0, value: { soError: null } }
+    const { nonblocking } = this.world.profile
+    // Reading SO_ERROR clears it everywhere (sock_error; BSD sogetopt; Winsock "retrieves
+    // error status and clear"): a Winsock socket's later calls then see it not connected.
+    const pending = s.takeError(true)
+    if (pending)
+      return {
+        ret: 0,
+        value: { soError: pending.errno },
+        notes: ['so-error-pending'],
+        params: { errno: pending.errno },
+      }
+    const soft = nonblocking.soErrorSoft ? s.takeSoftError() : null
+    if (soft)
+      return {
+        ret: 0,
+        value: { soError: soft },
+        notes: ['so-error-soft'],
+        params: { errno: soft },
+      }
+    const connecting = s.state === 'SYN_SENT' || s.state === 'SYN_RCVD'
+    return { ret: 0, value: { soError: null }, notes: connecting ? ['so-error-connecting'] : [] }
   }
 
   private connectPoll(s: TcpSocket): CallResult | null {

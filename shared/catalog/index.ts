@@ -8,6 +8,7 @@ import { parseLabScript, type LabScript, type LabScriptInput } from '../lab-scri
 import { CONNECT_CASES } from './connect'
 import { DATA_CASES } from './data'
 import { MORE_CASES } from './more'
+import { NONBLOCKING_CASES } from './nonblocking'
 
 /** A catalog case: a lab script plus where it sits in the picker. */
 export interface CatalogCase {
@@ -18,7 +19,12 @@ export interface CatalogCase {
 }
 
 /** Every case, in the article's order. */
-export const CATALOG: readonly CatalogCase[] = [...CONNECT_CASES, ...DATA_CASES, ...MORE_CASES]
+export const CATALOG: readonly CatalogCase[] = [
+  ...CONNECT_CASES,
+  ...NONBLOCKING_CASES,
+  ...DATA_CASES,
+  ...MORE_CASES,
+]
 
 /** Finds a case by id. */
 export function findCase(id: string): CatalogCase | undefined {

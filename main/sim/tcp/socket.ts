@@ -64,6 +64,15 @@ export interface TcpSocket {
   readonly unread: number
   /** Free space in the send buffer. */
   readonly sendSpace: number
+  /** Bytes in the send buffer (unacknowledged plus unsent). */
+  readonly sendQueued: number
+  /** A listener: connections waiting in its accept queue. */
+  readonly queued: number
+  /**
+   * An ICMP error waits on the socket's error queue (profile `nonblocking.icmpErrorQueue`):
+   * poll() reports POLLERR. Nothing the lab calls empties it.
+   */
+  readonly errQueued: boolean
   /** RCV_SHUTDOWN: shutdown(SHUT_RD), close(), or the connection's death. */
   readonly rdShut: boolean
   /** SEND_SHUTDOWN: shutdown(SHUT_WR), close(), or the connection's death. */
@@ -105,6 +114,8 @@ export interface TcpSocket {
    * without it (Winsock) every later call fails the same way. Null when there is none.
    */
   takeError(consume?: boolean): PendingError | null
+  /** getsockopt(SO_ERROR) with no pending error, on Linux: the soft error, cleared. */
+  takeSoftError(): ErrnoName | null
   /** After a failed connect(): the socket may be used again (tcp_disconnect clears shutdown). */
   disconnect(): void
 }

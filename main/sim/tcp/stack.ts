@@ -91,10 +91,12 @@ export class TcpStack {
   /**
    * connect() (without waiting): a new socket on a fresh ephemeral port sends its SYN to
    * `to`:`port`, with the profile's SYN timers running; the host's actor is shown with it.
-   * `blocking`: a program's blocking connect() (the relay's is non-blocking; it matters for
-   * an ICMP error about the first SYN, icmp.ts).
+   * `blocking`: a program's connect() holds the socket while its first SYN goes out (the
+   * relay's does not; it matters for an ICMP error about the first SYN, icmp.ts).
+   * `inProgress`: the program's connect() was non-blocking and has returned EINPROGRESS, so
+   * nobody waits in it: the notes of the connection's fate speak of poll() and SO_ERROR.
    */
-  connect(to: HostId, port: number, cause: string, blocking = true): TcpSocket {
+  connect(to: HostId, port: number, cause: string, blocking = true, inProgress = false): TcpSocket {
     const { world } = this.host
     const t = this.#table
     const s = t.spawn()
@@ -107,6 +109,7 @@ export class TcpStack {
     s.headSentAt = world.q.now
     s.rtoCur = world.profile.syn.initialRtoMs
     s.blockingConnect = blocking
+    s.inProgress = inProgress
     s.tsOk = world.profile.timestamps // offered in the SYN; kept if the SYN-ACK has them too
     t.bind(s)
     s.setState('SYN_SENT', cause)

@@ -14,6 +14,7 @@ import {
   type LabScriptInput,
   type Localized,
   type ProfileId,
+  v2Feature,
 } from '../../../shared/lab-script'
 import { compareResults, stepClass } from '../../../shared/agreement'
 import type { LabResult } from '../../../shared/lab-result'
@@ -125,7 +126,11 @@ export class ShellSession {
       86_400_000,
       Math.max(Number(this.draft.limitMs ?? 0), lastAt + windowMs),
     )
-    const parsed = parseLabScript({ ...this.draft, limitMs, steps })
+    // A step that needs lab script version 2 (poll, a non-blocking connect...) makes the
+    // session version 2; a session without one stays what it was.
+    const v2 = parseLabScript({ ...this.draft, labScript: 2, limitMs, steps })
+    const needs2 = v2.ok && v2.script.steps.some((s) => v2Feature(s) !== null)
+    const parsed = needs2 ? v2 : parseLabScript({ ...this.draft, limitMs, steps })
     return parsed.ok ? { ok: true, script: parsed.script } : { ok: false, message: parsed.message }
   }
 
@@ -145,6 +150,7 @@ export class ShellSession {
         const built = this.build([...this.draft.steps, step])
         if (!built.ok) return { lines: built.message.split('\n').map((l) => `error: ${l}`) }
         this.draft.steps.push(step)
+        this.draft.labScript = built.script.labScript
         // Print from where the last run's printout stopped: what happened after it ended
         // (an RST still on its way) shows up now, before the new call.
         const since = this.last ? Math.min(at, this.last.durationMs + 1e-6) : at
@@ -357,7 +363,7 @@ export class ShellSession {
     } else script = this.host.currentScript()
     if (!script) return { lines: [`error: ${this.say('no case is open', '没有打开的案例')}`] }
     this.draft = {
-      labScript: 1,
+      labScript: script.labScript,
       id: 'shell-session',
       profile: script.profile,
       topology: script.topology,
