@@ -574,6 +574,14 @@ export const NOTES = {
     },
     claims: { errnos: [{ errno: 'param', at: 'later', call: 'getsockopt' }] },
   },
+  'would-block': {
+    section: 'unp.16.3',
+    text: {
+      en: 'The socket is non-blocking (O_NONBLOCK, set for the connect, stays on): the call would have to wait, so it fails at once with {errno}. A program polls first, then calls again.',
+      zh: '套接字是非阻塞的（为 connect 设置的 O_NONBLOCK 一直有效）：这次调用本需等待，所以立即以 {errno} 失败。程序应先 poll，再重新调用。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next' }] },
+  },
   'poll-writable': {
     section: 'unp.16.3',
     text: {

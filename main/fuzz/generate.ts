@@ -2,7 +2,8 @@
  * The differential fuzzer's script generator: random valid lab scripts over every op and
  * fault the kernel lab can express (drops by flag and count, cuts each way, rejects with each
  * ICMP type, the three crash modes, abort, shutdown each way, keepalive, receive timeouts,
- * freeze and thaw, the middlebox, sleeps, shortened timers), deterministic for a seed.
+ * freeze and thaw, the middlebox, sleeps, shortened timers; lab script version 2's non-blocking
+ * connect, poll and getsockopt(SO_ERROR)), deterministic for a seed.
  *
  * A script is a *story*, not a bag of ops: a server that listens (or not), a client that
  * connects, perhaps through faults, then a handful of actions. Every action gets its own slot
@@ -60,9 +61,17 @@ function weighted<T>(rng: Rng, items: readonly (readonly [T, number])[]): T {
   return items[items.length - 1]![0]
 }
 
+/** poll() timeouts: 0 (a look), or ending between two slots like a receive timeout. */
+const POLL_TIMEOUTS = [0, ...RECV_TIMEOUTS]
+
 /** What the story has done so far, so the next action is plausible (not always: see below). */
 interface Story {
   rng: Rng
+  /**
+   * Draws of version 2 (non-blocking connect, poll, getsockopt) come from a stream of their
+   * own, so a story that draws none is the same script the seed gave before they existed.
+   */
+  v2: Rng
   steps: StepInput[]
   slot: number
   middlebox: boolean
@@ -167,6 +176,27 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
   }
 }
 
+/** poll() for readable or writable, with a timeout or without, in a slot of its own. */
+function pollStep(story: Story, who: Endpoint, events?: 'in' | 'out'): StepInput {
+  const { v2 } = story
+  const timeoutMs = chance(v2, 0.6) ? pick(v2, POLL_TIMEOUTS) : undefined
+  return {
+    actor: who,
+    op: 'poll',
+    events: events ?? pick(v2, ['in', 'out'] as const),
+    at: at(story),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  }
+}
+
+/** A version 2 call after an action, now and then: poll() or getsockopt(SO_ERROR). */
+function v2Action(story: Story, who: Endpoint): StepInput[] {
+  const { v2 } = story
+  if (story.dead.has(who) || story.frozen.has(who) || !chance(v2, 0.12)) return []
+  if (chance(v2, 0.6)) return [pollStep(story, who)]
+  return [{ actor: who, op: 'getsockopt', opt: 'SO_ERROR', at: at(story) }]
+}
+
 /** One change to the path (or the middlebox). */
 function netAction(story: Story): StepInput {
   const { rng } = story
@@ -209,9 +239,11 @@ function netAction(story: Story): StepInput {
  */
 export function drawScript(seed: number, index: number, attempt = 0): LabScript {
   const rng = createRng(deriveSeed(seed, `fuzz:${index}:${attempt}`))
+  const v2 = createRng(deriveSeed(seed, `fuzz-v2:${index}:${attempt}`))
   const middlebox = chance(rng, 0.12)
   const story: Story = {
     rng,
+    v2,
     steps: [],
     slot: 0,
     middlebox,
@@ -228,10 +260,24 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
   const listens = middlebox || chance(rng, 0.93)
   if (!middlebox && chance(rng, 0.3)) steps.push(handshakeFault(story))
   if (listens) steps.push({ actor: 'server', op: 'listen', port: PORT })
-  steps.push({ actor: 'client', op: 'connect', port: PORT, at: 10 })
+  // A non-blocking connect is followed by what such a program does: wait for writable, then
+  // read SO_ERROR (each in a slot of its own).
+  const nonblocking = chance(v2, 0.2)
+  steps.push({
+    actor: 'client',
+    op: 'connect',
+    port: PORT,
+    at: 10,
+    ...(nonblocking ? { nonblocking: true } : {}),
+  })
   if (listens && chance(rng, 0.88)) {
     steps.push({ actor: 'server', op: 'accept' })
     story.accepted = true
+  }
+  if (nonblocking) {
+    steps.push(pollStep(story, 'client', 'out'))
+    if (chance(v2, 0.8))
+      steps.push({ actor: 'client', op: 'getsockopt', opt: 'SO_ERROR', at: at(story) })
   }
   if (story.rules > 0 && chance(rng, 0.5)) {
     story.rules = 0
@@ -247,7 +293,7 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
       ['net', alive.length ? 2 : 1],
     ])
     if (actor === 'net') steps.push(netAction(story))
-    else steps.push(...endpointAction(story, actor))
+    else steps.push(...endpointAction(story, actor), ...v2Action(story, actor))
   }
   for (const who of story.frozen) steps.push({ actor: who, op: 'thaw', at: at(story) })
   // A quiet slot at the end: the run does not end right after the last action, when a
@@ -260,7 +306,8 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
   const lastAt = story.slot * SLOT_MS
   const tail = pick(rng, [SLOT_MS * 2.5, SLOT_MS * 6.5, SLOT_MS * 14.5])
   const input: LabScriptInput = {
-    labScript: 1,
+    // Version 1 unless the story used a version 2 op: older stories stay what they were.
+    labScript: steps.some((s) => s.op === 'poll' || s.op === 'getsockopt') || nonblocking ? 2 : 1,
     id: `fuzz-${seed}-${index}`,
     title: {
       en: `Fuzz script ${index} of seed ${seed}`,

@@ -134,6 +134,11 @@ export class Program {
   private connection: TcpSocket | null = null
   /** The last listener listen() made, even once closed (`final` before any accept). */
   private listening: TcpSocket | null = null
+  /**
+   * Sockets the program made non-blocking (O_NONBLOCK before a non-blocking connect): the flag
+   * stays on, so their send() and recv() return EAGAIN where they would wait.
+   */
+  private readonly nonblocking = new Set<TcpSocket>()
   dead = false
   frozen = false
 
@@ -328,7 +333,10 @@ export class Program {
     this.fds.set(fd, s)
     this.conn = { fd, open: true }
     this.connection = s
-    if (nb) return { ret: -1, errno: 'EINPROGRESS', notes: ['connect-inprogress'] }
+    if (nb) {
+      this.nonblocking.add(s)
+      return { ret: -1, errno: 'EINPROGRESS', notes: ['connect-inprogress'] }
+    }
     return new BlockingCall(this, 'connect', 0, s)
   }
 
@@ -473,11 +481,22 @@ export class Program {
       return this.sendError(r.errno, s, r)
     }
     if (s.wrShut) return copied ? { ret: copied } : this.sendError(errors.sendAfterShutdown, s)
-    if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
+    if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return this.wouldBlock(s, copied)
     if (s.state === 'CLOSED') return this.sendError(errors.sendNotConnected, s)
     call.copied += s.write(bytes - copied)
     if (call.copied === bytes) return { ret: bytes, notes: ['send-buffered'] }
-    return null
+    return this.wouldBlock(s, call.copied)
+  }
+
+  /**
+   * A send() or recv() that would wait: a blocking socket waits (null); a non-blocking one
+   * returns what it copied, or -1 EAGAIN (Linux sk_stream_wait_connect and tcp_recvmsg with
+   * no timeout; Winsock WSAEWOULDBLOCK).
+   */
+  private wouldBlock(s: TcpSocket, copied = 0): CallResult | null {
+    if (!this.nonblocking.has(s)) return null
+    if (copied > 0) return { ret: copied }
+    return { ret: -1, errno: 'EAGAIN', notes: ['would-block'] }
   }
 
   private recv(step: StepOf<'recv'>): CallResult | Pending {
@@ -505,7 +524,7 @@ export class Program {
     if (s.state === 'CLOSED') return { ret: -1, errno: errors.recvNotConnected }
     if (call.wakeAt !== undefined && this.world.q.now >= call.wakeAt)
       return { ret: -1, errno: errors.recvTimeout, notes: ['recv-timeout'] }
-    return null
+    return this.wouldBlock(s)
   }
 
   /** close(): FIN after the queued data, or RST when unread data would be lost. */

@@ -78,7 +78,9 @@ function linuxPoll(profile: OsProfile, sock: TcpSocket | UnconnectedSocket): Rea
   const closed =
     sock.state === 'CLOSED' || (sock.state === 'TIME_WAIT' && profile.timeWaitSocket === 'detached')
   const connecting = sock.state === 'SYN_SENT' || sock.state === 'SYN_RCVD'
-  const rdShut = sock.rdShut || sock.finReceived || closed
+  // RCV_SHUTDOWN only: tcp_done sets both marks, but a blocking connect that failed went
+  // through tcp_disconnect, which clears them (no POLLIN then; measured, fuzz seed 41 #34).
+  const rdShut = sock.rdShut || sock.finReceived
   const wrShut = sock.wrShut || closed
   return {
     in: rdShut || (!connecting && sock.unread > 0),
