@@ -582,6 +582,15 @@ export const NOTES = {
     },
     claims: { errnos: [{ errno: 'param', at: 'next' }] },
   },
+  'shutdown-connecting': {
+    section: 'unp.16.3',
+    profiles: ['linux', 'linux-legacy'],
+    text: {
+      en: 'shutdown() on a socket still connecting: Linux abandons the attempt (inet_shutdown calls tcp_disconnect for any direction). The socket is closed at once, nothing is sent, and a connection reset waits as its pending error.',
+      zh: '对仍在连接中的套接字调用 shutdown()：Linux 放弃这次连接尝试（inet_shutdown 无论关闭哪个方向都调用 tcp_disconnect）。套接字立即关闭，不发送任何报文，“连接被重置”作为挂起错误保留下来。',
+    },
+    claims: { returns: [{ call: 'shutdown', ret: 0, who: 'self', at: 'next' }] },
+  },
   'poll-writable': {
     section: 'unp.16.3',
     text: {
@@ -649,8 +658,8 @@ export const NOTES = {
     section: 'unp.16.3',
     profiles: ['linux', 'linux-legacy'],
     text: {
-      en: 'getsockopt(SO_ERROR) returns 0 with {errno}: no error is pending, so Linux hands over the soft error the ICMP left (sk_err_soft) and clears it. The attempt goes on.',
-      zh: 'getsockopt(SO_ERROR) 返回 0，值为 {errno}：没有挂起的错误，于是 Linux 交出 ICMP 留下的软错误（sk_err_soft）并将其清除。连接尝试仍在继续。',
+      en: 'getsockopt(SO_ERROR) returns 0 with {errno}: no error is pending, so Linux hands over the soft error an ICMP left (sk_err_soft) and clears it. The connection is not over.',
+      zh: 'getsockopt(SO_ERROR) 返回 0，值为 {errno}：没有挂起的错误，于是 Linux 交出 ICMP 留下的软错误（sk_err_soft）并将其清除。连接并未结束。',
     },
     claims: {
       errnos: [{ errno: 'param', at: 'next', call: 'getsockopt' }],
@@ -711,6 +720,20 @@ export const NOTES = {
 
 /** A key of {@link NOTES}. */
 export type NoteKey = keyof typeof NOTES
+
+/**
+ * The note that says why poll() returned what it did, from its return value and revents
+ * names; `errQueued`: an ICMP error waits on the socket's error queue (Linux).
+ */
+export function pollNoteKey(ret: number, revents: readonly string[], errQueued: boolean): NoteKey {
+  if (ret === 0) return 'poll-timeout'
+  if (revents.includes('POLLNVAL')) return 'poll-nval'
+  const err = revents.includes('POLLERR')
+  const hup = revents.includes('POLLHUP')
+  if (errQueued && err && !hup) return 'poll-errqueue'
+  if (err || hup) return 'poll-failed'
+  return revents.includes('POLLIN') ? 'poll-readable' : 'poll-writable'
+}
 
 /** True when a string is a known note key. */
 export function isNoteKey(key: string): key is NoteKey {

@@ -289,6 +289,15 @@ export interface OsProfile {
      * sock_getsockopt: sock_error, then xchg(&sk->sk_err_soft, 0)); BSD reads so_error only.
      */
     soErrorSoft: boolean
+    /**
+     * shutdown() on a socket still connecting (only a non-blocking connect leaves the program
+     * free to call it). `disconnect`: Linux inet_shutdown, case TCP_SYN_SENT, calls
+     * tcp_disconnect for any `how`: the socket is CLOSE with its shutdown marks cleared and
+     * ECONNRESET pending (sk_err), and shutdown returns 0 (measured). `usrclosed`: BSD
+     * soshutdown on a connecting socket; SHUT_RD stops receiving only, SHUT_WR closes the
+     * attempt (tcp_usrclosed: SYN_SENT -> tcp_close), no error. `enotconn`: refused.
+     */
+    shutdownConnecting: 'disconnect' | 'usrclosed' | 'enotconn'
   }
   /** Where the facts students doubt most come from. */
   sources: ProfileSources
@@ -383,6 +392,8 @@ const linux: OsProfile = {
     pollRule: 'linux', // net/ipv4/tcp.c tcp_poll (measured: refused -> POLLOUT|POLLERR|POLLHUP)
     icmpErrorQueue: true, // tcp_v4_err -> ip_icmp_error in SYN_SENT (5.5+); measured on 6.18
     soErrorSoft: true, // net/core/sock.c sk_getsockopt SO_ERROR: sock_error, then sk_err_soft
+    // net/ipv4/af_inet.c inet_shutdown -> tcp_disconnect: sk_err = ECONNRESET (measured)
+    shutdownConnecting: 'disconnect',
   },
   sources: {
     processExit: [
@@ -557,6 +568,7 @@ const windows: OsProfile = {
     pollRule: 'winsock', // learn.microsoft.com WSAPoll: a failed connect is POLLHUP|POLLERR|POLLWRNORM
     icmpErrorQueue: false, // Winsock ignores these ICMP errors (icmpConnect)
     soErrorSoft: false,
+    shutdownConnecting: 'enotconn', // assumed: shutdown's WSAENOTCONN, "not connected"
   },
   sources: {
     nonblocking: [
@@ -686,6 +698,7 @@ const macos: OsProfile = {
     pollRule: 'bsd', // XNU bsd/kern/sys_generic.c poll via kqueue filt_sowrite/filt_soread
     icmpErrorQueue: false, // tcp_notify keeps t_softerror; sockets have no error queue
     soErrorSoft: false, // sogetopt SO_ERROR reads so_error only
+    shutdownConnecting: 'usrclosed', // XNU bsd/netinet/tcp_usrreq.c tcp_usrclosed
   },
   sources: {
     nonblocking: [

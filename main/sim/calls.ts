@@ -8,7 +8,7 @@ import type { CallValue } from '../backend/result'
 import type { ErrnoName } from '../../shared/errno'
 import type { Endpoint, Step, StepOf } from '../../shared/lab-script'
 import type { TcpState } from '../../shared/lab-result'
-import type { NoteKey } from '../../shared/notes'
+import { pollNoteKey, type NoteKey } from '../../shared/notes'
 import type { Host } from './host'
 import { unreachable } from './never'
 import { revents, type PollEvents } from './poll'
@@ -71,13 +71,6 @@ class BlockingCall implements Pending {
     const s = this.sock!
     return s.err !== null || (s.state !== 'SYN_SENT' && s.state !== 'SYN_RCVD')
   }
-}
-
-/** The note that says why poll() returned these revents. */
-function pollNote(bits: readonly string[], errQueued: boolean): NoteKey {
-  if (errQueued && bits.includes('POLLERR') && !bits.includes('POLLHUP')) return 'poll-errqueue'
-  if (bits.includes('POLLERR') || bits.includes('POLLHUP')) return 'poll-failed'
-  return bits.includes('POLLIN') ? 'poll-readable' : 'poll-writable'
 }
 
 /**
@@ -364,7 +357,7 @@ export class Program {
     const bits = revents(this.world.profile, t.sock, call.events)
     const queued = !(t.sock instanceof RawSocket) && t.sock.errQueued
     if (bits.length > 0)
-      return { ret: 1, value: { revents: bits }, notes: [pollNote(bits, queued)] }
+      return { ret: 1, value: { revents: bits }, notes: [pollNoteKey(1, bits, queued)] }
     if (call.wakeAt !== undefined && this.world.q.now >= call.wakeAt)
       return { ret: 0, value: { revents: [] }, notes: ['poll-timeout'] }
     return null
@@ -589,10 +582,34 @@ export class Program {
       }
       return { ret: 0 }
     }
-    if (s.state === 'LISTEN' || s.state === 'SYN_SENT') return { ret: -1, errno: 'ENOTCONN' }
+    if (s.state === 'SYN_SENT') return this.shutdownConnecting(s, step.how)
+    if (s.state === 'LISTEN') return { ret: -1, errno: 'ENOTCONN' }
     if (step.how !== 'rd') this.note('half-close')
     s.shutdown(step.how)
     return { ret: 0 }
+  }
+
+  /**
+   * shutdown() while the socket is still connecting (a non-blocking connect), by the profile's
+   * rule (`nonblocking.shutdownConnecting`, shared/profiles.ts).
+   */
+  private shutdownConnecting(s: TcpSocket, how: StepOf<'shutdown'>['how']): CallResult {
+    const rule = this.world.profile.nonblocking.shutdownConnecting
+    switch (rule) {
+      case 'enotconn':
+        return { ret: -1, errno: 'ENOTCONN' }
+      case 'disconnect':
+        // tcp_disconnect: CLOSE, ECONNRESET pending, the shutdown marks cleared.
+        s.abandon('ECONNRESET', { key: 'shutdown-connecting' })
+        s.disconnect()
+        return { ret: 0, notes: ['shutdown-connecting'] }
+      case 'usrclosed':
+        if (how === 'rd') s.markShutdown('rd')
+        else s.abandon(null, null)
+        return { ret: 0 }
+      default:
+        return unreachable(rule, 'shutdown rule')
+    }
   }
 
   private abort(): CallResult {

@@ -152,4 +152,37 @@ describe('poll() and getsockopt(SO_ERROR)', () => {
     expect(r.steps[6]!.endMs).toBe(1600)
     expect(r.steps[3]!.notes).toEqual(['would-block'])
   })
+
+  it('shutdown() while connecting: Linux abandons the attempt with ECONNRESET pending', () => {
+    const steps = (how: 'wr' | 'rd'): LabScriptInput['steps'] => [
+      { actor: 'server', op: 'listen', port: 7036 },
+      { actor: 'net', op: 'drop', dir: 'c2s', match: 'SYN' },
+      { actor: 'client', op: 'connect', port: 7036, nonblocking: true, at: 10 },
+      { actor: 'client', op: 'shutdown', how, at: 100 },
+      { actor: 'client', op: 'poll', events: 'out', timeoutMs: 0, at: 200 },
+      { actor: 'client', op: 'getsockopt', opt: 'SO_ERROR', at: 300 },
+      { actor: 'client', op: 'getsockopt', opt: 'SO_ERROR', at: 400 },
+      { actor: 'client', op: 'send', bytes: 5, at: 500 },
+      { actor: 'client', op: 'recv', at: 600 },
+    ]
+    // Measured on 6.18 (tcp_disconnect: shutdown marks cleared, so recv says ENOTCONN).
+    const linux = [
+      'connect = -1 EINPROGRESS',
+      'shutdown = 0',
+      'poll = 1 [POLLOUT|POLLERR|POLLHUP]',
+      'getsockopt = 0 [ECONNRESET]',
+      'getsockopt = 0 [0]',
+      'send = -1 EPIPE',
+      'recv = -1 ENOTCONN',
+    ]
+    expect(calls(run(steps('wr')), 'client')).toEqual(linux)
+    expect(calls(run(steps('rd')), 'client')).toEqual(linux)
+    // BSD closes the attempt for SHUT_WR without an error; Winsock refuses (assumed).
+    expect(calls(run(steps('wr'), 'macos'), 'client').slice(1, 4)).toEqual([
+      'shutdown = 0',
+      'poll = 1 [POLLOUT|POLLHUP]',
+      'getsockopt = 0 [0]',
+    ])
+    expect(calls(run(steps('wr'), 'windows'), 'client')[1]).toBe('shutdown = -1 WSAENOTCONN')
+  })
 })

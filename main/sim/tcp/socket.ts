@@ -116,6 +116,11 @@ export interface TcpSocket {
   takeError(consume?: boolean): PendingError | null
   /** getsockopt(SO_ERROR) with no pending error, on Linux: the soft error, cleared. */
   takeSoftError(): ErrnoName | null
+  /**
+   * The program gives up a connection attempt (shutdown() while connecting, profile
+   * `nonblocking.shutdownConnecting`): CLOSED at once, nothing sent, `err` left pending.
+   */
+  abandon(err: ErrnoName | null, why: ErrorWhy | null): void
   /** After a failed connect(): the socket may be used again (tcp_disconnect clears shutdown). */
   disconnect(): void
 }

@@ -222,6 +222,10 @@ export abstract class Tcb implements TcpSocket {
     return r
   }
 
+  abandon(err: ErrnoName | null, why: ErrorWhy | null): void {
+    this.done(err, 'call shutdown', why)
+  }
+
   takeSoftError(): ErrnoName | null {
     const e = this.softErr
     this.softErr = null
