@@ -280,8 +280,8 @@ export interface OsProfile {
      * An ICMP error about a connecting socket's SYN is queued on its error queue, so poll()
      * reports POLLERR at once, even while the error itself is only a soft one (Linux tcp_v4_err
      * calls ip_icmp_error in SYN_SENT since commit 45af29ca761c "tcp: allow traceroute -Mtcp
-     * for unpriv users", 5.5; measured on 6.18 without IP_RECVERR). Only recvmsg(MSG_ERRQUEUE),
-     * which the lab never calls, empties it.
+     * for unpriv users", 2020, Linux 5.8; measured on 6.18 without IP_RECVERR). Only
+     * recvmsg(MSG_ERRQUEUE), which the lab never calls, empties it.
      */
     icmpErrorQueue: boolean
     /**
@@ -390,7 +390,7 @@ const linux: OsProfile = {
   timeWaitSocket: 'detached',
   nonblocking: {
     pollRule: 'linux', // net/ipv4/tcp.c tcp_poll (measured: refused -> POLLOUT|POLLERR|POLLHUP)
-    icmpErrorQueue: true, // tcp_v4_err -> ip_icmp_error in SYN_SENT (5.5+); measured on 6.18
+    icmpErrorQueue: true, // tcp_v4_err -> ip_icmp_error in SYN_SENT (5.8+); measured on 6.18
     soErrorSoft: true, // net/core/sock.c sk_getsockopt SO_ERROR: sock_error, then sk_err_soft
     // net/ipv4/af_inet.c inet_shutdown -> tcp_disconnect: sk_err = ECONNRESET (measured)
     shutdownConnecting: 'disconnect',
@@ -467,8 +467,8 @@ const linuxLegacy: OsProfile = {
   // RACK came in 4.4; 3.2 marks the head lost once three segments above it are SACKed (FACK,
   // tcp_reordering = 3), and RFC 5827 early retransmit came in 3.5 (assumed off for the article)
   lossDetection: { kind: 'dupack', threshold: 3, earlyRetransmit: false },
-  // ip_icmp_error in tcp_v4_err's SYN_SENT case came in 5.5 (commit 45af29ca761c): on 3.x an
-  // ICMP error during connect() is only the soft error, and poll() sees nothing until it is hard
+  // ip_icmp_error in tcp_v4_err's SYN_SENT case came in 5.8 (commit 45af29ca761c, 2020): on
+  // 3.x an ICMP error during connect() is only the soft error; poll() sees nothing until hard
   nonblocking: { ...linux.nonblocking, icmpErrorQueue: false },
   sources: {
     ...linux.sources,
@@ -477,7 +477,7 @@ const linuxLegacy: OsProfile = {
       {
         kind: 'source-code',
         source:
-          'Linux commit 45af29ca761c "tcp: allow traceroute -Mtcp for unpriv users" (5.5) added ip_icmp_error to tcp_v4_err in SYN_SENT: not in the article\'s 3.2 to 3.8',
+          'Linux commit 45af29ca761c "tcp: allow traceroute -Mtcp for unpriv users" (2020, Linux 5.8) added ip_icmp_error to tcp_v4_err in SYN_SENT: not in the article\'s 3.2 to 3.8',
       },
     ],
     tailLossProbe: [

@@ -83,7 +83,7 @@ const EXPECTED: Record<string, Expectation> = {
     endS: { 3: 0.5, 5: 3 },
   },
   // ICMP for the first SYN: Linux queues it (POLLERR at once) and SO_ERROR reads the soft
-  // error; the SYN repeated at 1 s draws the fatal one. Before 5.5 poll() saw nothing at
+  // error; the SYN repeated at 1 s draws the fatal one. Before 5.8 poll() saw nothing at
   // first; Windows ignores the ICMP, macOS keeps it soft for more than 3 retransmissions.
   'connect.nonblocking-icmp': {
     linux: [

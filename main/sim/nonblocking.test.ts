@@ -91,7 +91,7 @@ describe('poll() and getsockopt(SO_ERROR)', () => {
       // The ICMP stays on the error queue: POLLERR while still connecting.
       'poll = 1 [POLLERR]',
     ])
-    // Before 5.5 nothing was queued; BSD keeps no soft error for SO_ERROR.
+    // Before 5.8 nothing was queued; BSD keeps no soft error for SO_ERROR.
     expect(calls(run(icmp, 'linux-legacy'), 'client').slice(1)).toEqual([
       'getsockopt = 0 [EHOSTUNREACH]',
       'getsockopt = 0 [0]',
