@@ -19,6 +19,8 @@ const RUNS: [id: string, profile: ProfileId, file: string][] = [
   ['send.nat-ack', 'linux', 'send.nat-ack.json'],
   ['peer.host-down', 'windows', 'peer.host-down.windows.json'],
   ['connect.timeout', 'macos', 'connect.timeout.macos.json'],
+  ['connect.nonblocking-refused', 'linux', 'connect.nonblocking-refused.json'],
+  ['connect.nonblocking-icmp', 'linux', 'connect.nonblocking-icmp.json'],
 ]
 
 for (const [id, profile, file] of RUNS) {

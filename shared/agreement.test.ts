@@ -42,6 +42,23 @@ describe('compareResults', () => {
     expect(compareResults(a, b).map((d) => d.field)).toEqual(['errno', 'ret', 'outcome'])
   })
 
+  it("finds a different value: poll()'s revents, getsockopt()'s error", () => {
+    const a = result([{ op: 'poll', ret: 1, value: 'POLLOUT|POLLERR|POLLHUP' }, { ret: 0 }])
+    const b = result([
+      { op: 'poll', ret: 1, value: 'POLLERR' },
+      { ret: 0, value: 'EHOSTUNREACH' },
+    ])
+    const d = compareResults(a, b, { final: false })
+    expect(d.map((x) => [x.step, x.field, x.sim, x.kernel])).toEqual([
+      [0, 'value', 'POLLOUT|POLLERR|POLLHUP', 'POLLERR'],
+      [1, 'value', '-', 'EHOSTUNREACH'],
+    ])
+    expect(formatDifferences(d)[0]).toBe(
+      'step 0: value differs: simulator POLLOUT|POLLERR|POLLHUP, kernel POLLERR',
+    )
+    expect(compareResults(a, a)).toEqual([])
+  })
+
   it('compares timings only for calls that ended on a timer, within max(300 ms, 10 %)', () => {
     const sim = result([{ ret: -1, errno: 'ETIMEDOUT', endMs: 7000 }])
     expect(compareResults(sim, result([{ ret: -1, errno: 'ETIMEDOUT', endMs: 7600 }]))).toEqual([])
@@ -98,15 +115,17 @@ describe('final states', () => {
 
 describe('stepClass', () => {
   it('names what two backends must share', () => {
-    const [a, b, c] = result([
+    const [a, b, c, d] = result([
       { ret: 12 },
       { ret: -1, errno: 'ECONNRESET' },
       { outcome: 'blocked' },
+      { op: 'poll', ret: 1, value: 'POLLOUT' },
     ]).steps
-    expect([stepClass(a), stepClass(b), stepClass(c), stepClass(undefined)]).toEqual([
+    expect([stepClass(a), stepClass(b), stepClass(c), stepClass(d), stepClass(undefined)]).toEqual([
       'returned positive',
       'returned -1 ECONNRESET',
       'blocked',
+      'returned positive [POLLOUT]',
       'missing',
     ])
   })

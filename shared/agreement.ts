@@ -1,8 +1,8 @@
 /**
  * The agreement rule (docs/lab-script-format.md, "Agreement between backends"): the simulator
  * and the real kernel must tell the same story for the same script. Step by step: the same
- * outcome; for returned steps the same sign class of `ret` (positive, zero, -1) and the same
- * errno; `endMs` within max(300 ms, 10 %) for steps that end on a timer; and the same `final`
+ * outcome; for returned steps the same sign class of `ret` (positive, zero, -1), the same
+ * errno and the same `value` (poll()'s revents, getsockopt()'s error); `endMs` within max(300 ms, 10 %) for steps that end on a timer; and the same `final`
  * state of each end.
  *
  * This is the only copy of the rule: `socklab check`, the fuzzer, the app's Compare panel, the
@@ -24,7 +24,7 @@ export const TIMER_MS = 200
 export const KERNEL_BLOCKED_MS = 1000
 
 /** What two results may differ in. */
-export type DifferenceField = 'outcome' | 'ret' | 'errno' | 'endMs' | 'missing' | 'final'
+export type DifferenceField = 'outcome' | 'ret' | 'errno' | 'value' | 'endMs' | 'missing' | 'final'
 
 /** One difference between the two results. */
 export interface Difference {
@@ -59,7 +59,8 @@ export function signClass(ret: number | undefined): string {
 export function stepClass(step: StepResult | undefined): string {
   if (!step) return 'missing'
   if (step.outcome !== 'returned') return step.outcome
-  return `returned ${signClass(step.ret)}${step.errno ? ` ${step.errno}` : ''}`
+  const value = step.value !== undefined ? ` [${step.value}]` : ''
+  return `returned ${signClass(step.ret)}${step.errno ? ` ${step.errno}` : ''}${value}`
 }
 
 function endedOnTimer(sim: StepResult, kernel: StepResult): boolean {
@@ -85,6 +86,8 @@ function compareStep(a: StepResult, b: StepResult | undefined, out: Difference[]
     out.push({ step: a.index, field: 'ret', sim: String(a.ret), kernel: String(b.ret) })
   if ((a.errno ?? '') !== (b.errno ?? ''))
     out.push({ step: a.index, field: 'errno', sim: a.errno ?? '-', kernel: b.errno ?? '-' })
+  if ((a.value ?? '') !== (b.value ?? ''))
+    out.push({ step: a.index, field: 'value', sim: a.value ?? '-', kernel: b.value ?? '-' })
   if (endedOnTimer(a, b) && Math.abs(a.endMs - b.endMs) > timingTolerance(a.endMs, b.endMs))
     out.push({ step: a.index, field: 'endMs', sim: a.endMs.toFixed(1), kernel: b.endMs.toFixed(1) })
 }

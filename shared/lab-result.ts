@@ -53,6 +53,12 @@ export interface StepResult {
   message?: string
   /** Signal a C program would receive (`SIGPIPE`). */
   signal?: string
+  /**
+   * What the call wrote out besides its return value: poll()'s revents as names joined by `|`
+   * (`POLLOUT|POLLERR|POLLHUP`, `0` when none), getsockopt(SO_ERROR)'s error as the OS spells
+   * the errno (`ECONNREFUSED`, `WSAECONNREFUSED`) or `0`. Absent for other calls.
+   */
+  value?: string
   /** Backend-specific remarks for this step (English keys into the notes catalogue). */
   notes?: string[]
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseLabScript, scriptPort } from './lab-script'
+import { parseLabScript, scriptPort, v2Feature, V2_OPS } from './lab-script'
 
 const base = { labScript: 1, steps: [{ actor: 'client', op: 'connect', port: 7002 }] }
 
@@ -52,6 +52,50 @@ describe('parseLabScript', () => {
     for (const junk of [null, 42, 'x', [], { steps: 'no' }]) {
       expect(parseLabScript(junk).ok).toBe(false)
     }
+  })
+
+  it.each([
+    [{ actor: 'client', op: 'connect', port: 7002, nonblocking: true }, 'nonblocking'],
+    [{ actor: 'client', op: 'poll', events: 'out' }, 'op'],
+    [{ actor: 'server', op: 'getsockopt', opt: 'SO_ERROR' }, 'op'],
+  ])('refuses version 2 feature %o in a version 1 script, naming it', (step, field) => {
+    const r = parseLabScript({ labScript: 1, steps: [step] })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.problems[0]).toMatchObject({ step: 0, field })
+      expect(r.message).toMatch(/is lab script version 2: write "labScript": 2/)
+    }
+    const v2 = parseLabScript({ labScript: 2, steps: [step] })
+    expect(v2.ok).toBe(true)
+    if (v2.ok) expect(v2Feature(v2.script.steps[0]!)).not.toBeNull()
+  })
+
+  it('names the version 2 ops and the non-blocking connect; a plain connect is version 1', () => {
+    expect([...V2_OPS].sort()).toEqual(expect.arrayContaining(['getsockopt', 'poll']))
+    const r = parseLabScript({
+      labScript: 2,
+      steps: [
+        { actor: 'client', op: 'connect', port: 7002, nonblocking: true },
+        { actor: 'client', op: 'connect', port: 7002 },
+        { actor: 'client', op: 'poll', events: 'in', timeoutMs: 0 },
+      ],
+    })
+    expect(r.ok).toBe(true)
+    if (r.ok)
+      expect(r.script.steps.map((s) => v2Feature(s))).toEqual(['connect.nonblocking', null, 'poll'])
+  })
+
+  it.each([
+    [{ actor: 'client', op: 'poll', events: 'both' }, 'events'],
+    [{ actor: 'client', op: 'poll', events: 'out', timeoutMs: -1 }, 'timeoutMs'],
+    [{ actor: 'client', op: 'poll', events: 'out', timeoutMs: 1.5 }, 'timeoutMs'],
+    [{ actor: 'client', op: 'getsockopt', opt: 'SO_RCVBUF' }, 'opt'],
+    [{ actor: 'client', op: 'connect', port: 7002, nonblocking: false }, 'nonblocking'],
+    [{ actor: 'net', op: 'poll', events: 'out' }, 'actor'],
+  ])('refuses a bad version 2 step (%#)', (step, field) => {
+    const r = parseLabScript({ labScript: 2, steps: [step] })
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.problems[0]).toMatchObject({ step: 0, field })
   })
 })
 

@@ -42,6 +42,11 @@ export const ICMP_TYPES = [
   'admin-prohibited',
 ] as const
 
+/** What a `poll` step waits for: `in` (POLLIN, readable) or `out` (POLLOUT, writable). */
+export const POLL_EVENTS = ['in', 'out'] as const
+/** Socket options a `getsockopt` step may read. */
+export const SOCKOPTS = ['SO_ERROR'] as const
+
 const serverOnly = z.literal('server')
 const clientOnly = z.literal('client')
 const endpoint = z.enum(['client', 'server'])
@@ -69,7 +74,29 @@ const stepSchemas = {
     ...at,
   }),
   accept: z.strictObject({ actor: serverOnly, op: z.literal('accept'), ...at }),
-  connect: z.strictObject({ actor: clientOnly, op: z.literal('connect'), port, ...at }),
+  connect: z.strictObject({
+    actor: clientOnly,
+    op: z.literal('connect'),
+    port,
+    /** Version 2: O_NONBLOCK first, so connect() returns -1 EINPROGRESS at once. */
+    nonblocking: z.literal(true).optional(),
+    ...at,
+  }),
+  poll: z.strictObject({
+    actor: endpoint,
+    op: z.literal('poll'),
+    /** What the program waits for: readable (POLLIN) or writable (POLLOUT). */
+    events: z.enum(POLL_EVENTS),
+    /** Omitted: wait for ever (poll's timeout -1). */
+    timeoutMs: z.number().int().min(0).max(86_400_000).optional(),
+    ...at,
+  }),
+  getsockopt: z.strictObject({
+    actor: endpoint,
+    op: z.literal('getsockopt'),
+    opt: z.enum(SOCKOPTS),
+    ...at,
+  }),
   send: z.strictObject({
     actor: endpoint,
     op: z.literal('send'),
@@ -278,7 +305,13 @@ function stepAt(input: unknown, i: number): unknown {
 }
 
 /** Ops that exist only in lab script version 2. */
-export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>(['bind', 'signal', 'usertimeout'])
+export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>([
+  'bind',
+  'signal',
+  'usertimeout',
+  'poll',
+  'getsockopt',
+])
 
 /**
  * The version 2 feature a step uses, as `op` or `op.field` (`listen.backlog`), or null when
@@ -290,6 +323,7 @@ export function v2Feature(step: Step): string | null {
     if (step.backlog !== undefined) return 'listen.backlog'
     if (step.reuseaddr !== undefined) return 'listen.reuseaddr'
   }
+  if (step.op === 'connect' && step.nonblocking) return 'connect.nonblocking'
   return null
 }
 

@@ -60,6 +60,8 @@ const SOCKET_CALLS: ReadonlySet<StepOp> = new Set<StepOp>([
   'recv',
   'close',
   'shutdown',
+  'poll',
+  'getsockopt',
 ])
 
 /** Every errno spelling the app knows (generic names and each OS's), longest first. */
@@ -159,7 +161,8 @@ function checkErrno(ctx: Ctx, claim: ErrnoClaim, i: number, actor: Endpoint): vo
     return
   }
   const steps = scoped(callsFrom(result, use, actor), claim.at, claim.call)
-  const held = meets(steps, claim.at, (s) => s.errno === name)
+  // getsockopt(SO_ERROR) gives an error as its value, not as its errno.
+  const held = meets(steps, claim.at, (s) => s.errno === name || s.value === name)
   const which = `${claim.at === 'next' ? 'the next' : claim.at === 'later' ? 'a later' : 'every later'} ${claim.call ? `${claim.call}()` : 'call'}`
   if (held === undefined) {
     if (!claim.call) ctx.problems.push(`says ${which} gives ${name}, but no call follows`)

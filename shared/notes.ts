@@ -679,6 +679,163 @@ export const NOTES = {
   },
   // Notes of the kernel lab (main/kernel): where the lab did something no system call shows
   // (how a crash or a freeze was made, the SIGPIPE handler its programs have).
+  'connect-inprogress': {
+    section: 'unp.16.3',
+    text: {
+      en: 'The socket is non-blocking: connect() sends the SYN and returns -1 with {errno} at once instead of waiting for the handshake. poll() for writing tells when the handshake is over; getsockopt(SO_ERROR) tells how it ended.',
+      zh: '套接字是非阻塞的：connect() 发出 SYN 后立即返回 -1，错误码 {errno}，并不等待握手结束。用 poll() 等待可写，可知握手何时结束；用 getsockopt(SO_ERROR) 可知结果如何。',
+    },
+    claims: {
+      errnos: [{ errno: 'param', at: 'next', call: 'connect' }],
+      returns: [{ call: 'connect', ret: -1, who: 'self', at: 'next' }],
+    },
+  },
+  'nb-refused': {
+    section: 'unp.16.3',
+    errno: 'ECONNREFUSED',
+    text: {
+      en: "An RST answered our SYN: nothing listens on that port. The non-blocking connect() has already returned, so {errno} waits as the socket's pending error: poll() reports the socket ready and getsockopt(SO_ERROR) hands the error over.",
+      zh: '我们的 SYN 被 RST 回应：该端口没有监听者。非阻塞的 connect() 早已返回，所以 {errno} 作为套接字的挂起错误保留下来：poll() 报告套接字就绪，getsockopt(SO_ERROR) 取出该错误。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'later', call: 'getsockopt' }] },
+  },
+  'nb-give-up': {
+    section: 'unp.16.3',
+    text: {
+      en: 'The SYN went unanswered {n} more times and the client gave up after {s} s. The non-blocking connect() has already returned, so {errno} waits as the pending error for poll() and getsockopt(SO_ERROR).',
+      zh: 'SYN 又重传了 {n} 次仍无回应，客户端在 {s} 秒后放弃。非阻塞的 connect() 早已返回，所以 {errno} 作为挂起错误，留给 poll() 和 getsockopt(SO_ERROR)。',
+    },
+    claims: {
+      errnos: [{ errno: 'param', at: 'later', call: 'getsockopt' }],
+      segments: [{ what: 'SYN', retransmit: true, when: 'before' }],
+    },
+  },
+  'nb-icmp-soft': {
+    section: 'unp.16.3',
+    profiles: ['linux', 'linux-legacy', 'macos'],
+    text: {
+      en: 'ICMP {icmp} came back for the first SYN. The SYN left inside the connect() call, which still held the socket when the ICMP arrived, non-blocking or not: the error is only kept as a soft error ({errno}), and the SYN will be sent again.',
+      zh: '第一个 SYN 引来了 ICMP {icmp}。SYN 是在 connect() 调用之内发出的，ICMP 到达时该调用仍占用着套接字（无论是否非阻塞）：该错误只被记为软错误（{errno}），SYN 还会再发一次。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'later', call: 'getsockopt' }] },
+    on: {
+      macos: {
+        text: {
+          en: 'ICMP {icmp} while connecting: BSD keeps it only as a soft error while the SYN retransmissions go on (SO_ERROR does not show it), and makes it fatal after more than 3 of them or when they give up.',
+          zh: '连接过程中收到 ICMP {icmp}：BSD 只把它记为软错误，SYN 重传照常进行（SO_ERROR 看不到它）；重传超过 3 次或放弃时才把它当作致命错误。',
+        },
+        claims: {},
+      },
+    },
+  },
+  'nb-icmp-hard': {
+    section: 'unp.16.3',
+    text: {
+      en: 'ICMP {icmp} answered a SYN sent by a timer ({s} s), when no call held the socket: the error is fatal, the attempt is over, and {errno} waits as the pending error for poll() and getsockopt(SO_ERROR).',
+      zh: '由定时器发出的 SYN（{s} 秒）引来了 ICMP {icmp}，此时没有调用占用套接字：该错误是致命的，连接尝试结束，{errno} 作为挂起错误，留给 poll() 和 getsockopt(SO_ERROR)。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'later', call: 'getsockopt' }] },
+  },
+  'would-block': {
+    section: 'unp.16.3',
+    text: {
+      en: 'The socket is non-blocking (O_NONBLOCK, set for the connect, stays on): the call would have to wait, so it fails at once with {errno}. A program polls first, then calls again.',
+      zh: '套接字是非阻塞的（为 connect 设置的 O_NONBLOCK 一直有效）：这次调用本需等待，所以立即以 {errno} 失败。程序应先 poll，再重新调用。',
+    },
+    claims: { errnos: [{ errno: 'param', at: 'next' }] },
+  },
+  'shutdown-connecting': {
+    section: 'unp.16.3',
+    profiles: ['linux', 'linux-legacy'],
+    text: {
+      en: 'shutdown() on a socket still connecting: Linux abandons the attempt (inet_shutdown calls tcp_disconnect for any direction). The socket is closed at once, nothing is sent, and a connection reset waits as its pending error.',
+      zh: '对仍在连接中的套接字调用 shutdown()：Linux 放弃这次连接尝试（inet_shutdown 无论关闭哪个方向都调用 tcp_disconnect）。套接字立即关闭，不发送任何报文，“连接被重置”作为挂起错误保留下来。',
+    },
+    claims: { returns: [{ call: 'shutdown', ret: 0, who: 'self', at: 'next' }] },
+  },
+  'poll-writable': {
+    section: 'unp.16.3',
+    text: {
+      en: 'poll() returns 1 with POLLOUT: the socket is connected and its send buffer has room, so a send() would not block.',
+      zh: 'poll() 返回 1，revents 为 POLLOUT：套接字已连接，发送缓冲区有空间，send() 不会阻塞。',
+    },
+    claims: { returns: [{ call: 'poll', ret: 1, who: 'self', at: 'next' }] },
+  },
+  'poll-readable': {
+    section: 'unp.16.3',
+    text: {
+      en: "poll() returns 1 with POLLIN: there is something to read (data, or the peer's FIN, which a recv() reports as end of stream), or a connection waits to be accepted.",
+      zh: 'poll() 返回 1，revents 为 POLLIN：有东西可读（数据，或对端的 FIN，recv() 会把它报告为流结束），或者有连接等待 accept。',
+    },
+    claims: { returns: [{ call: 'poll', ret: 1, who: 'self', at: 'next' }] },
+  },
+  'poll-failed': {
+    section: 'unp.16.3',
+    text: {
+      en: 'poll() returns 1 because the connection is over (POLLHUP: it can neither send nor receive any more) or has an error pending (POLLERR). Ready is not the same as connected: getsockopt(SO_ERROR) or the next call says what happened.',
+      zh: 'poll() 返回 1，是因为连接已经结束（POLLHUP：既不能再发送也不能再接收）或有挂起的错误（POLLERR）。“就绪”不等于“已连接”：要用 getsockopt(SO_ERROR) 或下一次调用才知道发生了什么。',
+    },
+    claims: { returns: [{ call: 'poll', ret: 1, who: 'self', at: 'next' }] },
+  },
+  'poll-errqueue': {
+    section: 'unp.16.3',
+    profiles: ['linux'],
+    text: {
+      en: "poll() returns 1 with POLLERR while the socket is still in SYN_SENT: Linux put the ICMP error on the socket's error queue (tcp_v4_err calls ip_icmp_error), and tcp_poll sets POLLERR while that queue holds something. The attempt is not over: the ICMP only left a soft error, and the SYN will be sent again.",
+      zh: '套接字仍处于 SYN_SENT，poll() 却返回 1，revents 为 POLLERR：Linux 把 ICMP 错误放进了套接字的错误队列（tcp_v4_err 调用 ip_icmp_error），只要该队列不空，tcp_poll 就置上 POLLERR。连接尝试并未结束：ICMP 只留下了软错误，SYN 还会再发一次。',
+    },
+    claims: {
+      returns: [{ call: 'poll', ret: 1, who: 'self', at: 'next' }],
+      states: [{ state: 'SYN_SENT', who: 'self', when: 'now' }],
+    },
+  },
+  'poll-timeout': {
+    section: 'unp.16.3',
+    text: {
+      en: 'poll() returns 0: its timeout ran out before the socket was ready. Nothing failed; the program may poll again.',
+      zh: 'poll() 返回 0：超时到期时套接字仍未就绪。并没有出错；程序可以再次 poll。',
+    },
+    claims: { returns: [{ call: 'poll', ret: 0, who: 'self', at: 'next' }] },
+  },
+  'poll-nval': {
+    section: 'unp.16.3',
+    text: {
+      en: 'poll() returns 1 with POLLNVAL: the descriptor is not open (the program closed it).',
+      zh: 'poll() 返回 1，revents 为 POLLNVAL：该描述符没有打开（程序已经关闭了它）。',
+    },
+    claims: { returns: [{ call: 'poll', ret: 1, who: 'self', at: 'next' }] },
+  },
+  'so-error-pending': {
+    section: 'unp.16.3',
+    text: {
+      en: 'getsockopt(SO_ERROR) returns 0 and hands over the pending error, {errno}; reading it clears it, so another read gives 0.',
+      zh: 'getsockopt(SO_ERROR) 返回 0，并交出挂起的错误 {errno}；读取即清除，再读一次得到 0。',
+    },
+    claims: {
+      errnos: [{ errno: 'param', at: 'next', call: 'getsockopt' }],
+      returns: [{ call: 'getsockopt', ret: 0, who: 'self', at: 'next' }],
+    },
+  },
+  'so-error-soft': {
+    section: 'unp.16.3',
+    profiles: ['linux', 'linux-legacy'],
+    text: {
+      en: 'getsockopt(SO_ERROR) returns 0 with {errno}: no error is pending, so Linux hands over the soft error an ICMP left (sk_err_soft) and clears it. The connection is not over.',
+      zh: 'getsockopt(SO_ERROR) 返回 0，值为 {errno}：没有挂起的错误，于是 Linux 交出 ICMP 留下的软错误（sk_err_soft）并将其清除。连接并未结束。',
+    },
+    claims: {
+      errnos: [{ errno: 'param', at: 'next', call: 'getsockopt' }],
+      returns: [{ call: 'getsockopt', ret: 0, who: 'self', at: 'next' }],
+    },
+  },
+  'so-error-connecting': {
+    section: 'unp.16.3',
+    text: {
+      en: 'getsockopt(SO_ERROR) returns 0 with no error: nothing has gone wrong yet, the handshake is still going on.',
+      zh: 'getsockopt(SO_ERROR) 返回 0，没有错误：目前还没有出错，握手仍在进行。',
+    },
+    claims: { returns: [{ call: 'getsockopt', ret: 0, who: 'self', at: 'next' }] },
+  },
   'kernel.crash-fin': {
     section: 'transfer.4.1',
     text: {
@@ -725,6 +882,20 @@ export const NOTES = {
 
 /** A key of {@link NOTES}. */
 export type NoteKey = keyof typeof NOTES
+
+/**
+ * The note that says why poll() returned what it did, from its return value and revents
+ * names; `errQueued`: an ICMP error waits on the socket's error queue (Linux).
+ */
+export function pollNoteKey(ret: number, revents: readonly string[], errQueued: boolean): NoteKey {
+  if (ret === 0) return 'poll-timeout'
+  if (revents.includes('POLLNVAL')) return 'poll-nval'
+  const err = revents.includes('POLLERR')
+  const hup = revents.includes('POLLHUP')
+  if (errQueued && err && !hup) return 'poll-errqueue'
+  if (err || hup) return 'poll-failed'
+  return revents.includes('POLLIN') ? 'poll-readable' : 'poll-writable'
+}
 
 /** True when a string is a known note key. */
 export function isNoteKey(key: string): key is NoteKey {

@@ -82,6 +82,8 @@ export interface ProfileSources {
   tailLossProbe: readonly FactSource[]
   /** Whether connections carry TCP timestamps (`timestamps`). */
   timestamps: readonly FactSource[]
+  /** What poll() and getsockopt(SO_ERROR) show of a non-blocking connect (`nonblocking`). */
+  nonblocking: readonly FactSource[]
 }
 
 /**
@@ -125,6 +127,23 @@ export interface UserTimeoutRule {
   keepalive: boolean
   zeroWindow: boolean
 }
+
+/**
+ * How poll() reads a TCP socket (lab script version 2):
+ * - `linux` (net/ipv4/tcp.c tcp_poll): POLLHUP when the socket is CLOSE or shut both ways;
+ *   POLLIN once shut for reading (a FIN, or the connection's end) or with data, a listener
+ *   with a connection queued; POLLOUT, outside SYN_SENT/SYN_RECV, when shut for writing or
+ *   when there is room (sk_stream_is_writeable: free space at least half of what is queued);
+ *   POLLERR while sk_err is set or the error queue holds something.
+ * - `bsd` (FreeBSD sopoll_generic, soreadable/sowriteable; XNU's poll over kqueue's
+ *   filt_soread/filt_sowrite alike): POLLIN when readable (data, no more to receive, a
+ *   pending so_error, a queued connection), POLLOUT when connected with room, unable to send
+ *   more, or with so_error pending; POLLHUP once it can neither receive nor send; never POLLERR.
+ * - `winsock` (Microsoft Learn, WSAPoll): as Linux for data and room; a connect that failed
+ *   is POLLHUP|POLLERR|POLLWRNORM (Windows 10 2004 and later); a socket never connected shows
+ *   nothing (assumed).
+ */
+export type PollRule = 'linux' | 'bsd' | 'winsock'
 
 /** Everything the simulator needs to behave like one OS. */
 export interface OsProfile {
@@ -314,21 +333,39 @@ export interface OsProfile {
    */
   shutdownUnconnected: 'enotconn-and-shut' | 'enotconn'
   /**
-   * shutdown() on a socket whose connect is still in progress (SYN_SENT: a non-blocking or an
-   * interrupted connect). `disconnect`: Linux inet_shutdown drops the attempt whatever `how`
-   * is (tcp_disconnect: CLOSED, nothing sent) and returns 0 (measured, fuzz seed 20261205 #4).
-   * `close-if-wr`: BSD soshutdown goes on (the socket is connecting) and SHUT_WR closes it
-   * (tcp_usrclosed: SYN_SENT -> CLOSED); SHUT_RD alone changes nothing; 0 either way.
-   * `enotconn`: the socket is not connected yet.
-   */
-  shutdownConnecting: 'disconnect' | 'close-if-wr' | 'enotconn'
-  /**
    * The program's socket once its connection is in TIME_WAIT. `detached`: Linux hands TIME_WAIT
    * to a timewait sock when it begins and closes the program's socket, so calls see a closed
    * socket (shutdown ENOTCONN) and close() or abort() leave TIME_WAIT running. `attached`: the
    * socket is the TIME_WAIT connection; close() or abort() end it quietly (no RST).
    */
   timeWaitSocket: 'detached' | 'attached'
+  /** Non-blocking connect, poll() and getsockopt(SO_ERROR) (lab script version 2). */
+  nonblocking: {
+    /** How poll() computes revents. */
+    pollRule: PollRule
+    /**
+     * An ICMP error about a connecting socket's SYN is queued on its error queue, so poll()
+     * reports POLLERR at once, even while the error itself is only a soft one (Linux tcp_v4_err
+     * calls ip_icmp_error in SYN_SENT since commit 45af29ca761c "tcp: allow traceroute -Mtcp
+     * for unpriv users", 2020, Linux 5.8; measured on 6.18 without IP_RECVERR). Only
+     * recvmsg(MSG_ERRQUEUE), which the lab never calls, empties it.
+     */
+    icmpErrorQueue: boolean
+    /**
+     * getsockopt(SO_ERROR) with no pending error reads the soft error and clears it (Linux
+     * sock_getsockopt: sock_error, then xchg(&sk->sk_err_soft, 0)); BSD reads so_error only.
+     */
+    soErrorSoft: boolean
+    /**
+     * shutdown() on a socket still connecting (only a non-blocking connect leaves the program
+     * free to call it). `disconnect`: Linux inet_shutdown, case TCP_SYN_SENT, calls
+     * tcp_disconnect for any `how`: the socket is CLOSE with its shutdown marks cleared and
+     * ECONNRESET pending (sk_err), and shutdown returns 0 (measured). `usrclosed`: BSD
+     * soshutdown on a connecting socket; SHUT_RD stops receiving only, SHUT_WR closes the
+     * attempt (tcp_usrclosed: SYN_SENT -> tcp_close), no error. `enotconn`: refused.
+     */
+    shutdownConnecting: 'disconnect' | 'usrclosed' | 'enotconn'
+  }
   /** Where the facts students doubt most come from. */
   sources: ProfileSources
 }
@@ -429,12 +466,17 @@ const linux: OsProfile = {
   // net/ipv4/af_inet.c inet_shutdown: case TCP_CLOSE sets -ENOTCONN and falls through to
   // sk_shutdown |= how; measured with the kernel lab (recv 0 after it, also after connect)
   shutdownUnconnected: 'enotconn-and-shut',
-  // net/ipv4/af_inet.c inet_shutdown, case TCP_SYN_SENT: disconnect (measured)
-  shutdownConnecting: 'disconnect',
   // net/ipv4/tcp_minisocks.c tcp_time_wait: the timewait sock replaces the socket, then
   // tcp_done(sk); __tcp_close on a TCP_CLOSE socket sends nothing. Measured: abort keeps
   // TIME_WAIT, shutdown gets ENOTCONN
   timeWaitSocket: 'detached',
+  nonblocking: {
+    pollRule: 'linux', // net/ipv4/tcp.c tcp_poll (measured: refused -> POLLOUT|POLLERR|POLLHUP)
+    icmpErrorQueue: true, // tcp_v4_err -> ip_icmp_error in SYN_SENT (5.8+); measured on 6.18
+    soErrorSoft: true, // net/core/sock.c sk_getsockopt SO_ERROR: sock_error, then sk_err_soft
+    // net/ipv4/af_inet.c inet_shutdown -> tcp_disconnect: sk_err = ECONNRESET (measured)
+    shutdownConnecting: 'disconnect',
+  },
   sources: {
     processExit: [
       {
@@ -479,6 +521,18 @@ const linux: OsProfile = {
           'kernel lab: a probe 204 ms after the send on a connection whose SYN was repeated (docs/kernel-rules.md)',
       },
     ],
+    nonblocking: [
+      {
+        kind: 'source-code',
+        source:
+          'Linux net/ipv4/tcp.c tcp_poll; net/core/sock.c sk_getsockopt SO_ERROR (sock_error, then sk_err_soft); net/ipv4/tcp_ipv4.c tcp_v4_err, SYN_SENT: ip_icmp_error, then sk_err_soft while connect() holds the socket',
+      },
+      {
+        kind: 'measured',
+        source:
+          'kernel lab on 6.18: connect -1 EINPROGRESS; refused: poll POLLOUT|POLLERR|POLLHUP, SO_ERROR ECONNREFUSED then 0; host unreachable: poll POLLERR at once, SO_ERROR EHOSTUNREACH (the soft error) (docs/kernel-rules.md)',
+      },
+    ],
   },
 }
 
@@ -500,8 +554,19 @@ const linuxLegacy: OsProfile = {
   // RACK came in 4.4; 3.2 marks the head lost once three segments above it are SACKed (FACK,
   // tcp_reordering = 3), and RFC 5827 early retransmit came in 3.5 (assumed off for the article)
   lossDetection: { kind: 'dupack', threshold: 3, earlyRetransmit: false },
+  // ip_icmp_error in tcp_v4_err's SYN_SENT case came in 5.8 (commit 45af29ca761c, 2020): on
+  // 3.x an ICMP error during connect() is only the soft error; poll() sees nothing until hard
+  nonblocking: { ...linux.nonblocking, icmpErrorQueue: false },
   sources: {
     ...linux.sources,
+    nonblocking: [
+      ...linux.sources.nonblocking.slice(0, 1),
+      {
+        kind: 'source-code',
+        source:
+          'Linux commit 45af29ca761c "tcp: allow traceroute -Mtcp for unpriv users" (2020, Linux 5.8) added ip_icmp_error to tcp_v4_err in SYN_SENT: not in the article\'s 3.2 to 3.8',
+      },
+    ],
     tailLossProbe: [
       {
         kind: 'source-code',
@@ -601,9 +666,26 @@ const windows: OsProfile = {
   nagle: 'classic', // learn.microsoft.com TCP_NODELAY: Nagle on by default (classic, assumed)
   timestamps: false, // Tcp1323Opts: Windows offers no timestamps by default (assumed, see sources)
   shutdownUnconnected: 'enotconn', // learn.microsoft.com winsock shutdown: WSAENOTCONN
-  shutdownConnecting: 'enotconn', // assumed: winsock shutdown, WSAENOTCONN "not connected"
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
+  nonblocking: {
+    pollRule: 'winsock', // learn.microsoft.com WSAPoll: a failed connect is POLLHUP|POLLERR|POLLWRNORM
+    icmpErrorQueue: false, // Winsock ignores these ICMP errors (icmpConnect)
+    soErrorSoft: false,
+    shutdownConnecting: 'enotconn', // assumed: shutdown's WSAENOTCONN, "not connected"
+  },
   sources: {
+    nonblocking: [
+      {
+        kind: 'documented',
+        source:
+          'Microsoft Learn, connect function: a non-blocking connect returns SOCKET_ERROR with WSAEWOULDBLOCK; WSAPoll function: a TCP socket that fails to connect indicates POLLHUP|POLLERR|POLLWRNORM (Windows 10 2004 and later)',
+      },
+      {
+        kind: 'documented',
+        source:
+          'Microsoft Learn, SOL_SOCKET socket options: SO_ERROR "retrieves error status and clear"',
+      },
+    ],
     processExit: [
       {
         kind: 'documented',
@@ -733,10 +815,26 @@ const macos: OsProfile = {
   timestamps: true,
   // XNU bsd/kern/uipc_socket.c soshutdown returns ENOTCONN before soshutdownlock
   shutdownUnconnected: 'enotconn',
-  // XNU bsd/kern/uipc_socket.c soshutdown (SS_ISCONNECTING passes), tcp_usrclosed SYN_SENT
-  shutdownConnecting: 'close-if-wr',
   timeWaitSocket: 'attached', // assumed (the simulator's rule before Linux was measured)
+  nonblocking: {
+    pollRule: 'bsd', // XNU bsd/kern/sys_generic.c poll via kqueue filt_sowrite/filt_soread
+    icmpErrorQueue: false, // tcp_notify keeps t_softerror; sockets have no error queue
+    soErrorSoft: false, // sogetopt SO_ERROR reads so_error only
+    shutdownConnecting: 'usrclosed', // XNU bsd/netinet/tcp_usrreq.c tcp_usrclosed
+  },
   sources: {
+    nonblocking: [
+      {
+        kind: 'source-code',
+        source:
+          'XNU bsd/kern/uipc_socket.c sogetopt SO_ERROR (reads and clears so_error); bsd/kern/sys_generic.c poll over kqueue: EV_EOF gives POLLHUP, no POLLERR for sockets; FreeBSD sopoll_generic/sowriteable alike',
+      },
+      {
+        kind: 'documented',
+        source:
+          'connect(2) (macOS man page): EINPROGRESS for a non-blocking socket; select for writing, then SO_ERROR',
+      },
+    ],
     processExit: [
       {
         kind: 'source-code',

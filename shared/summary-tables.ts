@@ -172,6 +172,32 @@ const CONNECT = [
     topic: 'timeout',
     states: { client: 'CLOSED' },
   },
+  {
+    id: 'connect.nonblocking',
+    call: 'connect',
+    returns: '-1',
+    returnClass: 'error',
+    errno: 'EINPROGRESS',
+    cause: {
+      en: 'The socket is non-blocking: connect() only sends the SYN and does not wait for what answers it; poll() and getsockopt(SO_ERROR) tell the outcome later.',
+      zh: '套接字是非阻塞的：connect() 只发出 SYN，不等待对它的回应；结果要稍后用 poll() 和 getsockopt(SO_ERROR) 得知。',
+    },
+    condition: {
+      en: 'The program set O_NONBLOCK on the socket before connect().',
+      zh: '程序在 connect() 之前给套接字设置了 O_NONBLOCK。',
+    },
+    // The same answer for a success, a refusal, a timeout and an ICMP error (the states at the
+    // return are left out: on loopback the RST may already have closed it when connect()
+    // returns EINPROGRESS).
+    cases: [
+      'connect.nonblocking',
+      'connect.nonblocking-refused',
+      'connect.nonblocking-timeout',
+      'connect.nonblocking-icmp',
+    ],
+    section: 'unp.16.3',
+    topic: 'handshake',
+  },
 ] as const satisfies readonly SummaryRow[]
 
 const RECV = [

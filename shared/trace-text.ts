@@ -29,7 +29,11 @@ export function formatCall(step: Pick<StepResult, 'op'>, scriptStep?: Step): str
     case 'bind':
       return `bind(${s?.port ?? ''}${s?.reuseaddr ? ', SO_REUSEADDR' : ''})`
     case 'connect':
-      return `${step.op}(${s?.port ?? ''})`
+      return `connect(${s?.port ?? ''}${s?.nonblocking ? ', O_NONBLOCK' : ''})`
+    case 'poll':
+      return `poll(${s?.events === 'in' ? 'POLLIN' : 'POLLOUT'}, ${s?.timeoutMs ?? -1})`
+    case 'getsockopt':
+      return `getsockopt(${String(s?.opt ?? 'SO_ERROR')})`
     case 'send':
       return `send(${s?.bytes ?? ''})`
     case 'recv':
@@ -74,7 +78,8 @@ export function formatReturn(step: StepResult): string {
     const signal = step.signal ? ` +${step.signal}` : ''
     return `= -1 ${step.errno}${step.errnoNumber !== undefined ? ` ${step.errnoNumber}` : ''} (${step.message ?? ''})${signal}`
   }
-  return `= ${step.ret}`
+  // poll()'s revents, getsockopt()'s error: what the call wrote out, as strace shows it.
+  return `= ${step.ret}${step.value !== undefined ? ` [${step.value}]` : ''}`
 }
 
 /** One strace-like line for a step: `[   0.3 ms] client connect(7002)   = -1 ECONNREFUSED 111 (...)`. */

@@ -36,6 +36,29 @@ export interface CallOutcome {
   notes?: NoteKey[]
   /** Values the notes' texts use. */
   params?: Record<string, string | number>
+  /** What the call wrote out besides its return value (StepResult `value`). */
+  value?: CallValue
+}
+
+/** poll()'s revents bits, in the order of their values (POLLIN 1, POLLOUT 4, ...). */
+export const POLL_BITS = ['POLLIN', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL'] as const
+/** One of {@link POLL_BITS}. */
+export type PollBit = (typeof POLL_BITS)[number]
+
+/**
+ * What poll() or getsockopt(SO_ERROR) handed back: the revents set, or the error SO_ERROR
+ * read (null: 0, none pending).
+ */
+export type CallValue = { revents: readonly PollBit[] } | { soError: ErrnoName | null }
+
+/** A call's value as the step result spells it on `system` (`POLLOUT|POLLERR`, `0`). */
+export function describeValue(system: ErrnoSystem, value: CallValue): string {
+  if ('revents' in value) {
+    const set = new Set(value.revents)
+    const names = POLL_BITS.filter((b) => set.has(b))
+    return names.length ? names.join('|') : '0'
+  }
+  return value.soError ? describeErrno(system, value.soError).name : '0'
 }
 
 /** How an OS spells an error a backend produced; throws when that OS has no such error. */
@@ -83,6 +106,7 @@ export function returnedStep(
     res.message = e.message
   }
   if (outcome.signal) res.signal = outcome.signal
+  if (outcome.value) res.value = describeValue(system, outcome.value)
   if (outcome.notes?.length) res.notes = [...outcome.notes]
   return res
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { DROP_MATCHES, ICMP_TYPES, STEP_OPS, V2_OPS, type LabScript } from '../../shared/lab-script'
+import {
+  DROP_MATCHES,
+  ICMP_TYPES,
+  STEP_OPS,
+  v2Feature,
+  V2_OPS,
+  type LabScript,
+} from '../../shared/lab-script'
 import { simulate } from '../sim/index'
 import { drawScript, MAX_BYTES, SLOT_MS } from './generate'
 import { fuzzScript } from './run'
@@ -30,6 +37,12 @@ describe('the fuzz generator', () => {
     expect([...cuts].sort()).toEqual(['both', 'c2s', 's2c'])
     expect(steps.some((s) => s.op === 'drop' && s.count !== undefined)).toBe(true)
     expect(steps.some((s) => s.op === 'recv' && s.timeoutMs !== undefined)).toBe(true)
+    expect(steps.some((s) => s.op === 'connect' && s.nonblocking)).toBe(true)
+    expect(steps.some((s) => s.op === 'poll' && s.timeoutMs === undefined)).toBe(true)
+    expect(steps.some((s) => s.op === 'poll' && s.timeoutMs === 0)).toBe(true)
+    // Version 2 only where a version 2 op is used.
+    for (const s of scripts)
+      expect(s.labScript, s.id).toBe(s.steps.some((step) => v2Feature(step) !== null) ? 2 : 1)
     expect(scripts.some((s) => s.topology === 'middlebox')).toBe(true)
     expect(
       scripts.every((s) => (s.timers.synRetries ?? 9) <= 2 && (s.timers.retries2 ?? 9) <= 3),

@@ -4,8 +4,9 @@
  * ICMP type, the three crash modes, abort, shutdown each way, keepalive, receive timeouts,
  * freeze and thaw, the middlebox, sleeps, shortened timers; from lab script version 2: bind
  * with and without SO_REUSEADDR, a listen backlog, a server that binds its port again,
- * signals with and without SA_RESTART and TCP_USER_TIMEOUT), deterministic for a seed. A
- * script that uses a version 2 feature says `"labScript": 2`; the others stay version 1.
+ * signals with and without SA_RESTART, TCP_USER_TIMEOUT, non-blocking connect, poll and
+ * getsockopt(SO_ERROR)), deterministic for a seed. A script that uses a version 2 feature
+ * says `"labScript": 2`; the others stay version 1.
  *
  * A signal lands in the slot after its actor's previous action, so it interrupts that action
  * when it is still blocked; a signal that would race the call's return (data arriving next to
@@ -73,9 +74,17 @@ function weighted<T>(rng: Rng, items: readonly (readonly [T, number])[]): T {
   return items[items.length - 1]![0]
 }
 
+/** poll() timeouts: 0 (a look), or ending between two slots like a receive timeout. */
+const POLL_TIMEOUTS = [0, ...RECV_TIMEOUTS]
+
 /** What the story has done so far, so the next action is plausible (not always: see below). */
 interface Story {
   rng: Rng
+  /**
+   * Draws of version 2 (non-blocking connect, poll, getsockopt) come from a stream of their
+   * own, so a story that draws none is the same script the seed gave before they existed.
+   */
+  v2: Rng
   steps: StepInput[]
   slot: number
   middlebox: boolean
@@ -199,6 +208,27 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
   }
 }
 
+/** poll() for readable or writable, with a timeout or without, in a slot of its own. */
+function pollStep(story: Story, who: Endpoint, events?: 'in' | 'out'): StepInput {
+  const { v2 } = story
+  const timeoutMs = chance(v2, 0.6) ? pick(v2, POLL_TIMEOUTS) : undefined
+  return {
+    actor: who,
+    op: 'poll',
+    events: events ?? pick(v2, ['in', 'out'] as const),
+    at: at(story),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  }
+}
+
+/** A version 2 call after an action, now and then: poll() or getsockopt(SO_ERROR). */
+function v2Action(story: Story, who: Endpoint): StepInput[] {
+  const { v2 } = story
+  if (story.dead.has(who) || story.frozen.has(who) || !chance(v2, 0.12)) return []
+  if (chance(v2, 0.6)) return [pollStep(story, who)]
+  return [{ actor: who, op: 'getsockopt', opt: 'SO_ERROR', at: at(story) }]
+}
+
 /** One change to the path (or the middlebox). */
 function netAction(story: Story): StepInput {
   const { rng } = story
@@ -241,9 +271,11 @@ function netAction(story: Story): StepInput {
  */
 export function drawScript(seed: number, index: number, attempt = 0): LabScript {
   const rng = createRng(deriveSeed(seed, `fuzz:${index}:${attempt}`))
+  const v2 = createRng(deriveSeed(seed, `fuzz-v2:${index}:${attempt}`))
   const middlebox = chance(rng, 0.12)
   const story: Story = {
     rng,
+    v2,
     steps: [],
     slot: 0,
     middlebox,
@@ -267,10 +299,24 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
     } else steps.push({ actor: 'server', op: 'listen', port: PORT })
   }
   if (chance(rng, 0.1)) steps.push({ actor: 'client', op: 'bind', port: CLIENT_PORT })
-  steps.push({ actor: 'client', op: 'connect', port: PORT, at: 10 })
+  // A non-blocking connect is followed by what such a program does: wait for writable, then
+  // read SO_ERROR (each in a slot of its own).
+  const nonblocking = chance(v2, 0.2)
+  steps.push({
+    actor: 'client',
+    op: 'connect',
+    port: PORT,
+    at: 10,
+    ...(nonblocking ? { nonblocking: true } : {}),
+  })
   if (listens && chance(rng, 0.88)) {
     steps.push({ actor: 'server', op: 'accept' })
     story.accepted = true
+  }
+  if (nonblocking) {
+    steps.push(pollStep(story, 'client', 'out'))
+    if (chance(v2, 0.8))
+      steps.push({ actor: 'client', op: 'getsockopt', opt: 'SO_ERROR', at: at(story) })
   }
   if (story.rules > 0 && chance(rng, 0.5)) {
     story.rules = 0
@@ -286,7 +332,7 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
       ['net', alive.length ? 2 : 1],
     ])
     if (actor === 'net') steps.push(netAction(story))
-    else steps.push(...endpointAction(story, actor))
+    else steps.push(...endpointAction(story, actor), ...v2Action(story, actor))
   }
   for (const who of story.frozen) steps.push({ actor: who, op: 'thaw', at: at(story) })
   // A relay still holding at the end lets go now and then (what it held is then delivered).

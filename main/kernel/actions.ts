@@ -4,6 +4,7 @@
  * the middlebox), crashes and freezes are signals to the program's process.
  */
 import type { Actor, Endpoint, Step } from '../../shared/lab-script'
+import { errnoFromLinux, POLL_BITS, type CallValue, type PollBit } from '../backend/result'
 import type { StepDone } from './host'
 import { faultRules, healRules, silenceRules } from './nft'
 import type { NftShell } from './nft-shell'
@@ -67,7 +68,8 @@ export async function perform(
     }
     case 'connect': {
       run.book.connecting()
-      const r = await call(`connect ${run.ports.frontPort}`)
+      // A non-blocking connect returns EINPROGRESS with its port bound: the book keeps it.
+      const r = await call(`connect ${run.ports.frontPort}${s.nonblocking ? ' nb' : ''}`)
       run.book.connected(Math.max(0, r.extra), r.fd)
       return done(r)
     }
@@ -88,6 +90,14 @@ export async function perform(
       return done(
         await call(`recv ${s.bytes ?? 65536}${s.timeoutMs !== undefined ? ` ${s.timeoutMs}` : ''}`),
       )
+    case 'poll': {
+      const r = await call(`poll ${s.events}${s.timeoutMs !== undefined ? ` ${s.timeoutMs}` : ''}`)
+      return r.ret >= 0 ? { ...done(r), value: { revents: pollBits(r.extra) } } : done(r)
+    }
+    case 'getsockopt': {
+      const r = await call('so-error')
+      return r.ret === 0 ? { ...done(r), value: soError(r.extra) } : done(r)
+    }
     case 'shutdown':
       return done(await call(`shutdown ${SHUT[s.how]}`))
     case 'keepalive': {
@@ -119,6 +129,25 @@ export async function perform(
     default:
       throw new Error(`step ${index}: ${(s as Step).op} is not an op of the ${actor}`)
   }
+}
+
+/** Linux's poll bits (include/uapi/asm-generic/poll.h), in the order of POLL_BITS. */
+const POLL_VALUES: Record<PollBit, number> = {
+  POLLIN: 0x1,
+  POLLOUT: 0x4,
+  POLLERR: 0x8,
+  POLLHUP: 0x10,
+  POLLNVAL: 0x20,
+}
+
+/** The names of the bits of a revents word (bits the lab does not ask about are left out). */
+export function pollBits(revents: number): PollBit[] {
+  return POLL_BITS.filter((b) => (revents & POLL_VALUES[b]) !== 0)
+}
+
+/** The value getsockopt(SO_ERROR) wrote: a Linux errno number, or 0. */
+export function soError(value: number): CallValue {
+  return { soError: value === 0 ? null : errnoFromLinux(value) }
 }
 
 async function crash(

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import type { LabResult } from '../../shared/lab-result'
 import type { LabScript, ProfileId } from '../../shared/lab-script'
 import type { NoteKey } from '../../shared/notes'
-import { errnoFromLinux, type CallOutcome } from '../backend/result'
+import { errnoFromLinux, type CallOutcome, type CallValue } from '../backend/result'
 import { TIMER_SYSCTLS, type TimerSysctl } from './netns'
 
 /** `linux` from 6.5 (linear SYN timeouts), `linux-legacy` before; else the OS family. */
@@ -102,6 +102,8 @@ export interface StepDone {
   notes?: NoteKey[]
   /** When the call returned in the program (CLOCK_MONOTONIC ms), if it was one. */
   doneAt?: number
+  /** What poll() or getsockopt() wrote out besides the return value. */
+  value?: CallValue
 }
 
 /** What a step did, in the lab's generic terms (main/backend/result.ts writes it down). */
@@ -115,5 +117,6 @@ export function callOutcome(r: StepDone): CallOutcome {
     notes.push('kernel.sigpipe-handled')
   }
   if (notes.length) outcome.notes = notes
+  if (r.value) outcome.value = r.value
   return outcome
 }

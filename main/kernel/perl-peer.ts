@@ -6,14 +6,15 @@
  *
  * Protocol, one line each way per call, on the role's channel:
  * - in: `listen P [B R]` (P -1: the socket a bind bound; B backlog, -1 for 128; R
- *   SO_REUSEADDR 0/1 before the bind), `bind P R`, `accept`, `connect P`, `send N`,
- *   `recv N [timeoutMs]`, `shutdown H` (0 rd, 1 wr, 2 rdwr), `keepalive IDLE INTVL CNT`,
- *   `usertimeout MS`, `close`, `abort`, `reset-exit`;
+ *   SO_REUSEADDR 0/1 before the bind), `bind P R`, `accept`, `connect P [nb]` (nb:
+ *   O_NONBLOCK first), `send N`, `recv N [timeoutMs]`, `poll in|out [timeoutMs]`, `so-error`,
+ *   `shutdown H` (0 rd, 1 wr, 2 rdwr), `keepalive IDLE INTVL CNT`, `usertimeout MS`, `close`,
+ *   `abort`, `reset-exit`;
  * - out: `ready <pid>` once; `issued <t>` just before a call that may block; then
  *   `= <ret> <errno> <sigpipe 0|1> <t> <extra> <fd>`, where `t` is CLOCK_MONOTONIC in ms (the
- *   parent's `process.hrtime` reads the same clock), `extra` the local port after a connect or
- *   the peer's port after an accept, its own port after a listen (-1 otherwise), `fd` the
- *   descriptor the call used.
+ *   parent's `process.hrtime` reads the same clock), `extra` the local port after a connect,
+ *   the peer's port after an accept, its own port after a listen, poll's revents,
+ *   getsockopt(SO_ERROR)'s value (-1 otherwise), `fd` the descriptor the call used.
  *
  * Signals (lab step `signal`): the program catches SIGUSR1 with a handler installed without
  * SA_RESTART and SIGUSR2 with one installed with SA_RESTART; the parent sends the one the step
@@ -102,6 +103,11 @@ sub op {
     return (-1, $e, -1, -1) if $fd < 0;
     %conn = (fd => $fd, open => 1);
     my $sa = sockaddr($a[0]);
+    if (($a[1] // '') eq 'nb') {
+      # fcntl(F_SETFL, flags | O_NONBLOCK): F_GETFL 3, F_SETFL 4, O_NONBLOCK 04000.
+      my $fl = syscall($S{fcntl}, $fd + 0, 3, 0);
+      syscall($S{fcntl}, $fd + 0, 4, ($fl < 0 ? 0 : $fl) | 04000);
+    }
     issued();
     ($r, $e) = call($S{connect}, $fd, $sa, 16);
     my $me = "\0" x 16;
@@ -127,6 +133,23 @@ sub op {
     $RBUF = "\0" x $n if length($RBUF) < $n;
     issued();
     ($r, $e) = call($S{recvfrom}, $fd, $RBUF, $n, 0, 0, 0);
+  } elsif ($op eq 'poll') {
+    # ppoll (aarch64 has no poll): one struct pollfd {int fd; short events; short revents},
+    # events POLLIN 1 or POLLOUT 4; no timeout: NULL (wait for ever). revents go in extra.
+    $fd = data_fd();
+    my $pfd = pack('i s s', $fd, $a[0] eq 'in' ? 1 : 4, 0);
+    my $tmo = 0;
+    if (defined $a[1]) { my $ms = $a[1] + 0; $tmo = pack('q q', int($ms / 1000), ($ms % 1000) * 1000000) }
+    issued();
+    ($r, $e) = call($S{ppoll}, $pfd, 1, $tmo, 0, 8);
+    (undef, undef, $x) = unpack('i s s', $pfd) if $r >= 0;
+  } elsif ($op eq 'so-error') {
+    # getsockopt(SOL_SOCKET 1, SO_ERROR 4): the int it writes goes in extra.
+    $fd = data_fd();
+    my $v = pack('i', 0);
+    my $len = pack('L', 4);
+    ($r, $e) = call($S{getsockopt}, $fd, 1, 4, $v, $len);
+    $x = unpack('i', $v) if $r == 0;
   } elsif ($op eq 'shutdown') {
     $fd = data_fd();
     ($r, $e) = call($S{shutdown}, $fd, $a[0] + 0);

@@ -13,7 +13,14 @@ import {
 } from '../../shared/lab-script'
 import type { LabResult, StepResult, TcpState, TraceEvent } from '../../shared/lab-result'
 import type { RunContext } from '../backend/backend'
-import { blockedStep, buildResult, returnedStep, skippedStep, stepNotes } from '../backend/result'
+import {
+  blockedStep,
+  buildResult,
+  returnedStep,
+  skippedStep,
+  stepNotes,
+  type CallOutcome,
+} from '../backend/result'
 import { perform, type ActionContext } from './actions'
 import { Capture } from './capture'
 import { callOutcome, hostTimers, type HostTimers } from './host'
@@ -331,7 +338,7 @@ async function execute(run: Run): Promise<LabResult> {
       // does a call whose SO_RCVTIMEO/SO_SNDTIMEO expired long after its time (the kernel's
       // timer fires within a tick; the rest is waiting to be run: fuzz seed 19 #548, 372 ms).
       if (s.op === 'sleep') run.late = Math.max(run.late, endMs - startMs - s.ms)
-      else if ('timeoutMs' in s && s.timeoutMs !== undefined && outcome.errno === 'EAGAIN')
+      else if ('timeoutMs' in s && s.timeoutMs !== undefined && timedOut(s.op, outcome))
         run.late = Math.max(run.late, endMs - startMs - s.timeoutMs)
       await run.sample('ss')
     }
@@ -435,4 +442,9 @@ async function execute(run: Run): Promise<LabResult> {
     ...(ctx.signal.aborted ? { cancelled: true } : {}),
     socketTable: ssLines(rows),
   })
+}
+
+/** A call whose own timeout ended it: recv's SO_RCVTIMEO (EAGAIN), a poll() that returned 0. */
+function timedOut(op: Step['op'], outcome: CallOutcome): boolean {
+  return op === 'poll' ? outcome.ret === 0 : outcome.errno === 'EAGAIN'
 }

@@ -8,7 +8,7 @@
  * installs at 0 ms. The rule here: before an actor starts a step due at T, every other
  * actor's step that is due earlier (or at T and earlier in the script) must have taken
  * effect: returned, for calls that return at once; entered the kernel ("issued"), for calls
- * that may block (connect, accept, send, recv, sleep). Steps that become due later never
+ * that may block (connect, accept, send, recv, poll, sleep). Steps that become due later never
  * hold anyone up, so waits are short and no two actors can wait for each other.
  *
  * A step that returns at once takes no time in the script (the simulator's answer), however
@@ -29,6 +29,7 @@ const BLOCKING: ReadonlySet<StepOp> = new Set<StepOp>([
   'accept',
   'send',
   'recv',
+  'poll',
   'sleep',
 ])
 

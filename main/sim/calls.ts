@@ -4,13 +4,15 @@
  * until it can return (a blocking call). What a call returns is read from the socket's TCP
  * state and pending error, never decided here per scenario.
  */
+import type { CallValue } from '../backend/result'
 import type { ErrnoName } from '../../shared/errno'
 import type { Endpoint, Step, StepOf } from '../../shared/lab-script'
 import type { TcpState } from '../../shared/lab-result'
 import type { OsProfile } from '../../shared/profiles'
-import type { NoteKey } from '../../shared/notes'
+import { pollNoteKey, type NoteKey } from '../../shared/notes'
 import type { Host } from './host'
 import { unreachable } from './never'
+import { revents, type PollEvents } from './poll'
 import type { TcpSocket } from './tcp/index'
 
 /** What a call returned (written down by main/backend/result.ts). */
@@ -21,6 +23,8 @@ export interface CallResult {
   /** Teaching notes saying why the call returned this, and the values their texts use. */
   notes?: NoteKey[]
   params?: Record<string, string | number>
+  /** What poll() or getsockopt() wrote out besides the return value. */
+  value?: CallValue
 }
 
 /** A call in progress: asked again after every event; `wakeAt` schedules a check. */
@@ -66,13 +70,15 @@ class BlockingCall implements Pending {
   constructor(
     private readonly program: Program,
     /** The op, and the byte count of a send or recv (read once: steps differ in shape). */
-    readonly op: 'accept' | 'connect' | 'send' | 'recv' | 'sleep',
+    readonly op: 'accept' | 'connect' | 'send' | 'recv' | 'sleep' | 'poll',
     readonly bytes = 0,
     /** The socket the call waits on: the one connect() made, or accept()'s listener. */
     readonly sock: TcpSocket | null = null,
     wakeAt?: number,
     /** recv()'s SO_RCVTIMEO in ms, if the step set one. */
     readonly timeoutMs?: number,
+    /** What a poll() waits for. */
+    readonly events: PollEvents = 'out',
   ) {
     this.wakeAt = wakeAt
   }
@@ -90,9 +96,12 @@ class BlockingCall implements Pending {
 
   woken(): boolean {
     // Linux inet_wait_for_connect: the sleeper wakes when the state leaves SYN_SENT/SYN_RECV
-    // and reads the state (TCP_CLOSE: sock_error) only when it runs.
-    // A signal wakes the sleeper too (it returns EINTR when it runs).
-    if (this.op !== 'connect' || this.interrupted) return true
+    // and reads the state (TCP_CLOSE: sock_error) only when it runs. A signal wakes the
+    // sleeper too (it returns EINTR when it runs). poll() alike: it reads the socket's
+    // readiness when it runs again (do_poll calls tcp_poll after the wakeup).
+    if (this.interrupted) return true
+    if (this.op === 'poll') return this.program.pollReady(this)
+    if (this.op !== 'connect') return true
     const s = this.sock!
     return s.err !== null || (s.state !== 'SYN_SENT' && s.state !== 'SYN_RCVD')
   }
@@ -180,6 +189,11 @@ export class Program {
   private connection: TcpSocket | null = null
   /** The last listener listen() made, even once closed (`final` before any accept). */
   private listening: TcpSocket | null = null
+  /**
+   * Sockets the program made non-blocking (O_NONBLOCK before a non-blocking connect): the flag
+   * stays on, so their send() and recv() return EAGAIN where they would wait.
+   */
+  private readonly nonblocking = new Set<TcpSocket>()
   dead = false
   frozen = false
 
@@ -271,6 +285,10 @@ export class Program {
         return this.userTimeout(step.ms)
       case 'sleep':
         return new BlockingCall(this, 'sleep', 0, null, this.world.q.now + step.ms)
+      case 'poll':
+        return this.poll(step)
+      case 'getsockopt':
+        return this.getsockopt()
       case 'crash':
         return this.crash(step.mode)
       case 'freeze':
@@ -306,6 +324,8 @@ export class Program {
         return this.recvOnce(call, call.bytes)
       case 'sleep':
         return this.world.q.now >= call.wakeAt! ? { ret: 0 } : null
+      case 'poll':
+        return this.pollOnce(call)
       default:
         return unreachable(call.op, 'blocking call')
     }
@@ -419,15 +439,23 @@ export class Program {
     return { ret: fd, notes: ['accept-returns'] }
   }
 
-  /** connect() on the socket made at start (bound by a bind step, maybe), else on a new one. */
-  private connect(step: StepOf<'connect'>): Pending {
+  /**
+   * connect() on the socket made at start (bound by a bind step, maybe), else on a new one. A
+   * non-blocking one returns -1 EINPROGRESS once its SYN is out (Linux __inet_stream_connect;
+   * Winsock WSAEWOULDBLOCK). Either way the SYN leaves inside the call, so an ICMP error the
+   * lab's own kernel sends back for it arrives while the call still holds the socket
+   * (icmp.ts; measured: EHOSTUNREACH as the soft error, at once, on a non-blocking connect
+   * too).
+   */
+  private connect(step: StepOf<'connect'>): CallResult | Pending {
     const fd = this.fresh()
     const raw = this.fds.get(fd)
+    const nb = step.nonblocking === true
     const bound =
       raw instanceof RawSocket && raw.port !== null
         ? { port: raw.port, reuse: raw.reuse }
         : undefined
-    const s = this.host.tcp.connect(this.peer, step.port, 'call connect', true, bound)
+    const s = this.host.tcp.connect(this.peer, step.port, 'call connect', true, nb, bound)
     // Shutdown marks set before the connect stay (nothing but tcp_disconnect clears them).
     if (raw instanceof RawSocket && (raw.rdShut || raw.wrShut))
       s.markShutdown(raw.rdShut && raw.wrShut ? 'rdwr' : raw.rdShut ? 'rd' : 'wr')
@@ -435,7 +463,73 @@ export class Program {
     this.fds.set(fd, s)
     this.conn = { fd, open: true }
     this.connection = s
+    if (nb) {
+      this.nonblocking.add(s)
+      return { ret: -1, errno: 'EINPROGRESS', notes: ['connect-inprogress'] }
+    }
     return new BlockingCall(this, 'connect', 0, s)
+  }
+
+  /** poll() on the descriptor the data calls use, for `events`, until ready or the timeout. */
+  private poll(step: StepOf<'poll'>): CallResult | Pending {
+    const wakeAt = step.timeoutMs !== undefined ? this.world.q.now + step.timeoutMs : undefined
+    const call = new BlockingCall(this, 'poll', 0, null, wakeAt, undefined, step.events)
+    return this.pollOnce(call) ?? call
+  }
+
+  /** Whether a poll() would return now (ready, or its timeout is up), changing nothing. */
+  pollReady(call: BlockingCall): boolean {
+    const t = this.target()
+    if (t.closed || revents(this.world.profile, t.sock, call.events).length > 0) return true
+    return call.wakeAt !== undefined && this.world.q.now >= call.wakeAt
+  }
+
+  /**
+   * One look of a poll(): 1 with the revents once the socket is ready, 0 at the timeout, or
+   * keep waiting. A number that is not open is POLLNVAL (poll(2): "fd not open"), ret 1.
+   */
+  private pollOnce(call: BlockingCall): CallResult | null {
+    const t = this.target()
+    if (t.closed) return { ret: 1, value: { revents: ['POLLNVAL'] }, notes: ['poll-nval'] }
+    const bits = revents(this.world.profile, t.sock, call.events)
+    const queued = !(t.sock instanceof RawSocket) && t.sock.errQueued
+    if (bits.length > 0)
+      return { ret: 1, value: { revents: bits }, notes: [pollNoteKey(1, bits, queued)] }
+    if (call.wakeAt !== undefined && this.world.q.now >= call.wakeAt)
+      return { ret: 0, value: { revents: [] }, notes: ['poll-timeout'] }
+    return null
+  }
+
+  /**
+   * getsockopt(SO_ERROR) on the descriptor the data calls use: 0, with the pending error
+   * (cleared), else on Linux the soft error (cleared), else 0.
+   */
+  private getsockopt(): CallResult {
+    const t = this.target()
+    if (t.closed) return { ret: -1, errno: 'EBADF' }
+    const s = t.sock
+    if (s instanceof RawSocket) return { ret: 0, value: { soError: null } }
+    const { nonblocking } = this.world.profile
+    // Reading SO_ERROR clears it everywhere (sock_error; BSD sogetopt; Winsock "retrieves
+    // error status and clear"): a Winsock socket's later calls then see it not connected.
+    const pending = s.takeError(true)
+    if (pending)
+      return {
+        ret: 0,
+        value: { soError: pending.errno },
+        notes: ['so-error-pending'],
+        params: { errno: pending.errno },
+      }
+    const soft = nonblocking.soErrorSoft ? s.takeSoftError() : null
+    if (soft)
+      return {
+        ret: 0,
+        value: { soError: soft },
+        notes: ['so-error-soft'],
+        params: { errno: soft },
+      }
+    const connecting = s.state === 'SYN_SENT' || s.state === 'SYN_RCVD'
+    return { ret: 0, value: { soError: null }, notes: connecting ? ['so-error-connecting'] : [] }
   }
 
   private connectPoll(s: TcpSocket): CallResult | null {
@@ -517,11 +611,22 @@ export class Program {
       return this.sendError(r.errno, s, r)
     }
     if (s.wrShut) return copied ? { ret: copied } : this.sendError(errors.sendAfterShutdown, s)
-    if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return null
+    if (s.state === 'SYN_SENT' || s.state === 'SYN_RCVD') return this.wouldBlock(s, copied)
     if (s.state === 'CLOSED') return this.sendError(errors.sendNotConnected, s)
     call.copied += s.write(bytes - copied)
     if (call.copied === bytes) return { ret: bytes, notes: ['send-buffered'] }
-    return null
+    return this.wouldBlock(s, call.copied)
+  }
+
+  /**
+   * A send() or recv() that would wait: a blocking socket waits (null); a non-blocking one
+   * returns what it copied, or -1 EAGAIN (Linux sk_stream_wait_connect and tcp_recvmsg with
+   * no timeout; Winsock WSAEWOULDBLOCK).
+   */
+  private wouldBlock(s: TcpSocket, copied = 0): CallResult | null {
+    if (!this.nonblocking.has(s)) return null
+    if (copied > 0) return { ret: copied }
+    return { ret: -1, errno: 'EAGAIN', notes: ['would-block'] }
   }
 
   private recv(step: StepOf<'recv'>): CallResult | Pending {
@@ -549,7 +654,7 @@ export class Program {
     if (s.state === 'CLOSED') return { ret: -1, errno: errors.recvNotConnected }
     if (call.wakeAt !== undefined && this.world.q.now >= call.wakeAt)
       return { ret: -1, errno: errors.recvTimeout, notes: ['recv-timeout'] }
-    return null
+    return this.wouldBlock(s)
   }
 
   /** A recv() on a descriptor that holds no connection (a listener, or never connected). */
@@ -619,18 +724,34 @@ export class Program {
       }
       return { ret: 0 }
     }
-    if (s.state === 'SYN_SENT' && profile.shutdownConnecting !== 'enotconn') {
-      // A connect still in progress (profile `shutdownConnecting`): dropped, nothing sent.
-      if (profile.shutdownConnecting === 'disconnect' || step.how !== 'rd') {
-        s.close()
-        s.disconnect()
-      }
-      return { ret: 0 }
-    }
-    if (s.state === 'LISTEN' || s.state === 'SYN_SENT') return { ret: -1, errno: 'ENOTCONN' }
+    if (s.state === 'SYN_SENT') return this.shutdownConnecting(s, step.how)
+    if (s.state === 'LISTEN') return { ret: -1, errno: 'ENOTCONN' }
     if (step.how !== 'rd') this.note('half-close')
     s.shutdown(step.how)
     return { ret: 0 }
+  }
+
+  /**
+   * shutdown() while the socket is still connecting (a non-blocking connect), by the profile's
+   * rule (`nonblocking.shutdownConnecting`, shared/profiles.ts).
+   */
+  private shutdownConnecting(s: TcpSocket, how: StepOf<'shutdown'>['how']): CallResult {
+    const rule = this.world.profile.nonblocking.shutdownConnecting
+    switch (rule) {
+      case 'enotconn':
+        return { ret: -1, errno: 'ENOTCONN' }
+      case 'disconnect':
+        // tcp_disconnect: CLOSE, ECONNRESET pending, the shutdown marks cleared.
+        s.abandon('ECONNRESET', { key: 'shutdown-connecting' })
+        s.disconnect()
+        return { ret: 0, notes: ['shutdown-connecting'] }
+      case 'usrclosed':
+        if (how === 'rd') s.markShutdown('rd')
+        else s.abandon(null, null)
+        return { ret: 0 }
+      default:
+        return unreachable(rule, 'shutdown rule')
+    }
   }
 
   private abort(): CallResult {

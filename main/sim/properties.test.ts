@@ -3,7 +3,7 @@
 // (returned, reported blocked, or skipped), and gives the same run for the same script and seed.
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { errnoOn } from '../../shared/errno'
+import { ERRNO_NAMES, errnoOn } from '../../shared/errno'
 import {
   DROP_MATCHES,
   ICMP_TYPES,
@@ -72,6 +72,27 @@ const endpointStep: fc.Arbitrary<StepInput> = fc.oneof(
   }),
   fc.constant({ actor: 'client' as const, op: 'connect' as const, port: 7001 }),
   fc.constant({ actor: 'client' as const, op: 'connect' as const, port: 7002 }),
+  // Lab script version 2: a non-blocking connect, poll() and getsockopt(SO_ERROR).
+  fc.constantFrom(7001, 7002).map((port) => ({
+    actor: 'client' as const,
+    op: 'connect' as const,
+    port,
+    nonblocking: true as const,
+  })),
+  fc.record(
+    {
+      actor: endpoint,
+      op: fc.constant('poll' as const),
+      events: fc.constantFrom('in', 'out'),
+      timeoutMs: fc.integer({ min: 0, max: 5000 }),
+    },
+    { requiredKeys: ['actor', 'op', 'events'] },
+  ),
+  fc.record({
+    actor: endpoint,
+    op: fc.constant('getsockopt' as const),
+    opt: fc.constant('SO_ERROR' as const),
+  }),
   fc.constant({ actor: 'server' as const, op: 'accept' as const }),
   fc.constant({ actor: 'server' as const, op: 'listen' as const, port: 7001 }),
 ) as fc.Arbitrary<StepInput>
@@ -231,6 +252,29 @@ afterEach(() => {
 })
 
 /** The checks made on the result document. */
+/**
+ * poll() returns 1 with revents or 0 with none; getsockopt(SO_ERROR) returns 0 with `0` or an
+ * error its OS knows (or fails with EBADF on a closed descriptor); no other call has a value.
+ */
+function checkValue(s: LabScript, x: LabResult['steps'][number]): void {
+  const where = `step ${x.index} ${x.op} = ${x.ret} [${x.value}]`
+  if (x.op === 'poll') {
+    if (x.ret === 0) expect(x.value, where).toBe('0')
+    else {
+      expect(x.ret, where).toBe(1)
+      expect(x.value, where).toMatch(/^(POLLIN|POLLOUT|POLLERR|POLLHUP|POLLNVAL)(\|POLL[A-Z]+)*$/)
+    }
+  } else if (x.op === 'getsockopt') {
+    if (x.ret === -1) expect(x.errno, where).toMatch(/EBADF|WSAENOTSOCK/)
+    else {
+      expect(x.ret, where).toBe(0)
+      const system = profileOf(s.profile).errnoSystem
+      const names = ERRNO_NAMES.map((n) => errnoOn(system, n)?.name)
+      expect(x.value === '0' || names.includes(x.value), where).toBe(true)
+    }
+  } else expect(x.value, where).toBeUndefined()
+}
+
 function checkResult(s: LabScript, r: LabResult): void {
   expect(r.steps.map((x) => x.index)).toEqual(s.steps.map((_, i) => i))
   // The run ends when the last step ends (or is cut at the limit); then only the wire settles,
@@ -275,6 +319,7 @@ function checkResult(s: LabScript, r: LabResult): void {
                     'ESHUTDOWN',
                     'EADDRINUSE',
                     'EINTR',
+                    'EINPROGRESS',
                   ] as const
                 ).map((n) => [n, errnoOn(errnoSystem, n)]),
               ),
@@ -284,6 +329,7 @@ function checkResult(s: LabScript, r: LabResult): void {
         }
       }
       if (x.outcome === 'blocked') expect(x.endMs).toBe(s.limitMs)
+      if (x.outcome === 'returned') checkValue(s, x)
     }
   }
   for (let i = 1; i < r.events.length; i++)

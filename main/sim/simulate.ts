@@ -295,6 +295,8 @@ function netStep(
     case 'bind':
     case 'accept':
     case 'connect':
+    case 'poll':
+    case 'getsockopt':
     case 'send':
     case 'recv':
     case 'close':

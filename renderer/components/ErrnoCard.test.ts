@@ -31,6 +31,42 @@ const rowText = (w: ReturnType<typeof card>, os: string) =>
     .join(' ')
 
 describe('ErrnoCard', () => {
+  it("shows what poll() and getsockopt(SO_ERROR) handed back, SO_ERROR's error with its card", () => {
+    const poll = card({
+      ...REFUSED_STEP,
+      index: 1,
+      op: 'poll',
+      ret: 1,
+      errno: undefined,
+      errnoNumber: undefined,
+      message: undefined,
+      value: 'POLLOUT|POLLERR|POLLHUP',
+    })
+    expect(poll.get('[data-testid="errno-value"]').text()).toBe('revents = POLLOUT|POLLERR|POLLHUP')
+    expect(poll.find('[data-testid="errno-os-table"]').exists()).toBe(false)
+    const so = {
+      ...REFUSED_STEP,
+      index: 2,
+      op: 'getsockopt' as const,
+      ret: 0,
+      errno: undefined,
+      errnoNumber: undefined,
+      message: undefined,
+      value: 'ECONNREFUSED',
+    }
+    const w = card(so)
+    expect(w.get('[data-testid="errno-value"]').text()).toBe('SO_ERROR = ECONNREFUSED')
+    expect(rowText(w, 'windows')).toContain('WSAECONNREFUSED 10061')
+    expect(card(so, 'zh').get('[data-testid="errno-value"]').text()).toContain(
+      'SO_ERROR = ECONNREFUSED',
+    )
+    expect(
+      card({ ...so, value: '0' })
+        .find('[data-testid="errno-os-table"]')
+        .exists(),
+    ).toBe(false)
+  })
+
   it('reads a refused connect: call, message, every OS, meaning and article section', () => {
     const w = card(REFUSED_STEP)
     expect(w.get('[data-testid="errno-call"]').text()).toBe('connect(7002) = -1 ECONNREFUSED')

@@ -20,6 +20,14 @@ describe('format', () => {
     expect(stepHeadline({ ...REFUSED_STEP, outcome: 'blocked', ret: undefined }, null)).toBe(
       'connect()',
     )
+    // What poll() and getsockopt() wrote out, in brackets as strace shows it.
+    expect(
+      stepHeadline(
+        { ...REFUSED_STEP, op: 'poll', ret: 1, errno: undefined, value: 'POLLOUT|POLLHUP' },
+        null,
+      ),
+    ).toBe('poll(POLLOUT, -1) = 1 [POLLOUT|POLLHUP]')
+    expect(isSocketCall({ op: 'getsockopt' })).toBe(true)
   })
 
   it('classifies steps', () => {

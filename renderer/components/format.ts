@@ -13,6 +13,8 @@ const CALL_OPS = new Set<StepResult['op']>([
   'listen',
   'accept',
   'connect',
+  'poll',
+  'getsockopt',
   'send',
   'recv',
   'close',
@@ -27,12 +29,16 @@ export function isSocketCall(step: Pick<StepResult, 'op'>): boolean {
   return CALL_OPS.has(step.op)
 }
 
-/** `connect(7002) = -1 ECONNREFUSED`, `accept() = 5`, or just the action for non-calls. */
+/**
+ * `connect(7002) = -1 ECONNREFUSED`, `accept() = 5`, `poll(POLLOUT, -1) = 1 [POLLOUT]` (what
+ * the call wrote out in brackets, as strace shows it), or just the action for non-calls.
+ */
 export function stepHeadline(step: StepResult, script?: LabScript | null): string {
   const call = formatCall(step, script?.steps[step.index])
   if (step.outcome !== 'returned' || step.ret === undefined) return call
   const errno = step.ret === -1 && step.errno ? ` ${step.errno}` : ''
-  return `${call} = ${step.ret}${errno}`
+  const value = step.value !== undefined ? ` [${step.value}]` : ''
+  return `${call} = ${step.ret}${errno}${value}`
 }
 
 /** Visual class of a step: an error, a success, still blocked, skipped, or a plain action. */

@@ -120,6 +120,8 @@ export const en = {
     noEquivalent: 'no equivalent',
     thisRun: 'this run',
     signal: 'raises {signal}: a C program dies here unless it ignores the signal',
+    revents: 'revents = {value}',
+    soError: 'SO_ERROR = {value}',
     meaning: 'Why',
     section: 'Article {ref}',
     sectionTextbook: 'Textbook {ref}',

@@ -117,6 +117,8 @@ export const zh: Messages = {
     noEquivalent: '无对应错误',
     thisRun: '本次运行',
     signal: '产生 {signal} 信号：C 程序若不忽略该信号就会在此终止',
+    revents: '就绪事件 revents = {value}',
+    soError: '错误值 SO_ERROR = {value}',
     meaning: '原因',
     section: '文章 {ref}',
     sectionTextbook: '教材 {ref}',

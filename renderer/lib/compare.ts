@@ -51,13 +51,16 @@ export async function runColumns(
   }
 }
 
-/** How a call ended, as the comparison reads it: `= 0`, `= -1 ECONNREFUSED 111`, `blocked`. */
+/**
+ * How a call ended, as the comparison reads it: `= 0`, `= -1 ECONNREFUSED 111`, `blocked`,
+ * `= 1 [POLLOUT]` (poll()'s revents, getsockopt()'s error: the agreement rule compares them).
+ */
 export function cellText(step: StepResult | undefined): string {
   if (!step) return '—'
   if (step.outcome !== 'returned') return step.outcome
   if (step.ret === undefined) return 'done'
   if (step.ret === -1) return `= -1 ${step.errno ?? ''} ${step.errnoNumber ?? ''}`.trimEnd()
-  return `= ${step.ret}`
+  return `= ${step.ret}${step.value !== undefined ? ` [${step.value}]` : ''}`
 }
 
 /** The look of a cell: `blocked`, `skipped`, `neg` (an error return), `ok`, or `none`. */

@@ -12,7 +12,7 @@
  * SIGPIPE) describe the lab, not TCP: they are kept apart, as "how the lab measured this".
  */
 import { ERRNO_NAMES, ERRNO_TABLES } from '../../shared/errno'
-import { isNoteKey, NOTES, type NoteKey } from '../../shared/notes'
+import { isNoteKey, NOTES, pollNoteKey, type NoteKey } from '../../shared/notes'
 import type { LabScript, ProfileId } from '../../shared/lab-script'
 import { PROFILES } from '../../shared/profiles'
 import type { SegmentEvent, StepResult, TraceEvent } from '../../shared/lab-result'
@@ -56,6 +56,17 @@ export const INFERRED_KEYS: readonly NoteKey[] = [
   'frozen',
   'thawed',
   'abort-rst',
+  'connect-inprogress',
+  'poll-writable',
+  'poll-readable',
+  'poll-failed',
+  'poll-errqueue',
+  'poll-timeout',
+  'poll-nval',
+  'so-error-pending',
+  'so-error-soft',
+  'so-error-connecting',
+  'would-block',
 ]
 
 /** A teaching note placed on the trace. */
@@ -144,6 +155,11 @@ export function inferNotes(
   const probes: Record<string, number> = {}
   let lastSegmentMs = -Infinity
   let serverEstablished = false
+  // Lab script version 2: each end's last state, whether the client's socket is non-blocking
+  // (O_NONBLOCK set for its connect stays on), whether an ICMP came back while it connected.
+  const stateOf: Record<'client' | 'server', string> = { client: 'CLOSED', server: 'CLOSED' }
+  let clientNonblocking = false
+  let icmpWhileConnecting = false
   const add = (at: number, key: NoteKey, params: Record<string, string | number>, step?: number) =>
     notes.push(step === undefined ? { at, key, params } : { at, key, params, step })
   // The time of the next event matching `pred` after index i (or undefined).
@@ -154,6 +170,7 @@ export function inferNotes(
 
   events.forEach((e, i) => {
     if (e.type === 'state') {
+      stateOf[e.actor] = e.to
       if (e.actor === 'server' && e.to === 'ESTABLISHED') serverEstablished = true
       // The data give-up rule closed the connection (no call was waiting to report it).
       if (e.to === 'CLOSED' && !/RST/.test(e.cause ?? '')) {
@@ -272,6 +289,7 @@ export function inferNotes(
     }
     if (e.type === 'icmp') {
       if (e.dir !== 's2c' || !connecting) return
+      icmpWhileConnecting = true
       const icmp = e.icmp
       if (profile && PROFILES[profile].icmpConnect.kind === 'ignore') {
         add(i, 'icmp-ignored', { icmp })
@@ -303,8 +321,26 @@ export function inferNotes(
       add(i, eintrWhy(step, s), { errno }, step.index)
       return
     }
+    // A call on the client's non-blocking socket that would have waited.
+    if (
+      step.actor === 'client' &&
+      clientNonblocking &&
+      errno === 'EAGAIN' &&
+      step.op !== 'connect'
+    ) {
+      add(i, 'would-block', { errno }, step.index)
+      return
+    }
     switch (step.op) {
       case 'connect':
+        clientNonblocking = s.nonblocking === true
+        icmpWhileConnecting = false
+        // A non-blocking connect returns at once; the attempt goes on. (Winsock's
+        // WSAEWOULDBLOCK reads as EAGAIN: the two share it.)
+        if (failed && clientNonblocking && (errno === 'EINPROGRESS' || errno === 'EAGAIN')) {
+          add(i, 'connect-inprogress', { errno }, step.index)
+          return
+        }
         connecting = false
         if (step.ret === 0) add(i, 'connect-returns', {}, step.index)
         else if (failed && errno.includes('CONNREFUSED'))
@@ -343,6 +379,33 @@ export function inferNotes(
         if (!blocked) add(i, 'signal-idle', {}, step.index)
         else if (s.restart === true && blocked.errno === undefined)
           add(i, 'signal-restart', {}, step.index)
+        return
+      }
+      case 'poll': {
+        if (step.ret === undefined || step.ret < 0) return
+        const queued =
+          step.actor === 'client' &&
+          icmpWhileConnecting &&
+          !!profile &&
+          PROFILES[profile].nonblocking.icmpErrorQueue
+        const bits = step.ret > 0 ? (step.value ?? '').split('|') : []
+        add(i, pollNoteKey(step.ret, bits, queued), {}, step.index)
+        return
+      }
+      case 'getsockopt': {
+        if (step.ret !== 0 || step.value === undefined) return
+        const end = step.actor === 'server' ? 'server' : 'client'
+        const state = stateOf[end]
+        if (step.value === '0') {
+          if (state === 'SYN_SENT' || state === 'SYN_RCVD')
+            add(i, 'so-error-connecting', {}, step.index)
+          return
+        }
+        const value = genericErrno(step.value)
+        // An error pending means the connection is over (CLOSED); one still going handed
+        // over its soft error (Linux).
+        const soft = state !== 'CLOSED' && !!profile && PROFILES[profile].nonblocking.soErrorSoft
+        add(i, soft ? 'so-error-soft' : 'so-error-pending', { errno: value }, step.index)
         return
       }
       case 'cut':

@@ -9,6 +9,7 @@ import { CONNECT_CASES } from './connect'
 import { DATA_CASES } from './data'
 import { BOUNDARY_CASES } from './boundary'
 import { MORE_CASES } from './more'
+import { NONBLOCKING_CASES } from './nonblocking'
 
 /** A catalog case: a lab script plus where it sits in the picker. */
 export interface CatalogCase {
@@ -24,6 +25,7 @@ export const CATALOG: readonly CatalogCase[] = [
   ...DATA_CASES,
   ...MORE_CASES,
   ...BOUNDARY_CASES,
+  ...NONBLOCKING_CASES,
 ]
 
 /** Finds a case by id. */

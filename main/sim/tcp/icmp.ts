@@ -5,7 +5,7 @@
  */
 import { unreachable } from '../never'
 import type { IcmpMessage } from '../world'
-import type { Tcb } from './tcb'
+import { connectNote, type Tcb } from './tcb'
 import { revertBackoff } from './timers'
 
 /** The ICMP error `msg` arrived for connection `s`. */
@@ -56,6 +56,8 @@ function connectingIcmp(s: Tcb, msg: IcmpMessage): void {
   const err = profile.errors.icmp[msg.kind]
   const actor = s.host.endpoint ?? undefined
   const rule = profile.icmpConnect
+  // Linux tcp_v4_err, SYN_SENT: ip_icmp_error queues it before deciding hard or soft.
+  if (rule.kind !== 'ignore' && profile.nonblocking.icmpErrorQueue) s.errQueued = true
   let soft: boolean
   switch (rule.kind) {
     case 'ignore':
@@ -76,13 +78,13 @@ function connectingIcmp(s: Tcb, msg: IcmpMessage): void {
   }
   if (soft) {
     s.softErr = err
-    trace.note('icmp-soft-connect', { icmp: msg.kind, errno: err }, actor)
+    trace.note(connectNote(s, 'icmp-soft-connect'), { icmp: msg.kind, errno: err }, actor)
     return
   }
   // Linux keeps an ICMP error for the first SYN as a soft error while connect() holds the
   // socket; the retransmitted SYN is sent from a timer, so the ICMP it draws is a hard error.
   // `icmp-reported` tells that story; `icmp-hard` the plain one.
-  const key = s.softErr ? 'icmp-reported' : 'icmp-hard'
+  const key = connectNote(s, s.softErr ? 'icmp-reported' : 'icmp-hard')
   const params = { icmp: msg.kind, errno: err, s: round((s.world.q.now - s.startedAt) / 1000) }
   trace.note(key, params, actor)
   s.done(err, `rcv ICMP ${msg.kind}`, { key, params })

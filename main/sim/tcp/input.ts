@@ -9,7 +9,7 @@ import { output } from './output'
 import { receive, type Arrival } from './reassembly'
 import { ackArrived, isDupAck } from './recovery'
 import { ackRtt, noteTimestamp, startTimestamps } from './rtt'
-import { resetFor, type Tcb } from './tcb'
+import { connectNote, resetFor, type Tcb } from './tcb'
 import { armDeadline, armFinWait2, armRtx, enterTimeWait, stopRtx } from './timers'
 
 /** Linux sysctl net.ipv4.tcp_invalid_ratelimit (ms): answers to out-of-window segments. */
@@ -239,8 +239,9 @@ function synSentInput(s: Tcb, seg: Segment): void {
       armRtx(s, 'refused', retry)
       return
     }
-    world.trace.note('rst-in-syn-sent', undefined, actor)
-    s.done(world.profile.errors.rstInSynSent, 'rcv RST', { key: 'rst-in-syn-sent' })
+    const key = connectNote(s, 'rst-in-syn-sent')
+    world.trace.note(key, undefined, actor)
+    s.done(world.profile.errors.rstInSynSent, 'rcv RST', { key })
     return
   }
   if (!(seg.flags & SYN)) return
@@ -293,8 +294,8 @@ function resetArrives(s: Tcb): void {
         s.dropChild('rcv RST')
         return
       }
-      trace.note('rst-in-syn-sent', undefined, actor)
-      s.done(profile.errors.rstInSynSent, 'rcv RST', { key: 'rst-in-syn-sent' })
+      trace.note(connectNote(s, 'rst-in-syn-sent'), undefined, actor)
+      s.done(profile.errors.rstInSynSent, 'rcv RST', { key: connectNote(s, 'rst-in-syn-sent') })
       return
     case 'ESTABLISHED':
     case 'FIN_WAIT_1':

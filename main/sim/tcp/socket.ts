@@ -66,6 +66,15 @@ export interface TcpSocket {
   readonly unread: number
   /** Free space in the send buffer. */
   readonly sendSpace: number
+  /** Bytes in the send buffer (unacknowledged plus unsent). */
+  readonly sendQueued: number
+  /** A listener: connections waiting in its accept queue. */
+  readonly queued: number
+  /**
+   * An ICMP error waits on the socket's error queue (profile `nonblocking.icmpErrorQueue`):
+   * poll() reports POLLERR. Nothing the lab calls empties it.
+   */
+  readonly errQueued: boolean
   /** RCV_SHUTDOWN: shutdown(SHUT_RD), close(), or the connection's death. */
   readonly rdShut: boolean
   /** SEND_SHUTDOWN: shutdown(SHUT_WR), close(), or the connection's death. */
@@ -112,6 +121,13 @@ export interface TcpSocket {
    * without it (Winsock) every later call fails the same way. Null when there is none.
    */
   takeError(consume?: boolean): PendingError | null
+  /** getsockopt(SO_ERROR) with no pending error, on Linux: the soft error, cleared. */
+  takeSoftError(): ErrnoName | null
+  /**
+   * The program gives up a connection attempt (shutdown() while connecting, profile
+   * `nonblocking.shutdownConnecting`): CLOSED at once, nothing sent, `err` left pending.
+   */
+  abandon(err: ErrnoName | null, why: ErrorWhy | null): void
   /** After a failed connect(): the socket may be used again (tcp_disconnect clears shutdown). */
   disconnect(): void
 }

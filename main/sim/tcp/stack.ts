@@ -95,15 +95,18 @@ export class TcpStack {
   /**
    * connect() (without waiting): a new socket on a fresh ephemeral port sends its SYN to
    * `to`:`port`, with the profile's SYN timers running; the host's actor is shown with it.
-   * `blocking`: a program's blocking connect() (the relay's is non-blocking; it matters for
-   * an ICMP error about the first SYN, icmp.ts). `bound`: the port (and SO_REUSEADDR) a bind()
-   * gave the socket; otherwise an ephemeral port.
+   * `blocking`: a program's connect() holds the socket while its first SYN goes out (the
+   * relay's does not; it matters for an ICMP error about the first SYN, icmp.ts).
+   * `inProgress`: the program's connect() was non-blocking and has returned EINPROGRESS, so
+   * nobody waits in it: the notes of the connection's fate speak of poll() and SO_ERROR.
+   * `bound`: the port (and SO_REUSEADDR) a bind() gave the socket; otherwise an ephemeral port.
    */
   connect(
     to: HostId,
     port: number,
     cause: string,
     blocking = true,
+    inProgress = false,
     bound?: { port: number; reuse: boolean },
   ): TcpSocket {
     const { world } = this.host
@@ -119,6 +122,7 @@ export class TcpStack {
     s.headSentAt = world.q.now
     s.rtoCur = world.profile.syn.initialRtoMs
     s.blockingConnect = blocking
+    s.inProgress = inProgress
     s.tsOk = world.profile.timestamps // offered in the SYN; kept if the SYN-ACK has them too
     t.bind(s)
     s.setState('SYN_SENT', cause)

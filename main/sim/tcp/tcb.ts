@@ -9,7 +9,9 @@
  */
 import type { ErrnoName } from '../../../shared/errno'
 import type { TcpState } from '../../../shared/lab-result'
+import type { NoteKey } from '../../../shared/notes'
 import type { Timer } from '../engine/event-queue'
+import { unreachable } from '../never'
 import { ACK, FIN, RST, SYN, type HostId, type Segment } from '../world'
 import { noteSent, sackBlocks, type SeqRange, type SentRange } from './ranges'
 import type { ErrorWhy, PendingError, ShutdownHow, SocketHost, TcpSocket } from './socket'
@@ -82,6 +84,8 @@ export abstract class Tcb implements TcpSocket {
   errReported = false
   /** Soft error (sk_err_soft) from ICMP, reported only if the connection then times out. */
   softErr: ErrnoName | null = null
+  /** An ICMP error waits on the error queue (Linux ip_icmp_error; poll() says POLLERR). */
+  errQueued = false
   /** The application closed it (or died): nobody will read or write it again. */
   orphan = false
   keepaliveOn = false
@@ -151,6 +155,8 @@ export abstract class Tcb implements TcpSocket {
   startedAt = 0
   /** connect() blocks in the call (a program's) rather than returning EINPROGRESS (the relay's). */
   blockingConnect = true
+  /** A non-blocking connect() returned EINPROGRESS: nobody waits in the call (notes). */
+  inProgress = false
   /** SYNs sent by this connection attempt (the first one comes from connect() itself). */
   synsSent = 0
   refusedRetries = 0
@@ -229,6 +235,20 @@ export abstract class Tcb implements TcpSocket {
       this.errReported = true
     }
     return r
+  }
+
+  abandon(err: ErrnoName | null, why: ErrorWhy | null): void {
+    this.done(err, 'call shutdown', why)
+  }
+
+  takeSoftError(): ErrnoName | null {
+    const e = this.softErr
+    this.softErr = null
+    return e
+  }
+
+  get queued(): number {
+    return this.acceptQueue.length
   }
 
   disconnect(): void {
@@ -406,4 +426,29 @@ export function resetFor(host: SocketHost, seg: Segment): void {
     win: 0,
     retransmit: false,
   })
+}
+
+/**
+ * The note for how a connection attempt ended: the blocking connect()'s own note, or, when a
+ * non-blocking connect() has already returned EINPROGRESS, the one that says the error now
+ * waits for poll() and getsockopt(SO_ERROR).
+ */
+export function connectNote(
+  s: Tcb,
+  key: 'rst-in-syn-sent' | 'syn-give-up' | 'icmp-soft-connect' | 'icmp-hard' | 'icmp-reported',
+): NoteKey {
+  if (!s.inProgress) return key
+  switch (key) {
+    case 'rst-in-syn-sent':
+      return 'nb-refused'
+    case 'syn-give-up':
+      return 'nb-give-up'
+    case 'icmp-soft-connect':
+      return 'nb-icmp-soft'
+    case 'icmp-hard':
+    case 'icmp-reported':
+      return 'nb-icmp-hard'
+    default:
+      return unreachable(key, 'connect note')
+  }
 }

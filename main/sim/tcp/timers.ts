@@ -10,7 +10,7 @@ import { ACK, FIN, PSH } from '../world'
 import { unreachable } from '../never'
 import { nextSacked } from './ranges'
 import { KEEPALIVE_PROBES } from './states'
-import type { RtxKind, Tcb } from './tcb'
+import { connectNote, type RtxKind, type Tcb } from './tcb'
 
 /** Arms (or re-arms) the retransmission timer; `delayMs` on the host's timer scale. */
 export function armRtx(s: Tcb, kind: RtxKind, delayMs: number): void {
@@ -255,10 +255,12 @@ export function giveUpNow(s: Tcb, kind: 'syn' | 'synack' | 'data', err: ErrnoNam
       world.trace.note('synack-give-up', { n: s.retransmits, s: secs }, actor)
       s.dropChild('timer SYN-ACK retries exhausted')
       return
-    case 'syn':
-      world.trace.note('syn-give-up', params, actor)
-      s.done(err, 'timer SYN retries exhausted', { key: 'syn-give-up', params })
+    case 'syn': {
+      const key = connectNote(s, 'syn-give-up')
+      world.trace.note(key, params, actor)
+      s.done(err, 'timer SYN retries exhausted', { key, params })
       return
+    }
     case 'data':
       world.trace.note('data-give-up', params, actor)
       s.done(err, 'timer retransmissions exhausted', { key: 'data-give-up', params })

@@ -62,12 +62,33 @@ export const STEP_COMMANDS: Record<
   },
   connect: {
     name: 'connect',
-    usage: 'connect [port]',
+    usage: 'connect [port] [nonblock]',
     help: {
-      en: 'client: blocking connect to the server’s port',
-      zh: '客户端：阻塞式连接服务端端口',
+      en: 'client: blocking connect to the server’s port; nonblock: O_NONBLOCK first, returns EINPROGRESS at once',
+      zh: '客户端：阻塞式连接服务端端口；nonblock：先设置 O_NONBLOCK，立即返回 EINPROGRESS',
     },
     actors: ['client'],
+    args: [['nonblock']],
+  },
+  poll: {
+    name: 'poll',
+    usage: '[client|server] poll in|out [timeout=<ms>]',
+    help: {
+      en: 'poll() until readable (in) or writable (out), or the timeout; shows revents',
+      zh: 'poll() 直到可读（in）或可写（out），或超时；显示 revents',
+    },
+    actors: ENDS,
+    args: [['in', 'out'], ['timeout=']],
+  },
+  getsockopt: {
+    name: 'getsockopt',
+    usage: '[client|server] getsockopt [SO_ERROR]',
+    help: {
+      en: 'getsockopt(SO_ERROR): the pending error, which reading clears',
+      zh: 'getsockopt(SO_ERROR)：读取挂起的错误（读取即清除）',
+    },
+    actors: ENDS,
+    args: [['SO_ERROR']],
   },
   send: {
     name: 'send',

@@ -18,6 +18,13 @@ describe('shell parse', () => {
     ['signal', { actor: 'client', op: 'signal' }],
     ['server signal restart', { actor: 'server', op: 'signal', restart: true }],
     ['usertimeout 1500', { actor: 'client', op: 'usertimeout', ms: 1500 }],
+    // Lab script version 2 (the session becomes version 2 when it uses them).
+    ['connect nonblock', { actor: 'client', op: 'connect', port: 7001, nonblocking: true }],
+    ['connect 7002 nonblock', { actor: 'client', op: 'connect', port: 7002, nonblocking: true }],
+    ['poll out', { actor: 'client', op: 'poll', events: 'out' }],
+    ['server poll in timeout=0', { actor: 'server', op: 'poll', events: 'in', timeoutMs: 0 }],
+    ['getsockopt', { actor: 'client', op: 'getsockopt', opt: 'SO_ERROR' }],
+    ['getsockopt SO_ERROR', { actor: 'client', op: 'getsockopt', opt: 'SO_ERROR' }],
   ])('%s', (line, step) => {
     expect(parseLine(line, 'client', 7001)).toEqual({ kind: 'step', step })
   })
@@ -39,6 +46,9 @@ describe('shell parse', () => {
     }
     expect(parseLine('send', 'client', 7001)).toMatchObject({ kind: 'error' })
     expect(parseLine('send 5 6', 'client', 7001)).toMatchObject({ kind: 'error' })
+    expect(parseLine('poll', 'client', 7001)).toMatchObject({ kind: 'error' })
+    expect(parseLine('poll out timeout=x', 'client', 7001)).toMatchObject({ kind: 'error' })
+    expect(parseLine('getsockopt SO_RCVBUF', 'client', 7001)).toMatchObject({ kind: 'error' })
     expect(parseLine('listen 99999', 'client', 7001)).toMatchObject({ kind: 'error' })
     expect(parseLine('client help', 'client', 7001)).toMatchObject({ kind: 'error' })
   })

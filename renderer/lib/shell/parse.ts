@@ -127,11 +127,29 @@ function fill(
         rest.splice(i, 1)
       }
       if (listenBound) break
-      const port = rest.length ? int(rest.shift()) : defaultPort
+      const port = rest.length && rest[0] !== 'nonblock' ? int(rest.shift()) : defaultPort
       if (port === undefined) return wrong(args[0]!)
       step.port = port
+      if (name === 'connect' && rest[0] === 'nonblock') {
+        rest.shift()
+        step.nonblocking = true
+      }
       break
     }
+    case 'poll': {
+      const events = rest.shift()
+      if (events !== 'in' && events !== 'out') return need('in or out')
+      step.events = events
+      const timeout = /^timeout=(\d+)(ms)?$/.exec(rest[0] ?? '')
+      if (timeout) {
+        rest.shift()
+        step.timeoutMs = Number(timeout[1])
+      }
+      break
+    }
+    case 'getsockopt':
+      step.opt = rest[0] === 'SO_ERROR' ? rest.shift() : 'SO_ERROR'
+      break
     case 'send': {
       const bytes = int(rest.shift())
       if (bytes === undefined) return need('a byte count')

@@ -80,6 +80,16 @@ describe('ShellSession', () => {
     expect(r.run?.script.steps[1]).toMatchObject({ op: 'signal', restart: true })
   })
 
+  it('becomes lab script version 2 with a version 2 step, and stays 1 without', async () => {
+    const s = new ShellSession(host())
+    expect((await s.exec('listen')).run?.script.labScript).toBe(1)
+    const nb = await s.exec('connect nonblock')
+    expect(nb.run?.script.labScript).toBe(2)
+    expect(nb.run?.script.steps[1]).toMatchObject({ op: 'connect', nonblocking: true })
+    expect((await s.exec('poll out timeout=500')).run?.script.labScript).toBe(2)
+    expect((await s.exec('script')).lines.join('\n')).toMatch(/labScript: 2/)
+  })
+
   it('loads a case, undoes a step and prints the script', async () => {
     const s = new ShellSession(host())
     const loaded = await s.exec('load peer.crash-fin')

@@ -163,6 +163,7 @@ export class ShellSession {
         const built = this.build([...this.draft.steps, step])
         if (!built.ok) return { lines: built.message.split('\n').map((l) => `error: ${l}`) }
         this.draft.steps.push(step)
+        this.draft.labScript = built.script.labScript
         // Print from where the last run's printout stopped: what happened after it ended
         // (an RST still on its way) shows up now, before the new call.
         const since = this.last ? Math.min(at, this.last.durationMs + 1e-6) : at
