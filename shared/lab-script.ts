@@ -154,6 +154,17 @@ const stepSchemas = {
     mode: z.enum(['fin', 'rst', 'silent']),
     ...at,
   }),
+  /**
+   * Version 2: the host goes down like `crash silent` and boots again `ms` later, knowing
+   * nothing of its old connections; the step returns when it is back, and the actor's later
+   * steps run as a fresh program.
+   */
+  reboot: z.strictObject({
+    actor: endpoint,
+    op: z.literal('reboot'),
+    ms: z.number().int().min(1).max(86_400_000),
+    ...at,
+  }),
   freeze: z.strictObject({ actor: endpoint, op: z.literal('freeze'), ...at }),
   thaw: z.strictObject({ actor: endpoint, op: z.literal('thaw'), ...at }),
   cut: z.strictObject({ actor: net, op: z.literal('cut'), dir: dir.default('both'), ...at }),
@@ -311,6 +322,7 @@ export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>([
   'usertimeout',
   'poll',
   'getsockopt',
+  'reboot',
 ])
 
 /**

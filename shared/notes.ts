@@ -158,6 +158,20 @@ export const NOTES = {
       },
     },
   },
+  'host-reboot': {
+    section: 'unp.5.15',
+    text: {
+      en: 'This host goes down without a word (it sends nothing more, not even a FIN) and boots again {s} s later, knowing nothing of its connections.',
+      zh: '这台主机悄无声息地宕机（之后什么也不发，连 FIN 也没有），{s} 秒后重新启动，对原来的连接一无所知。',
+    },
+  },
+  'host-rebooted': {
+    section: 'unp.5.15',
+    text: {
+      en: 'The host is up again with an empty socket table: a segment for one of its old connections finds no socket and is answered with RST (RFC 9293 3.10.7.1).',
+      zh: '主机重新启动，套接字表是空的：发给旧连接的报文找不到套接字，会被 RST 回应（RFC 9293 3.10.7.1）。',
+    },
+  },
   'bind-bound': {
     section: 'unp.7.5',
     text: {
@@ -855,6 +869,13 @@ export const NOTES = {
     text: {
       en: 'nft rules drop every segment to and from that end before its process is killed: the host vanished, nothing it sends is ever seen. Its kernel still closes the sockets (the socket table may show FIN_WAIT_1, its FIN going nowhere); a host without power has no sockets, so the final state shows CLOSED.',
       zh: '在杀死进程之前，nft 规则丢弃了进出这一端的所有报文：主机就此消失，它发出的任何东西都不会被看到。它的内核仍会关闭套接字（套接字表里可能显示 FIN_WAIT_1，发出的 FIN 无处可去）；断电的主机没有任何套接字，所以最终状态显示为 CLOSED。',
+    },
+  },
+  'kernel.reboot': {
+    section: 'unp.5.15',
+    text: {
+      en: 'The kernel lab cannot switch a host off: nft rules drop every segment to and from that end, its sockets are destroyed without a word (SO_LINGER 0 for those it holds, SOCK_DESTROY for those only its kernel keeps), its program starts afresh, and the rules are lifted when the reboot time is over.',
+      zh: '内核实验无法真的关掉一台主机：nft 规则丢弃进出这一端的所有报文，它的套接字被悄无声息地销毁（持有的用 SO_LINGER 0，只剩内核还保留的用 SOCK_DESTROY），程序重新开始，重启时间一到就撤掉这些规则。',
     },
   },
   'kernel.sigstop': {

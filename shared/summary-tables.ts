@@ -290,6 +290,21 @@ const RECV = [
     states: { client: 'CLOSED' },
   },
   {
+    id: 'recv.reboot',
+    call: 'recv',
+    returns: '-1',
+    returnClass: 'error',
+    errno: 'ECONNRESET',
+    cause: {
+      en: "The server host crashed and rebooted while the connection was idle: its new kernel had no socket for the client's next data and answered it with RST.",
+      zh: '连接空闲时服务端主机崩溃并重启：它的新内核里没有这个连接的套接字，于是用 RST 回应客户端随后发来的数据。',
+    },
+    cases: ['peer.reboot'],
+    section: 'unp.5.15',
+    topic: 'rst',
+    states: { client: 'CLOSED' },
+  },
+  {
     id: 'recv.reset-in-queue',
     call: 'recv',
     returns: '-1',

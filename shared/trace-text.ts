@@ -42,6 +42,8 @@ export function formatCall(step: Pick<StepResult, 'op'>, scriptStep?: Step): str
       return `shutdown(SHUT_${String(s?.how ?? 'wr').toUpperCase()})`
     case 'sleep':
       return `sleep(${s?.ms ?? ''}ms)`
+    case 'reboot':
+      return `reboot  /* down ${s?.ms ?? ''} ms */`
     case 'crash':
       return `crash --mode ${s?.mode ?? ''}`
     case 'cut':

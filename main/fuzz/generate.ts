@@ -5,7 +5,7 @@
  * freeze and thaw, the middlebox, sleeps, shortened timers; from lab script version 2: bind
  * with and without SO_REUSEADDR, a listen backlog, a server that binds its port again,
  * signals with and without SA_RESTART, TCP_USER_TIMEOUT, non-blocking connect, poll and
- * getsockopt(SO_ERROR)), deterministic for a seed. A script that uses a version 2 feature
+ * getsockopt(SO_ERROR), a host that reboots), deterministic for a seed. A script that uses a version 2 feature
  * says `"labScript": 2`; the others stay version 1.
  *
  * A signal lands in the slot after its actor's previous action, so it interrupts that action
@@ -148,6 +148,7 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     ['crash', 1],
     ['freeze', 1],
     ['rebind', who === 'server' ? 1 : 0],
+    ['reboot', 1],
     ['signal', 1],
     ['usertimeout', 2],
   ] as const)
@@ -186,6 +187,9 @@ function endpointAction(story: Story, who: Endpoint): StepInput[] {
     case 'freeze':
       story.frozen.add(who)
       return [{ actor: who, op: 'freeze', at: t }]
+    case 'reboot':
+      // Down for one and a half slots: it comes back between two actions.
+      return [{ actor: who, op: 'reboot', ms: SLOT_MS * 1.5, at: t }]
     case 'rebind':
       // A server starting again on its port: whatever still holds it (its listener, a
       // connection, one in TIME_WAIT) decides, by the OS's bind rule.

@@ -4,7 +4,9 @@ import { drawScript } from './generate'
 import { checkRobust, endShiftMs, shiftMs } from './robust'
 import { fuzzScript } from './run'
 
-function script(input: Omit<LabScriptInput, 'labScript'>): LabScript {
+function script(
+  input: Omit<LabScriptInput, 'labScript'> & { labScript?: LabScriptInput['labScript'] },
+): LabScript {
   const parsed = parseLabScript({ labScript: 1, ...input })
   if (!parsed.ok) throw new Error(parsed.message)
   return parsed.script
@@ -165,5 +167,24 @@ describe('programs woken together, and the final read late', () => {
     const verdict = checkRobust(s)
     expect(verdict.ok).toBe(false)
     if (!verdict.ok) expect(verdict.why).toMatch(/^final read 100 ms later changes the answer/)
+  })
+
+  it('rejects a signal that comes the moment its call starts (seed 41 #114)', () => {
+    // The SYN is lost: connect returns at 1 s, so the recv and the signal due at 900 ms both
+    // start then; on the kernel the signal may land before the recv enters it.
+    const s = script({
+      labScript: 2,
+      limitMs: 4000,
+      steps: [
+        { actor: 'net', op: 'drop', dir: 'c2s', match: 'SYN', count: 1 },
+        { actor: 'server', op: 'listen', port: 7200 },
+        { actor: 'client', op: 'connect', port: 7200, at: 10 },
+        { actor: 'client', op: 'recv', timeoutMs: 1350, at: 600 },
+        { actor: 'client', op: 'signal', at: 900 },
+      ],
+    })
+    const verdict = checkRobust(s)
+    expect(verdict.ok).toBe(false)
+    if (!verdict.ok) expect(verdict.why).toBe('step 4 (signal) comes 0 ms after its call starts')
   })
 })

@@ -6,7 +6,7 @@
 import type { Actor, Endpoint, Step } from '../../shared/lab-script'
 import { errnoFromLinux, POLL_BITS, type CallValue, type PollBit } from '../backend/result'
 import type { StepDone } from './host'
-import { faultRules, healRules, silenceRules } from './nft'
+import { downRules, faultRules, healRules, silenceRules, upRules } from './nft'
 import type { NftShell } from './nft-shell'
 import type { Peer, PeerReply } from './peer'
 import { parseTcpTable, type EndpointPorts, type SocketBook } from './states'
@@ -126,6 +126,8 @@ export async function perform(
       return { ret: 0, notes: ['kernel.sigcont'] }
     case 'crash':
       return crash(run, actor, s.mode, peer)
+    case 'reboot':
+      return reboot(run, actor, s.ms, index, peer, issued)
     default:
       throw new Error(`step ${index}: ${(s as Step).op} is not an op of the ${actor}`)
   }
@@ -176,6 +178,37 @@ async function crash(
   // SIGKILL: its kernel closes the sockets (FIN, or RST with unread data).
   await peer.kill()
   return { ret: 0, notes: [`kernel.crash-${mode}`] }
+}
+
+/**
+ * `reboot`: the host goes down and comes back `ms` later knowing nothing. A host cannot lose
+ * power here, so: every segment to and from its ports is dropped first (nothing it sends on
+ * the way down is seen), then its program destroys every socket of the host (those it holds
+ * with SO_LINGER 0, those only its kernel keeps by SOCK_DESTROY) and starts afresh; after `ms`
+ * the drop is lifted, and a segment for an old connection finds no socket: RST.
+ */
+async function reboot(
+  run: ActionContext,
+  actor: Endpoint,
+  ms: number,
+  index: number,
+  peer: Peer,
+  issued: () => void,
+): Promise<StepDone> {
+  if (!run.nft) throw new Error(`step ${index} (reboot) needs nft in the namespace`)
+  const ports = actor === 'server' ? [run.ports.serverPort] : clientPorts(run)
+  const down = await run.nft.apply(downRules(index, ports))
+  if (!down.ok) throw new Error(`nft could not take the ${actor} down: ${down.error}`)
+  const rows = parseTcpTable(run.tcpTable()).filter((r) => ports.includes(r.localPort))
+  const pairs = rows.map((r) => `${r.localPort} ${r.state === 'LISTEN' ? 0 : r.remotePort}`)
+  issued()
+  const r = await peer.call(['reboot', ...pairs].join(' '))
+  if (!r) throw new Error(`step ${index} (reboot): the ${actor}'s program is gone`)
+  run.book.rebooted(actor)
+  await new Promise((ok) => setTimeout(ok, ms))
+  const up = await run.nft.apply(upRules(index))
+  if (!up.ok) throw new Error(`nft could not bring the ${actor} back: ${up.error}`)
+  return { ret: 0, notes: ['kernel.reboot'] }
 }
 
 /** The client's local ports: those its connects reported, and any still connecting. */

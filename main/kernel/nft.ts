@@ -46,7 +46,8 @@ export function needsNft(script: LabScript): boolean {
       s.op === 'drop' ||
       s.op === 'reject' ||
       s.op === 'heal' ||
-      (s.op === 'crash' && s.mode === 'silent'),
+      (s.op === 'crash' && s.mode === 'silent') ||
+      s.op === 'reboot',
   )
 }
 
@@ -142,6 +143,27 @@ export function faultRules(index: number, step: FaultStep, hop: HopPorts): strin
 export function silenceRules(port: number): string {
   // Chain `gone`, not `faults`: a later heal must not bring a vanished host back.
   return `add rule ip lab gone tcp sport ${port} drop\nadd rule ip lab gone tcp dport ${port} drop\n`
+}
+
+/**
+ * A host that is down for a `reboot` step: chain `down<index>` (input, priority 1, like
+ * `gone`) drops every segment to and from its ports; {@link upRules} empties it when the host
+ * is back. Its own chain, so neither `heal` nor another host's fate touches it.
+ */
+export function downRules(index: number, ports: readonly number[]): string {
+  const chain = `down${index}`
+  const lines = [`add chain ip lab ${chain} { type filter hook input priority 1; policy accept; }`]
+  for (const p of ports)
+    lines.push(
+      `add rule ip lab ${chain} tcp sport ${p} drop`,
+      `add rule ip lab ${chain} tcp dport ${p} drop`,
+    )
+  return lines.join('\n') + '\n'
+}
+
+/** The host of `reboot` step `index` is back: its segments pass again. */
+export function upRules(index: number): string {
+  return `flush chain ip lab down${index}\n`
 }
 
 /** `heal`: removes every net rule (the per-step chains stay, unreferenced). */

@@ -9,7 +9,8 @@
  *   SO_REUSEADDR 0/1 before the bind), `bind P R`, `accept`, `connect P [nb]` (nb:
  *   O_NONBLOCK first), `send N`, `recv N [timeoutMs]`, `poll in|out [timeoutMs]`, `so-error`,
  *   `shutdown H` (0 rd, 1 wr, 2 rdwr), `keepalive IDLE INTVL CNT`, `usertimeout MS`, `close`,
- *   `abort`, `reset-exit`;
+ *   `abort`, `reboot [LPORT RPORT]...` (the host's sockets vanish, the program starts
+ *   afresh), `reset-exit`;
  * - out: `ready <pid>` once; `issued <t>` just before a call that may block; then
  *   `= <ret> <errno> <sigpipe 0|1> <t> <extra> <fd>`, where `t` is CLOCK_MONOTONIC in ms (the
  *   parent's `process.hrtime` reads the same clock), `extra` the local port after a connect,
@@ -59,6 +60,29 @@ sub close_target {
 }
 
 sub issued { out($CH, 'issued ' . now() . "\n") }
+
+# SOCK_DESTROY (sock_diag, as "ss -K" does) for the 127.0.0.1 sockets with these local and
+# remote ports (remote 0: a listener): nlmsghdr, then inet_diag_req_v2 for AF_INET/TCP, all
+# states, with no cookie (INET_DIAG_NOCOOKIE), so the kernel finds it by its addresses.
+sub destroy {
+  my @p = @_;
+  return unless @p;
+  my ($nl) = call($S{socket}, 16, 3, 4);
+  return if $nl < 0;
+  my $lo = pack('C4 x12', 127, 0, 0, 1);
+  my $dst = pack('S S L L', 16, 0, 0, 0);
+  while (@p >= 2) {
+    my ($lp, $rp) = splice(@p, 0, 2);
+    my $any = $rp ? $lo : "\0" x 16;
+    my $req = pack('C C C C L', 2, 6, 0, 0, 0xffffffff)
+      . pack('n n', $lp, $rp) . $lo . $any . pack('L L L', 0, 0xffffffff, 0xffffffff);
+    my $msg = pack('L S S L L', 16 + length($req), 21, 5, 0, 0) . $req;
+    syscall($S{sendto}, $nl, $msg, length($msg), 0, $dst, 12);
+    my $ack = "\0" x 256;
+    syscall($S{recvfrom}, $nl, $ack, 256, 0, 0, 0);
+  }
+  syscall($S{close}, $nl);
+}
 
 sub int_opt {
   my ($fd, $level, $name, $value) = @_;
@@ -170,6 +194,20 @@ sub op {
     if ($op eq 'abort') { my $l = pack('i i', 1, 0); syscall($S{setsockopt}, $fd, 1, 13, $l, 8) }
     ($r, $e) = call($S{close}, $fd);
     if ($r == 0) { $s->{open} = 0; delete $open{$fd} }
+  } elsif ($op eq 'reboot') {
+    # The host goes down (the lab already drops what its sockets send): every socket it holds
+    # is closed with SO_LINGER {1, 0}, gone at once; those only its kernel still keeps
+    # (TIME_WAIT, FIN_WAIT...: the ports in @a, local and remote) are destroyed; then the
+    # program starts afresh, as after a boot.
+    my $l = pack('i i', 1, 0);
+    for my $f (keys %open) { syscall($S{setsockopt}, $f + 0, 1, 13, $l, 8); syscall($S{close}, $f + 0) }
+    %open = ();
+    %rcvtimeo = ();
+    destroy(@a);
+    %conn = (fd => -1, open => 0);
+    %lsn = (fd => -1, open => 0);
+    ($spare) = call($S{socket}, 2, 1, 0);
+    $open{$spare} = 1 if $spare >= 0;
   } elsif ($op eq 'reset-exit') {
     # crash rst: SO_LINGER {1, 0} on every socket held; exiting closes them all (RST).
     my $l = pack('i i', 1, 0);

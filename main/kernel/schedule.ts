@@ -31,6 +31,7 @@ const BLOCKING: ReadonlySet<StepOp> = new Set<StepOp>([
   'recv',
   'poll',
   'sleep',
+  'reboot',
 ])
 
 /** True for ops that may block (ordering waits until they are issued, not returned). */

@@ -152,6 +152,18 @@ export class SocketBook {
   }
 
   /**
+   * The actor's host rebooted: every socket it had is gone, and its program starts afresh
+   * (what it makes from now on is its connection or listener).
+   */
+  rebooted(actor: Endpoint): void {
+    if (actor === 'client') this.client.length = 0
+    else {
+      this.accepted.length = 0
+      this.listener = null
+    }
+  }
+
+  /**
    * The actor's host vanished (crash silent). The lab can only kill its program and drop
    * everything it sends, so its kernel still closes the sockets (FIN_WAIT_1 in the table, the
    * FIN going nowhere); a host that lost power has no sockets at all. `final` and

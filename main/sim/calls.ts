@@ -70,7 +70,7 @@ class BlockingCall implements Pending {
   constructor(
     private readonly program: Program,
     /** The op, and the byte count of a send or recv (read once: steps differ in shape). */
-    readonly op: 'accept' | 'connect' | 'send' | 'recv' | 'sleep' | 'poll',
+    readonly op: 'accept' | 'connect' | 'send' | 'recv' | 'sleep' | 'poll' | 'reboot',
     readonly bytes = 0,
     /** The socket the call waits on: the one connect() made, or accept()'s listener. */
     readonly sock: TcpSocket | null = null,
@@ -89,7 +89,8 @@ class BlockingCall implements Pending {
   }
 
   interrupt(restart: boolean): boolean {
-    if (this.op === 'sleep') return false
+    // Not calls: the lab's pause, and a host that is down (its program is not running).
+    if (this.op === 'sleep' || this.op === 'reboot') return false
     if (!this.interrupted) this.program.signalled(this, restart)
     return true
   }
@@ -291,6 +292,8 @@ export class Program {
         return this.getsockopt()
       case 'crash':
         return this.crash(step.mode)
+      case 'reboot':
+        return this.reboot(step.ms)
       case 'freeze':
         this.frozen = true
         this.note('frozen')
@@ -326,6 +329,8 @@ export class Program {
         return this.world.q.now >= call.wakeAt! ? { ret: 0 } : null
       case 'poll':
         return this.pollOnce(call)
+      case 'reboot':
+        return this.world.q.now >= call.wakeAt! ? this.booted() : null
       default:
         return unreachable(call.op, 'blocking call')
     }
@@ -831,6 +836,42 @@ export class Program {
     if (call.op === 'send' && call.copied > 0)
       return { ret: call.copied, notes: ['signal-partial'], params: { n: call.copied } }
     return { ret: -1, errno: 'EINTR', notes: [call.eintrWhy] }
+  }
+
+  /**
+   * `reboot`: the host goes down as in `crash silent` (nothing more leaves it, not even a FIN
+   * or an RST) and boots again `ms` later. The program starts afresh then: no descriptors but
+   * the socket it makes at start, no connection, no listener.
+   */
+  private reboot(ms: number): Pending {
+    const { trace, q } = this.world
+    trace.note('host-reboot', { s: Math.round(ms / 100) / 10 }, this.actor)
+    const was = this.host.tcp.shownState()
+    this.host.vanish()
+    // What the state diagram shows: the host's sockets are gone with it.
+    if (was && was !== 'CLOSED')
+      trace.emit({
+        tMs: q.now,
+        type: 'state',
+        actor: this.actor,
+        from: was,
+        to: 'CLOSED',
+        cause: 'host down',
+      })
+    this.fds.clear()
+    this.conn = null
+    this.lsn = null
+    this.connection = null
+    this.listening = null
+    this.spare = this.allocate(new RawSocket())
+    return new BlockingCall(this, 'reboot', 0, null, q.now + ms)
+  }
+
+  /** The host is back up, with an empty socket table. */
+  private booted(): CallResult {
+    this.host.revive()
+    this.note('host-rebooted')
+    return { ret: 0 }
   }
 
   /** The process dies; what its OS does with the sockets depends on the mode and profile. */

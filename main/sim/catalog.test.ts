@@ -21,6 +21,7 @@ function calls(r: LabResult): string[] {
     'listen',
     'sleep',
     'crash',
+    'reboot',
     'freeze',
     'thaw',
     'keepalive',
@@ -213,6 +214,12 @@ const EXPECTED: Record<string, Expectation> = {
     differ: {
       windows: ['0', '0', '+', '0', '0', '0', '0', '0', '-1 WSAEINVAL'],
     },
+  },
+  // UNP 5.15: the rebooted host answers the client's data with RST; the send had already
+  // returned (the data was only buffered), the recv gets the reset (measured on the kernel).
+  'peer.reboot': {
+    linux: ['0', '+', '+', '-1 ECONNRESET'],
+    differ: { windows: ['0', '+', '+', '-1 WSAECONNRESET'] },
   },
   // RFC 1122 4.2.3.9: a soft error; Linux reports it at give-up (tcp_write_err: sk_err_soft),
   // BSD ignores host unreachable on an established connection (tcp_notify) and Winsock

@@ -13,8 +13,8 @@ export class Host implements SocketHost {
   down = false
   /** Called whenever something the application may be waiting for changed. */
   onChange: (() => void) | null = null
-  /** This machine's sockets. */
-  readonly tcp: TcpStack
+  /** This machine's sockets (a new, empty stack after a reboot). */
+  tcp: TcpStack
 
   constructor(
     readonly id: HostId,
@@ -59,5 +59,15 @@ export class Host implements SocketHost {
   vanish(): void {
     this.down = true
     this.tcp.halt()
+  }
+
+  /**
+   * `reboot`: a vanished machine boots again with an empty socket table, so a segment of one
+   * of its old connections finds nothing and is answered with RST (RFC 9293 3.10.7.1).
+   */
+  revive(): void {
+    this.tcp = new TcpStack(this)
+    this.down = false
+    this.onChange?.()
   }
 }

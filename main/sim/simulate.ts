@@ -307,6 +307,7 @@ function netStep(
     case 'usertimeout':
     case 'sleep':
     case 'crash':
+    case 'reboot':
     case 'freeze':
     case 'thaw':
       throw new Error(`step op "${step.op}" belongs to a program, not to the net actor`)

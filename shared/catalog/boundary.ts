@@ -136,4 +136,25 @@ export const BOUNDARY_CASES: CatalogCase[] = [
       ],
     },
   },
+  {
+    group: 'boundary',
+    backends: ['sim', 'kernel'],
+    script: {
+      labScript: 2,
+      id: 'peer.reboot',
+      title: {
+        en: 'The server host crashes and reboots; the client sends again',
+        zh: '服务端主机崩溃后重启；客户端再次发送数据',
+      },
+      section: 'unp.5.15',
+      limitMs: 4000,
+      steps: [
+        ...connected(7034),
+        // Down at 100 ms, up again at 1.1 s: it remembers nothing of the connection.
+        { actor: 'server', op: 'reboot', ms: 1000, at: 100 },
+        { actor: 'client', op: 'send', bytes: 100, at: 1500 },
+        { actor: 'client', op: 'recv', at: 1800 },
+      ],
+    },
+  },
 ]

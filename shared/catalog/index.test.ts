@@ -34,6 +34,7 @@ const DIGEST_IDS = [
   'accept.reset',
   'bind.time-wait',
   'established.icmp',
+  'peer.reboot',
   'call.eintr',
   'send.user-timeout',
 ]

@@ -6,7 +6,7 @@
  * through this class and socket.ts's types (both exported by tcp/index.ts).
  */
 import type { Endpoint } from '../../../shared/lab-script'
-import type { SocketDetail, SocketRole } from '../../../shared/lab-result'
+import type { SocketDetail, SocketRole, TcpState } from '../../../shared/lab-result'
 import type { HostId, IcmpMessage, Segment } from '../world'
 import { icmpArrives } from './icmp'
 import { connInput, listenInput } from './input'
@@ -179,6 +179,11 @@ export class TcpStack {
    */
   held(): TcpSocket[] {
     return this.#table.bound().filter((s) => !s.orphan && !s.parent)
+  }
+
+  /** The state of the socket the host's actor is shown with (null: none yet). */
+  shownState(): TcpState | null {
+    return this.#table.shown?.state ?? null
   }
 
   /** The host vanished: none of its timers will ever fire. */

@@ -159,6 +159,15 @@ export const STEP_COMMANDS: Record<
     },
     actors: ENDS,
   },
+  reboot: {
+    name: 'reboot',
+    usage: '[client|server] reboot <ms>',
+    help: {
+      en: 'the host goes down without a word and boots again after that many ms, knowing nothing of its connections',
+      zh: '主机悄无声息地宕机，若干毫秒后重新启动，对原来的连接一无所知',
+    },
+    actors: ['server', 'client'],
+  },
   sleep: {
     name: 'sleep',
     usage: '[client|server] sleep <ms>',

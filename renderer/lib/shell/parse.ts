@@ -171,6 +171,7 @@ function fill(
       }
       break
     }
+    case 'reboot':
     case 'usertimeout': {
       const ms = int(rest.shift()?.replace(/ms$/, ''))
       if (ms === undefined) return need('milliseconds')
