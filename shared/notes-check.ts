@@ -138,7 +138,12 @@ function stateHolds(events: StateEvent[], state: TcpState, tMs: number, when: st
   if (when === 'before') return events.some((e) => e.to === state && e.tMs <= tMs)
   if (when === 'never-after') return !events.some((e) => e.to === state && e.tMs >= tMs)
   const upTo = events.filter((e) => e.tMs <= tMs)
-  return upTo.at(-1)?.to === state || upTo.some((e) => e.tMs === tMs && e.from === state)
+  // At that very instant it may pass through the state: entered it (and the program's next
+  // connect made a new socket the same moment), or just left it.
+  return (
+    upTo.at(-1)?.to === state ||
+    upTo.some((e) => e.tMs === tMs && (e.from === state || e.to === state))
+  )
 }
 
 interface Ctx {

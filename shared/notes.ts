@@ -190,6 +190,14 @@ export const NOTES = {
       zh: 'accept 队列已满（backlog 为 {backlog}）：服务端主机丢弃该 SYN，让客户端重传。',
     },
   },
+  'backlog-refused': {
+    section: 'unp.4.5',
+    profiles: ['windows'],
+    text: {
+      en: 'The accept queue is full (backlog {backlog}): Winsock refuses the SYN with RST instead of letting the client retry.',
+      zh: 'accept 队列已满（backlog 为 {backlog}）：Winsock 用 RST 拒绝这个 SYN，而不是让客户端重试。',
+    },
+  },
   'syn-retransmit': {
     section: 'establish.3.2',
     text: {

@@ -179,6 +179,16 @@ export interface OsProfile {
   buffers: { send: number; receive: number }
   /** Listen backlog used when the program does not choose one (SOMAXCONN). */
   backlog: number
+  /**
+   * When a listener's queue is full, and what a SYN then meets. `limit`: `backlog+1` (Linux
+   * sk_acceptq_is_full: full once more than `backlog` completed connections wait, so a
+   * backlog of 1 queues 2; measured), `bsd` (sonewconn: over once more than 3/2 x backlog
+   * connections, complete or not, wait), `backlog`. `overflow`: `drop` the SYN (the client
+   * retransmits it; Linux also drops the final ACK of a handshake that finds the queue full)
+   * or `refuse` it with RST (Winsock, listen(): "the client will receive an error with an
+   * indication of WSAECONNREFUSED").
+   */
+  acceptQueue: { limit: 'backlog+1' | 'bsd' | 'backlog'; overflow: 'drop' | 'refuse' }
   /** TIME_WAIT length (2 MSL) and the orphaned FIN_WAIT_2 timeout, in ms. */
   timeWaitMs: number
   finWait2Ms: number
@@ -415,6 +425,8 @@ const linux: OsProfile = {
   // 1460-byte MSS). On loopback (64 KiB MSS) it is over 1 MB: the kernel lab reports that.
   buffers: { send: 87_040, receive: 131_072 },
   backlog: 4096, // net.core.somaxconn default since 5.4
+  // include/net/sock.h sk_acceptq_is_full; net/ipv4/tcp_input.c tcp_conn_request (measured)
+  acceptQueue: { limit: 'backlog+1', overflow: 'drop' },
   timeWaitMs: 60_000, // TCP_TIMEWAIT_LEN
   finWait2Ms: 60_000, // net.ipv4.tcp_fin_timeout
   finAckDelayMs: 40, // net/ipv4/tcp_input.c tcp_fin: inet_csk_enter_pingpong_mode; TCP_DELACK_MIN
@@ -613,6 +625,9 @@ const windows: OsProfile = {
   keepalive: { idleS: 7200, intervalS: 1, count: 10 }, // KeepAliveTime, KeepAliveInterval, 10 probes
   buffers: { send: 65_536, receive: 65_536 }, // default SO_SNDBUF / receive window (64 KiB)
   backlog: 200, // SOMAXCONN in winsock2.h maps to 200
+  // learn.microsoft.com winsock listen: a full queue refuses (WSAECONNREFUSED); the exact
+  // length for a small backlog is not documented (assumed: the backlog)
+  acceptQueue: { limit: 'backlog', overflow: 'refuse' },
   timeWaitMs: 240_000, // TcpTimedWaitDelay default 240 s
   finWait2Ms: 120_000, // approximate: Windows closes an orphaned FIN_WAIT_2 after ~2 min
   finAckDelayMs: 0, // assumed: no source says Windows delays the ACK of a FIN
@@ -756,6 +771,8 @@ const macos: OsProfile = {
   keepalive: { idleS: 7200, intervalS: 75, count: 8 }, // keepidle, keepintvl, keepcnt
   buffers: { send: 131_072, receive: 131_072 }, // net.inet.tcp.sendspace / recvspace
   backlog: 128, // SOMAXCONN (sys/socket.h)
+  // XNU bsd/kern/uipc_socket2.c sonewconn_internal: so_qlen > 3 * so_qlimit / 2
+  acceptQueue: { limit: 'bsd', overflow: 'drop' },
   timeWaitMs: 30_000, // 2 x net.inet.tcp.msl (15 s)
   finWait2Ms: 60_000, // net.inet.tcp.fin_timeout
   finAckDelayMs: 0, // XNU bsd/netinet/tcp_input.c: a FIN sets TF_ACKNOW

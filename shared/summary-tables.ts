@@ -83,6 +83,21 @@ export interface SummaryRow {
 
 const CONNECT = [
   {
+    id: 'connect.backlog-full',
+    call: 'connect',
+    returns: '0',
+    returnClass: 'zero',
+    errno: null,
+    cause: {
+      en: "The server's accept queue was full (a backlog of one, two connections already waiting): its host dropped the SYN, and connect() waited through SYN retransmissions until the server accepted and made room.",
+      zh: '服务端的 accept 队列已满（backlog 为 1，已有两个连接在等待）：服务端主机丢弃了 SYN，connect() 在 SYN 重传中一直等到服务端 accept 腾出空间。',
+    },
+    cases: ['listen.backlog-full'],
+    section: 'unp.4.5',
+    topic: 'handshake',
+    states: { client: 'ESTABLISHED' },
+  },
+  {
     id: 'connect.ok',
     call: 'connect',
     returns: '0',

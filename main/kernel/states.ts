@@ -209,9 +209,14 @@ export class SocketBook {
   finalStates(rows: TcpRow[]): Record<Endpoint, TcpState> {
     const a = this.accepted.at(-1)
     const server = this.serverRows(rows)
+    // Before any accept: the last listener the program made (not an older one still open).
+    const listening = this.listener
+      ? this.listener.open &&
+        rows.some((r) => r.state === 'LISTEN' && r.localPort === this.listener!.port)
+      : server.some((r) => r.state === 'LISTEN')
     const state = a
       ? (server.find((r) => r.remotePort === a.port)?.state ?? 'CLOSED')
-      : server.some((r) => r.state === 'LISTEN')
+      : listening
         ? 'LISTEN'
         : 'CLOSED'
     return {

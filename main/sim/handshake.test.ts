@@ -298,23 +298,35 @@ describe('ICMP for a retransmitted SYN', () => {
 })
 
 describe('the listen backlog', () => {
-  it('macos (SOMAXCONN 128): the connection after a full accept queue gets no answer and times out', () => {
-    const connects = Array.from({ length: 129 }, () => ({
+  /** `n` blocking connects to a listener with backlog `backlog` that never accepts. */
+  function queue(profile: 'linux' | 'macos', backlog: number, n: number) {
+    const connects = Array.from({ length: n }, () => ({
       actor: 'client' as const,
       op: 'connect' as const,
       port: 7001,
     }))
-    const r = run({
-      labScript: 1,
-      profile: 'macos',
+    return run({
+      labScript: 2,
+      profile,
       limitMs: 100_000,
-      steps: [{ actor: 'server', op: 'listen', port: 7001 }, ...connects],
+      timers: { synRetries: 2 },
+      steps: [{ actor: 'server', op: 'listen', port: 7001, backlog }, ...connects],
     })
-    // 128 handshakes complete into the queue nobody accepts from; the 129th SYN is dropped
-    // every time, so that connect() ends on the 75 s connection-establishment timer.
-    expect(r.steps.slice(1, 129).every((s) => s.ret === 0)).toBe(true)
-    expect(stepAt(r, 129)).toMatchObject({ ret: -1, errno: 'ETIMEDOUT' })
-    expect(secs(stepAt(r, 129).endMs - stepAt(r, 129).startMs)).toBe(75)
+  }
+
+  it('linux: backlog + 1 connections wait in the queue; the next SYN is dropped (measured)', () => {
+    // sk_acceptq_is_full: full once more than `backlog` wait. Backlog 2: three complete.
+    const r = queue('linux', 2, 4)
+    expect(r.steps.slice(1, 4).every((s) => s.ret === 0)).toBe(true)
+    expect(stepAt(r, 4)).toMatchObject({ ret: -1, errno: 'ETIMEDOUT' })
+    expect(r.events.some((e) => e.type === 'note' && e.key === 'backlog-full')).toBe(true)
+  })
+
+  it('macos: 3/2 of the backlog, plus one, wait (sonewconn); the next times out', () => {
+    // so_qlen > 3 * so_qlimit / 2 refuses a new one: backlog 2 takes four.
+    const r = queue('macos', 2, 5)
+    expect(r.steps.slice(1, 5).every((s) => s.ret === 0)).toBe(true)
+    expect(stepAt(r, 5)).toMatchObject({ ret: -1, errno: 'ETIMEDOUT' })
     expect(r.events.some((e) => e.type === 'note' && e.key === 'backlog-full')).toBe(true)
   })
 })

@@ -35,6 +35,7 @@ const DIGEST_IDS = [
   'bind.time-wait',
   'established.icmp',
   'peer.reboot',
+  'listen.backlog-full',
   'call.eintr',
   'send.user-timeout',
 ]

@@ -15,6 +15,23 @@ import { armDeadline, armFinWait2, armRtx, enterTimeWait, stopRtx } from './time
 /** Linux sysctl net.ipv4.tcp_invalid_ratelimit (ms): answers to out-of-window segments. */
 const OOW_RATE_LIMIT_MS = 500
 
+/**
+ * Whether a listener's queue is full (profile `acceptQueue.limit`): Linux counts completed
+ * connections against backlog + 1, BSD every unaccepted one against 3/2 of the backlog.
+ */
+function queueFull(l: Tcb): boolean {
+  switch (l.world.profile.acceptQueue.limit) {
+    case 'backlog+1':
+      return l.acceptQueue.length > l.backlog
+    case 'bsd':
+      return l.children.size > Math.floor((3 * l.backlog) / 2)
+    case 'backlog':
+      return l.acceptQueue.length >= l.backlog
+    default:
+      return unreachable(l.world.profile.acceptQueue.limit, 'accept queue limit')
+  }
+}
+
 /** A segment for a socket in LISTEN. */
 export function listenInput(l: Tcb, seg: Segment): void {
   const host = l.host
@@ -25,9 +42,13 @@ export function listenInput(l: Tcb, seg: Segment): void {
   }
   if (!(seg.flags & SYN)) return
   const world = l.world
-  if (l.acceptQueue.length >= l.backlog) {
-    // Linux drops the SYN while the accept queue is full; the client will retransmit.
-    world.trace.note('backlog-full', { backlog: l.backlog }, host.endpoint ?? undefined)
+  if (queueFull(l)) {
+    // Linux and BSD drop the SYN while the queue is full (the client will retransmit it);
+    // Winsock refuses it (profile `acceptQueue`).
+    const refuse = world.profile.acceptQueue.overflow === 'refuse'
+    const note = refuse ? 'backlog-refused' : 'backlog-full'
+    world.trace.note(note, { backlog: l.backlog }, host.endpoint ?? undefined)
+    if (refuse) resetFor(host, seg)
     return
   }
   const c = l.table.spawn()
@@ -331,7 +352,9 @@ function resetArrives(s: Tcb): void {
 function completePassive(c: Tcb): boolean {
   const l = c.parent
   if (!l) return true
-  if (l.acceptQueue.length >= l.backlog) return false
+  // Linux checks again when the final ACK arrives (tcp_v4_syn_recv_sock: exit_overflow); BSD
+  // made the socket at the SYN (sonewconn) and only moves it to the completed queue.
+  if (l.world.profile.acceptQueue.limit !== 'bsd' && queueFull(l)) return false
   l.acceptQueue.push(c)
   c.world.trace.note('handshake-done', { fd: c.fd }, c.host.endpoint ?? undefined)
   return true
