@@ -55,3 +55,25 @@ test('the picker has a group of boundary cases, named in both languages', async 
   await lab.setLanguage('zh')
   await expect(picker).toContainText('边界情况')
 })
+
+test('listen.backlog-full on the simulator: two connects at once, the third after the accepts', async ({
+  page,
+}) => {
+  const lab = await open(page, 'listen.backlog-full', 'sim')
+  await expect(page.getByTestId('shown-section')).toContainText('Textbook UNP §4.5')
+  // The queue held two (Linux: backlog + 1); the server's host dropped the third SYN (it
+  // arrived, nothing on the path lost it) until the server accepted: the client sent it again.
+  await expect(lab.sequence).toHaveAttribute('data-dropped', '0')
+  await lab.expectTraceLine(/client -> server SYN .*\(retransmission\)/)
+  const connects = page
+    .getByTestId('errno-card')
+    .filter({ has: page.getByTestId('errno-call').filter({ hasText: /^connect\(/ }) })
+  await expect(connects).toHaveCount(3)
+  for (let i = 0; i < 3; i++)
+    await expect(connects.nth(i).getByTestId('errno-call')).toHaveText(/^connect\(7035\) = 0$/)
+  await lab.expectTraceLine(/server listen\(7035, backlog=1\)\s+= 0/)
+  // The third connect returned only after the server's accepts at 2.5 s.
+  const third = (await lab.traceLines()).filter((l) => /client connect\(7035\)\s+= 0/.test(l))
+  expect(third).toHaveLength(3)
+  expect(Number(/\[\s*([\d.]+) (ms|s)/.exec(third[2]!)?.[1])).toBeGreaterThan(2500)
+})
