@@ -95,7 +95,43 @@ const endpointStep: fc.Arbitrary<StepInput> = fc.oneof(
   }),
   fc.constant({ actor: 'server' as const, op: 'accept' as const }),
   fc.constant({ actor: 'server' as const, op: 'listen' as const, port: 7001 }),
+  // Lab script version 2: bind (the server's port, or a client's own), a listen backlog, a
+  // host that reboots. `fixListens` makes a listen after a bind name no port.
+  fc.record({
+    actor: endpoint,
+    op: fc.constant('bind' as const),
+    port: fc.constantFrom(7001, 7002, 7300),
+    reuseaddr: fc.boolean(),
+  }),
+  fc.record({
+    actor: fc.constant('server' as const),
+    op: fc.constant('listen' as const),
+    port: fc.constant(7001),
+    backlog: fc.integer({ min: 0, max: 3 }),
+  }),
+  fc.record({
+    actor: endpoint,
+    op: fc.constant('reboot' as const),
+    ms: fc.integer({ min: 1, max: 3000 }),
+  }),
 ) as fc.Arbitrary<StepInput>
+
+/** A `listen` after a `bind` of the server names no port (the bind bound it); others do. */
+function fixListens(steps: StepInput[]): StepInput[] {
+  let bound = false
+  return steps.map((s) => {
+    if (s.actor !== 'server') return s
+    if (s.op === 'bind') bound = true
+    if (s.op !== 'listen') return s
+    const was = bound
+    bound = false
+    if (!was) return { ...s, port: s.port ?? 7001 }
+    const rest = { ...s }
+    delete rest.port
+    delete rest.reuseaddr
+    return rest
+  })
+}
 
 const netStep = (middlebox: boolean): fc.Arbitrary<StepInput> =>
   fc.oneof(
@@ -172,7 +208,7 @@ const randomScript: fc.Arbitrary<LabScript> = fc
           topology: base.middlebox ? 'middlebox' : 'direct',
           limitMs: base.limitMs,
           timers: base.timers,
-          steps,
+          steps: fixListens(steps),
         })
         if (!parsed.ok) throw new Error(parsed.message)
         return parsed.script
@@ -322,6 +358,7 @@ function checkResult(s: LabScript, r: LabResult): void {
                     'EINVAL',
                     'ESHUTDOWN',
                     'EADDRINUSE',
+                    'EACCES',
                     'EINTR',
                     'EINPROGRESS',
                   ] as const
