@@ -17,6 +17,8 @@ import { TraceParser, type ChainRule, type TracePorts } from './trace'
 export function chainRules(script: LabScript): (chain: string) => ChainRule | undefined {
   return (chain) => {
     if (chain === 'gone') return { fate: 'dropped' }
+    if (chain === 'firewall')
+      return { fate: script.firewall?.forget === 'reset' ? 'rejected' : 'dropped' }
     const m = /^s(\d+)$/.exec(chain)
     if (!m) return undefined
     const index = Number(m[1])

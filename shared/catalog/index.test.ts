@@ -36,6 +36,8 @@ const DIGEST_IDS = [
   'established.icmp',
   'call.eintr',
   'send.user-timeout',
+  'nat.idle-expiry',
+  'nat.idle-keepalive',
 ]
 
 describe('catalog', () => {
