@@ -45,6 +45,10 @@ describe.skipIf(!probe.available || !probe.conntrack)('the firewall on the kerne
     const data = r.events.filter((e) => e.type === 'segment' && e.len > 0)
     expect(data.length).toBeGreaterThan(0)
     expect(data.every((e) => e.type === 'segment' && e.fate === 'dropped')).toBe(true)
+    // The trace's note, once for the connection, as the simulator writes it.
+    expect(r.events.filter((e) => e.type === 'note' && e.key.startsWith('firewall'))).toEqual([
+      expect.objectContaining({ key: 'firewall-forgot-drop', params: { s: 1 } }),
+    ])
   })
 
   it('reset: the firewall answers with an RST; the client learns, the server does not', async () => {
@@ -52,6 +56,7 @@ describe.skipIf(!probe.available || !probe.conntrack)('the firewall on the kerne
     expect(r.steps[4]).toMatchObject({ ret: -1, errno: 'EAGAIN' })
     expect(r.steps[5]).toMatchObject({ ret: -1, errno: 'ECONNRESET' })
     expect(r.final).toMatchObject({ client: 'CLOSED', server: 'ESTABLISHED' })
+    expect(r.events.some((e) => e.type === 'note' && e.key === 'firewall-forgot-reset')).toBe(true)
     expect(
       r.events.some((e) => e.type === 'segment' && e.dir === 's2c' && e.flags.includes('RST')),
     ).toBe(true)
