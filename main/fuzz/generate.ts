@@ -334,7 +334,11 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
     steps.push({ actor: 'net', op: 'heal', at: at(story) })
   }
   const actions = 2 + randomInt(rng, 6)
+  // With a firewall, one quiet stretch longer than its idle timeout before one of the actions,
+  // so that the entry can expire (unless a keepalive or a retransmission keeps it).
+  const gapBefore = firewall ? randomInt(fw, actions) : -1
   for (let i = 0; i < actions; i++) {
+    if (i === gapBefore) story.slot += Math.ceil((firewall!.idleS * 1000) / SLOT_MS) + 1
     const alive = (['client', 'server'] as const).filter(
       (w) => !story.dead.has(w) && (w === 'client' || listens),
     )
