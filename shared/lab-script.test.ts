@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseLabScript, scriptPort, v2Feature, V2_OPS } from './lab-script'
+import { parseLabScript, scriptPort, v2Feature, v2ScriptFields, V2_OPS } from './lab-script'
 
 const base = { labScript: 1, steps: [{ actor: 'client', op: 'connect', port: 7002 }] }
 
@@ -145,5 +145,41 @@ describe('lab script version 2', () => {
     )
     expect(scriptPort({ steps: [v2Steps[0] as never] })).toBe(7001)
     expect(scriptPort({ steps: [client] })).toBe(7000)
+  })
+})
+
+describe('firewall (version 2)', () => {
+  const steps = [{ actor: 'client', op: 'connect', port: 7001 }]
+
+  it('is refused in a version 1 script, naming it', () => {
+    const r = parseLabScript({ labScript: 1, firewall: { idleS: 2, forget: 'drop' }, steps })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.problems).toEqual([expect.objectContaining({ path: 'firewall', field: 'firewall' })])
+      expect(r.message).toMatch(/"firewall" is lab script version 2: write "labScript": 2/)
+    }
+  })
+
+  it('is read in version 2 with a direct topology only', () => {
+    const ok = parseLabScript({ labScript: 2, firewall: { idleS: 2, forget: 'reset' }, steps })
+    expect(ok.ok && ok.script.firewall).toEqual({ idleS: 2, forget: 'reset' })
+    expect(ok.ok && v2ScriptFields(ok.script)).toEqual(['firewall'])
+    const relay = parseLabScript({
+      labScript: 2,
+      topology: 'middlebox',
+      firewall: { idleS: 2, forget: 'drop' },
+      steps,
+    })
+    expect(!relay.ok && relay.message).toMatch(/needs "topology": "direct"/)
+  })
+
+  it.each([
+    [{ idleS: 0, forget: 'drop' }, 'idleS'],
+    [{ idleS: 86_401, forget: 'drop' }, 'idleS'],
+    [{ idleS: 1.5, forget: 'drop' }, 'idleS'],
+    [{ idleS: 2, forget: 'icmp' }, 'forget'],
+  ])('refuses %o, naming the field', (firewall, field) => {
+    const r = parseLabScript({ labScript: 2, firewall, steps })
+    expect(!r.ok && r.problems[0]).toMatchObject({ path: `firewall.${field}`, field })
   })
 })

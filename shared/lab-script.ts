@@ -227,6 +227,22 @@ export const timersSchema = z.strictObject({
 /** Timer overrides of a script. */
 export type Timers = z.output<typeof timersSchema>
 
+/** What a {@link firewallSchema} does with a segment of a connection it has forgotten. */
+export const FIREWALL_FORGET = ['drop', 'reset'] as const
+
+/**
+ * Version 2: a stateful firewall (or NAT) on the path, docs/lab-script-format.md "firewall".
+ * It tracks each connection from its SYN; every segment of it refreshes the entry; after
+ * `idleS` seconds without one it forgets the connection, and a later segment of it that is
+ * neither a SYN nor an RST is dropped (`drop`) or answered with an RST to its sender (`reset`).
+ */
+export const firewallSchema = z.strictObject({
+  idleS: z.number().int().min(1).max(86_400),
+  forget: z.enum(FIREWALL_FORGET),
+})
+/** A script's stateful firewall. */
+export type Firewall = z.output<typeof firewallSchema>
+
 /** The versions of the format this build reads. */
 export const LAB_SCRIPT_VERSIONS = [1, 2] as const
 /** One of {@link LAB_SCRIPT_VERSIONS}. */
@@ -244,6 +260,8 @@ export const labScriptSchema = z.strictObject({
   profile: z.enum(PROFILE_IDS).default('linux'),
   topology: z.enum(['direct', 'middlebox']).default('direct'),
   timers: timersSchema.default({}),
+  /** Version 2: a stateful firewall on the path (direct topology only). */
+  firewall: firewallSchema.optional(),
   limitMs: z.number().int().min(1).max(86_400_000).default(15_000),
   steps: z.array(stepSchema).min(1).max(1000),
 })
@@ -339,9 +357,29 @@ export function v2Feature(step: Step): string | null {
   return null
 }
 
+/** The version 2 top-level fields a script uses (v2Feature is per step). */
+export function v2ScriptFields(script: Pick<LabScript, 'firewall'>): string[] {
+  return script.firewall !== undefined ? ['firewall'] : []
+}
+
 /** Checks that need the whole script, beyond each field's own shape. */
 function checkSemantics(script: LabScript): ScriptProblem[] {
   const problems: ScriptProblem[] = []
+  if (script.labScript === 1) {
+    for (const field of v2ScriptFields(script))
+      problems.push({
+        path: field,
+        field,
+        message: `"${field}" is lab script version 2: write "labScript": 2 at the top`,
+      })
+  }
+  if (script.firewall && script.topology !== 'direct') {
+    problems.push({
+      path: 'firewall',
+      field: 'firewall',
+      message: 'a "firewall" sits on the direct path: it needs "topology": "direct"',
+    })
+  }
   script.steps.forEach((s, i) => {
     const v2 = script.labScript === 1 ? v2Feature(s) : null
     if (v2) {

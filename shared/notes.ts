@@ -578,6 +578,20 @@ export const NOTES = {
     },
     claims: { after: ['thaw'] },
   },
+  'firewall-forgot-drop': {
+    section: 'rfc5382',
+    text: {
+      en: 'The stateful firewall on the path forgot this connection after {s} s without a segment: it drops this segment and every later one of the connection (only a new SYN starts a new entry). Neither end is told.',
+      zh: '路径上的状态防火墙在 {s} 秒没有报文段之后忘掉了这条连接：它丢弃这个报文段以及该连接之后的每一个报文段（只有新的 SYN 才会建立新的表项）。两端都不会得到通知。',
+    },
+  },
+  'firewall-forgot-reset': {
+    section: 'rfc5382',
+    text: {
+      en: 'The stateful firewall on the path forgot this connection after {s} s without a segment: it answers this segment with a reset to its sender (as nft "reject with tcp reset" does); the other end is not told.',
+      zh: '路径上的状态防火墙在 {s} 秒没有报文段之后忘掉了这条连接：它用一个复位报文回应这个报文段的发送方（与 nft 的 "reject with tcp reset" 相同）；另一端不会得到通知。',
+    },
+  },
   'icmp-soft-connect': {
     section: 'establish.3.1',
     profiles: ['linux', 'linux-legacy', 'macos'],

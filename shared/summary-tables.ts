@@ -320,6 +320,25 @@ const RECV = [
     states: { client: 'CLOSED' },
   },
   {
+    id: 'recv.nat-forgot',
+    call: 'recv',
+    returns: '-1',
+    returnClass: 'error',
+    errno: 'ETIMEDOUT',
+    cause: {
+      en: 'A NAT or stateful firewall on the path forgot the idle connection: it dropped our data and every retransmission of it, and the peer, still ESTABLISHED, never heard of any of it.',
+      zh: '路径上的 NAT 或状态防火墙忘掉了这条空闲连接：它丢弃了我们的数据及其每一次重传，而仍处于 ESTABLISHED 的对端对此一无所知。',
+    },
+    condition: {
+      en: 'The connection was idle longer than the firewall keeps an entry, and no keepalive shorter than that ran.',
+      zh: '连接空闲的时间超过了防火墙保留表项的时间，且没有比它更短的保活。',
+    },
+    cases: ['nat.idle-expiry'],
+    section: 'rfc5382',
+    topic: 'partition',
+    states: { client: 'CLOSED', server: 'ESTABLISHED' },
+  },
+  {
     id: 'recv.reset-in-queue',
     call: 'recv',
     returns: '-1',

@@ -4,6 +4,7 @@ import {
   ICMP_TYPES,
   STEP_OPS,
   v2Feature,
+  v2ScriptFields,
   V2_OPS,
   type LabScript,
 } from '../../shared/lab-script'
@@ -42,8 +43,19 @@ describe('the fuzz generator', () => {
     expect(steps.some((s) => s.op === 'poll' && s.timeoutMs === 0)).toBe(true)
     // Version 2 only where a version 2 op is used.
     for (const s of scripts)
-      expect(s.labScript, s.id).toBe(s.steps.some((step) => v2Feature(step) !== null) ? 2 : 1)
+      expect(s.labScript, s.id).toBe(
+        v2ScriptFields(s).length > 0 || s.steps.some((step) => v2Feature(step) !== null) ? 2 : 1,
+      )
     expect(scripts.some((s) => s.topology === 'middlebox')).toBe(true)
+    // The firewall, both ways of forgetting, on the direct path only; some runs show it.
+    const walled = scripts.filter((s) => s.firewall)
+    expect(new Set(walled.map((s) => s.firewall!.forget))).toEqual(new Set(['drop', 'reset']))
+    expect(walled.every((s) => s.topology === 'direct' && s.firewall!.idleS <= 2)).toBe(true)
+    expect(
+      walled.some((s) =>
+        simulate(s).events.some((e) => e.type === 'note' && e.key.startsWith('firewall-forgot')),
+      ),
+    ).toBe(true)
     expect(
       scripts.every((s) => (s.timers.synRetries ?? 9) <= 2 && (s.timers.retries2 ?? 9) <= 3),
     ).toBe(true)
@@ -58,7 +70,7 @@ describe('the fuzz generator', () => {
 
   it('writes version 2 exactly when a script uses a version 2 op', () => {
     for (const s of scripts) {
-      const v2 = s.steps.some((x) => V2_OPS.has(x.op))
+      const v2 = s.firewall !== undefined || s.steps.some((x) => V2_OPS.has(x.op))
       expect(s.labScript, s.id).toBe(v2 ? 2 : 1)
     }
     expect(scripts.some((s) => s.labScript === 1)).toBe(true)

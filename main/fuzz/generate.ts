@@ -5,7 +5,8 @@
  * freeze and thaw, the middlebox, sleeps, shortened timers; from lab script version 2: bind
  * with and without SO_REUSEADDR, a listen backlog, a server that binds its port again,
  * signals with and without SA_RESTART, TCP_USER_TIMEOUT, non-blocking connect, poll and
- * getsockopt(SO_ERROR), a host that reboots), deterministic for a seed. A script that uses a version 2 feature
+ * getsockopt(SO_ERROR), a host that reboots, a stateful firewall with a short idle timeout),
+ * deterministic for a seed. A script that uses a version 2 feature
  * says `"labScript": 2`; the others stay version 1.
  *
  * A signal lands in the slot after its actor's previous action, so it interrupts that action
@@ -28,6 +29,7 @@ import { createRng, deriveSeed, randomInt, type Rng } from '../../shared/quiz/pr
 import {
   DROP_MATCHES,
   ICMP_TYPES,
+  FIREWALL_FORGET,
   parseLabScript,
   v2Feature,
   type LabScript,
@@ -277,6 +279,15 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
   const rng = createRng(deriveSeed(seed, `fuzz:${index}:${attempt}`))
   const v2 = createRng(deriveSeed(seed, `fuzz-v2:${index}:${attempt}`))
   const middlebox = chance(rng, 0.12)
+  // Version 2's firewall on the direct path (its own generator, so the stories drawn before it
+  // existed stay what they were): a short idle timeout, so the expiry falls inside the run.
+  // The perturbation check (robust.ts) refuses a story with an action next to the moment an
+  // entry expires, as it does one next to any timer.
+  const fw = createRng(deriveSeed(seed, `fuzz-fw:${index}:${attempt}`))
+  const firewall =
+    !middlebox && chance(fw, 0.15)
+      ? { idleS: pick(fw, [1, 2]), forget: pick(fw, FIREWALL_FORGET) }
+      : undefined
   const story: Story = {
     rng,
     v2,
@@ -327,7 +338,11 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
     steps.push({ actor: 'net', op: 'heal', at: at(story) })
   }
   const actions = 2 + randomInt(rng, 6)
+  // With a firewall, one quiet stretch longer than its idle timeout before one of the actions,
+  // so that the entry can expire (unless a keepalive or a retransmission keeps it).
+  const gapBefore = firewall ? randomInt(fw, actions) : -1
   for (let i = 0; i < actions; i++) {
+    if (i === gapBefore) story.slot += Math.ceil((firewall!.idleS * 1000) / SLOT_MS) + 1
     const alive = (['client', 'server'] as const).filter(
       (w) => !story.dead.has(w) && (w === 'client' || listens),
     )
@@ -351,7 +366,7 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
   const lastAt = story.slot * SLOT_MS
   const tail = pick(rng, [SLOT_MS * 2.5, SLOT_MS * 6.5, SLOT_MS * 14.5])
   const input: LabScriptInput = {
-    labScript: steps.some((s) => v2Feature(s as Step) !== null) ? 2 : 1,
+    labScript: firewall !== undefined || steps.some((s) => v2Feature(s as Step) !== null) ? 2 : 1,
     id: `fuzz-${seed}-${index}`,
     title: {
       en: `Fuzz script ${index} of seed ${seed}`,
@@ -359,6 +374,7 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
     },
     profile: 'linux',
     topology: middlebox ? 'middlebox' : 'direct',
+    ...(firewall ? { firewall } : {}),
     timers: {
       synRetries: pick(rng, [1, 2]),
       synackRetries: pick(rng, [1, 2]),

@@ -8,15 +8,17 @@
 import { createInterface } from 'node:readline'
 import type { Duplex, Readable } from 'node:stream'
 import type { LabScript } from '../../shared/lab-script'
-import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
+import type { IcmpEvent, NoteEvent, SegmentEvent } from '../../shared/lab-result'
 import type { NftShell } from './nft-shell'
 import { PacketStream } from './packets'
-import { TraceParser, type ChainRule, type TracePorts } from './trace'
+import { TraceParser, type ChainRule, type TracedSegment, type TracePorts } from './trace'
 
 /** What each lab chain does, from the script (nft.ts names a step's chain `s<index>`). */
 export function chainRules(script: LabScript): (chain: string) => ChainRule | undefined {
   return (chain) => {
     if (chain === 'gone') return { fate: 'dropped' }
+    if (chain === 'firewall')
+      return { fate: script.firewall?.forget === 'reset' ? 'rejected' : 'dropped', firewall: true }
     const m = /^s(\d+)$/.exec(chain)
     if (!m) return undefined
     const index = Number(m[1])
@@ -70,7 +72,7 @@ export class Capture {
     sources: CaptureSources,
     ports: TracePorts,
     script: LabScript,
-    emit: (event: SegmentEvent | IcmpEvent) => void,
+    emit: (event: SegmentEvent | IcmpEvent | NoteEvent) => void,
     now: () => number,
   ): Promise<Capture> {
     // The run clock of the real-time clock the kernel stamps packets with (asked each time:
@@ -82,9 +84,17 @@ export class Capture {
       (ms) => ms - (realNow() - now()),
       sources.trace !== null,
     )
-    const parser = sources.trace
-      ? new TraceParser(ports, (t) => stream.traced(t), chainRules(script))
-      : null
+    // The first segment the firewall stops of each connection gets the simulator's note.
+    const noted = new Set<string>()
+    const traced = (t: TracedSegment): void => {
+      stream.traced(t)
+      const fw = script.firewall
+      if (!fw || t.firewall === undefined || noted.has(t.firewall)) return
+      noted.add(t.firewall)
+      const key = fw.forget === 'reset' ? 'firewall-forgot-reset' : 'firewall-forgot-drop'
+      emit({ tMs: t.event.tMs, type: 'note', key, params: { s: fw.idleS } })
+    }
+    const parser = sources.trace ? new TraceParser(ports, traced, chainRules(script)) : null
     const capture = new Capture(parser, stream, now, sources)
     let listening = false
     // A capture that could not open its packet socket is gone: do not wait for it.

@@ -96,6 +96,8 @@ function closed(stream: Readable | null | undefined, ms: number): Promise<void> 
 export interface NamespaceOptions {
   arch: SyscallArch
   sysctls: Partial<Record<TimerSysctl, number>>
+  /** net.netfilter.* sysctls (the script's firewall: conntrack's timeouts), by name. */
+  netfilter?: Record<string, number>
   roles: HubRole[]
   timeoutMs?: number
 }
@@ -123,8 +125,8 @@ export class Namespace {
    * when any of it fails.
    */
   static start(options: NamespaceOptions): Namespace {
-    const { arch, sysctls, roles, timeoutMs = 10_000 } = options
-    const args = ['-e', hubProgram(arch), ...hubArgs(process.pid, sysctls, roles)]
+    const { arch, sysctls, roles, netfilter, timeoutMs = 10_000 } = options
+    const args = ['-e', hubProgram(arch), ...hubArgs(process.pid, sysctls, roles, netfilter)]
     const hub = spawn('perl', args, {
       stdio: ['pipe', 'pipe', 'pipe', ...roles.map(() => 'pipe' as const)],
       env: childEnv(),

@@ -20,13 +20,20 @@
  *   simulator (docs/lab-script-format.md, "net operations"); `heal` flushes it. (Rejects
  *   once had a chain of their own at a higher priority, so a later reject overrode an
  *   earlier cut; the fuzzer found the simulator disagreeing.)
+ * - chain `firewall` (input, priority -1; only with the script's `firewall`) is the stateful
+ *   firewall: the namespace's conntrack tracks every connection (conntrack sees each segment
+ *   once, on its way out; runner.ts sets its timeouts to `idleS` and `tcp_loose` to 0, so a
+ *   segment of an expired entry that is not a SYN is INVALID instead of picked up again), and
+ *   an INVALID segment that is not an RST is dropped or answered with `reject with tcp reset`
+ *   (nf_send_reset) on its way in, before the faults, as simulator's path does
+ *   (main/sim/net/firewall.ts). RSTs pass: the firewall's own reset is INVALID too.
  * - chain `gone` (input, priority 1) silences a crashed host (crash mode `silent`); heal
  *   keeps it.
  * - chain `ack` stays empty: the persistent `nft -i` lists it to mark the end of a batch.
  * - chain `s<i>` per net step: `return` rules skip segments the step does not match, then a
  *   `drop` (with `numgen inc` as the counter when the step has a count) or a `reject`.
  */
-import type { LabScript, StepOf } from '../../shared/lab-script'
+import type { Firewall, LabScript, StepOf } from '../../shared/lab-script'
 import { ACK_CHAIN } from './nft-shell'
 
 /** TCP data offsets (header length in 32-bit words) that can occur. */
@@ -38,8 +45,9 @@ export interface HopPorts {
   serverPort: number
 }
 
-/** True when a script needs nft in its namespace: net faults, or a silent crash. */
-export function needsNft(script: LabScript): boolean {
+/** True when a script needs nft in its namespace: net faults, a firewall, or a silent crash. */
+export function needsNft(script: Pick<LabScript, 'steps' | 'firewall'>): boolean {
+  if (script.firewall) return true
   return script.steps.some(
     (s) =>
       s.op === 'cut' ||
@@ -55,7 +63,7 @@ export function needsNft(script: LabScript): boolean {
  * The base ruleset, as the first batch of the run's `nft -i` (one command a line, so the
  * shell can send it as one line).
  */
-export function baseRuleset(): string {
+export function baseRuleset(firewall?: Firewall): string {
   const chain = (name: string, hook: string, priority: number): string =>
     `add chain ip lab ${name} { type filter hook ${hook} priority ${priority}; policy accept; }`
   const marks = (name: string): string[] =>
@@ -66,12 +74,55 @@ export function baseRuleset(): string {
     ...marks('trace'),
     chain('trace_in', 'input', -300),
     ...marks('trace_in'),
+    ...(firewall
+      ? [
+          chain('firewall', 'input', -1),
+          `add rule ip lab firewall tcp flags & rst == 0 ct state invalid ${FORGET_NFT[firewall.forget]}`,
+        ]
+      : []),
     chain('faults', 'input', 0),
     chain('gone', 'input', 1),
     // Empty: nft-shell.ts lists it to know a batch is done.
     `add chain ip lab ${ACK_CHAIN} { }`,
   ].join('\n')
 }
+
+/** What the firewall chain does with a segment of a forgotten connection. */
+const FORGET_NFT: Record<Firewall['forget'], string> = {
+  drop: 'drop',
+  reset: 'reject with tcp reset',
+}
+
+/**
+ * The net.netfilter sysctls a firewall needs: every TCP conntrack timeout is `idleS` (so an
+ * entry in any state lives `idleS` after its last segment), conntrack does not pick up a
+ * connection mid-stream (`tcp_loose` 0), and it does not judge windows (`tcp_be_liberal` 1:
+ * the simulator's firewall does not either; a retransmission the faults provoke must not turn
+ * INVALID).
+ */
+export function firewallSysctls(firewall: Firewall): Record<string, number> {
+  const out: Record<string, number> = {
+    nf_conntrack_tcp_loose: 0,
+    nf_conntrack_tcp_be_liberal: 1,
+  }
+  for (const state of CONNTRACK_TCP_TIMEOUTS)
+    out[`nf_conntrack_tcp_timeout_${state}`] = firewall.idleS
+  return out
+}
+
+/** conntrack's per-state TCP timeouts (/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_*). */
+const CONNTRACK_TCP_TIMEOUTS = [
+  'syn_sent',
+  'syn_recv',
+  'established',
+  'fin_wait',
+  'close_wait',
+  'last_ack',
+  'time_wait',
+  'close',
+  'max_retrans',
+  'unacknowledged',
+] as const
 
 function dirMatches(dir: 'both' | 'c2s' | 's2c', hop: HopPorts): string[] {
   const c2s = `tcp dport ${hop.serverPort}`

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import type { IcmpEvent, SegmentEvent } from '../../shared/lab-result'
-import { baseRuleset, faultRules, healRules, silenceRules } from './nft'
+import { baseRuleset, faultRules, firewallSysctls, healRules, silenceRules } from './nft'
 import { PacketStream } from './packets'
 import { parseReply } from './peer'
 import { hubArgs, hubProgram } from './perl-hub'
@@ -21,6 +21,25 @@ describe('nft rules', () => {
       expect(base).toContain(`add chain ip lab ${chain} {`)
     // One command a line, no block spanning lines: the nft shell sends it as one line.
     expect(base.split('\n').every((l) => l.startsWith('add '))).toBe(true)
+  })
+
+  it('adds the firewall chain only for a script with a firewall, before the faults', () => {
+    expect(baseRuleset()).not.toContain('firewall')
+    const drop = baseRuleset({ idleS: 2, forget: 'drop' })
+    expect(drop).toContain(
+      'add chain ip lab firewall { type filter hook input priority -1; policy accept; }',
+    )
+    expect(drop).toContain('add rule ip lab firewall tcp flags & rst == 0 ct state invalid drop')
+    const reset = baseRuleset({ idleS: 2, forget: 'reset' })
+    expect(reset).toContain('ct state invalid reject with tcp reset')
+    expect(reset.split('\n').every((l) => l.startsWith('add '))).toBe(true)
+    const sysctls = firewallSysctls({ idleS: 7, forget: 'drop' })
+    expect(sysctls).toMatchObject({
+      nf_conntrack_tcp_loose: 0,
+      nf_conntrack_tcp_be_liberal: 1,
+      nf_conntrack_tcp_timeout_established: 7,
+      nf_conntrack_tcp_timeout_close: 7,
+    })
   })
 
   it.each([

@@ -134,10 +134,14 @@ $| = 1;
 # Children are reaped by the kernel: a dead one holds nothing, not even a zombie's slot.
 $SIG{CHLD} = 'IGNORE';
 my (@roles, @sysctls);
-for (@ARGV) { if (/^sysctl:(\w+)=(\d+)$/) { push @sysctls, [$1, $2] } else { push @roles, [split /:/] } }
+for (@ARGV) {
+  if (/^sysctl:(\w+)=(\d+)$/) { push @sysctls, ["ipv4/$1", $2] }
+  elsif (/^nf:(\w+)=(\d+)$/) { push @sysctls, ["netfilter/$1", $2] }
+  else { push @roles, [split /:/] }
+}
 lo_up();
 for my $s (@sysctls) {
-  open(my $f, '>', "/proc/sys/net/ipv4/$s->[0]") or die "socklab: sysctl $s->[0]: $!\n";
+  open(my $f, '>', "/proc/sys/net/$s->[0]") or die "socklab: sysctl $s->[0]: $!\n";
   print $f "$s->[1]\n";
   close($f) or die "socklab: sysctl $s->[0]: $!\n";
 }
@@ -176,17 +180,20 @@ export function namespaceProgram(arch: SyscallArch): string {
 }
 
 /**
- * The hub's arguments: the parent's pid (it dies with it), the sysctls, then each role with
+ * The hub's arguments: the parent's pid (it dies with it), the sysctls (net.ipv4.*, then
+ * net.netfilter.* for the firewall's conntrack), then each role with
  * the descriptor of its channel (3, 4, ... in order).
  */
 export function hubArgs(
   parentPid: number,
   sysctls: Record<string, number>,
   roles: HubRole[],
+  netfilter: Record<string, number> = {},
 ): string[] {
   return [
     String(parentPid),
     ...Object.entries(sysctls).map(([k, v]) => `sysctl:${k}=${Math.trunc(v)}`),
+    ...Object.entries(netfilter).map(([k, v]) => `nf:${k}=${Math.trunc(v)}`),
     ...roles.map((r, i) =>
       r.role === 'relay' ? `relay:${3 + i}:${r.frontPort}:${r.serverPort}` : `${r.role}:${3 + i}`,
     ),

@@ -14,6 +14,7 @@ interface FakeHost {
   userns?: boolean
   nft?: boolean
   sysctl?: boolean
+  conntrack?: boolean
   perl?: boolean
 }
 
@@ -43,6 +44,7 @@ function fakeHost(f: FakeHost): ProbeHost & { calls: string[] } {
           'lo',
           ...(f.nft === false ? [] : ['nft']),
           ...(f.sysctl === false ? [] : ['sysctl']),
+          ...(f.nft === false || f.conntrack === false ? [] : ['conntrack']),
           'packet',
         ]
         return { code: 0, stdout: marks.map((m) => `mark:${m}\n`).join(''), stderr: '' }
@@ -68,6 +70,7 @@ describe('probeHost', () => {
         isolation: 'netns',
         nft: true,
         sysctls: true,
+        conntrack: true,
         capture: true,
         perl: true,
         platform: 'linux',
@@ -116,6 +119,18 @@ describe('probeHost', () => {
     }
     const plain = script({ labScript: 1, steps: [{ actor: 'client', op: 'connect', port: 7001 }] })
     expect(whyNot(plain, p)).toBeNull()
+  })
+
+  it('without conntrack in the namespace: the firewall cases are refused, the rest runs', async () => {
+    const p = await probeHost(fakeHost({ conntrack: false }))
+    expect(p).toMatchObject({ available: true, nft: true, conntrack: false })
+    const firewalled = CATALOG.filter((c) => script(c.script).firewall).map((c) => c.script.id)
+    expect(firewalled.length).toBeGreaterThan(0)
+    for (const c of p.cases) {
+      if (firewalled.includes(c.id))
+        expect(c.why, c.id).toMatch(/firewall is the namespace's conntrack/)
+      else expect(c.runnable, c.id).toBe(true)
+    }
   })
 
   it.each(['darwin', 'win32'] as const)(

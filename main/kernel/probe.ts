@@ -33,6 +33,11 @@ export interface KernelProbe {
   nft: boolean
   /** True when per-namespace timer sysctls can be written. */
   sysctls: boolean
+  /**
+   * True when conntrack works inside the namespace (an nft `ct state` rule loads and its
+   * net.netfilter sysctls can be written): the script's stateful firewall.
+   */
+  conntrack: boolean
   /** True when a packet socket inside the namespace sees the segments (with sequence numbers). */
   capture: boolean
   /** True when perl runs and its `syscall()` reaches this kernel with the lab's numbers. */
@@ -68,6 +73,7 @@ const PROBE_SCRIPT = [
   'ip link set lo up && echo mark:lo',
   'nft add table ip probe && nft add chain ip probe c "{ type filter hook output priority 0; }" && nft add rule ip probe c tcp dport 9 drop && echo mark:nft',
   'echo 3 > /proc/sys/net/ipv4/tcp_syn_retries && echo mark:sysctl',
+  'nft add rule ip probe c ct state invalid drop && echo 0 > /proc/sys/net/netfilter/nf_conntrack_tcp_loose && echo 5 > /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established && echo mark:conntrack',
   `perl -e 'socket(my $p, 17, 3, 0x0300) and print "mark:packet\\n"'`,
   'command -v tcpdump >/dev/null && echo mark:tcpdump',
   'true',
@@ -83,6 +89,7 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
   let nft = false
   let sysctls = false
   let capture = false
+  let conntrack = false
   let blocker: string | null = null
   if (host.platform !== 'linux') {
     blocker = `${host.platform} has no Linux network namespaces, and the lab's programs make Linux system calls`
@@ -144,6 +151,16 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
         ? 'tcp_syn_retries and friends can be set per namespace (shortened timers)'
         : 'the namespace timer sysctls cannot be written: scripts that shorten timers cannot run',
     })
+    conntrack = nft && marks.has('conntrack')
+    checks.push({
+      name: 'conntrack',
+      ok: conntrack,
+      detail: conntrack
+        ? "conntrack tracks connections inside the namespace, with the namespace's own timeouts (the script's stateful firewall)"
+        : nft
+          ? 'conntrack cannot run or cannot be tuned inside the namespace: scripts with a firewall cannot run'
+          : 'needs nft inside the namespace',
+    })
     capture = netns && marks.has('packet')
     checks.push({
       name: 'capture',
@@ -172,6 +189,7 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
     checks,
     nft,
     sysctls,
+    conntrack,
     capture,
     perl,
     platform: host.platform,
@@ -192,9 +210,14 @@ export async function probeHost(host: ProbeHost = realHost): Promise<KernelProbe
 export function whyNot(script: LabScript, probe: KernelProbe): string | null {
   if (!probe.available) return probe.detail
   if (needsNft(script) && !probe.nft) {
-    const s = script.steps.find((x) => x.op !== 'crash' && needsNft({ ...script, steps: [x] }))
-    const what = s ? `net op ${s.op}` : 'crash mode silent'
+    const s = script.steps.find(
+      (x) => x.op !== 'crash' && needsNft({ ...script, firewall: undefined, steps: [x] }),
+    )
+    const what = s ? `net op ${s.op}` : script.firewall ? 'the firewall' : 'crash mode silent'
     return `${what} needs nft rules in the run's namespace, and nft is missing or cannot load rules here.`
+  }
+  if (script.firewall && !probe.conntrack) {
+    return "the script's firewall is the namespace's conntrack, which cannot run or cannot be tuned in this host's namespaces."
   }
   const t = script.timers
   const timed =

@@ -25,7 +25,7 @@ import { perform, type ActionContext } from './actions'
 import { Capture } from './capture'
 import { callOutcome, hostTimers, type HostTimers } from './host'
 import { Namespace, type TimerSysctl } from './netns'
-import { baseRuleset, needsNft } from './nft'
+import { baseRuleset, firewallSysctls, needsNft } from './nft'
 import { NftShell } from './nft-shell'
 import { Peer } from './peer'
 import type { HubRole } from './perl-hub'
@@ -230,7 +230,12 @@ async function setUp(run: Run): Promise<void> {
   if (faults) roles.push({ role: 'nft' }, { role: 'monitor' })
   // Everything is asked for at once: what is written to a channel waits there until its role
   // reads it, so nft starts on the base rules the moment it runs.
-  const ns = Namespace.start({ arch, sysctls: sysctlsFor(script), roles })
+  const ns = Namespace.start({
+    arch,
+    sysctls: sysctlsFor(script),
+    roles,
+    ...(script.firewall ? { netfilter: firewallSysctls(script.firewall) } : {}),
+  })
   run.ns = ns
   const starts: Promise<unknown>[] = [
     ns.ready.then(async (sysctls) => (run.timers = await hostTimers(sysctls))),
@@ -245,7 +250,7 @@ async function setUp(run: Run): Promise<void> {
   if (faults) {
     const nft = new NftShell(ns.channel('nft'))
     run.nft = nft
-    nftReady = nft.apply(baseRuleset()).then((r) => {
+    nftReady = nft.apply(baseRuleset(script.firewall)).then((r) => {
       if (!r.ok) throw new Error(`nft could not load the lab's base rules: ${r.error}`)
     })
   }

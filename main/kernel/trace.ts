@@ -39,6 +39,8 @@ export interface TracedSegment {
   icmp?: IcmpEvent
   /** IP id and ports: the same segment in the packet capture. */
   key: string
+  /** The script's firewall stopped it (chain `firewall`): its connection, by its two ports. */
+  firewall?: string
 }
 
 /** The key of a segment in both the trace and the packet capture. */
@@ -94,6 +96,8 @@ export interface ChainRule {
   step?: number
   /** The ICMP error a reject answers with. */
   icmp?: string
+  /** The chain is the script's firewall (a segment of a connection it forgot). */
+  firewall?: true
 }
 
 /**
@@ -192,6 +196,9 @@ export class TraceParser {
     this.sink({
       event,
       key: segmentKey(p.ipId, p.sport, p.dport),
+      ...(rule?.firewall
+        ? { firewall: `${Math.min(p.sport, p.dport)}-${Math.max(p.sport, p.dport)}` }
+        : {}),
       ...(rule?.fate === 'rejected' && rule.icmp
         ? { icmp: { tMs: p.tMs, type: 'icmp' as const, dir: back, icmp: rule.icmp } }
         : {}),

@@ -256,6 +256,21 @@ const EXPECTED: Record<string, Expectation> = {
     differ: { windows: ['0', '+', '+', '-1 WSAETIMEDOUT'] },
     endS: { 6: 1.6 },
   },
+  // Added (v2, RFC 5382): a firewall on the path forgets the connection after 2 s idle and
+  // drops the send at 3 s; send() still returns the count (the data is only buffered), and
+  // recv() fails when the retransmissions give up (tcp_retries2 2: 3.3 s later on Linux; the
+  // kernel lab: 6.33 s). The firewall is the same on every profile; the give-up is each OS's.
+  'nat.idle-expiry': {
+    linux: ['0', '+', '+', '-1 ETIMEDOUT'],
+    differ: { windows: ['0', '+', '+', '-1 WSAETIMEDOUT'] },
+    endS: { 4: 6.3 },
+  },
+  // Added (v2, RFC 5382): keepalive probes after 1 s idle refresh the firewall's 2 s entry, so
+  // the send at 3 s arrives (on every profile: each sends its probes at the script's timers).
+  'nat.idle-keepalive': {
+    linux: ['0', '+', '+', '+'],
+    endS: { 5: 3.1 },
+  },
 }
 
 describe('catalog on every profile', () => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ERRNO_NAMES, errnoOn } from '../../shared/errno'
 import {
   DROP_MATCHES,
+  FIREWALL_FORGET,
   ICMP_TYPES,
   parseLabScript,
   PROFILE_IDS,
@@ -182,6 +183,14 @@ const randomScript: fc.Arbitrary<LabScript> = fc
     ),
     prefix: fc.boolean(),
     seed: fc.integer({ min: 1, max: 1000 }),
+    // Version 2's stateful firewall, on the direct path (its rules: main/sim/net/firewall.ts).
+    firewall: fc.option(
+      fc.record({
+        idleS: fc.integer({ min: 1, max: 3 }),
+        forget: fc.constantFrom(...FIREWALL_FORGET),
+      }),
+      { nil: undefined },
+    ),
   })
   .chain((base) =>
     fc
@@ -208,6 +217,7 @@ const randomScript: fc.Arbitrary<LabScript> = fc
           topology: base.middlebox ? 'middlebox' : 'direct',
           limitMs: base.limitMs,
           timers: base.timers,
+          ...(base.firewall && !base.middlebox ? { firewall: base.firewall } : {}),
           steps: fixListens(steps),
         })
         if (!parsed.ok) throw new Error(parsed.message)
@@ -297,8 +307,9 @@ function checkValue(s: LabScript, x: LabResult['steps'][number]): void {
   if (x.op === 'poll') {
     if (x.ret === 0) expect(x.value, where).toBe('0')
     else if (x.ret === -1) {
-      // A signal ends a poll() (it is never restarted): EINTR, and no revents.
-      expect(x.errno, where).toMatch(/EINTR/)
+      // A signal ends a poll() (it is never restarted, even with SA_RESTART): EINTR, and no
+      // revents.
+      expect(x.errno, where).toMatch(/^(EINTR|WSAEINTR)$/)
       expect(x.value, where).toBeUndefined()
     } else {
       expect(x.ret, where).toBe(1)
@@ -464,5 +475,41 @@ describe('properties over random lab scripts', () => {
       )
     },
     Math.max(30_000, RUNS * 20),
+  )
+
+  it(
+    'a firewall that forgets nothing within the run changes nothing; one that forgets stops only what it says',
+    () => {
+      fc.assert(
+        fc.property(randomScript, (s) => {
+          if (s.topology !== 'direct') return
+          const { firewall: _, ...bare } = s
+          const without = simulate(bare)
+          // Every connection starts with a SYN through the path, so an entry that outlives the
+          // run leaves every segment alone.
+          const forever = simulate({ ...s, firewall: { idleS: 86_400, forget: 'reset' } })
+          expect(forever.steps).toEqual(without.steps)
+          expect(forever.final).toEqual(without.final)
+          if (!s.firewall) return
+          // What the firewall stops (no net rule named, neither end down) is never a SYN nor
+          // an RST, and a note says the firewall forgot the connection, once per connection.
+          wire = []
+          const r = simulate(s)
+          const stopped = r.events.filter(
+            (e) => e.type === 'segment' && e.fate === 'rejected' && e.ruleStep === undefined,
+          )
+          for (const e of stopped)
+            if (e.type === 'segment') {
+              expect(e.flags).not.toContain('RST')
+              expect(e.flags.includes('SYN') && !e.flags.includes('ACK')).toBe(false)
+            }
+          const notes = r.events.filter((e) => e.type === 'note' && e.key.startsWith('firewall'))
+          if (stopped.length > 0) expect(notes.length).toBeGreaterThan(0)
+          if (s.firewall.forget === 'drop') expect(stopped).toEqual([])
+        }),
+        { numRuns: Math.ceil(RUNS / 2) },
+      )
+    },
+    Math.max(30_000, RUNS * 40),
   )
 })

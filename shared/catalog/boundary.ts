@@ -162,6 +162,30 @@ export const BOUNDARY_CASES: CatalogCase[] = [
     backends: ['sim', 'kernel'],
     script: {
       labScript: 2,
+      id: 'nat.idle-expiry',
+      title: {
+        en: 'An idle connection through a NAT is forgotten; the next send is lost',
+        zh: '经过 NAT 的空闲连接被遗忘；下一次发送石沉大海',
+      },
+      section: 'rfc5382',
+      // The firewall forgets after 2 s (a real NAT: RFC 5382 asks at least 2 h 4 min).
+      firewall: { idleS: 2, forget: 'drop' },
+      timers: { retries2: 2 },
+      limitMs: 8000,
+      steps: [
+        ...connected(7040),
+        // Idle for about 3 s, well past the firewall's 2 s: send() still succeeds (the data
+        // only reaches the send buffer), and every transmission of it is dropped.
+        { actor: 'client', op: 'send', bytes: 1000, at: 3000 },
+        { actor: 'client', op: 'recv', at: 3100 },
+      ],
+    },
+  },
+  {
+    group: 'boundary',
+    backends: ['sim', 'kernel'],
+    script: {
+      labScript: 2,
       id: 'listen.backlog-full',
       title: {
         en: 'A backlog of one and a server that does not accept yet: three connects',
@@ -180,6 +204,29 @@ export const BOUNDARY_CASES: CatalogCase[] = [
         { actor: 'server', op: 'accept', at: 2500 },
         { actor: 'server', op: 'accept' },
         { actor: 'server', op: 'accept' },
+      ],
+    },
+  },
+  {
+    group: 'boundary',
+    backends: ['sim', 'kernel'],
+    script: {
+      labScript: 2,
+      id: 'nat.idle-keepalive',
+      title: {
+        en: "Keepalive shorter than the NAT's idle timeout keeps the connection alive",
+        zh: '比 NAT 空闲超时更短的保活让连接保持有效',
+      },
+      section: 'rfc5382',
+      firewall: { idleS: 2, forget: 'drop' },
+      // Probes after 1 s idle, every 1 s: each refreshes the firewall's entry before its 2 s.
+      timers: { keepalive: { idleS: 1, intervalS: 1, count: 3 } },
+      limitMs: 5000,
+      steps: [
+        ...connected(7041),
+        { actor: 'client', op: 'keepalive', at: 50 },
+        { actor: 'client', op: 'send', bytes: 1000, at: 3000 },
+        { actor: 'server', op: 'recv', at: 3100 },
       ],
     },
   },

@@ -38,6 +38,8 @@ const DIGEST_IDS = [
   'listen.backlog-full',
   'call.eintr',
   'send.user-timeout',
+  'nat.idle-expiry',
+  'nat.idle-keepalive',
 ]
 
 describe('catalog', () => {

@@ -1,12 +1,14 @@
 /**
  * The wire between the hosts and the student's network faults on it (docs/lab-script-format.md
- * "net operations"): cut, drop by flag class and count, reject with ICMP, heal. Every segment
+ * "net operations"): cut, drop by flag class and count, reject with ICMP, heal; and the
+ * script's stateful firewall, which decides before the faults (firewall.ts). Every segment
  * gets a trace event with its fate; delivered ones arrive one link delay later (wire events,
  * which still run while the run's end settles; see simulate.ts).
  */
 import type { StepOf } from '../../../shared/lab-script'
 import type { SegmentEvent } from '../../../shared/lab-result'
 import { unreachable } from '../never'
+import { FirewallTable } from './firewall'
 import {
   ACK,
   FIN,
@@ -63,12 +65,19 @@ export class Path {
   rules: NetRule[] = []
   /** One-way delay of each link, ms (loopback-like, so kernel and simulator times agree). */
   readonly delayMs = 0.05
+  /** The script's stateful firewall, if it has one. */
+  private readonly firewall: FirewallTable | null
+  /** Connections whose forgetting the trace has noted, by their lower port and higher port. */
+  private readonly noted = new Set<string>()
 
   constructor(
     private readonly world: World,
     private readonly hosts: Endpoints,
     private readonly middlebox: boolean,
-  ) {}
+  ) {
+    const fw = world.script.firewall
+    this.firewall = fw ? new FirewallTable(fw) : null
+  }
 
   /** A delivered segment reaches its destination (one bound function for every segment). */
   private readonly arrive = this.deliver.bind(this)
@@ -96,7 +105,15 @@ export class Path {
     let fate: SegmentEvent['fate'] = 'delivered'
     let icmp: IcmpMessage['kind'] | null = null
     let ruleStep = -1
-    if (faulty) {
+    let reset = false
+    // The firewall sees every segment first (the kernel's conntrack runs on the way out, before
+    // the input hook's faults), so a segment a fault then stops still refreshes its entry.
+    const verdict = this.firewall?.inspect(seg, this.world.q.now)
+    if (verdict?.kind === 'forgotten') {
+      reset = this.firewall!.config.forget === 'reset'
+      fate = reset ? 'rejected' : 'dropped'
+      this.noteForgotten(seg)
+    } else if (faulty) {
       for (let i = 0; i < this.rules.length; i++) {
         const r = this.rules[i]!
         if (r.dir !== 'both' && r.dir !== dir) continue
@@ -140,6 +157,23 @@ export class Path {
     this.world.trace.emit(event)
     if (fate === 'delivered') {
       this.world.q.deliver(this.delayMs, this.arrive, seg)
+    } else if (reset) {
+      // nf_send_reset: an RST from the segment's destination back to its sender, made where
+      // the segment was stopped; it crosses the path (and its faults) like any segment. With
+      // an ACK number it is a bare RST whose seq is that number (RFC 9293 3.10.7.1).
+      const rst: Segment = {
+        src: seg.dst,
+        dst: seg.src,
+        sport: seg.dport,
+        dport: seg.sport,
+        seq: (seg.flags & ACK) !== 0 ? seg.ack : 0,
+        ack: (seg.flags & ACK) !== 0 ? 0 : seg.seq + seg.len + ((seg.flags & FIN) !== 0 ? 1 : 0),
+        flags: (seg.flags & ACK) !== 0 ? RST : RST | ACK,
+        len: 0,
+        win: 0,
+        retransmit: false,
+      }
+      this.world.q.deliver(this.delayMs, () => this.transmit(rst), undefined)
     } else if (icmp) {
       const kind = icmp
       // The router next to the destination answers; the error travels back to the sender.
@@ -157,5 +191,15 @@ export class Path {
         undefined,
       )
     }
+  }
+
+  /** The first segment the firewall stops of a connection it forgot gets a teaching note. */
+  private noteForgotten(seg: Segment): void {
+    const key = `${Math.min(seg.sport, seg.dport)}-${Math.max(seg.sport, seg.dport)}`
+    if (this.noted.has(key) || !this.firewall) return
+    this.noted.add(key)
+    const { forget, idleS } = this.firewall.config
+    const key2 = forget === 'reset' ? 'firewall-forgot-reset' : 'firewall-forgot-drop'
+    this.world.trace.note(key2, { s: idleS })
   }
 }

@@ -103,6 +103,16 @@ describe('ShellSession', () => {
     expect((await s.exec('load nope')).lines[0]).toMatch(/^error: no nope/)
   })
 
+  it("keeps a loaded case's firewall in the script it runs and prints", async () => {
+    const s = new ShellSession(host())
+    const loaded = await s.exec('load nat.idle-expiry')
+    expect(loaded.run?.script).toMatchObject({
+      labScript: 2,
+      firewall: { idleS: 2, forget: 'drop' },
+    })
+    expect((await s.exec('script')).lines.join('\n')).toMatch(/firewall:/)
+  })
+
   it('says when a re-run changed earlier calls (the kernel is not deterministic)', () => {
     const s = new ShellSession(host())
     const base: LabResult = RECORDED['peer.crash-fin']!

@@ -380,6 +380,7 @@ export class ShellSession {
       id: 'shell-session',
       profile: script.profile,
       topology: script.topology,
+      ...(script.firewall ? { firewall: { ...script.firewall } } : {}),
       timers: { ...script.timers },
       limitMs: script.limitMs,
       steps: script.steps.map((s) => ({ ...s })),
