@@ -189,6 +189,14 @@ export interface OsProfile {
    * indication of WSAECONNREFUSED").
    */
   acceptQueue: { limit: 'backlog+1' | 'bsd' | 'backlog'; overflow: 'drop' | 'refuse' }
+  /**
+   * Which RST resets a synchronized connection. `exact` (RFC 5961 3.2; Linux
+   * tcp_validate_incoming since 3.6, measured): one whose sequence number is exactly RCV.NXT
+   * (or RCV.NXT - 1 after the peer's FIN, or the right edge of the highest SACK block); one
+   * elsewhere in the window draws a challenge ACK instead, which an honest peer answers with
+   * an exact RST. `window` (RFC 793): any RST inside the window.
+   */
+  rstCheck: 'exact' | 'window'
   /** TIME_WAIT length (2 MSL) and the orphaned FIN_WAIT_2 timeout, in ms. */
   timeWaitMs: number
   finWait2Ms: number
@@ -427,6 +435,9 @@ const linux: OsProfile = {
   backlog: 4096, // net.core.somaxconn default since 5.4
   // include/net/sock.h sk_acceptq_is_full; net/ipv4/tcp_input.c tcp_conn_request (measured)
   acceptQueue: { limit: 'backlog+1', overflow: 'drop' },
+  // net/ipv4/tcp_input.c tcp_validate_incoming, step 2 (measured: fuzz seed 7 #119, an RST
+  // behind lost data drew a challenge ACK that a firewall then dropped)
+  rstCheck: 'exact',
   timeWaitMs: 60_000, // TCP_TIMEWAIT_LEN
   finWait2Ms: 60_000, // net.ipv4.tcp_fin_timeout
   finAckDelayMs: 40, // net/ipv4/tcp_input.c tcp_fin: inet_csk_enter_pingpong_mode; TCP_DELACK_MIN
@@ -628,6 +639,8 @@ const windows: OsProfile = {
   // learn.microsoft.com winsock listen: a full queue refuses (WSAECONNREFUSED); the exact
   // length for a small backlog is not documented (assumed: the backlog)
   acceptQueue: { limit: 'backlog', overflow: 'refuse' },
+  rstCheck: 'window', // assumed: no documentation of RFC 5961 in Winsock found
+
   timeWaitMs: 240_000, // TcpTimedWaitDelay default 240 s
   finWait2Ms: 120_000, // approximate: Windows closes an orphaned FIN_WAIT_2 after ~2 min
   finAckDelayMs: 0, // assumed: no source says Windows delays the ACK of a FIN
@@ -773,6 +786,9 @@ const macos: OsProfile = {
   backlog: 128, // SOMAXCONN (sys/socket.h)
   // XNU bsd/kern/uipc_socket2.c sonewconn_internal: so_qlen > 3 * so_qlimit / 2
   acceptQueue: { limit: 'bsd', overflow: 'drop' },
+  // XNU bsd/netinet/tcp_input.c: an in-window RST not at last_ack_sent gets a challenge ACK
+  // (RFC 5961, as FreeBSD with net.inet.tcp.insecure_rst = 0)
+  rstCheck: 'exact',
   timeWaitMs: 30_000, // 2 x net.inet.tcp.msl (15 s)
   finWait2Ms: 60_000, // net.inet.tcp.fin_timeout
   finAckDelayMs: 0, // XNU bsd/netinet/tcp_input.c: a FIN sets TF_ACKNOW

@@ -330,3 +330,37 @@ describe('the listen backlog', () => {
     expect(r.events.some((e) => e.type === 'note' && e.key === 'backlog-full')).toBe(true)
   })
 })
+
+describe('which RST resets a connection (RFC 5961 3.2, profile rstCheck)', () => {
+  // The client's 1000 bytes are lost, then it aborts: its RST carries seq 1001, beyond the
+  // server's RCV.NXT (1). Linux answers with a challenge ACK; the client's host, which no
+  // longer has the connection, answers that with an RST at exactly RCV.NXT, which resets.
+  const script = {
+    labScript: 1 as const,
+    limitMs: 2000,
+    steps: [
+      { actor: 'server' as const, op: 'listen' as const, port: 7001 },
+      { actor: 'client' as const, op: 'connect' as const, port: 7001, at: 10 },
+      { actor: 'server' as const, op: 'accept' as const },
+      { actor: 'net' as const, op: 'drop' as const, dir: 'c2s' as const, match: 'data' as const },
+      { actor: 'client' as const, op: 'send' as const, bytes: 1000, at: 100 },
+      { actor: 'client' as const, op: 'abort' as const, at: 150 },
+    ],
+  }
+
+  it('linux: the RST beyond RCV.NXT draws a challenge ACK, the exact RST then resets', () => {
+    const r = run({ ...script, profile: 'linux' })
+    const segs = r.events.filter((e) => e.type === 'segment' && e.tMs >= 150)
+    const kinds = segs.map((e) => (e.type === 'segment' ? `${e.dir} ${e.flags.join('|')}` : ''))
+    // RST (seq 1001), the server's challenge ACK, the client host's exact RST.
+    expect(kinds.slice(0, 3)).toEqual(['c2s RST|ACK', 's2c ACK', 'c2s RST'])
+    expect(r.final.server).toBe('CLOSED')
+  })
+
+  it('windows (RFC 793): the first in-window RST resets at once', () => {
+    const r = run({ ...script, profile: 'windows' })
+    const after = r.events.filter((e) => e.type === 'segment' && e.tMs >= 150)
+    expect(after.filter((e) => e.type === 'segment' && e.dir === 's2c')).toEqual([])
+    expect(r.final.server).toBe('CLOSED')
+  })
+})

@@ -114,8 +114,14 @@ export function connInput(s: Tcb, seg: Segment): void {
     s.sendAck()
     return
   }
-  // 2. RST.
+  // 2. RST (profile `rstCheck`: RFC 5961 3.2 resets only at the exact sequence number and
+  // answers any other in-window RST with a challenge ACK; a handshake not yet accepted by a
+  // listener takes any in-window RST, Linux tcp_check_req).
   if (seg.flags & RST) {
+    if (!rstAccepted(s, seg)) {
+      s.sendAck()
+      return
+    }
     resetArrives(s)
     return
   }
@@ -303,6 +309,17 @@ function ackAdvances(s: Tcb, seg: Segment): void {
   s.persistRto = 0
   s.headSentAt = now
   stopRtx(s)
+}
+
+/** Whether an in-window RST resets the connection (profile `rstCheck`, RFC 5961 3.2). */
+function rstAccepted(s: Tcb, seg: Segment): boolean {
+  if (s.world.profile.rstCheck === 'window' || s.parent) return true
+  if (seg.seq === s.rcvNxt) return true
+  // Linux tcp_reset_check: RCV.NXT - 1 once the peer's FIN is in (CLOSE_WAIT, LAST_ACK,
+  // CLOSING); and the right edge of the highest SACK block we hold.
+  const afterFin = s.state === 'CLOSE_WAIT' || s.state === 'LAST_ACK' || s.state === 'CLOSING'
+  if (afterFin && seg.seq === s.rcvNxt - 1) return true
+  return s.ofo.length > 0 && seg.seq === Math.max(...s.ofo.map(([, end]) => end))
 }
 
 /** RFC 9293 3.10.7.4 "second, check the RST bit", with Linux's errno per state. */
