@@ -363,7 +363,7 @@ export const NOTES = {
     profiles: ['windows'],
     text: {
       en: 'Windows has no POSIX signals to interrupt a call: the nearest, a console control event, runs its handler on a new thread (Microsoft Learn, "signal" and "HandlerRoutine"), so a blocked Winsock call goes on waiting.',
-      zh: 'Windows 没有能中断调用的 POSIX 信号：最接近的控制台控制事件在一个新线程里运行处理函数（Microsoft Learn，“signal”与“HandlerRoutine”），所以阻塞的 Winsock 调用继续等待。',
+      zh: 'Windows 没有能中断调用的 POSIX 信号：最接近的控制台控制事件在一个新线程里运行处理函数（见微软文档中的“signal”与“HandlerRoutine”），所以阻塞的 Winsock 调用继续等待。',
     },
   },
   'user-timeout': {

@@ -59,7 +59,8 @@ export function formatCall(step: Pick<StepResult, 'op'>, scriptStep?: Step): str
     case 'thaw':
       return 'thaw  /* SIGCONT */'
     case 'signal':
-      return s?.restart ? 'signal  /* handler with SA_RESTART */' : 'signal  /* no SA_RESTART */'
+      // The kernel lab's programs catch SIGUSR2 with SA_RESTART, SIGUSR1 without.
+      return s?.restart ? 'signal SIGUSR2  /* SA_RESTART */' : 'signal SIGUSR1  /* no SA_RESTART */'
     case 'usertimeout':
       return `setsockopt(TCP_USER_TIMEOUT, ${s?.ms ?? ''})`
     case 'accept':

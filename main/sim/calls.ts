@@ -409,7 +409,7 @@ export class Program {
       const errno = conflict(rule, h, reuse)
       if (!errno) continue
       const note = h.state === 'TIME_WAIT' ? 'bind-time-wait' : 'bind-in-use'
-      return { ret: -1, errno, notes: [note], params: { port } }
+      return { ret: -1, errno, notes: [note], params: { port, errno } }
     }
     return null
   }

@@ -25,6 +25,7 @@ const DETAIL_TEXT: Record<string, Localized> = {
   FIN_WAIT_2: { en: 'FIN_WAIT_2 timeout', zh: 'FIN_WAIT_2 超时' },
   'listener closed': { en: 'listener closed', zh: '监听套接字已关闭' },
   'relay connect': { en: 'the middlebox connects onwards', zh: '中间设备向前发起连接' },
+  'host down': { en: 'its host went down', zh: '主机宕机' },
 }
 
 /** ICMP types in words (the type name itself is code and stays beside them). */
