@@ -5,19 +5,19 @@
  * part is what the simulator's Linux profile computes from the same rules, so the kernel lab's
  * overhead is its run time minus this floor (bench/kernel.ts).
  */
-import type { LabScript } from '../shared/lab-script'
+import type { Actor, LabScript } from '../shared/lab-script'
 import { simulate } from '../main/sim/index'
 
 /** The latest moment any actor's script alone forces (ms from the start). */
 export function scriptedFloorMs(script: LabScript): number {
-  const clock = { client: 0, server: 0, net: 0 }
+  const clock = new Map<Actor, number>()
   for (const s of script.steps) {
-    let t = Math.max(clock[s.actor], s.at ?? 0)
+    let t = Math.max(clock.get(s.actor) ?? 0, s.at ?? 0)
     if (s.op === 'sleep') t += s.ms
     if (s.op === 'recv' && s.timeoutMs !== undefined) t += s.timeoutMs
-    clock[s.actor] = t
+    clock.set(s.actor, t)
   }
-  return Math.min(script.limitMs, Math.max(clock.client, clock.server, clock.net))
+  return Math.min(script.limitMs, Math.max(0, ...clock.values()))
 }
 
 /** The floor: what the script waits for, or what the Linux timers must take, whichever is later. */

@@ -15,7 +15,7 @@
  * milliseconds of scheduling. Only a kernel call that stayed blocked {@link KERNEL_BLOCKED_MS}
  * or more where the simulator answered at once is a different story, and is compared.
  */
-import type { Endpoint } from './lab-script'
+import { ENDPOINTS, type Endpoint } from './lab-script'
 import type { LabResult, StepResult } from './lab-result'
 
 /** A simulator call blocked at least this long (virtual time) ended on a timer. */
@@ -108,14 +108,15 @@ export function compareResults(
     compareStep(a, byIndex.get(a.index), differences)
   }
   if (options.final !== false) {
-    for (const endpoint of ['client', 'server'] as const) {
+    for (const endpoint of ENDPOINTS) {
+      if (sim.final[endpoint] === undefined && kernel.final[endpoint] === undefined) continue
       if (sim.final[endpoint] !== kernel.final[endpoint])
         differences.push({
           step: -1,
           field: 'final',
           endpoint,
-          sim: sim.final[endpoint],
-          kernel: kernel.final[endpoint],
+          sim: sim.final[endpoint] ?? '(none)',
+          kernel: kernel.final[endpoint] ?? '(none)',
         })
     }
   }

@@ -6,6 +6,7 @@ import type {
   Actor,
   BackendId,
   Endpoint,
+  ExtraClient,
   LabScriptVersion,
   ProfileId,
   StepOp,
@@ -91,6 +92,11 @@ export interface SegmentEvent {
   /** Middlebox topology: which side of the relay the segment travelled on. */
   hop?: 'client-middlebox' | 'middlebox-server'
   /**
+   * Version 2, several clients: the client whose connection this segment belongs to (`dir`
+   * is then between that client and the server). Absent: the first client, `client`.
+   */
+  client?: ExtraClient
+  /**
    * False when the capture could not see sequence and acknowledgement numbers (the kernel
    * lab's nft trace): `seq` and `ack` are then 0 and the UI leaves them out. Absent: known.
    */
@@ -111,6 +117,8 @@ export interface IcmpEvent {
   /** Direction the ICMP travels (back to the sender of the rejected segment). */
   dir: 'c2s' | 's2c'
   icmp: string
+  /** The client whose connection the rejected segment belonged to (absent: `client`). */
+  client?: ExtraClient
 }
 
 /** A step's call has returned (its result is `steps[step]`). */
@@ -166,6 +174,18 @@ export interface SocketDetail {
   state: TcpState
 }
 
+/**
+ * Each end's state when a run ended: `client` and `server` always, and each further client
+ * (version 2) whose steps the script has.
+ */
+export type FinalStates = Record<'client' | 'server', TcpState> &
+  Partial<Record<ExtraClient, TcpState>>
+
+/** The client a segment or ICMP error belongs to (its `client` field, `client` when absent). */
+export function clientOf(e: { client?: ExtraClient }): 'client' | ExtraClient {
+  return e.client ?? 'client'
+}
+
 /** The whole answer to one lab script. */
 export interface LabResult {
   /** The version of the script that ran (the result's fields are the same in both). */
@@ -186,7 +206,7 @@ export interface LabResult {
    * Each end's TCP state when the run ended: the client's connection; the server's connection
    * once `accept` returned one (CLOSED once it is gone), else its listener's LISTEN (or CLOSED).
    */
-  final: Record<Endpoint, TcpState>
+  final: FinalStates
   /** Every socket of the run when it ended (listener, accepted and queued connections). */
   finalDetail?: SocketDetail[]
   /** Set when the run was cancelled before it ended. */

@@ -20,12 +20,40 @@ export const BACKEND_IDS = ['sim', 'kernel'] as const
 /** One of {@link BACKEND_IDS}. */
 export type BackendId = (typeof BACKEND_IDS)[number]
 
-/** Who performs a step: one of the two socket programs, or the network between them. */
-export const ACTORS = ['client', 'server', 'net'] as const
+/**
+ * The client programs a script may have: `client`, and (version 2) `client2`..`client4`, each
+ * its own process on its own host (docs/lab-script-format.md "Several clients").
+ */
+export const CLIENT_ACTORS = ['client', 'client2', 'client3', 'client4'] as const
+/** One of {@link CLIENT_ACTORS}. */
+export type ClientActor = (typeof CLIENT_ACTORS)[number]
+/** A client beyond the first (version 2). */
+export type ExtraClient = Exclude<ClientActor, 'client'>
+/** The clients beyond the first, in order. */
+export const EXTRA_CLIENTS: readonly ExtraClient[] = ['client2', 'client3', 'client4']
+
+/** Who performs a step: one of the socket programs, or the network between them. */
+export const ACTORS = [...CLIENT_ACTORS, 'server', 'net'] as const
 /** One of {@link ACTORS}. */
 export type Actor = (typeof ACTORS)[number]
 /** An actor that owns a socket (not the network). */
 export type Endpoint = Exclude<Actor, 'net'>
+/** Every actor that owns a socket, the clients first. */
+export const ENDPOINTS: readonly Endpoint[] = [...CLIENT_ACTORS, 'server']
+
+/** Whether an actor is one of the clients. */
+export function isClient(actor: Actor): actor is ClientActor {
+  return actor !== 'server' && actor !== 'net'
+}
+
+/**
+ * The endpoints a script's steps use, in {@link ENDPOINTS} order; `client` and `server` are
+ * always there (a run has both ends, even when one makes no call).
+ */
+export function endpointsOf(script: Pick<LabScript, 'steps'>): Endpoint[] {
+  const used = new Set<Actor>(script.steps.map((s) => s.actor))
+  return ENDPOINTS.filter((e) => e === 'client' || e === 'server' || used.has(e))
+}
 
 const port = z.number().int().min(1).max(65535)
 const ms = z.number().min(0).max(86_400_000)
@@ -48,8 +76,8 @@ export const POLL_EVENTS = ['in', 'out'] as const
 export const SOCKOPTS = ['SO_ERROR'] as const
 
 const serverOnly = z.literal('server')
-const clientOnly = z.literal('client')
-const endpoint = z.enum(['client', 'server'])
+const clientOnly = z.enum(CLIENT_ACTORS)
+const endpoint = z.enum([...CLIENT_ACTORS, 'server'])
 const net = z.literal('net')
 
 /** Every step the script may contain, keyed by `op`. */
@@ -349,6 +377,7 @@ export const V2_OPS: ReadonlySet<StepOp> = new Set<StepOp>([
  */
 export function v2Feature(step: Step): string | null {
   if (V2_OPS.has(step.op)) return step.op
+  if (step.actor !== 'client' && isClient(step.actor)) return `actor.${step.actor}`
   if (step.op === 'listen') {
     if (step.backlog !== undefined) return 'listen.backlog'
     if (step.reuseaddr !== undefined) return 'listen.reuseaddr'
@@ -383,12 +412,20 @@ function checkSemantics(script: LabScript): ScriptProblem[] {
   script.steps.forEach((s, i) => {
     const v2 = script.labScript === 1 ? v2Feature(s) : null
     if (v2) {
-      const [, field] = v2.split('.')
+      const field = v2.startsWith('actor.') ? 'actor' : v2.split('.')[1]
       problems.push({
         step: i,
         path: `steps.${i}.${field ?? 'op'}`,
         field: field ?? 'op',
         message: `"${v2}" is lab script version 2: write "labScript": 2 at the top`,
+      })
+    }
+    if (isClient(s.actor) && s.actor !== 'client' && script.topology !== 'direct') {
+      problems.push({
+        step: i,
+        path: `steps.${i}.actor`,
+        field: 'actor',
+        message: `several clients ("${s.actor}") need "topology": "direct": the middlebox relays one connection`,
       })
     }
     if (s.op === 'listen') problems.push(...listenPort(script, i))

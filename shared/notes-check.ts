@@ -7,8 +7,15 @@
  */
 import { ERRNO_NAMES, ERRNO_TABLES } from './errno'
 import type { LabResult, StateEvent, StepResult, TcpState } from './lab-result'
-import { TCP_STATES } from './lab-result'
-import type { Actor, Endpoint, Localized, ProfileId, StepOp } from './lab-script'
+import { clientOf, TCP_STATES } from './lab-result'
+import {
+  isClient,
+  type Actor,
+  type Endpoint,
+  type Localized,
+  type ProfileId,
+  type StepOp,
+} from './lab-script'
 import {
   OS_WORDS,
   PROFILE_OS,
@@ -100,7 +107,7 @@ export function noteUses(result: LabResult): NoteUse[] {
 }
 
 function other(actor: Endpoint): Endpoint {
-  return actor === 'client' ? 'server' : 'client'
+  return isClient(actor) ? 'server' : 'client'
 }
 
 /** The socket calls of `actor` that return at or after the use, in order (a step note's own first). */
@@ -182,7 +189,7 @@ function checkErrno(ctx: Ctx, claim: ErrnoClaim, i: number, actor: Endpoint): vo
 
 function checkClaims(ctx: Ctx): void {
   const { use, result, claims } = ctx
-  const actor = use.actor === 'client' || use.actor === 'server' ? use.actor : undefined
+  const actor = use.actor !== undefined && use.actor !== 'net' ? use.actor : undefined
   const hasClaims = Object.values(claims).some((c: readonly unknown[] | undefined) => c?.length)
   if (!actor) {
     if (hasClaims) ctx.problems.push('makes claims about an end, but the note has no end')
@@ -203,11 +210,12 @@ function checkClaims(ctx: Ctx): void {
       )
   }
   for (const c of claims.segments ?? []) {
-    const dir = actor === 'client' ? 'c2s' : 's2c'
+    const dir = isClient(actor) ? 'c2s' : 's2c'
     const sent = result.events.some(
       (e) =>
         e.type === 'segment' &&
         e.dir === dir &&
+        (!isClient(actor) || clientOf(e) === actor) &&
         segmentKind(e.flags) === c.what &&
         Boolean(e.retransmit) === c.retransmit &&
         (c.when === 'before' ? e.tMs <= use.tMs : e.tMs >= use.tMs),

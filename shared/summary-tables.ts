@@ -93,6 +93,8 @@ const CONNECT = [
       zh: '服务端的 accept 队列已满（backlog 为 1，已有两个连接在等待）：服务端主机丢弃了 SYN，connect() 在 SYN 重传中一直等到服务端 accept 腾出空间。',
     },
     cases: ['listen.backlog-full'],
+    // The third client's connect (client3), the one the full queue made wait.
+    steps: { 'listen.backlog-full': 3 },
     section: 'unp.4.5',
     topic: 'handshake',
     states: { client: 'ESTABLISHED' },

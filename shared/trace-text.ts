@@ -3,8 +3,15 @@
  * The CLI prints it, the UI's terminal pane shows it; both use these functions so the text
  * is the same everywhere.
  */
-import type { LabScript, Step } from './lab-script'
-import type { LabResult, SegmentEvent, StepResult, TraceEvent } from './lab-result'
+import { ENDPOINTS, type LabScript, type Step } from './lab-script'
+import {
+  clientOf,
+  type FinalStates,
+  type LabResult,
+  type SegmentEvent,
+  type StepResult,
+  type TraceEvent,
+} from './lab-result'
 
 const CALL_WIDTH = 30
 
@@ -95,13 +102,13 @@ export function formatStepLine(step: StepResult, script?: LabScript): string {
  * Who sent a segment to whom: `client -> server`, or through a middlebox the hop it crossed
  * (`middlebox -> server` for the middlebox's own ACK or relayed data: the sender is named).
  */
-export function segmentArrow(event: Pick<SegmentEvent, 'dir' | 'hop'>): string {
+export function segmentArrow(event: Pick<SegmentEvent, 'dir' | 'hop' | 'client'>): string {
   const [a, b] =
     event.hop === 'client-middlebox'
       ? ['client', 'middlebox']
       : event.hop === 'middlebox-server'
         ? ['middlebox', 'server']
-        : ['client', 'server']
+        : [clientOf(event), 'server']
   return event.dir === 'c2s' ? `${a} -> ${b}` : `${b} -> ${a}`
 }
 
@@ -117,7 +124,7 @@ export function formatEventLine(event: TraceEvent): string | undefined {
       return `${formatTime(event.tMs)}   ${arrow} ${event.flags.join('|')} seq=${event.seq} ack=${event.ack} len=${event.len}${re}${fate}`
     }
     case 'icmp':
-      return `${formatTime(event.tMs)}   ICMP ${event.icmp} -> ${event.dir === 'c2s' ? 'server' : 'client'}`
+      return `${formatTime(event.tMs)}   ICMP ${event.icmp} -> ${event.dir === 'c2s' ? 'server' : clientOf(event)}`
     case 'note':
       return undefined
     case 'syscall':
@@ -151,8 +158,11 @@ export function formatTraceLines(result: LabResult, script?: LabScript, sinceMs 
     if (step.outcome === 'blocked' || step.startMs >= sinceMs)
       lines.push(formatStepLine(step, script))
   }
-  lines.push(
-    `${formatTime(result.durationMs)} end: client ${result.final.client}, server ${result.final.server}`,
-  )
+  lines.push(`${formatTime(result.durationMs)} end: ${finalText(result.final)}`)
   return lines
+}
+
+/** `client ESTABLISHED, server ESTABLISHED` (with each further client before the server). */
+export function finalText(final: FinalStates): string {
+  return ENDPOINTS.flatMap((e) => (final[e] ? [`${e} ${final[e]}`] : [])).join(', ')
 }

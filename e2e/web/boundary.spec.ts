@@ -56,24 +56,47 @@ test('the picker has a group of boundary cases, named in both languages', async 
   await expect(picker).toContainText('边界情况')
 })
 
-test('listen.backlog-full on the simulator: two connects at once, the third after the accepts', async ({
-  page,
-}) => {
-  const lab = await open(page, 'listen.backlog-full', 'sim')
-  await expect(page.getByTestId('shown-section')).toContainText('Textbook UNP §4.5')
-  // The queue held two (Linux: backlog + 1); the server's host dropped the third SYN (it
-  // arrived, nothing on the path lost it) until the server accepted: the client sent it again.
-  await expect(lab.sequence).toHaveAttribute('data-dropped', '0')
-  await lab.expectTraceLine(/client -> server SYN .*\(retransmission\)/)
-  const connects = page
-    .getByTestId('errno-card')
-    .filter({ has: page.getByTestId('errno-call').filter({ hasText: /^connect\(/ }) })
-  await expect(connects).toHaveCount(3)
-  for (let i = 0; i < 3; i++)
-    await expect(connects.nth(i).getByTestId('errno-call')).toHaveText(/^connect\(7035\) = 0$/)
-  await lab.expectTraceLine(/server listen\(7035, backlog=1\)\s+= 0/)
-  // The third connect returned only after the server's accepts at 2.5 s.
-  const third = (await lab.traceLines()).filter((l) => /client connect\(7035\)\s+= 0/.test(l))
-  expect(third).toHaveLength(3)
-  expect(Number(/\[\s*([\d.]+) (ms|s)/.exec(third[2]!)?.[1])).toBeGreaterThan(2500)
-})
+for (const backend of ['sim', 'kernel'] as const) {
+  test(`listen.backlog-full on the ${backend}: three clients in three lanes, the third waits`, async ({
+    page,
+  }) => {
+    const lab = await open(page, 'listen.backlog-full', backend)
+    await expect(page.getByTestId('shown-section')).toContainText('Textbook UNP §4.5')
+    // Three clients, each its own lifeline between the first client and the server.
+    const lanes = page.getByTestId('seq-lanes').locator('.seq__lane-name')
+    await expect(lanes).toHaveText(['Client', 'Client 2', 'Client 3', 'Server'])
+    await expect(page.locator('.seq__lifeline[data-lane]')).toHaveCount(2)
+    // The queue held two (Linux: backlog + 1); the server's host dropped client3's SYN (it
+    // arrived, nothing on the path lost it) until the server accepted: client3 sent it again.
+    await expect(lab.sequence).toHaveAttribute('data-dropped', '0')
+    await lab.expectTraceLine(/client3 -> server SYN .*\(retransmission\)/)
+    const lines = await lab.traceLines()
+    expect(lines.filter((l) => /client2? -> server SYN .*retransmission/.test(l))).toEqual([])
+    const connects = page
+      .getByTestId('errno-card')
+      .filter({ has: page.getByTestId('errno-call').filter({ hasText: /^connect\(/ }) })
+    await expect(connects).toHaveCount(3)
+    for (let i = 0; i < 3; i++)
+      await expect(connects.nth(i).getByTestId('errno-call')).toHaveText(/^connect\(7035\) = 0$/)
+    await lab.expectTraceLine(/server listen\(7035, backlog=1\)\s+= 0/)
+    // Only client3's connect waited for the server's accepts at 2.5 s.
+    const at = (who: string) =>
+      Number(
+        /\[\s*([\d.]+) ms/.exec(
+          lines.find((l) => new RegExp(`\\] ${who} connect\\(`).test(l))!,
+        )?.[1],
+      )
+    expect(at('client')).toBeLessThan(500)
+    expect(at('client2')).toBeLessThan(500)
+    expect(at('client3')).toBeGreaterThan(2500)
+    await lab.expectTraceLine(
+      /end: client ESTABLISHED, client2 ESTABLISHED, client3 ESTABLISHED, server ESTABLISHED/,
+    )
+    // The third client's state machine, on demand.
+    await expect(page.getByTestId('sm-client3')).toHaveCount(0)
+    await page.getByTestId('extra-machine').selectOption('client3')
+    await expect(page.getByTestId('sm-client3')).toContainText('Client 3 TCP state')
+    await expect(page.getByTestId('sm-client3').getByTestId('sm-now')).toContainText('ESTABLISHED')
+    await expect(page.getByTestId('final-states')).toContainText('client 3 ESTABLISHED')
+  })
+}

@@ -13,15 +13,15 @@ import {
   type ErrnoSystem,
 } from '../../shared/errno'
 import type {
+  FinalStates,
   HostInfo,
   LabResult,
   NoteEvent,
   SocketDetail,
   StepResult,
-  TcpState,
   TraceEvent,
 } from '../../shared/lab-result'
-import type { BackendId, Endpoint, LabScript, ProfileId, Step } from '../../shared/lab-script'
+import type { BackendId, LabScript, ProfileId, Step } from '../../shared/lab-script'
 import type { NoteKey } from '../../shared/notes'
 
 /** What one call returned, in the lab's generic terms. */
@@ -161,7 +161,7 @@ export interface ResultParts {
   durationMs: number
   steps: StepResult[]
   events: TraceEvent[]
-  final: Record<Endpoint, TcpState>
+  final: FinalStates
   finalDetail?: SocketDetail[]
   cancelled?: boolean
   socketTable?: string[]

@@ -254,7 +254,7 @@ async function check(flags: Flags, io: CliIo): Promise<number> {
         )
       if (differences.length === 0)
         io.out(
-          'agree: every step has the same outcome, return class, errno, value (poll revents, SO_ERROR) and timer timing, and both ends the same final state',
+          'agree: every step has the same outcome, return class, errno, value (poll revents, SO_ERROR) and timer timing, and every end the same final state',
         )
       for (const line of formatDifferences(differences)) io.out(line)
     }

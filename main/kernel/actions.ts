@@ -3,7 +3,14 @@
  * (one system call there, perl-peer.ts), net steps become nft rules (or relay commands for
  * the middlebox), crashes and freezes are signals to the program's process.
  */
-import type { Actor, Endpoint, Step } from '../../shared/lab-script'
+import {
+  isClient,
+  type Actor,
+  type ClientActor,
+  type Endpoint,
+  type Step,
+} from '../../shared/lab-script'
+import { clientAddr, lastOctet } from './addresses'
 import { errnoFromLinux, POLL_BITS, type CallValue, type PollBit } from '../backend/result'
 import type { StepDone } from './host'
 import { downRules, faultRules, healRules, silenceRules, upRules } from './nft'
@@ -67,15 +74,15 @@ export async function perform(
       return done(await call(`bind ${port} ${s.reuseaddr ? 1 : 0}`))
     }
     case 'connect': {
-      run.book.connecting()
+      run.book.connecting(s.actor)
       // A non-blocking connect returns EINPROGRESS with its port bound: the book keeps it.
       const r = await call(`connect ${run.ports.frontPort}${s.nonblocking ? ' nb' : ''}`)
-      run.book.connected(Math.max(0, r.extra), r.fd)
+      run.book.connected(Math.max(0, r.extra), r.fd, s.actor)
       return done(r)
     }
     case 'accept': {
       const r = await call('accept')
-      if (r.ret >= 0) run.book.acceptedFrom(r.extra, r.ret)
+      if (r.ret >= 0) run.book.acceptedFrom(r.extra, r.ret, `127.0.0.${r.peer || 1}`)
       return done(r)
     }
     case 'close':
@@ -170,7 +177,7 @@ async function crash(
     // Every segment to or from that end is dropped first, so nothing it sends when it dies
     // (its FIN) is ever seen: the host vanished.
     if (!run.nft) throw new Error(`crash mode silent of the ${actor} needs nft in the namespace`)
-    const ports = actor === 'server' ? [run.ports.serverPort] : clientPorts(run)
+    const ports = isClient(actor) ? clientPorts(run, actor) : [run.ports.serverPort]
     const r = await run.nft.apply(ports.map((p) => silenceRules(p)).join(''))
     if (!r.ok) throw new Error(`nft could not silence the ${actor}: ${r.error}`)
     run.book.vanished(actor)
@@ -196,11 +203,18 @@ async function reboot(
   issued: () => void,
 ): Promise<StepDone> {
   if (!run.nft) throw new Error(`step ${index} (reboot) needs nft in the namespace`)
-  const ports = actor === 'server' ? [run.ports.serverPort] : clientPorts(run)
+  const ports = isClient(actor) ? clientPorts(run, actor) : [run.ports.serverPort]
   const down = await run.nft.apply(downRules(index, ports))
   if (!down.ok) throw new Error(`nft could not take the ${actor} down: ${down.error}`)
-  const rows = parseTcpTable(run.tcpTable()).filter((r) => ports.includes(r.localPort))
-  const pairs = rows.map((r) => `${r.localPort} ${r.state === 'LISTEN' ? 0 : r.remotePort}`)
+  // The host's own sockets: on its ports and its address (the server and `client` share
+  // 127.0.0.1; a further client has its own, addresses.ts).
+  const own = isClient(actor) ? clientAddr(actor) : '127.0.0.1'
+  const rows = parseTcpTable(run.tcpTable()).filter(
+    (r) => ports.includes(r.localPort) && r.localAddr === own,
+  )
+  const pairs = rows.map(
+    (r) => `${r.localPort} ${r.state === 'LISTEN' ? 0 : r.remotePort} ${lastOctet(r.remoteAddr)}`,
+  )
   issued()
   const r = await peer.call(['reboot', ...pairs].join(' '))
   if (!r) throw new Error(`step ${index} (reboot): the ${actor}'s program is gone`)
@@ -211,13 +225,16 @@ async function reboot(
   return { ret: 0, notes: ['kernel.reboot'] }
 }
 
-/** The client's local ports: those its connects reported, and any still connecting. */
-function clientPorts(run: ActionContext): number[] {
+/** A client's local ports: those its connects reported, and any still connecting. */
+function clientPorts(run: ActionContext, actor: ClientActor): number[] {
   const rows = parseTcpTable(run.tcpTable())
   const ports = rows.filter(
-    (r) => r.remotePort === run.ports.frontPort && r.localPort !== run.ports.frontPort,
+    (r) =>
+      r.remotePort === run.ports.frontPort &&
+      r.localPort !== run.ports.frontPort &&
+      r.localAddr === clientAddr(actor),
   )
-  return [...new Set([...run.book.clientPorts(), ...ports.map((r) => r.localPort)])]
+  return [...new Set([...run.book.clientPorts(actor), ...ports.map((r) => r.localPort)])]
 }
 
 async function performNet(run: ActionContext, s: Step, index: number): Promise<StepDone> {

@@ -132,6 +132,10 @@ export class Namespace {
       env: childEnv(),
     })
     hub.stdin?.on('error', () => undefined)
+    // Node's stdio "pipes" are socketpairs: a hub killed with unread data resets them, and an
+    // 'error' without a listener would be thrown (seen once: read ECONNRESET after a kill).
+    hub.stdout?.on('error', () => undefined)
+    hub.stderr?.on('error', () => undefined)
     const channels = new Map<HubRole['role'], Duplex>()
     roles.forEach((r, i) => {
       const ch = hub.stdio[3 + i] as Duplex

@@ -13,7 +13,8 @@ import { FLAG_BITS, placeOf, segmentKey, type TracedSegment, type TracePorts } f
 
 /**
  * Sub `capture` of the hub's Perl (perl-hub.ts): `ready <pid>`, then one line per TCP segment
- * sent: time sport dport ipid seq ack flags win len. The time is the kernel's own stamp of
+ * sent: time sport dport ipid seq ack flags win len src dst (src and dst: the last bytes of the
+ * addresses, 127.0.0.N, which tell the clients apart). The time is the kernel's own stamp of
  * the packet (SIOCGSTAMP, seconds of the real-time clock), not when Perl got to it.
  *
  * On `sync <n>` from the parent it reads every packet already queued on the socket, prints
@@ -72,8 +73,9 @@ sub capture_one {
   # SIOCGSTAMP (0x8906): the struct timeval of the packet just read.
   my $tv = "\0" x 16;
   my ($s, $us) = ioctl($p, 0x8906, $tv) ? unpack('l! l!', $tv) : (0, 0);
-  out($fd, sprintf("%d.%06d %d %d %d %u %u %d %d %d\n", $s, $us, $sp, $dp, $id, $seq, $ack,
-    $fl, $win, $tot - $ihl - ($off >> 4) * 4));
+  out($fd, sprintf("%d.%06d %d %d %d %u %u %d %d %d %d %d\n", $s, $us, $sp, $dp, $id, $seq, $ack,
+    $fl, $win, $tot - $ihl - ($off >> 4) * 4, unpack('C', substr($ip, 15, 1)),
+    unpack('C', substr($ip, 19, 1))));
   return 1;
 }
 `
@@ -112,8 +114,10 @@ export class PacketStream {
   /** One line of the capture, read at `readMs` (run clock). */
   packet(line: string, readMs: number): void {
     const f = line.trim().split(' ').map(Number)
-    if (f.length !== 9 || f.some((n) => !Number.isFinite(n))) return
-    const [stamp, sport, dport, ipId, seq, ack, bits, win, len] = f as [
+    if ((f.length !== 9 && f.length !== 11) || f.some((n) => !Number.isFinite(n))) return
+    const [stamp, sport, dport, ipId, seq, ack, bits, win, len, src = 1, dst = 1] = f as [
+      number,
+      number,
       number,
       number,
       number,
@@ -134,8 +138,9 @@ export class PacketStream {
     )
     this.lastMs = tMs
     const flags = FLAG_BITS.filter(([b]) => (bits & b) !== 0).map(([, name]) => name)
-    const flow = `${sport}>${dport}`
-    const back = `${dport}>${sport}`
+    // Flows by address and port: two clients' hosts may use the same port number.
+    const flow = `${src}:${sport}>${dst}:${dport}`
+    const back = `${dst}:${dport}>${src}:${sport}`
     if (flags.includes('SYN')) this.isn.set(flow, seq)
     const mine = this.isn.get(flow)
     const theirs = this.isn.get(back)
@@ -151,7 +156,7 @@ export class PacketStream {
       retransmit = relSeq + size <= sentUpTo
       this.next.set(flow, Math.max(sentUpTo, relSeq + size))
     }
-    const place = placeOf(this.ports, sport, dport)
+    const place = placeOf(this.ports, sport, dport, src, dst)
     const event: SegmentEvent = {
       tMs,
       type: 'segment',
@@ -165,6 +170,7 @@ export class PacketStream {
       ...(known ? {} : { seqKnown: false }),
       ...(retransmit ? { retransmit: true } : {}),
       ...(place.hop ? { hop: place.hop } : {}),
+      ...(place.client ? { client: place.client } : {}),
     }
     if (!this.withTrace) {
       this.emit(event)

@@ -169,6 +169,12 @@ describe('TraceParser', () => {
       dir: 's2c',
       hop: 'middlebox-server',
     })
+
+    // Several clients: the client end's address names the client (127.0.0.N: clientN).
+    const direct = { frontPort: 7001, serverPort: 7001 }
+    expect(placeOf(direct, 40000, 7001, 3, 1)).toEqual({ dir: 'c2s', client: 'client3' })
+    expect(placeOf(direct, 7001, 40000, 1, 2)).toEqual({ dir: 's2c', client: 'client2' })
+    expect(placeOf(direct, 40000, 7001, 1, 1)).toEqual({ dir: 'c2s' })
   })
 })
 
@@ -358,7 +364,10 @@ describe("the programs' replies and the hub's arguments", () => {
       doneAt: 1234.5,
       extra: -1,
       fd: 3,
+      peer: 0,
     })
+    // accept's reply names the client's address (127.0.0.2: client2)
+    expect(parseReply('= 5 0 0 12.5 40000 5 2')).toMatchObject({ ret: 5, extra: 40000, peer: 2 })
     expect(parseReply('= -1 32 1 1.0 -1 3')?.sigpipe).toBe(true)
     expect(parseReply('issued 12.5')).toBeNull()
     expect(parseReply('= 1 2')).toBeNull()

@@ -21,22 +21,25 @@ export interface PeerReply {
   extra: number
   /** The descriptor the call used. */
   fd: number
+  /** accept: the last byte of the peer's address (127.0.0.N: client N; 1: `client`), else 0. */
+  peer: number
 }
 
-/** Parses a reply line (`= ret errno sigpipe t extra fd`); null for anything else. */
+/** Parses a reply line (`= ret errno sigpipe t extra fd [peer]`); null for anything else. */
 export function parseReply(line: string): PeerReply | null {
   const f = line.trim().split(' ')
-  if (f[0] !== '=' || f.length !== 7) return null
-  const [ret, errno, sig, t, extra, fd] = f.slice(1).map(Number) as [
+  if (f[0] !== '=' || (f.length !== 7 && f.length !== 8)) return null
+  const [ret, errno, sig, t, extra, fd, peer = 0] = f.slice(1).map(Number) as [
     number,
     number,
     number,
     number,
     number,
     number,
+    number?,
   ]
-  if ([ret, errno, sig, t, extra, fd].some((n) => !Number.isFinite(n))) return null
-  return { ret, errno, sigpipe: sig === 1, doneAt: t, extra, fd }
+  if ([ret, errno, sig, t, extra, fd, peer].some((n) => !Number.isFinite(n))) return null
+  return { ret, errno, sigpipe: sig === 1, doneAt: t, extra, fd, peer }
 }
 
 interface Waiting {

@@ -16,6 +16,7 @@
  * (no Socket, no POSIX: constants are numbers, calls are `syscall()`), so start-up is the
  * interpreter's alone.
  */
+import type { Endpoint } from '../../shared/lab-script'
 import { PERL_CAPTURE } from './packets'
 import { PERL_PEER } from './perl-peer'
 import { PERL_RELAY } from './perl-relay'
@@ -35,6 +36,7 @@ sub now {
   return sprintf('%.6f', $s * 1000 + $ns / 1e6);
 }
 sub sockaddr { my $p = $_[0] + 0; return pack('S n C4 x8', 2, $p, 127, 0, 0, 1) }
+sub sockaddr_at { my ($p, $o) = @_; return pack('S n C4 x8', 2, $p + 0, 127, 0, 0, $o + 0) }
 sub chan { my ($fd) = @_; open(my $h, '+<&=', $fd) or die "socklab: channel $fd: $!\n"; $FH{$fd} = $h }
 # The parent is gone when it no longer reads: nothing left to do. A write a signal interrupted
 # (the lab's SIGUSR1 has no SA_RESTART) is written again.
@@ -120,7 +122,8 @@ sub start_role {
   }
   open(STDOUT, '>', '/dev/null');
   chan($fd);
-  peer($fd) if $role eq 'client' || $role eq 'server';
+  # clientN (several clients) has its own address, 127.0.0.N; client and server 127.0.0.1.
+  peer($fd, $role =~ /^client(\d)$/ ? $1 : 1) if $role =~ /^(client\d?|server)$/;
   relay($fd, @args) if $role eq 'relay';
   capture($fd) if $role eq 'capture';
   exit 0;
@@ -163,7 +166,7 @@ exit 0;
 
 /** A role the hub starts, with its arguments (the relay's front and back ports). */
 export type HubRole =
-  | { role: 'client' | 'server' | 'capture' | 'nft' | 'monitor' }
+  | { role: Endpoint | 'capture' | 'nft' | 'monitor' }
   | { role: 'relay'; frontPort: number; serverPort: number }
 
 /** The hub's whole program for this architecture (`perl -e`). */

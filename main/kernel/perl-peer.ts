@@ -9,10 +9,11 @@
  *   SO_REUSEADDR 0/1 before the bind), `bind P R`, `accept`, `connect P [nb]` (nb:
  *   O_NONBLOCK first), `send N`, `recv N [timeoutMs]`, `poll in|out [timeoutMs]`, `so-error`,
  *   `shutdown H` (0 rd, 1 wr, 2 rdwr), `keepalive IDLE INTVL CNT`, `usertimeout MS`, `close`,
- *   `abort`, `reboot [LPORT RPORT]...` (the host's sockets vanish, the program starts
+ *   `abort`, `reboot [LPORT RPORT RADDR]...` (RADDR the last byte of the remote address; the host's sockets vanish, the program starts
  *   afresh), `reset-exit`;
  * - out: `ready <pid>` once; `issued <t>` just before a call that may block; then
- *   `= <ret> <errno> <sigpipe 0|1> <t> <extra> <fd>`, where `t` is CLOCK_MONOTONIC in ms (the
+ *   `= <ret> <errno> <sigpipe 0|1> <t> <extra> <fd> [<peer>]`, where `peer` is the last byte
+ *   of the address accept() got the connection from (127.0.0.N: which client), and `t` is CLOCK_MONOTONIC in ms (the
  *   parent's `process.hrtime` reads the same clock), `extra` the local port after a connect,
  *   the peer's port after an accept, its own port after a listen, poll's revents,
  *   getsockopt(SO_ERROR)'s value (-1 otherwise), `fd` the descriptor the call used.
@@ -35,7 +36,7 @@
 
 /** The peer's Perl source (subs `peer` and helpers; needs the hub's common helpers). */
 export const PERL_PEER = String.raw`
-my ($CH, $spare, %conn, %lsn, %open, %rcvtimeo, $piped, $SBUF, $RBUF);
+my ($CH, $SRC, $spare, %conn, %lsn, %open, %bound, %rcvtimeo, $piped, $SBUF, $RBUF);
 
 # Aliases, not copies (syscall(shift, @_)): the kernel writes into the caller's buffers.
 sub call { my $r = syscall(shift, @_); return ($r, $r < 0 ? $! + 0 : 0) }
@@ -69,11 +70,11 @@ sub destroy {
   return unless @p;
   my ($nl) = call($S{socket}, 16, 3, 4);
   return if $nl < 0;
-  my $lo = pack('C4 x12', 127, 0, 0, 1);
+  my $lo = pack('C4 x12', 127, 0, 0, $SRC);
   my $dst = pack('S S L L', 16, 0, 0, 0);
-  while (@p >= 2) {
-    my ($lp, $rp) = splice(@p, 0, 2);
-    my $any = $rp ? $lo : "\0" x 16;
+  while (@p >= 3) {
+    my ($lp, $rp, $ro) = splice(@p, 0, 3);
+    my $any = $rp ? pack('C4 x12', 127, 0, 0, $ro) : "\0" x 16;
     my $req = pack('C C C C L', 2, 6, 0, 0, 0xffffffff)
       . pack('n n', $lp, $rp) . $lo . $any . pack('L L L', 0, 0xffffffff, 0xffffffff);
     my $msg = pack('L S S L L', 16 + length($req), 21, 5, 0, 0) . $req;
@@ -91,10 +92,12 @@ sub int_opt {
 }
 
 sub port_of { my (undef, $port) = unpack('S n', $_[0]); return $port }
+# The last byte of a sockaddr_in's address (127.0.0.N: which client).
+sub octet_of { return unpack('C', substr($_[0], 7, 1)) }
 
 sub op {
   my ($op, @a) = @_;
-  my ($r, $e, $x, $fd) = (0, 0, -1, -1);
+  my ($r, $e, $x, $fd, $o) = (0, 0, -1, -1, 0);
   if ($op eq 'listen') {
     ($fd, $e) = fresh();
     return (-1, $e, -1, -1) if $fd < 0;
@@ -114,14 +117,15 @@ sub op {
     $fd = $spare;
     # SO_REUSEADDR set (or cleared) explicitly, then bind.
     ($r, $e) = int_opt($fd, 1, 2, $a[1] + 0);
-    ($r, $e) = call($S{bind}, $fd, sockaddr($a[0]), 16) if $r == 0;
+    ($r, $e) = call($S{bind}, $fd, sockaddr_at($a[0], $SRC), 16) if $r == 0;
+    $bound{$fd} = 1 if $r == 0;
   } elsif ($op eq 'accept') {
     $fd = $lsn{fd} >= 0 ? $lsn{fd} : $spare;
     my $peer = "\0" x 16;
     my $len = pack('L', 16);
     issued();
     ($r, $e) = call($S{accept4}, $fd, $peer, $len, 0);
-    if ($r >= 0) { %conn = (fd => $r, open => 1); $open{$r} = 1; $x = port_of($peer) }
+    if ($r >= 0) { %conn = (fd => $r, open => 1); $open{$r} = 1; $x = port_of($peer); $o = octet_of($peer) }
   } elsif ($op eq 'connect') {
     ($fd, $e) = fresh();
     return (-1, $e, -1, -1) if $fd < 0;
@@ -131,6 +135,12 @@ sub op {
       # fcntl(F_SETFL, flags | O_NONBLOCK): F_GETFL 3, F_SETFL 4, O_NONBLOCK 04000.
       my $fl = syscall($S{fcntl}, $fd + 0, 3, 0);
       syscall($S{fcntl}, $fd + 0, 4, ($fl < 0 ? 0 : $fl) | 04000);
+    }
+    # A further client (127.0.0.N) binds its own address first, port 0 (ephemeral), unless a
+    # bind step bound the socket: its segments then carry the address of its host.
+    if ($SRC != 1 && !$bound{$fd}) {
+      my ($br, $be) = call($S{bind}, $fd, sockaddr_at(0, $SRC), 16);
+      return (-1, $be, -1, $fd, 0) if $br < 0;
     }
     issued();
     ($r, $e) = call($S{connect}, $fd, $sa, 16);
@@ -193,7 +203,7 @@ sub op {
     # abort: SO_LINGER {1, 0}, so close() resets the connection.
     if ($op eq 'abort') { my $l = pack('i i', 1, 0); syscall($S{setsockopt}, $fd, 1, 13, $l, 8) }
     ($r, $e) = call($S{close}, $fd);
-    if ($r == 0) { $s->{open} = 0; delete $open{$fd} }
+    if ($r == 0) { $s->{open} = 0; delete $open{$fd}; delete $bound{$fd} }
   } elsif ($op eq 'reboot') {
     # The host goes down (the lab already drops what its sockets send): every socket it holds
     # is closed with SO_LINGER {1, 0}, gone at once; those only its kernel still keeps
@@ -202,6 +212,7 @@ sub op {
     my $l = pack('i i', 1, 0);
     for my $f (keys %open) { syscall($S{setsockopt}, $f + 0, 1, 13, $l, 8); syscall($S{close}, $f + 0) }
     %open = ();
+    %bound = ();
     %rcvtimeo = ();
     destroy(@a);
     %conn = (fd => -1, open => 0);
@@ -215,11 +226,12 @@ sub op {
   } else {
     ($r, $e) = (-1, 22);
   }
-  return ($r, $e, $x, $fd);
+  return ($r, $e, $x, $fd, $o);
 }
 
 sub peer {
-  ($CH) = @_;
+  ($CH, $SRC) = @_;
+  $SRC = 1 unless $SRC;
   ($SBUF, $RBUF, $piped, $spare) = ('', '', 0, -1);
   %conn = (fd => -1, open => 0);
   %lsn = (fd => -1, open => 0);
@@ -241,9 +253,9 @@ sub peer {
     my @cmd = split ' ', $line;
     next unless @cmd;
     $piped = 0;
-    my ($r, $e, $x, $fd) = op(@cmd);
+    my ($r, $e, $x, $fd, $o) = op(@cmd);
     my $sig = $piped;
-    out($CH, "= $r $e $sig " . now() . " $x $fd\n");
+    out($CH, "= $r $e $sig " . now() . " $x $fd $o\n");
     exit 0 if $cmd[0] eq 'reset-exit';
   }
   exit 0;

@@ -5,13 +5,14 @@
  * `final` once the network is quiet, and always cleans up.
  */
 import {
+  endpointsOf,
   scriptPort,
   type Actor,
   type Endpoint,
   type LabScript,
   type Step,
 } from '../../shared/lab-script'
-import type { LabResult, StepResult, TcpState, TraceEvent } from '../../shared/lab-result'
+import type { FinalStates, LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
 import type { RunContext } from '../backend/backend'
 import {
   blockedStep,
@@ -88,12 +89,14 @@ class Run implements ActionContext {
   capture: Capture | null = null
   t0 = 0
   ended = false
-  private lastStates: Record<Endpoint, TcpState> = { client: 'CLOSED', server: 'CLOSED' }
+  private lastStates: FinalStates = { client: 'CLOSED', server: 'CLOSED' }
   private poller: NodeJS.Timeout | null = null
   private sampling = false
   private chain: Promise<void> = Promise.resolve()
   readonly ports: EndpointPorts
   readonly book: SocketBook
+  /** The run's endpoints: client and server, and each further client the script has. */
+  readonly endpoints: Endpoint[]
   timers!: HostTimers
 
   constructor(
@@ -106,7 +109,8 @@ class Run implements ActionContext {
     // port and the server moves one up (nothing else lives in the namespace).
     const middlebox = script.topology === 'middlebox'
     this.ports = { frontPort: port, serverPort: middlebox ? (port % 65535) + 1 : port }
-    this.book = new SocketBook(this.ports)
+    this.endpoints = endpointsOf(script)
+    this.book = new SocketBook(this.ports, this.endpoints)
   }
 
   get keepalive(): ActionContext['keepalive'] {
@@ -137,17 +141,12 @@ class Run implements ActionContext {
   states(rows: TcpRow[], cause: string): void {
     const states = this.book.liveStates(rows)
     const t = this.now()
-    for (const actor of ['client', 'server'] as const) {
-      if (states[actor] === this.lastStates[actor]) continue
-      this.emit({
-        tMs: t,
-        type: 'state',
-        actor,
-        from: this.lastStates[actor],
-        to: states[actor],
-        cause,
-      })
-      this.lastStates[actor] = states[actor]
+    for (const actor of this.endpoints) {
+      const to = states[actor] ?? 'CLOSED'
+      const from = this.lastStates[actor] ?? 'CLOSED'
+      if (to === from) continue
+      this.emit({ tMs: t, type: 'state', actor, from, to, cause })
+      this.lastStates[actor] = to
     }
   }
 
@@ -224,7 +223,7 @@ async function setUp(run: Run): Promise<void> {
   const faults = needsNft(script)
   const actors = new Set(script.steps.map((s) => s.actor))
   const roles: HubRole[] = [{ role: 'capture' }]
-  for (const who of ['client', 'server'] as const) if (actors.has(who)) roles.push({ role: who })
+  for (const who of run.endpoints) if (actors.has(who)) roles.push({ role: who })
   if (script.topology === 'middlebox')
     roles.push({ role: 'relay', frontPort: ports.frontPort, serverPort: ports.serverPort })
   if (faults) roles.push({ role: 'nft' }, { role: 'monitor' })
@@ -241,7 +240,7 @@ async function setUp(run: Run): Promise<void> {
     ns.ready.then(async (sysctls) => (run.timers = await hostTimers(sysctls))),
   ]
   for (const r of roles) {
-    if (r.role === 'client' || r.role === 'server' || r.role === 'relay') {
+    if (r.role !== 'capture' && r.role !== 'nft' && r.role !== 'monitor') {
       const who = r.role
       starts.push(Peer.start(who, ns.channel(who)).then((p) => (run.peers[who] = p)))
     }
@@ -401,7 +400,7 @@ async function execute(run: Run): Promise<LabResult> {
     }
     return 'go'
   }
-  const loops = (['client', 'server', 'net'] as const).map((actor) =>
+  const loops = [...run.endpoints, 'net' as const].map((actor) =>
     loop(actor).finally(() => schedule.finished(actor)),
   )
   try {

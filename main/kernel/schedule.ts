@@ -21,7 +21,7 @@
  * (`gateAside`, `tookAside`) and, until it has been, counts for the others like a step that is
  * due at its `at`.
  */
-import type { Actor, LabScript, StepOp } from '../../shared/lab-script'
+import { ACTORS, type Actor, type LabScript, type StepOp } from '../../shared/lab-script'
 
 /** Ops that may block their actor; the others return at once. */
 const BLOCKING: ReadonlySet<StepOp> = new Set<StepOp>([
@@ -66,7 +66,7 @@ export class Schedule {
         prevEndMs: 0,
       }
     }
-    this.actors = { client: of('client'), server: of('server'), net: of('net') }
+    this.actors = Object.fromEntries(ACTORS.map((a) => [a, of(a)])) as Record<Actor, ActorState>
   }
 
   /** When the actor's next step is due by the script (its `at`, or when the previous returned). */
@@ -95,7 +95,7 @@ export class Schedule {
 
   /** The other actor that step `myIndex` of `actor`, due at `myDue`, must wait for. */
   private blockerFor(actor: Actor, myIndex: number, myDue: number): Actor | null {
-    for (const other of ['client', 'server', 'net'] as const) {
+    for (const other of ACTORS) {
       if (other === actor) continue
       const o = this.actors[other]
       const index = o.steps[o.pos]

@@ -6,8 +6,9 @@
  * docs/lab-script-format.md: the client's connection; the server's connection once accept
  * returned one (CLOSED once it is gone from the table), its listener only until then.
  */
-import type { Endpoint } from '../../shared/lab-script'
-import type { SocketDetail, TcpState } from '../../shared/lab-result'
+import { isClient, type ClientActor, type Endpoint } from '../../shared/lab-script'
+import type { FinalStates, SocketDetail, TcpState } from '../../shared/lab-result'
+import { clientAddr } from './addresses'
 
 /** One row of /proc/net/tcp. */
 export interface TcpRow {
@@ -80,6 +81,8 @@ export interface EndpointPorts {
 interface Conn {
   /** Client: its local port; server: the peer's port. Null while a connect is in progress. */
   port: number | null
+  /** Server: the peer's address (which client); a client's is its own, clientAddr(actor). */
+  addr?: string
   /** The descriptor, once known. */
   fd: number
   /** The program still holds it (it has not closed it and is alive). */
@@ -107,21 +110,32 @@ function pick(rows: TcpRow[]): TcpState {
 
 /** What each program holds, as its calls reported it; reads the table with that knowledge. */
 export class SocketBook {
-  private readonly client: Conn[] = []
+  /** Each client's connections, in the order its connects were made. */
+  private readonly clients = new Map<ClientActor, Conn[]>()
   private readonly accepted: Conn[] = []
   private readonly gone = new Set<Endpoint>()
   private listener: { fd: number; open: boolean; port: number } | null = null
 
-  constructor(readonly ports: EndpointPorts) {}
+  constructor(
+    readonly ports: EndpointPorts,
+    /** The run's endpoints (endpointsOf): `final` has a state for each. */
+    readonly endpoints: readonly Endpoint[] = ['client', 'server'],
+  ) {}
 
-  /** A connect step is about to be issued (its port is not known yet). */
-  connecting(): void {
-    this.client.push({ port: null, fd: -1, open: true })
+  private conns(actor: ClientActor): Conn[] {
+    let list = this.clients.get(actor)
+    if (!list) this.clients.set(actor, (list = []))
+    return list
+  }
+
+  /** A connect step of `actor` is about to be issued (its port is not known yet). */
+  connecting(actor: ClientActor = 'client'): void {
+    this.conns(actor).push({ port: null, fd: -1, open: true })
   }
 
   /** The connect returned: `port` from getsockname (0 when none was bound), its descriptor. */
-  connected(port: number, fd: number): void {
-    const c = this.client.at(-1)
+  connected(port: number, fd: number, actor: ClientActor = 'client'): void {
+    const c = this.conns(actor).at(-1)
     if (c) Object.assign(c, { port, fd })
   }
 
@@ -133,21 +147,21 @@ export class SocketBook {
     this.listener = { fd, open: true, port: port > 0 ? port : this.ports.serverPort }
   }
 
-  /** accept returned descriptor `fd` for a connection from `peerPort`. */
-  acceptedFrom(peerPort: number, fd: number): void {
-    this.accepted.push({ port: peerPort, fd, open: true })
+  /** accept returned descriptor `fd` for a connection from `peerPort` at `peerAddr`. */
+  acceptedFrom(peerPort: number, fd: number, peerAddr = '127.0.0.1'): void {
+    this.accepted.push({ port: peerPort, fd, open: true, addr: peerAddr })
   }
 
   /** The program closed descriptor `fd` (close or abort returned 0). */
   closed(actor: Endpoint, fd: number): void {
-    const list = actor === 'client' ? this.client : this.accepted
+    const list = isClient(actor) ? this.conns(actor) : this.accepted
     for (const c of list) if (c.fd === fd) c.open = false
     if (actor === 'server' && this.listener?.fd === fd) this.listener.open = false
   }
 
   /** The program died: its kernel closed everything it held. */
   died(actor: Endpoint): void {
-    for (const c of actor === 'client' ? this.client : this.accepted) c.open = false
+    for (const c of isClient(actor) ? this.conns(actor) : this.accepted) c.open = false
     if (actor === 'server' && this.listener) this.listener.open = false
   }
 
@@ -156,7 +170,7 @@ export class SocketBook {
    * (what it makes from now on is its connection or listener).
    */
   rebooted(actor: Endpoint): void {
-    if (actor === 'client') this.client.length = 0
+    if (isClient(actor)) this.conns(actor).length = 0
     else {
       this.accepted.length = 0
       this.listener = null
@@ -174,23 +188,25 @@ export class SocketBook {
     this.gone.add(actor)
   }
 
-  /** The client's local ports known so far (connect returned). */
-  clientPorts(): number[] {
-    return this.client.flatMap((c) => (c.port ? [c.port] : []))
+  /** A client's local ports known so far (its connects returned). */
+  clientPorts(actor: ClientActor = 'client'): number[] {
+    return this.conns(actor).flatMap((c) => (c.port ? [c.port] : []))
   }
 
-  private isClientRow(r: TcpRow, c: Conn): boolean {
+  /** Whether a row is the socket of connection `c` of client `actor`. */
+  private isClientRow(r: TcpRow, actor: ClientActor, c: Conn): boolean {
     const { frontPort } = this.ports
     if (r.remotePort !== frontPort || r.localPort === frontPort) return false
+    if (r.localAddr !== clientAddr(actor)) return false
     if (c.port !== null) return r.localPort === c.port
-    // In progress: a client socket to the front port that no earlier connect owns.
-    return !this.clientPorts().includes(r.localPort)
+    // In progress: a socket of this client to the front port that no earlier connect owns.
+    return !this.clientPorts(actor).includes(r.localPort)
   }
 
-  private clientState(rows: TcpRow[]): TcpState {
-    const c = this.client.at(-1)
+  private clientState(rows: TcpRow[], actor: ClientActor): TcpState {
+    const c = this.conns(actor).at(-1)
     if (!c || c.port === 0) return 'CLOSED'
-    return pick(rows.filter((r) => this.isClientRow(r, c)))
+    return pick(rows.filter((r) => this.isClientRow(r, actor, c)))
   }
 
   /** The server's sockets: on its port, and its listener wherever listen() bound it. */
@@ -201,12 +217,17 @@ export class SocketBook {
     )
   }
 
+  /** Whether a server row is the accepted connection `a`. */
+  private static isAccepted(r: TcpRow, a: Conn): boolean {
+    return r.remotePort === a.port && r.remoteAddr === (a.addr ?? '127.0.0.1')
+  }
+
   /**
-   * Each end's state by the definition of `final`: the client's current connection; the
+   * Each end's state by the definition of `final`: each client's current connection; the
    * server's last accepted connection once there is one, else its listener (LISTEN while it
    * is in the table).
    */
-  finalStates(rows: TcpRow[]): Record<Endpoint, TcpState> {
+  finalStates(rows: TcpRow[]): FinalStates {
     const a = this.accepted.at(-1)
     const server = this.serverRows(rows)
     // Before any accept: the last listener the program made (not an older one still open).
@@ -215,14 +236,18 @@ export class SocketBook {
         rows.some((r) => r.state === 'LISTEN' && r.localPort === this.listener!.port)
       : server.some((r) => r.state === 'LISTEN')
     const state = a
-      ? (server.find((r) => r.remotePort === a.port)?.state ?? 'CLOSED')
+      ? (server.find((r) => SocketBook.isAccepted(r, a))?.state ?? 'CLOSED')
       : listening
         ? 'LISTEN'
         : 'CLOSED'
-    return {
-      client: this.gone.has('client') ? 'CLOSED' : this.clientState(rows),
+    const out: FinalStates = {
+      client: this.gone.has('client') ? 'CLOSED' : this.clientState(rows, 'client'),
       server: this.gone.has('server') ? 'CLOSED' : state,
     }
+    for (const e of this.endpoints)
+      if (e !== 'client' && isClient(e))
+        out[e] = this.gone.has(e) ? 'CLOSED' : this.clientState(rows, e)
+    return out
   }
 
   /**
@@ -230,7 +255,7 @@ export class SocketBook {
    * server shows the handshake in progress (a connection waiting to be accepted), so a
    * state diagram sees SYN_RCVD and ESTABLISHED happen where they happen.
    */
-  liveStates(rows: TcpRow[]): Record<Endpoint, TcpState> {
+  liveStates(rows: TcpRow[]): FinalStates {
     const states = this.finalStates(rows)
     if (this.accepted.length === 0) states.server = pick(this.serverRows(rows))
     return states
@@ -239,17 +264,20 @@ export class SocketBook {
   /** Every socket of the programs in the table, with what it is to its program. */
   detail(rows: TcpRow[]): SocketDetail[] {
     const out: SocketDetail[] = []
-    for (const r of this.gone.has('client') ? [] : rows) {
-      const mine = this.client.find((c) => this.isClientRow(r, c))
-      if (mine)
-        out.push({ actor: 'client', role: mine.open ? 'connection' : 'closed', state: r.state })
+    for (const actor of this.endpoints) {
+      if (!isClient(actor) || this.gone.has(actor)) continue
+      const conns = this.conns(actor)
+      for (const r of rows) {
+        const mine = conns.find((c) => this.isClientRow(r, actor, c))
+        if (mine) out.push({ actor, role: mine.open ? 'connection' : 'closed', state: r.state })
+      }
     }
     for (const r of this.gone.has('server') ? [] : this.serverRows(rows)) {
       if (r.state === 'LISTEN') {
         out.push({ actor: 'server', role: 'listener', state: r.state })
         continue
       }
-      const a = this.accepted.find((c) => c.port === r.remotePort)
+      const a = this.accepted.find((c) => SocketBook.isAccepted(r, c))
       const role = a ? (a.open ? 'connection' : 'closed') : 'accept-queue'
       out.push({ actor: 'server', role, state: r.state })
     }

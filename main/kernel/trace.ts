@@ -10,6 +10,7 @@
  * capture (packets.ts) adds them where it runs.
  */
 import type { IcmpEvent, SegmentEvent, TcpFlag } from '../../shared/lab-result'
+import { extraClientAt, lastOctet } from './addresses'
 
 /** Which ports mean which direction and hop. */
 export interface TracePorts {
@@ -25,6 +26,9 @@ interface Pending {
   way: 'in' | 'out'
   sport: number
   dport: number
+  /** Last bytes of the source and destination addresses (127.0.0.N). */
+  src: number
+  dst: number
   ipId: number
   ipLength: number
   flags: TcpFlag[]
@@ -76,14 +80,22 @@ export function parseFlags(text: string): TcpFlag[] {
   return FLAG_BITS.map(([, f]) => f).filter((f) => set.has(f))
 }
 
-/** Direction (and middlebox hop) of a segment between these ports. */
+/**
+ * Direction (and middlebox hop) of a segment between these ports, and which client's
+ * connection it is by the client end's address (`src`, `dst`: the last bytes of the source
+ * and destination addresses, 127.0.0.N; addresses.ts).
+ */
 export function placeOf(
   ports: TracePorts,
   sport: number,
   dport: number,
-): Pick<SegmentEvent, 'dir' | 'hop'> {
+  src = 1,
+  dst = 1,
+): Pick<SegmentEvent, 'dir' | 'hop' | 'client'> {
   const { frontPort, serverPort } = ports
   const dir: SegmentEvent['dir'] = dport === frontPort || dport === serverPort ? 'c2s' : 's2c'
+  const client = extraClientAt(dir === 'c2s' ? src : dst)
+  if (client) return { dir, client }
   if (frontPort === serverPort) return { dir }
   const onServerHop = dport === serverPort || sport === serverPort
   return { dir, hop: onServerHop ? 'middlebox-server' : 'client-middlebox' }
@@ -153,6 +165,8 @@ export class TraceParser {
   }
 
   private packet(rest: string, tMs: number): Pending | null {
+    const saddr = /ip saddr ([\d.]+)/.exec(rest)
+    const daddr = /ip daddr ([\d.]+)/.exec(rest)
     const sport = /tcp sport (\d+)/.exec(rest)
     const dport = /tcp dport (\d+)/.exec(rest)
     const len = /ip length (\d+)/.exec(rest)
@@ -165,6 +179,8 @@ export class TraceParser {
       way: rest.startsWith('packet: iif') ? 'in' : 'out',
       sport: Number(sport[1]),
       dport: Number(dport[1]),
+      src: saddr ? lastOctet(saddr[1]!) : 1,
+      dst: daddr ? lastOctet(daddr[1]!) : 1,
       ipId: id ? Number(id[1]) : -1,
       ipLength: Number(len[1]),
       flags: flags ? parseFlags(flags[1]!) : [],
@@ -176,7 +192,7 @@ export class TraceParser {
     // On its way out only a reject is news; everything else is decided on its way in.
     if (p.way === 'out' && rule?.fate !== 'rejected') return
     const fate: SegmentEvent['fate'] = rule?.fate ?? 'delivered'
-    const place = placeOf(this.ports, p.sport, p.dport)
+    const place = placeOf(this.ports, p.sport, p.dport, p.src, p.dst)
     const len = p.doff !== undefined ? Math.max(0, p.ipLength - 20 - 4 * p.doff) : 0
     const event: SegmentEvent = {
       tMs: p.tMs,
@@ -191,6 +207,7 @@ export class TraceParser {
       ...(rule?.step !== undefined ? { ruleStep: rule.step } : {}),
       ...(p.win !== undefined ? { win: p.win } : {}),
       ...(place.hop ? { hop: place.hop } : {}),
+      ...(place.client ? { client: place.client } : {}),
     }
     const back = place.dir === 'c2s' ? 's2c' : 'c2s'
     this.sink({
@@ -200,7 +217,15 @@ export class TraceParser {
         ? { firewall: `${Math.min(p.sport, p.dport)}-${Math.max(p.sport, p.dport)}` }
         : {}),
       ...(rule?.fate === 'rejected' && rule.icmp
-        ? { icmp: { tMs: p.tMs, type: 'icmp' as const, dir: back, icmp: rule.icmp } }
+        ? {
+            icmp: {
+              tMs: p.tMs,
+              type: 'icmp' as const,
+              dir: back,
+              icmp: rule.icmp,
+              ...(place.client ? { client: place.client } : {}),
+            },
+          }
         : {}),
     })
   }

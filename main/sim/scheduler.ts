@@ -6,7 +6,7 @@
  * One exception: a `signal` step starts at its `at` even while its actor is blocked in an
  * earlier call (as a signal reaches a blocked process), and acts on that call.
  */
-import type { Actor, LabScript, Step } from '../../shared/lab-script'
+import type { Actor, Endpoint, LabScript, Step } from '../../shared/lab-script'
 import type { StepResult } from '../../shared/lab-result'
 import type { ErrnoSystem } from '../../shared/errno'
 import type { CallResult, Pending, Program } from './calls'
@@ -62,25 +62,27 @@ export class Scheduler {
     private readonly q: EventQueue,
     private readonly trace: Trace,
     private readonly errnoSystem: ErrnoSystem,
-    programs: { client: Program; server: Program },
+    /** Each endpoint's program (every endpoint a step names has one). */
+    programs: ReadonlyMap<Endpoint, Program>,
     /** Runs a `net` step (never blocks). */
     private readonly netStep: (step: Step, index: number) => CallResult,
     /** Called after every pass (the middlebox moves its bytes). */
     private readonly afterPass: () => void,
     private readonly onStep?: (step: StepResult) => void,
     /** How late each program makes its next call after a step ends (0: at once). */
-    wakeDelayMs: { client?: number; server?: number } = {},
+    wakeDelayMs: Partial<Record<Endpoint, number>> = {},
   ) {
-    this.runs = [
-      new ActorRun('client', programs.client),
-      new ActorRun('server', programs.server),
-      new ActorRun('net', null),
-    ]
-    this.runs[0]!.wakeDelay = Math.max(0, wakeDelayMs.client ?? 0)
-    this.runs[1]!.wakeDelay = Math.max(0, wakeDelayMs.server ?? 0)
+    const byActor = new Map<Actor, ActorRun>()
+    for (const [actor, program] of programs) {
+      const run = new ActorRun(actor, program)
+      run.wakeDelay = Math.max(0, wakeDelayMs[actor] ?? 0)
+      byActor.set(actor, run)
+    }
+    byActor.set('net', new ActorRun('net', null))
+    this.runs = [...byActor.values()]
     for (let i = 0; i < script.steps.length; i++) {
       const s = script.steps[i]!
-      this.runs[s.actor === 'client' ? 0 : s.actor === 'server' ? 1 : 2]!.steps.push(i)
+      byActor.get(s.actor)!.steps.push(i)
       this.at.push(s.at ?? 0)
       this.thaw.push(s.op === 'thaw')
       this.signal.push(s.op === 'signal')

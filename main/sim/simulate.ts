@@ -4,8 +4,14 @@
  * the wire settle, takes `final` and `finalDetail`, and assembles the result document with
  * main/backend/result.ts.
  */
-import { scriptPort, type LabScript, type Step } from '../../shared/lab-script'
-import type { LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
+import {
+  endpointsOf,
+  scriptPort,
+  type Endpoint,
+  type LabScript,
+  type Step,
+} from '../../shared/lab-script'
+import type { FinalStates, LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
 import { profileOf } from '../../shared/profiles'
 import { buildResult } from '../backend/result'
 import { Program, type CallResult } from './calls'
@@ -36,14 +42,14 @@ export interface SimulateOptions {
    * that fire at the same instant here race on the real kernel, so a script whose answer
    * changes when one host's timers run a few per cent fast or slow asks about a race.
    */
-  timerScale?: { client?: number; server?: number }
+  timerScale?: Partial<Record<Endpoint, number>>
   /**
    * Each step of that program starts at least this many ms after its previous step ended
    * (default 0). For the fuzzer's race check: on the real kernel a program woken from a
    * blocking call runs a few milliseconds later, so two programs woken by one event (the
    * handshake completing, say) make their next calls in either order.
    */
-  wakeDelayMs?: { client?: number; server?: number }
+  wakeDelayMs?: Partial<Record<Endpoint, number>>
   /**
    * Takes `final` this many ms after the run's end, running everything until then, timers
    * included (default 0: the timing rule's instant). For the fuzzer's race check: the kernel
@@ -54,7 +60,7 @@ export interface SimulateOptions {
 }
 
 /** A host's timer scale from the options: a positive finite number, 1 when not given. */
-function scaleOf(options: SimulateOptions, host: 'client' | 'server'): number {
+function scaleOf(options: SimulateOptions, host: Endpoint): number {
   const k = options.timerScale?.[host] ?? 1
   if (!Number.isFinite(k) || k <= 0)
     throw new RangeError(`timerScale.${host} must be > 0, not ${k}`)
@@ -86,12 +92,10 @@ export function effectiveTimers(script: LabScript): {
 
 /** The machines of a run, looked up by id (the middlebox only in that topology). */
 class Machines implements Endpoints {
-  client!: Host
-  server!: Host
-  middlebox: Host | null = null
+  readonly hosts = new Map<HostId, Host>()
 
   get(id: HostId): Host | null {
-    return id === 'client' ? this.client : id === 'server' ? this.server : this.middlebox
+    return this.hosts.get(id) ?? null
   }
 
   receive(to: HostId, seg: Segment): void {
@@ -134,16 +138,23 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
   }
   const path = new Path(world, machines, middlebox)
   world.transmit = path.transmit.bind(path)
-  const client = (machines.client = new Host('client', world, 'client', scaleOf(options, 'client')))
-  const server = (machines.server = new Host('server', world, 'server', scaleOf(options, 'server')))
+  // One machine per endpoint the script has (several clients: version 2), each with its
+  // program; clients connect to the server, or to the middlebox in front of it.
+  const ends = endpointsOf(script)
+  const programs = new Map<Endpoint, Program>()
+  for (const id of ends) {
+    const host = new Host(id, world, id, scaleOf(options, id))
+    machines.hosts.set(id, host)
+    programs.set(
+      id,
+      new Program(id, host, id === 'server' ? 'client' : middlebox ? 'middlebox' : 'server'),
+    )
+  }
   let relay: Middlebox | null = null
   if (middlebox) {
-    machines.middlebox = new Host('middlebox', world, null)
-    relay = new Middlebox(machines.middlebox, relayPort(script))
-  }
-  const programs = {
-    client: new Program('client', client, middlebox ? 'middlebox' : 'server'),
-    server: new Program('server', server, 'client'),
+    const box = new Host('middlebox', world, null)
+    machines.hosts.set('middlebox', box)
+    relay = new Middlebox(box, relayPort(script))
   }
   const afterPass = relay ? () => relay.pump() : () => undefined
   const scheduler = new Scheduler(
@@ -158,8 +169,7 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
     options.wakeDelayMs ?? {},
   )
   // Anything a host reports (a segment or ICMP arrived, a state changed) may wake a call.
-  client.onChange = server.onChange = scheduler.markDirty
-  if (machines.middlebox) machines.middlebox.onChange = scheduler.markDirty
+  for (const host of machines.hosts.values()) host.onChange = scheduler.markDirty
 
   let cancelled = false
   let count = 0
@@ -206,15 +216,25 @@ export function simulate(script: LabScript, options: SimulateOptions = {}): LabR
     durationMs: Math.max(end, q.now),
     steps,
     events: trace.events,
-    final: { client: programs.client.finalState(), server: programs.server.finalState() },
-    finalDetail: [
-      ...(client.down ? [] : client.tcp.detail('client')),
-      ...(server.down ? [] : server.tcp.detail('server')),
-    ],
+    final: finalStates(programs),
+    finalDetail: ends.flatMap((id) => {
+      const host = machines.hosts.get(id)!
+      return host.down ? [] : host.tcp.detail(id)
+    }),
     cancelled,
   })
   if (options.stats) options.stats.engineEvents = q.processed
   return result
+}
+
+/** Each program's `final` state (`client` and `server` always, further clients when present). */
+function finalStates(programs: Map<Endpoint, Program>): FinalStates {
+  const out: FinalStates = {
+    client: programs.get('client')!.finalState(),
+    server: programs.get('server')!.finalState(),
+  }
+  for (const [id, p] of programs) if (id !== 'client' && id !== 'server') out[id] = p.finalState()
+  return out
 }
 
 /**

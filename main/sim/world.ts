@@ -4,14 +4,14 @@
  * wire. Kept as one small interface so the TCP code never reaches for globals.
  */
 import type { NoteKey } from '../../shared/notes'
-import type { Actor, LabScript } from '../../shared/lab-script'
+import type { Actor, Endpoint, LabScript } from '../../shared/lab-script'
 import type { LabResult, TcpFlag, TraceEvent } from '../../shared/lab-result'
 import type { OsProfile } from '../../shared/profiles'
 import type { EventQueue } from './engine/event-queue'
 import type { Random } from './engine/random'
 
 /** The machines of a run; the middlebox exists only in the `middlebox` topology. */
-export type HostId = 'client' | 'server' | 'middlebox'
+export type HostId = Endpoint | 'middlebox'
 
 /** TCP flag bits (RFC 9293 3.1 order is irrelevant here; bits are for speed). */
 export const SYN = 1

@@ -129,7 +129,15 @@ export const en = {
     measured: 'How the lab measured this',
     final: 'Final TCP states',
     finalValue: 'client {client}, server {server}',
-    actors: { client: 'client', server: 'server', net: 'network' },
+    finalExtra: ', {actor} {state}',
+    actors: {
+      client: 'client',
+      client2: 'client 2',
+      client3: 'client 3',
+      client4: 'client 4',
+      server: 'server',
+      net: 'network',
+    },
     ok: 'success',
   },
   trace: {

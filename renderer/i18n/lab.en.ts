@@ -13,6 +13,9 @@ export const labEn = {
   sm: {
     title: 'Client TCP state',
     titleServer: 'Server TCP state',
+    titleClientN: 'Client {n} TCP state',
+    more: 'Other clients',
+    moreHint: 'Show the state machine of',
     now: 'now {state}',
     summary: '{actor} is in {state}.',
     summaryLast: '{actor} is in {state}, after {from} to {to}: {cause}.',
@@ -33,6 +36,7 @@ export const labEn = {
   seq: {
     title: 'Packets and calls on one time axis',
     client: 'Client',
+    clientN: 'Client {n}',
     server: 'Server',
     middlebox: 'Middlebox (NAT)',
     axis: 'Time axis',

@@ -11,6 +11,9 @@ export const labZh: typeof labEn = {
   sm: {
     title: '客户端 TCP 状态',
     titleServer: '服务端 TCP 状态',
+    titleClientN: '客户端 {n} TCP 状态',
+    more: '其他客户端',
+    moreHint: '显示此客户端的状态机：',
     now: '当前 {state}',
     summary: '{actor}处于 {state}。',
     summaryLast: '{actor}处于 {state}，刚从 {from} 转到 {to}：{cause}。',
@@ -30,6 +33,7 @@ export const labZh: typeof labEn = {
   seq: {
     title: '报文与系统调用时间线',
     client: '客户端',
+    clientN: '客户端 {n}',
     server: '服务端',
     middlebox: '中间设备（NAT）',
     axis: '时间轴',

@@ -126,7 +126,15 @@ export const zh: Messages = {
     measured: '实验环境是如何测得的',
     final: '最终 TCP 状态',
     finalValue: '客户端 {client}，服务端 {server}',
-    actors: { client: '客户端', server: '服务端', net: '网络' },
+    finalExtra: '，{actor} {state}',
+    actors: {
+      client: '客户端',
+      client2: '客户端 2',
+      client3: '客户端 3',
+      client4: '客户端 4',
+      server: '服务端',
+      net: '网络',
+    },
     ok: '成功',
   },
   trace: {

@@ -169,7 +169,11 @@ export function inferNotes(
   }
 
   events.forEach((e, i) => {
+    // These rules read one client's connection: a further client's (version 2) states and
+    // segments are not read here, so no note about them can borrow the first client's story.
+    if ((e.type === 'segment' || e.type === 'icmp') && e.client) return
     if (e.type === 'state') {
+      if (e.actor !== 'client' && e.actor !== 'server') return
       stateOf[e.actor] = e.to
       if (e.actor === 'server' && e.to === 'ESTABLISHED') serverEstablished = true
       // The data give-up rule closed the connection (no call was waiting to report it).
@@ -311,7 +315,8 @@ export function inferNotes(
     }
     if (e.type !== 'syscall') return
     const step = stepOf.get(e.step)
-    if (!step) return
+    if (!step || (step.actor !== 'client' && step.actor !== 'server' && step.actor !== 'net'))
+      return
     const s = scriptStep(step.index)
     const failed = step.ret === -1 && !!step.errno
     const errno = genericErrno(step.errno ?? '')

@@ -58,8 +58,14 @@ export function labelJobs(
   })
   geo.calls.forEach((c, i) => {
     const s = side(lanes, c.step.actor as Endpoint)
+    // A further client's labels have the room between its lifeline and the one on its left.
+    const mine = s.room ?? room
+    const myChars =
+      s.room === undefined
+        ? chars
+        : Math.max(6, Math.floor(s.room / textWidth('m', LABEL_SIZE.call)))
     const at = (text: string, y: number): Candidate[] => [
-      { lines: wrapToRoom(text, chars, room), x: s.out, y: y + 4, anchor: s.anchor },
+      { lines: wrapToRoom(text, myChars, mine), x: s.out, y: y + 4, anchor: s.anchor },
     ]
     jobs.push({
       job: {
@@ -95,9 +101,10 @@ export function labelJobs(
     const to =
       item.kind === 'segment'
         ? segmentEnds(item.event, lanes).to
-        : item.x2 === lanes.client
-          ? lanes.server
-          : lanes.client
+        : item.x2 === lanes.server
+          ? // The far end the error came from: x1 lies 55 % of the way there (geometry()).
+            item.x2 + (item.x1 - item.x2) / 0.55
+          : lanes.server
     const span = [Math.min(item.x1, to), Math.max(item.x1, to)] as const
     const centre = (item.x1 + to) / 2
     const along = (lines: string[]): Candidate => ({

@@ -13,11 +13,19 @@
  * picks places): no label over another, over a bar not its own, or past the edge; a row is
  * pushed down when the words above it need the room. `sequenceProblems` is the check.
  */
-import type { Endpoint } from '../../shared/lab-script'
+import { EXTRA_CLIENTS, type Endpoint, type ExtraClient } from '../../shared/lab-script'
 import type { SegmentEvent, StepResult, TraceEvent } from '../../shared/lab-result'
 import { formatMs } from '../components/format'
 import { labelJobs, type Geometry, type JobTarget } from './sequence-label-jobs'
-import { SEQ_GUTTER, SEQ_WIDTH, segmentEnds, side, lanesFor, type Lanes } from './sequence-lanes'
+import {
+  clientLane,
+  SEQ_GUTTER,
+  SEQ_WIDTH,
+  segmentEnds,
+  side,
+  lanesFor,
+  type Lanes,
+} from './sequence-lanes'
 import {
   labelBox,
   labelProblems,
@@ -145,6 +153,11 @@ export interface SequenceOptions {
   axis?: AxisMode
   /** Draw the middlebox lane (the script's topology). */
   middlebox?: boolean
+  /**
+   * The further clients to draw a lifeline for (version 2), in order; by default those the
+   * trace or the steps name.
+   */
+  extraClients?: readonly ExtraClient[]
   /** Width to lay out for, so text is drawn at its real size. */
   width?: number
   texts?: SequenceTexts
@@ -223,6 +236,19 @@ function lowerBoundTime(events: readonly TraceEvent[], t: number): number {
   return lo
 }
 
+/** The further clients a run has (a step of theirs, or a segment or state of theirs). */
+export function extraClientsOf(
+  events: readonly TraceEvent[],
+  steps: readonly StepResult[],
+): ExtraClient[] {
+  const seen = new Set<string>(steps.map((s) => s.actor))
+  for (const e of events) {
+    if ((e.type === 'segment' || e.type === 'icmp') && e.client) seen.add(e.client)
+    else if (e.type === 'state') seen.add(e.actor)
+  }
+  return EXTRA_CLIENTS.filter((c) => seen.has(c))
+}
+
 /** Lays out a whole trace, its labels placed so that none overlaps another or a bar. */
 export function layoutSequence(
   events: readonly TraceEvent[],
@@ -231,7 +257,7 @@ export function layoutSequence(
 ): SequenceLayout {
   const middlebox = options.middlebox ?? events.some((e) => e.type === 'segment' && e.hop)
   const width = Math.max(360, Math.round(options.width ?? SEQ_WIDTH))
-  const lanes = lanesFor(middlebox, width)
+  const lanes = lanesFor(middlebox, width, options.extraClients ?? extraClientsOf(events, steps))
   const returnIndex = new Map<number, number>()
   const rows = buildRows(events, steps, returnIndex)
   const times = rows.map((r) => r.t)
@@ -285,8 +311,8 @@ function geometry(
     } else if (e.type === 'icmp') {
       // The error comes from the far side, where the segment was refused.
       const toClient = e.dir === 's2c'
-      const x2 = toClient ? lanes.client : lanes.server
-      const far = toClient ? lanes.server : lanes.client
+      const x2 = toClient ? clientLane(e, lanes) : lanes.server
+      const far = toClient ? lanes.server : clientLane(e, lanes)
       items.push({
         kind: 'icmp',
         at,

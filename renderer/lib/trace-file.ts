@@ -4,7 +4,15 @@
  * untrusted: the reader checks the shape and names what is wrong.
  */
 import { z } from 'zod'
-import { labScriptSchema, type LabScript } from '../../shared/lab-script'
+import {
+  ACTORS,
+  ENDPOINTS,
+  EXTRA_CLIENTS,
+  labScriptSchema,
+  type Endpoint,
+  type ExtraClient,
+  type LabScript,
+} from '../../shared/lab-script'
 import { TCP_STATES, type LabResult } from '../../shared/lab-result'
 
 /** The document a trace export writes. */
@@ -22,7 +30,7 @@ const eventSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('state'),
       tMs: num,
-      actor: z.enum(['client', 'server']),
+      actor: z.enum(ENDPOINTS as [Endpoint, ...Endpoint[]]),
       from: state,
       to: state,
     })
@@ -37,6 +45,7 @@ const eventSchema = z.discriminatedUnion('type', [
       ack: num,
       len: num,
       fate: z.enum(['delivered', 'dropped', 'rejected', 'held']),
+      client: z.enum(EXTRA_CLIENTS as [ExtraClient, ...ExtraClient[]]).optional(),
     })
     .passthrough(),
   z
@@ -48,7 +57,7 @@ const eventSchema = z.discriminatedUnion('type', [
 const stepSchema = z
   .object({
     index: z.number().int(),
-    actor: z.enum(['client', 'server', 'net']),
+    actor: z.enum(ACTORS),
     op: z.string(),
     startMs: num,
     endMs: num,
@@ -63,7 +72,13 @@ const resultSchema = z
     durationMs: num,
     steps: z.array(stepSchema),
     events: z.array(eventSchema),
-    final: z.object({ client: state, server: state }),
+    final: z.object({
+      client: state,
+      server: state,
+      client2: state.optional(),
+      client3: state.optional(),
+      client4: state.optional(),
+    }),
   })
   .passthrough()
 

@@ -4,7 +4,7 @@
  * teaching note, which calls had returned. Scrubbing a 10,000-event trace must stay instant,
  * so nothing here walks the whole trace per question.
  */
-import type { Endpoint } from '../../shared/lab-script'
+import { EXTRA_CLIENTS, type Endpoint, type ExtraClient } from '../../shared/lab-script'
 import type {
   NoteEvent,
   StateEvent,
@@ -37,7 +37,7 @@ function emptyTables(): Tables {
   return {
     events: [],
     times: [],
-    stateIdx: { client: [], server: [] },
+    stateIdx: { client: [], server: [], client2: [], client3: [], client4: [] },
     noteIdx: [],
     syscallOf: new Map(),
   }
@@ -100,6 +100,11 @@ export class TraceIndex {
   /** Run time after the first `shown` events (0 before any). */
   timeOf(shown: number): number {
     return shown <= 0 ? 0 : (this.tables.times[Math.min(shown, this.count) - 1] ?? 0)
+  }
+
+  /** The further clients (client2...) whose states the trace has shown so far. */
+  extraClients(): ExtraClient[] {
+    return EXTRA_CLIENTS.filter((c) => this.tables.stateIdx[c].length > 0)
   }
 
   /** One end's state after the first `shown` events. */

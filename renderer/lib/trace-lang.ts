@@ -13,6 +13,9 @@ import { ERRNO_GLOSS_ZH } from './errno-gloss'
 
 const ACTOR_ZH: Record<string, string> = {
   client: '客户端',
+  client2: '客户端 2',
+  client3: '客户端 3',
+  client4: '客户端 4',
   server: '服务端',
   middlebox: '中间设备',
   net: '网络',
@@ -31,7 +34,7 @@ const CAUSE_LEAD_ZH: Record<string, string> = {
 }
 
 const TIME = String.raw`(\[[^\]]*\])`
-const ACTOR = String.raw`(client|server|middlebox|net)`
+const ACTOR = String.raw`(client[2-4]?|server|middlebox|net)`
 /** What a step line ends with (shared/trace-text.ts formatReturn). */
 const RETURN = String.raw`= .*|\.\.\. still blocked at the end of the run|\(skipped: .*\)`
 /** The width the CLI pads `actor call` to (shared/trace-text.ts formatStepLine). */
@@ -72,9 +75,14 @@ export function traceLine(line: string, lang: keyof Localized): string {
   // [t]   ICMP host-unreachable -> client
   if ((m = new RegExp(`^${TIME}   ICMP (\\S+) -> ${ACTOR}$`).exec(line)))
     return `${m[1]}   ICMP ${m[2]} -> ${ACTOR_ZH[m[3]!]}`
-  // [t] end: client CLOSED, server LISTEN
-  if ((m = new RegExp(`^${TIME} end: client (\\S+), server (\\S+)$`).exec(line)))
-    return `${m[1]} 结束：客户端 ${m[2]}，服务端 ${m[3]}`
+  // [t] end: client CLOSED, server LISTEN (further clients between them)
+  if ((m = new RegExp(`^${TIME} end: ((?:${ACTOR} \\S+(?:, |$))+)$`).exec(line))) {
+    const ends = m[2]!.split(', ').map((pair) => {
+      const [who, state] = pair.split(' ')
+      return `${ACTOR_ZH[who!]} ${state}`
+    })
+    return `${m[1]} 结束：${ends.join('，')}`
+  }
   // [t] client connect(7006)   = -1 ETIMEDOUT 110 (Connection timed out): the call padded to
   // the CLI's column again in terminal cells, so the returns still line up ("网络" is wider
   // than "net").

@@ -188,18 +188,18 @@ export const BOUNDARY_CASES: CatalogCase[] = [
       labScript: 2,
       id: 'listen.backlog-full',
       title: {
-        en: 'A backlog of one and a server that does not accept yet: three connects',
-        zh: 'backlog 为 1，服务端暂不 accept：三次 connect',
+        en: 'A backlog of one and a server that does not accept yet: three clients connect',
+        zh: 'backlog 为 1，服务端暂不 accept：三个客户端同时 connect',
       },
       section: 'unp.4.5',
       timers: { synRetries: 3 },
       limitMs: 6000,
-      // One client program makes the three connections (each connect() a new socket).
+      // Three clients, each its own host and program (version 2), one connect each.
       steps: [
         { actor: 'server', op: 'listen', port: 7035, backlog: 1 },
         { actor: 'client', op: 'connect', port: 7035, at: 10 },
-        { actor: 'client', op: 'connect', port: 7035, at: 100 },
-        { actor: 'client', op: 'connect', port: 7035, at: 200 },
+        { actor: 'client2', op: 'connect', port: 7035, at: 100 },
+        { actor: 'client3', op: 'connect', port: 7035, at: 200 },
         // The server starts accepting at 2.5 s: the queue drains, the waiting SYN gets in.
         { actor: 'server', op: 'accept', at: 2500 },
         { actor: 'server', op: 'accept' },

@@ -9,6 +9,7 @@ import { TCP_STATES } from '../lab-result'
 import type { Localized } from '../lab-script'
 import { OTHER_RESULTS, type SummaryRow } from '../summary-tables'
 import {
+  endOf,
   partsOf,
   PROVED_ON,
   rowProblems,
@@ -115,10 +116,13 @@ function checkState(q: QuizQuestion, row: SummaryRow, ctx: CheckContext): string
   const out: string[] = []
   const side = q.id.split(':')[2] as 'client' | 'server'
   const key = q.answer[0]
-  for (const w of witnesses(row, ctx.source, ctx.proof).found)
-    if (w.step.states[side] !== key)
-      out.push(`the ${side} is ${w.step.states[side]}, not ${key}, in ${w.caseId} on ${w.profile}`)
-  const rel = witnesses(row, ctx.source, ctx.proof).found[0]?.step.actor === side ? 'self' : 'peer'
+  for (const w of witnesses(row, ctx.source, ctx.proof).found) {
+    const end = endOf(w.step, side)
+    if (w.step.states[end] !== key)
+      out.push(`the ${end} is ${w.step.states[end]}, not ${key}, in ${w.caseId} on ${w.profile}`)
+  }
+  const first = witnesses(row, ctx.source, ctx.proof).found[0]?.step
+  const rel = first && endOf(first, side) === first.actor ? 'self' : 'peer'
   for (const d of wrongOptions(q)) {
     const where = stateDefensible(d as (typeof TCP_STATES)[number], row, rel, ctx.proof)
     if (where) out.push(`distractor ${d} is defensible: ${row.call}() gives the same in ${where}`)

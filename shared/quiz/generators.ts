@@ -23,6 +23,7 @@ import {
 import { checkQuestion, giveaways, segmentsNamed, tells, type CheckContext } from './check'
 import { sample, shuffled, type Rng } from './prng'
 import {
+  endOf,
   partsOf,
   predictedStep,
   PROVED_ON,
@@ -295,11 +296,12 @@ export function stateQuestions(ctx: GenContext, rng: Rng): QuizQuestion[] {
       const state: TcpState | undefined = row.states?.[side]
       if (!state) return []
       const found = witnesses(row, ctx.source, proof).found
-      if (found.some((w) => w.step.states[side] !== state)) return []
-      const rel = found[0]?.step.actor === side ? 'self' : 'peer'
-      const pool = [...new Set(found.flatMap((w) => statesBefore(w.facts, side, w.step)))].filter(
-        (s) => s !== state && stateDefensible(s, row, rel, proof) === null,
-      )
+      if (found.some((w) => w.step.states[endOf(w.step, side)] !== state)) return []
+      const first = found[0]?.step
+      const rel = first && endOf(first, side) === first.actor ? 'self' : 'peer'
+      const pool = [
+        ...new Set(found.flatMap((w) => statesBefore(w.facts, endOf(w.step, side), w.step))),
+      ].filter((s) => s !== state && stateDefensible(s, row, rel, proof) === null)
       const text = (s: TcpState): QuizOption => ({ id: s, text: { en: s, zh: s } })
       const options = choice(rng, text(state), pool.map(text))
       if (!options) return []

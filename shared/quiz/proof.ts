@@ -9,8 +9,15 @@
  * as a distractor must be one in which no run of the catalog gave the same result.
  */
 import { ERRNO_NAMES, ERRNO_TABLES, type ErrnoName } from '../errno'
-import type { LabResult, TcpState } from '../lab-result'
-import type { Actor, Endpoint, LabScriptInput, ProfileId, StepOp } from '../lab-script'
+import type { FinalStates, LabResult, TcpState } from '../lab-result'
+import {
+  isClient,
+  type Actor,
+  type Endpoint,
+  type LabScriptInput,
+  type ProfileId,
+  type StepOp,
+} from '../lab-script'
 import type { SummaryRow, WireSegment } from '../summary-tables'
 import { classOfStep, rowClass, stepClassOfRow } from './result-text'
 
@@ -25,7 +32,7 @@ export interface FactStep {
   /** Result class id (`zero`, `positive`, `blocks`, `error:<generic errno>`...). */
   cls: string
   /** Each end's TCP state when the call returned (for a blocked call: when the run ended). */
-  states: Record<Endpoint, TcpState>
+  states: FinalStates
   /** Where in the run it returned: the position of its return among the run's events. */
   at: number
 }
@@ -67,9 +74,9 @@ function drawn(flags: readonly string[], len: number): string {
 
 /** The facts of a run (a simulator result, or any backend's). */
 export function runFacts(result: LabResult): RunFacts {
-  const state: Record<Endpoint, TcpState> = { client: 'CLOSED', server: 'CLOSED' }
+  const state: FinalStates = { client: 'CLOSED', server: 'CLOSED' }
   const transitions: RunFacts['transitions'] = []
-  const returned = new Map<number, { states: Record<Endpoint, TcpState>; at: number }>()
+  const returned = new Map<number, { states: FinalStates; at: number }>()
   const segments: FactSegment[] = []
   result.events.forEach((e, at) => {
     if (e.type === 'state') {
@@ -92,6 +99,15 @@ export function runFacts(result: LabResult): RunFacts {
   return { steps, segments, transitions }
 }
 
+/**
+ * The end a question's `side` names for a step: the server, or for `client` the client that
+ * made the call (with several clients, version 2, the one whose connection it is), else the
+ * first client.
+ */
+export function endOf(step: Pick<FactStep, 'actor'>, side: 'client' | 'server'): Endpoint {
+  return side === 'client' && isClient(step.actor) ? step.actor : side
+}
+
 /** The states an end had been in before a step returned (CLOSED first), without repeats. */
 export function statesBefore(facts: RunFacts, side: Endpoint, step: FactStep): TcpState[] {
   const seen: TcpState[] = ['CLOSED']
@@ -106,7 +122,10 @@ export function predictedStep(
   c: StepOp,
 ): number | undefined {
   const indexes = script.steps.flatMap((s, i) => (s.op === c ? [i] : []))
-  const byClient = indexes.filter((i) => script.steps[i]?.actor === 'client')
+  const byClient = indexes.filter((i) => {
+    const actor = script.steps[i]?.actor
+    return actor !== undefined && isClient(actor)
+  })
   return (byClient.length > 0 ? byClient : indexes).at(-1)
 }
 
@@ -216,7 +235,7 @@ export function stateDefensible(
     for (const profile of profiles)
       for (const s of byProfile[profile]?.steps ?? []) {
         if (s.op !== row.call || s.cls !== cls || s.actor === 'net') continue
-        const who: Endpoint = side === 'self' ? s.actor : s.actor === 'client' ? 'server' : 'client'
+        const who: Endpoint = side === 'self' ? s.actor : isClient(s.actor) ? 'server' : 'client'
         if (s.states[who] === state) return `${caseId} on ${profile}, step ${s.index}`
       }
   return null

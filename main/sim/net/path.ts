@@ -6,7 +6,7 @@
  * which still run while the run's end settles; see simulate.ts).
  */
 import type { StepOf } from '../../../shared/lab-script'
-import type { SegmentEvent } from '../../../shared/lab-result'
+import type { IcmpEvent, SegmentEvent } from '../../../shared/lab-result'
 import { unreachable } from '../never'
 import { FirewallTable } from './firewall'
 import {
@@ -98,7 +98,10 @@ export class Path {
 
   /** A segment leaves `seg.src`: decide its fate, trace it, deliver it or bounce an ICMP. */
   transmit(seg: Segment): void {
-    const dir: 'c2s' | 's2c' = seg.dst === 'server' || seg.src === 'client' ? 'c2s' : 's2c'
+    const dir: 'c2s' | 's2c' =
+      seg.dst === 'server' || (seg.src !== 'server' && seg.src !== 'middlebox') ? 'c2s' : 's2c'
+    // Several clients (direct topology only): the client end of this segment's connection.
+    const client = dir === 'c2s' ? seg.src : seg.dst
     // With a middlebox the faults sit between it and the server (the article's NAT case).
     const faulty = !this.middlebox || seg.src === 'server' || seg.dst === 'server'
     const hop = this.middlebox ? (faulty ? 'middlebox-server' : 'client-middlebox') : undefined
@@ -152,6 +155,7 @@ export class Path {
     }
     if (seg.retransmit) event.retransmit = true
     if (hop) event.hop = hop
+    if (client !== 'client' && client !== 'server' && client !== 'middlebox') event.client = client
     if (ruleStep >= 0) event.ruleStep = ruleStep
     if (seg.sack) event.sack = seg.sack
     this.world.trace.emit(event)
@@ -180,12 +184,14 @@ export class Path {
       this.world.q.deliver(
         2 * this.delayMs,
         () => {
-          this.world.trace.emit({
+          const e: IcmpEvent = {
             tMs: this.world.q.now,
             type: 'icmp',
             dir: dir === 'c2s' ? 's2c' : 'c2s',
             icmp: kind,
-          })
+          }
+          if (event.client) e.client = event.client
+          this.world.trace.emit(e)
           this.hosts.receiveIcmp(seg.src, { kind, about: seg })
         },
         undefined,

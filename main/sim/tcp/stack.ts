@@ -15,14 +15,22 @@ import { SocketImpl } from './socket-impl'
 import { resetFor, type SocketTable, type Tcb } from './tcb'
 import { armDeadline, armRtx } from './timers'
 
-const HOST_INDEX: Record<HostId, number> = { client: 0, server: 1, middlebox: 2 }
+const HOST_INDEX: Record<HostId, number> = {
+  client: 0,
+  server: 1,
+  middlebox: 2,
+  client2: 3,
+  client3: 4,
+  client4: 5,
+}
+const HOSTS = 6
 
 /**
  * The demultiplexing key of a connection. A number rather than a string: building and hashing
  * a string per arriving segment was the largest single cost of a run.
  */
 function key(localPort: number, remoteHost: HostId, remotePort: number): number {
-  return (localPort * 65536 + remotePort) * 3 + HOST_INDEX[remoteHost]
+  return (localPort * 65536 + remotePort) * HOSTS + HOST_INDEX[remoteHost]
 }
 
 class Table implements SocketTable {

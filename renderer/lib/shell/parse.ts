@@ -4,7 +4,7 @@
  * explains what is wrong in the same words.
  */
 import type { Localized } from '../../../shared/lab-script'
-import { stepSchema, type Actor } from '../../../shared/lab-script'
+import { ACTORS, isClient, stepSchema, type Actor } from '../../../shared/lab-script'
 import { ALL_COMMANDS, META_COMMANDS, NET_COMMANDS, STEP_COMMANDS } from './commands'
 
 /** What a line asks for. */
@@ -50,8 +50,8 @@ export function parseLine(
       return error('"@<ms>" must be followed by a command.', '“@<毫秒>”后面必须跟一个命令。')
   }
   let who: Actor | undefined
-  if (w[0] === 'client' || w[0] === 'server' || w[0] === 'net') {
-    who = w[0]
+  if ((ACTORS as readonly string[]).includes(w[0]!)) {
+    who = w[0] as Actor
     w = w.slice(1)
     if (w.length === 0)
       return error(`"${who}" must be followed by a command.`, `“${who}”后面必须跟一个命令。`)
@@ -75,7 +75,8 @@ export function parseLine(
   }
   const allowed = command.actors ?? []
   const performer: Actor = who ?? (allowed.includes(actor) ? actor : allowed[0]!)
-  if (!allowed.includes(performer)) {
+  // A further client (version 2: client2...) may do what the client does.
+  if (!allowed.includes(isClient(performer) ? 'client' : performer)) {
     return error(
       `"${name}" is done by ${allowed.join(' or ')}, not ${performer}.`,
       `“${name}”只能由 ${allowed.join(' 或 ')} 执行，不能由 ${performer} 执行。`,

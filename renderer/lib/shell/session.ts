@@ -7,6 +7,7 @@
 import { stringify } from 'yaml'
 import type { Result } from '../../../shared/contract'
 import {
+  ENDPOINTS,
   parseLabScript,
   PROFILE_IDS,
   v2Feature,
@@ -416,11 +417,15 @@ export class ShellSession {
       `# ${source}`,
       this.say('End     State         Since', '端点    状态          进入时间'),
     ]
-    for (const actor of ['client', 'server'] as const) {
+    for (const actor of ENDPOINTS) {
+      const state = result.final[actor]
+      if (!state) continue
       const last = [...result.events].reverse().find((e) => e.type === 'state' && e.actor === actor)
       const since = last ? `${last.tMs.toFixed(1)} ms` : '-'
-      const who = this.say(actor.padEnd(7), actor === 'client' ? '客户端 ' : '服务端 ')
-      lines.push(`${who} ${result.final[actor].padEnd(13)} ${since}`)
+      // Seven terminal cells in both languages (a Chinese character is two): 客户端2.
+      const zh = actor === 'server' ? '服务端 ' : `客户端${actor.slice('client'.length) || ' '}`
+      const who = this.say(actor.padEnd(7), zh)
+      lines.push(`${who} ${state.padEnd(13)} ${since}`)
     }
     return lines
   }
