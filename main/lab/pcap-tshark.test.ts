@@ -160,7 +160,8 @@ describe.skipIf(!hasTshark)('pcapng export read back by tshark: simulator (linux
 })
 
 const probe = hasTshark ? await probeKernel() : undefined
-const kernelIds = [
+/** The kernel cases checked by default: refused, ICMP, a lost SYN, RST, the middlebox, a cut. */
+const KERNEL_FEW = [
   'connect.refused',
   'connect.unreachable',
   'handshake.syn-lost',
@@ -168,6 +169,12 @@ const kernelIds = [
   'send.nat-ack',
   'send.partition',
 ]
+// Each kernel run takes seconds: a few by default, every case the kernel lab can run with
+// SOCKLAB_PCAP_KERNEL=all.
+const kernelIds =
+  process.env.SOCKLAB_PCAP_KERNEL === 'all'
+    ? CATALOG.filter((c) => c.backends.includes('kernel')).map((c) => c.script.id!)
+    : KERNEL_FEW
 const slot = limiter(3)
 
 describe.skipIf(!hasTshark || !probe?.available)(
