@@ -142,7 +142,7 @@ describe('captureFrames', () => {
     ).map((f) => f.comment)
     expect(comments).toEqual([
       'sent by step 2 (client connect(7000)); dropped by step 1 (drop SYN c2s x1): it never arrived',
-      "retransmission by the client's TCP (timer)",
+      "retransmission by the client's TCP (timer), first sent by step 2 (client connect(7000))",
       "sent by the server's TCP on its own, after step 2 (client connect(7000))",
       'sent by step 2 (client connect(7000))',
     ])

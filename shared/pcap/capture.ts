@@ -187,6 +187,8 @@ export function captureFrames(result: LabResult, options: PcapOptions = {}): Pca
   const awaitingIcmp: { frame: number; event: SegmentEvent; data: Uint8Array }[] = []
   let lastTcp: { frame: number; event: SegmentEvent; data: Uint8Array } | undefined
   let firewallRejected: { dir: Dir; conn: Connection } | undefined
+  // The step that first sent each sequence number of a connection's side, for its retransmissions.
+  const firstSent = new Map<string, number>()
   for (const event of result.events) {
     if (event.type === 'segment') {
       const conn = connections.get(event)!
@@ -221,10 +223,22 @@ export function captureFrames(result: LabResult, options: PcapOptions = {}): Pca
         firewallRejected.dir === other(dir)
       firewallRejected =
         event.fate === 'rejected' && event.ruleStep === undefined ? { dir, conn } : undefined
+      const original = `${conn.serial}/${dir}/${relSeq}`
+      const call = event.retransmit ? undefined : sendingCall(event, sender, result.steps)
+      // Only what occupies sequence space is retransmitted (not a bare ACK at the same number).
+      if (call && size > 0 && !firstSent.has(original)) firstSent.set(original, call.index)
+      const first = firstSent.get(original)
       const parts = [
         firewallRst
           ? texts.firewallRst(texts.party(sender))
-          : causeOf(event, sender, result.steps, label, texts),
+          : event.retransmit
+            ? texts.retransmission(
+                texts.party(sender),
+                first !== undefined ? label(first) : undefined,
+              )
+            : call
+              ? texts.sentBy(label(call.index))
+              : sentOnItsOwn(event, sender, result.steps, label, texts),
         fateOf(event, receiver, result.steps, script, label, texts),
         known ? undefined : texts.reconstructed,
       ].filter((p): p is string => p !== undefined)
@@ -364,8 +378,27 @@ function partyOf(conn: Connection, dir: Dir): PcapParty {
   return conn.hop === 'client-middlebox' ? 'middlebox' : 'server'
 }
 
-/** Who sent the segment, and which step made it do so. */
-function causeOf(
+/** The call of the sender's own program that put the segment on the wire, if one did. */
+function sendingCall(
+  event: SegmentEvent,
+  sender: PcapParty,
+  steps: readonly StepResult[],
+): StepResult | undefined {
+  const t = event.tMs
+  return latest(
+    steps.filter(
+      (s) =>
+        s.actor === sender &&
+        SENDING_OPS.has(s.op) &&
+        s.outcome !== 'skipped' &&
+        s.startMs <= t &&
+        (s.outcome === 'blocked' || t <= Math.max(s.startMs, s.endMs) + CALL_SLACK_MS),
+    ),
+  )
+}
+
+/** A segment the sender's TCP sent by itself (a reply, an ACK, a probe): after which step. */
+function sentOnItsOwn(
   event: SegmentEvent,
   sender: PcapParty,
   steps: readonly StepResult[],
@@ -373,19 +406,7 @@ function causeOf(
   texts: FrameTexts,
 ): string {
   const who = texts.party(sender)
-  if (event.retransmit) return texts.retransmission(who)
-  const t = event.tMs
-  const calls = steps.filter(
-    (s) =>
-      s.actor === sender &&
-      SENDING_OPS.has(s.op) &&
-      s.outcome !== 'skipped' &&
-      s.startMs <= t &&
-      (s.outcome === 'blocked' || t <= Math.max(s.startMs, s.endMs) + CALL_SLACK_MS),
-  )
-  const call = latest(calls)
-  if (call) return texts.sentBy(label(call.index))
-  const before = latest(steps.filter((s) => s.outcome !== 'skipped' && s.startMs <= t))
+  const before = latest(steps.filter((s) => s.outcome !== 'skipped' && s.startMs <= event.tMs))
   return before ? texts.sentAfter(who, label(before.index)) : texts.sentByTcp(who)
 }
 

@@ -20,7 +20,8 @@ export interface FrameTexts {
   sentAfter(party: string, step: string): string
   /** The sender's TCP sent it before any step. */
   sentByTcp(party: string): string
-  retransmission(party: string): string
+  /** A retransmission; `first`: the step that sent the original, when one did. */
+  retransmission(party: string, first?: string): string
   droppedBy(step: string): string
   droppedHostDown(party: string, step: string): string
   droppedFirewall: string
@@ -43,9 +44,10 @@ const EN: FrameTexts = {
   sentBy: (step) => `sent by ${step}`,
   sentAfter: (party, step) => `sent by the ${party}'s TCP on its own, after ${step}`,
   sentByTcp: (party) => `sent by the ${party}'s TCP on its own`,
-  retransmission: (party) => `retransmission by the ${party}'s TCP (timer)`,
+  retransmission: (party, first) =>
+    `retransmission by the ${party}'s TCP (timer)${first ? `, first sent by ${first}` : ''}`,
   droppedBy: (step) => `dropped by ${step}: it never arrived`,
-  droppedHostDown: (party, step) => `dropped: the ${party} host is down (${step})`,
+  droppedHostDown: (party, step) => `dropped: the ${party} host is down since ${step}`,
   droppedFirewall: 'dropped by the stateful firewall: it had forgotten this connection',
   droppedOnTheWay: 'dropped on the way: it never arrived',
   rejectedBy: (step) => `rejected by ${step}: an ICMP error goes back to its sender`,
@@ -77,9 +79,10 @@ const ZH: FrameTexts = {
   sentBy: (step) => `由${step}发出`,
   sentAfter: (party, step) => `${party}的 TCP 自行发出，在${step}之后`,
   sentByTcp: (party) => `${party}的 TCP 自行发出`,
-  retransmission: (party) => `${party}的 TCP 重传（定时器）`,
+  retransmission: (party, first) =>
+    `${party}的 TCP 重传（定时器）${first ? `，最初由${first}发出` : ''}`,
   droppedBy: (step) => `被${step}丢弃：没有到达`,
-  droppedHostDown: (party, step) => `被丢弃：${party}主机已宕机（${step}）`,
+  droppedHostDown: (party, step) => `被丢弃：${party}主机自${step}起已宕机`,
   droppedFirewall: '被状态防火墙丢弃：它已忘记这个连接',
   droppedOnTheWay: '在途中被丢弃：没有到达',
   rejectedBy: (step) => `被${step}拒绝：一个 ICMP 错误返回给发送方`,
