@@ -14,12 +14,14 @@ import {
   type ProfileId,
 } from '../../shared/lab-script'
 import { formatTraceLines } from '../../shared/trace-text'
+import { captureFrames, runToPcapng } from '../../shared/pcap/capture'
 import { createBackends } from '../backend/registry'
 import { probeKernel } from '../kernel/index'
 import { formatDifferences } from '../../shared/agreement'
 import { checkScript, lateOf } from '../lab/check'
 import { runScript } from '../lab/session'
 import { APP_VERSION } from '../lab/version'
+import { writeFile } from 'node:fs/promises'
 import { loadScript } from './load-script'
 import { runFuzzCli } from './fuzz'
 import { runQuizCli } from './quiz'
@@ -55,6 +57,7 @@ const USAGE = `Socket Anomaly Lab ${APP_VERSION}: cause TCP anomalies and see wh
 Usage:
   socklab list [--json]
   socklab run <scenario-id | script.json|.yaml> [--backend sim|kernel] [--profile P] [--json]
+              [--pcap out.pcapng]
   socklab check <scenario-id | script.json|.yaml> [--json]
   socklab doctor [--json]
   socklab quiz [--seed N] [--lang zh|en] [--json]
@@ -69,6 +72,8 @@ interface Flags {
   json: boolean
   backend: BackendId
   profile?: ProfileId
+  /** `run --pcap FILE`: also write the run as a pcapng capture (docs/pcap-export.md). */
+  pcap?: string
 }
 
 function parseFlags(argv: string[]): Flags | string {
@@ -86,6 +91,11 @@ function parseFlags(argv: string[]): Flags | string {
       if (!(PROFILE_IDS as readonly string[]).includes(v))
         return `--profile must be one of ${PROFILE_IDS.join(', ')}, got "${v}".`
       flags.profile = v as ProfileId
+    } else if (a === '--pcap') {
+      const v = argv[++i] ?? ''
+      if (v === '' || v.startsWith('--'))
+        return '--pcap needs the file to write, e.g. --pcap run.pcapng.'
+      flags.pcap = v
     } else if (a.startsWith('--')) return `Unknown option "${a}".`
     else flags.positional.push(a)
   }
@@ -115,6 +125,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(rest)
   if (typeof flags === 'string') {
     io.err(flags)
+    return EXIT.badInput
+  }
+  if (flags.pcap !== undefined && command !== 'run') {
+    io.err(`--pcap belongs to "run" (it writes that run's capture), not to "${command}".`)
     return EXIT.badInput
   }
   switch (command) {
@@ -218,8 +232,24 @@ async function run(flags: Flags, io: CliIo): Promise<number> {
   const cancelled = controller.cancelled(io)
   if (cancelled !== undefined) return cancelled
   if (typeof result === 'number') return result
+  if (flags.pcap !== undefined) {
+    try {
+      await writeFile(flags.pcap, runToPcapng(result, { script }))
+    } catch (error) {
+      io.err(
+        `Could not write the capture to ${flags.pcap}: ${error instanceof Error ? error.message : String(error)}`,
+      )
+      return EXIT.badInput
+    }
+  }
   if (flags.json) io.out(JSON.stringify(result, null, 2))
-  else printText(result, script, io)
+  else {
+    printText(result, script, io)
+    if (flags.pcap !== undefined)
+      io.out(
+        `# capture: ${captureFrames(result, { script }).length} frames written to ${flags.pcap}`,
+      )
+  }
   return EXIT.done
 }
 

@@ -111,6 +111,47 @@ describe('ExportMenu', () => {
     expect(diagrams).toHaveBeenCalledOnce()
   })
 
+  it('downloads the run as a pcapng capture with one frame per segment and ICMP error', async () => {
+    const fake = createFakeLab()
+    const { global } = testGlobals(fake)
+    const w = mount(ExportMenu, {
+      global,
+      props: { diagrams: async () => null },
+      attachTo: document.body,
+    })
+    const catalog = useCatalogStore()
+    const run = useRunStore()
+    await catalog.init()
+    expect(w.get('[data-testid="export-pcap"]').attributes('disabled')).toBeDefined()
+    await catalog.select('peer.crash-fin')
+    await run.run()
+    const result = RECORDED['peer.crash-fin']!
+    fake.push(fake.runId(1), { kind: 'done', result })
+    await flush()
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      blobs.push(b as Blob)
+      return 'blob:x'
+    })
+    const names: string[] = []
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      names.push(this.download)
+    })
+    await w.get('[data-testid="export-pcap"]').trigger('click')
+    await flush()
+    expect(names).toEqual(['peer.crash-fin-sim-linux.pcapng'])
+    const bytes = new Uint8Array(await blobs[0]!.arrayBuffer())
+    const view = new DataView(bytes.buffer)
+    const types: number[] = []
+    for (let at = 0; at < bytes.length; at += view.getUint32(at + 4, true))
+      types.push(view.getUint32(at, true))
+    const shown = result.events.filter((e) => e.type === 'segment' || e.type === 'icmp')
+    expect(shown.length).toBeGreaterThan(0)
+    expect(types).toEqual([0x0a0d0d0a, 1, ...shown.map(() => 6)])
+  })
+
   it('opens a saved trace, and names what is wrong with a bad one', async () => {
     const { global } = testGlobals(createFakeLab())
     const w = mount(ExportMenu, {

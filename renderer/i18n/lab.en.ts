@@ -110,6 +110,9 @@ export const labEn = {
     json: 'Trace (JSON)',
     svg: 'Diagrams (SVG)',
     png: 'Diagrams (PNG)',
+    pcap: 'Capture (pcapng)',
+    pcapHint:
+      'The segments and ICMP errors as a Wireshark capture, each frame commented with the step that caused it',
     openTrace: 'Open a saved trace…',
     nothing: 'Run a case first: there is nothing to export yet.',
     failed: 'Export failed: {message}',

@@ -107,6 +107,8 @@ export const labZh: typeof labEn = {
     json: '跟踪（JSON）',
     svg: '图示（SVG）',
     png: '图示（PNG）',
+    pcap: '抓包（pcapng）',
+    pcapHint: '把报文和 ICMP 错误导出为 Wireshark 抓包文件，每一帧的注释写明是哪一步造成的',
     openTrace: '打开保存的跟踪…',
     nothing: '请先运行一个案例：目前没有可导出的内容。',
     failed: '导出失败：{message}',
