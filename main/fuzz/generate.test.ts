@@ -70,10 +70,15 @@ describe('the fuzz generator', () => {
 
   it('writes version 2 exactly when a script uses a version 2 op', () => {
     for (const s of scripts) {
-      const v2 = s.firewall !== undefined || s.steps.some((x) => V2_OPS.has(x.op))
+      const v2 = s.firewall !== undefined || s.steps.some((x) => v2Feature(x) !== null)
       expect(s.labScript, s.id).toBe(v2 ? 2 : 1)
+      if (s.steps.some((x) => V2_OPS.has(x.op))) expect(s.labScript, s.id).toBe(2)
     }
     expect(scripts.some((s) => s.labScript === 1)).toBe(true)
+    // Version 2's second client: its own connect, on the direct path only.
+    const two = scripts.filter((s) => s.steps.some((x) => x.actor === 'client2'))
+    expect(two.length).toBeGreaterThan(0)
+    for (const s of two) expect(s.topology, s.id).toBe('direct')
   })
 
   it('gives every action a slot of its own, so no two actors act at once', () => {
@@ -88,7 +93,7 @@ describe('the fuzz generator', () => {
 
   it('stays below any buffer: at most MAX_BYTES each way', () => {
     for (const s of scripts) {
-      for (const who of ['client', 'server'] as const) {
+      for (const who of ['client', 'client2', 'server'] as const) {
         const bytes = s.steps.reduce(
           (n, step) => n + (step.op === 'send' && step.actor === who ? step.bytes : 0),
           0,

@@ -43,7 +43,8 @@ export const SLOT_MS = 300
 export const MAX_BYTES = 24_000
 
 type StepInput = LabScriptInput['steps'][number]
-type Endpoint = 'client' | 'server'
+/** The programs a story uses: the client, the server, and (version 2) a second client. */
+type Endpoint = 'client' | 'client2' | 'server'
 type Dir = 'both' | 'c2s' | 's2c'
 
 const PORT = 7200
@@ -296,7 +297,7 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
     middlebox,
     dead: new Set(),
     frozen: new Set(),
-    sent: { client: 0, server: 0 },
+    sent: { client: 0, client2: 0, server: 0 },
     rules: 0,
     held: false,
     accepted: false,
@@ -333,6 +334,15 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
     if (chance(v2, 0.8))
       steps.push({ actor: 'client', op: 'getsockopt', opt: 'SO_ERROR', at: at(story) })
   }
+  // Version 2's several clients (a stream of its own, so stories without one stay what they
+  // were): a second client connects a slot later, and the server may accept it too (its data
+  // calls then act on that connection, the last it accepted).
+  const mc = createRng(deriveSeed(seed, `fuzz-mc:${index}:${attempt}`))
+  const second = !middlebox && listens && chance(mc, 0.2)
+  if (second) {
+    steps.push({ actor: 'client2', op: 'connect', port: PORT, at: at(story) })
+    if (story.accepted && chance(mc, 0.7)) steps.push({ actor: 'server', op: 'accept' })
+  }
   if (story.rules > 0 && chance(rng, 0.5)) {
     story.rules = 0
     steps.push({ actor: 'net', op: 'heal', at: at(story) })
@@ -346,6 +356,11 @@ export function drawScript(seed: number, index: number, attempt = 0): LabScript 
     const alive = (['client', 'server'] as const).filter(
       (w) => !story.dead.has(w) && (w === 'client' || listens),
     )
+    // The second client acts now and then (from its own stream: the others' draws stay).
+    if (second && !story.dead.has('client2') && chance(mc, 0.3)) {
+      steps.push(...endpointAction(story, 'client2'))
+      continue
+    }
     const actor = weighted<Endpoint | 'net'>(rng, [
       ...alive.map((w) => [w, w === 'client' ? 4 : 3] as const),
       ['net', alive.length ? 2 : 1],

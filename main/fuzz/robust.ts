@@ -16,7 +16,7 @@
  */
 import { stepClass } from '../../shared/agreement'
 import type { LabResult } from '../../shared/lab-result'
-import type { LabScript } from '../../shared/lab-script'
+import { endpointsOf, type LabScript } from '../../shared/lab-script'
 import { profileOf } from '../../shared/profiles'
 import { simulate, type SimulateOptions } from '../sim/index'
 
@@ -108,7 +108,7 @@ export function checkRobust(script: LabScript): Robustness {
     variants.push({ what: `the run ending at ${limitMs} ms`, script: { ...script, limitMs } })
   }
   const scaled: { what: string; options: SimulateOptions }[] = []
-  for (const host of ['client', 'server'] as const) {
+  for (const host of endpointsOf(script)) {
     for (const factor of TIMER_DRIFT)
       scaled.push({
         what: `the ${host}'s timers ${factor}x`,

@@ -27,7 +27,10 @@ type StepInput = LabScriptInput['steps'][number]
 const RUNS = Number(process.env.SIM_PROPERTY_RUNS ?? 400)
 
 const dir = fc.constantFrom('both', 'c2s', 's2c') as fc.Arbitrary<'both' | 'c2s' | 's2c'>
-const endpoint = fc.constantFrom('client', 'server') as fc.Arbitrary<'client' | 'server'>
+// Version 2's second client takes any client step too (its own host: main/sim/clients.test.ts).
+const endpoint = fc.constantFrom('client', 'server', 'client2') as fc.Arbitrary<
+  'client' | 'server' | 'client2'
+>
 
 /** Steps either endpoint may take (plus connect/listen/accept for their actor). */
 const endpointStep: fc.Arbitrary<StepInput> = fc.oneof(
@@ -73,6 +76,7 @@ const endpointStep: fc.Arbitrary<StepInput> = fc.oneof(
   }),
   fc.constant({ actor: 'client' as const, op: 'connect' as const, port: 7001 }),
   fc.constant({ actor: 'client' as const, op: 'connect' as const, port: 7002 }),
+  fc.constant({ actor: 'client2' as const, op: 'connect' as const, port: 7001 }),
   // Lab script version 2: a non-blocking connect, poll() and getsockopt(SO_ERROR).
   fc.constantFrom(7001, 7002).map((port) => ({
     actor: 'client' as const,
@@ -209,7 +213,12 @@ const randomScript: fc.Arbitrary<LabScript> = fc
               { actor: 'server', op: 'accept' },
             ]
           : []
-        for (const [s, at] of rest) steps.push(at === undefined ? s : { ...s, at })
+        for (const [s, at] of rest) {
+          // The middlebox relays one connection: there a second client's step is the client's.
+          const one =
+            base.middlebox && s.actor === 'client2' ? { ...s, actor: 'client' as const } : s
+          steps.push(at === undefined ? one : { ...one, at })
+        }
         if (steps.length === 0) steps.push({ actor: 'client', op: 'sleep', ms: 1 })
         const parsed = parseLabScript({
           labScript: 2,
