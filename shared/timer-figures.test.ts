@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PROFILES } from './profiles'
-import { dataGiveUpMs, handshakeGiveUpMs, timerFigures } from './timer-figures'
+import type { LabScript } from './lab-script'
+import { dataGiveUpMs, handshakeGiveUpMs, rejectIcmp, timerFigures } from './timer-figures'
 
 describe('default-timer figures', () => {
   it('gives each profile its default connect give-up', () => {
@@ -51,5 +52,20 @@ describe('default-timer figures', () => {
       timers: { keepalive: { idleS: 1, intervalS: 1, count: 2 } },
     })
     expect(ka).toMatchObject({ simulatorOnly: false, defaultMs: 7_800_000, shortenedMs: 3000 })
+  })
+})
+
+describe('rejectIcmp: the reject that stops a sender of data', () => {
+  it('takes a reject in the direction of an end that sends, else none', () => {
+    const steps = (dir: 'both' | 'c2s' | 's2c', sender: 'client' | 'server') =>
+      [
+        { actor: 'net', op: 'reject', dir, icmp: 'host-unreachable', at: 0 },
+        { actor: sender, op: 'send', bytes: 10, at: 10 },
+      ] as LabScript['steps']
+    expect(rejectIcmp(steps('c2s', 'client'))).toBe('host-unreachable')
+    expect(rejectIcmp(steps('s2c', 'client'))).toBeNull()
+    expect(rejectIcmp(steps('s2c', 'server'))).toBe('host-unreachable')
+    expect(rejectIcmp(steps('both', 'server'))).toBe('host-unreachable')
+    expect(rejectIcmp([steps('s2c', 'client')[0]!])).toBe('host-unreachable')
   })
 })

@@ -11,7 +11,7 @@
  * simulator's link); main/lab/timer-figures.test.ts holds them against the simulator's runs.
  */
 import { errnoOn, type ErrnoName } from './errno'
-import type { LabScript, Localized, Timers } from './lab-script'
+import { isClient, type LabScript, type Localized, type Timers } from './lab-script'
 import {
   profileOf,
   timeBudgetMs,
@@ -248,11 +248,18 @@ function keepaliveText(k: Keepalive): Localized {
 }
 
 /**
- * The ICMP error a script's network answers segments with (its first `reject` step), which
- * changes when and how unacknowledged data is given up; null when it has none.
+ * The ICMP error a script's network answers the data senders' segments with (its first
+ * `reject` step in the direction of an end that sends: `c2s` stops a client's data, `s2c` the
+ * server's, `both` either), which changes when and how unacknowledged data is given up; null
+ * when it has none. A script that sends nothing: its first `reject`, whatever its direction.
  */
-function rejectIcmp(steps: LabScript['steps'] | undefined): IcmpKind | null {
-  for (const s of steps ?? []) if (s.op === 'reject') return s.icmp
+export function rejectIcmp(steps: LabScript['steps'] | undefined): IcmpKind | null {
+  const senders = new Set((steps ?? []).flatMap((s) => (s.op === 'send' ? [s.actor] : [])))
+  const hits = (dir: 'both' | 'c2s' | 's2c'): boolean =>
+    senders.size === 0 ||
+    dir === 'both' ||
+    [...senders].some((a) => (dir === 'c2s' ? isClient(a) : a === 'server'))
+  for (const s of steps ?? []) if (s.op === 'reject' && hits(s.dir)) return s.icmp
   return null
 }
 
