@@ -214,6 +214,6 @@ export const labEn = {
     none: '—',
     footer:
       'Socket Anomaly Lab · case {id} · run it yourself, on the simulator or the real kernel.',
-    noNotes: 'No note for this call.',
+    noNotes: 'No teaching note for these calls.',
   },
 }

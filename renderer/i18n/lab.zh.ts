@@ -206,6 +206,6 @@ export const labZh: typeof labEn = {
     skipped: '未执行（它的程序已经退出或卡住）',
     none: '无',
     footer: '网络异常实验室 · 案例 {id} · 可以自己在模拟器或真实内核上运行它。',
-    noNotes: '这个调用没有说明。',
+    noNotes: '这些调用没有教学说明。',
   },
 }

@@ -23,6 +23,8 @@ export const useSheetStore = defineStore('sheet', () => {
   const shell = ref<'electron' | 'web' | null>(null)
   const pdfSaved = ref<string | null>(null)
   const pdfError = ref<string | null>(null)
+  /** `<case>:<profile>` of the answers held (what a test waits for after a new request). */
+  const answered = ref<string | null>(null)
   let asked = 0
 
   /** Runs the case on the simulator with `profile`; a newer request wins over an older one. */
@@ -31,6 +33,7 @@ export const useSheetStore = defineStore('sheet', () => {
     state.value = 'running'
     error.value = null
     result.value = null
+    answered.value = null
     const end = await runToEnd(
       api,
       { scenarioId: caseId, backend: 'sim', profile },
@@ -39,6 +42,7 @@ export const useSheetStore = defineStore('sheet', () => {
     if (mine !== asked) return
     if (end.ending === 'done') {
       result.value = end.result
+      answered.value = `${caseId}:${profile}`
       state.value = 'ready'
     } else {
       error.value = plainText(end.error.message)
@@ -61,5 +65,5 @@ export const useSheetStore = defineStore('sheet', () => {
     else pdfError.value = plainText(answer.error.message)
   }
 
-  return { result, state, error, shell, pdfSaved, pdfError, load, loadShell, savePdf }
+  return { result, answered, state, error, shell, pdfSaved, pdfError, load, loadShell, savePdf }
 })
