@@ -23,9 +23,9 @@ function pageCount(pdf: Buffer): number {
 /** Each page's box, and any element that sticks out of its page. */
 async function layout(page: Page) {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.sheet-page')].map((p) => {
+    Array.from(document.querySelectorAll<HTMLElement>('.sheet-page')).map((p) => {
       const box = p.getBoundingClientRect()
-      const out = [...p.querySelectorAll<HTMLElement>('*')]
+      const out = Array.from(p.querySelectorAll<HTMLElement>('*'))
         .filter((el) => {
           const r = el.getBoundingClientRect()
           return r.width > 0 && (r.right > box.right + 0.5 || r.left < box.left - 0.5)

@@ -73,7 +73,7 @@ test('a GIFT pack imports; the pack saves as Moodle XML and GIFT that read back'
   const read = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'application/xml')
     const error = doc.querySelector('parsererror')?.textContent ?? null
-    const questions = [...doc.querySelectorAll('question:not([type="category"])')]
+    const questions = Array.from(doc.querySelectorAll('question:not([type="category"])'))
     return {
       error,
       category: doc.querySelector('question[type="category"] category text')?.textContent,
@@ -83,7 +83,7 @@ test('a GIFT pack imports; the pack saves as Moodle XML and GIFT that read back'
         text: q.querySelector('questiontext > text')?.textContent,
         feedback: q.querySelector('generalfeedback > text')?.textContent,
         // Options are in the pack's seeded order; sorted here by text.
-        answers: [...q.querySelectorAll('answer')]
+        answers: Array.from(q.querySelectorAll('answer'))
           .map((a) => [a.getAttribute('fraction'), a.querySelector('text')?.textContent ?? ''])
           .sort((a, b) => (a[1] ?? '').localeCompare(b[1] ?? '')),
       })),
