@@ -155,6 +155,17 @@ export interface LabCalls {
   classImportResults(files: PickedFile[]): Promise<Result<ResultImport>>
   classGradebook(): Promise<Result<ClassBook>>
   classClearResults(): Promise<Result<null>>
+  /**
+   * Saves the window's page as an A4 PDF, asking where (the printable lab sheet). The desktop
+   * app's call: browser mode answers `unsupported`, since a browser prints the page itself.
+   * `saved` is the file written, or null when the user cancelled the dialog.
+   */
+  savePdf(request: PdfRequest): Promise<Result<{ saved: string | null }>>
+}
+
+/** What {@link LabCalls.savePdf} saves: the name the save dialog proposes. */
+export interface PdfRequest {
+  fileName: string
 }
 
 /** Pushed events: each returns an unsubscribe function. */
@@ -199,6 +210,10 @@ export const CALLS = {
   },
   classGradebook: { channel: 'lab:class:gradebook', args: z.tuple([]) },
   classClearResults: { channel: 'lab:class:clear', args: z.tuple([]) },
+  savePdf: {
+    channel: 'lab:app:pdf',
+    args: z.tuple([z.strictObject({ fileName: z.string().regex(/^[A-Za-z0-9._-]{1,120}\.pdf$/) })]),
+  },
 } as const satisfies Record<CallName, { channel: string; args: z.ZodType<unknown[]> }>
 
 /** Channels of pushed events. */

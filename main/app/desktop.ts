@@ -5,6 +5,7 @@
  * before quitting. `index.ts` (the build entry) only tells it where the builds are.
  */
 import { existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron'
 import { EVENTS, type MenuCommand } from '../../shared/contract'
@@ -21,6 +22,7 @@ import {
   type Language,
 } from './desktop-state'
 import { registerLabIpc } from './ipc'
+import { PDF_OPTIONS, savePagePdf } from './pdf'
 import { buildMenuTemplate } from './menu'
 import { registerAppScheme, serveApp } from './protocol'
 import { APP_INDEX_URL } from './scheme'
@@ -115,6 +117,27 @@ function start(outDir: string, devUrl: string | undefined, trusted: TrustedOrigi
     version: APP_VERSION,
     // The quiz's SQLite file lives beside the window state, in Electron's per-user folder.
     dataDir: app.getPath('userData'),
+    // The printable lab sheet as a PDF: the window's page printed by Chromium (main/app/pdf.ts).
+    savePdf: (request) =>
+      savePagePdf(
+        {
+          printToPdf:
+            win && !win.isDestroyed()
+              ? () => (win as BrowserWindow).webContents.printToPDF(PDF_OPTIONS)
+              : undefined,
+          askPath: async (defaultPath) => {
+            const options = { defaultPath, filters: [{ name: 'PDF', extensions: ['pdf'] }] }
+            const answer =
+              win && !win.isDestroyed()
+                ? await dialog.showSaveDialog(win, options)
+                : await dialog.showSaveDialog(options)
+            return answer.canceled ? undefined : answer.filePath
+          },
+          writeFile: (path, data) => writeFile(path, data),
+          folder: app.getPath('documents'),
+        },
+        request,
+      ),
   })
   let win: BrowserWindow | undefined
   const frameOk = createSenderCheck(trusted)

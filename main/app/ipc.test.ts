@@ -63,6 +63,10 @@ function recordingService() {
     },
     // The quiz calls without a data folder: they answer, but keep nothing.
     ...createQuizCalls({}).calls,
+    savePdf: async (request) => {
+      received.push({ name: 'savePdf', args: [request] })
+      return ok({ saved: null })
+    },
   }
   const service: LabService = {
     calls,

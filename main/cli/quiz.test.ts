@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -140,5 +140,79 @@ describe('parseResponse', () => {
       order.options.map((o) => o.id).reverse(),
     )
     expect(parseResponse(order, '1 1 2')).toBeUndefined()
+  })
+})
+
+describe('socklab quiz --format moodle|gift', () => {
+  const tmp = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-lms-'))
+    dirs.push(dir)
+    return dir
+  }
+
+  it('writes the generated quiz as Moodle XML: every question, one right answer each', async () => {
+    const a = capture()
+    expect(await runCli(['quiz', '--seed', '7', '--format', 'moodle'], a.io)).toBe(0)
+    const xml = a.out.join('\n')
+    const quiz = generateQuiz({ seed: 7, proof: simulatorProof() })
+    const questions = xml.match(/<question type="(?!category)/g) ?? []
+    expect(questions).toHaveLength(quiz.questions.length)
+    // Predict-then-run questions about catalog cases take the simulator's Linux run.
+    expect(a.err).toEqual([])
+    expect(xml).toContain('<?xml version="1.0" encoding="UTF-8"?>')
+    const b = capture()
+    await runCli(['quiz', '--seed', '7', '--format', 'moodle'], b.io)
+    expect(b.out).toEqual(a.out)
+  })
+
+  it('exports a pack file and reads a GIFT pack back; own labs are named as left out', async () => {
+    const dir = tmp()
+    const pack = join(dir, 'week3.yaml')
+    writeFileSync(
+      pack,
+      `pack: 1
+id: week3
+title: { en: Week 3, zh: 第三周 }
+questions:
+  - id: q1
+    prompt: { en: 'Who sends RST {to} a SYN?', zh: 谁回复 RST？ }
+    options:
+      - { id: a, text: { en: "the server's TCP", zh: 服务端的 TCP } }
+      - { id: b, text: { en: 'the client ~ app', zh: 客户端 } }
+    answer: a
+    explanation: { en: 'RFC 9293 #3.10', zh: 见 RFC 9293 }
+labs:
+  - id: own
+    step: 0
+    script: { labScript: 1, steps: [{ actor: client, op: connect, port: 7002 }] }
+`,
+    )
+    const a = capture()
+    expect(await runCli(['quiz', '--format', 'gift', '--pack', pack, '--lang', 'zh'], a.io)).toBe(0)
+    expect(a.err).toEqual([expect.stringContaining('未导出 predict-run:week3:own')])
+    const gift = join(dir, 'week3.zh.gift.txt')
+    writeFileSync(gift, a.out.join('\n'))
+    const b = capture()
+    expect(await runCli(['quiz', '--format', 'moodle', '--pack', gift, '--lang', 'zh'], b.io)).toBe(
+      0,
+    )
+    expect(b.out.join('\n')).toContain('<text><![CDATA[谁回复 RST？]]></text>')
+    expect(b.out.join('\n')).toContain('<text>$course$/top/第三周</text>')
+    writeFileSync(join(dir, 'bad.gift'), 'Who? {=no one =nobody}\n')
+    const c = capture()
+    expect(await runCli(['quiz', '--format', 'gift', '--pack', join(dir, 'bad.gift')], c.io)).toBe(
+      2,
+    )
+    expect(c.err.join('\n')).toMatch(/bad\.gift:1:1 question 1: a short-answer question/)
+  })
+
+  it.each([
+    [['--format', 'pdf'], '--format must be moodle or gift'],
+    [['--pack', 'x.yaml'], '--pack goes with --format'],
+    [['--json', '--format', 'gift'], 'pick one'],
+  ])('refuses %j', async (argv, message) => {
+    const a = capture()
+    expect(await runQuizCli(argv, a.io)).toBe(2)
+    expect(a.err.join('\n')).toContain(message)
   })
 })

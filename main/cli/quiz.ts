@@ -1,5 +1,7 @@
 /**
- * `socklab quiz [--seed N] [--lang zh|en] [--json]` (docs/lab-script-format.md). With `--json` it
+ * `socklab quiz [--seed N] [--lang zh|en] [--json] [--format moodle|gift [--pack FILE]]`
+ * (docs/lab-script-format.md). `--format` writes the quiz (or a pack) for an LMS
+ * (main/cli/quiz-export.ts). With `--json` it
  * prints the generated quiz, `{ "seed", "questions" }`, the same for the same seed. Without,
  * it runs the quiz in the terminal: one question at a time, feedback with the explanation,
  * predict-then-run questions really run their case on the simulator, then the score and the
@@ -20,6 +22,7 @@ import { runScript } from '../lab/session'
 import { createBackends } from '../backend/registry'
 import { defaultDataDir } from '../store/data-dir'
 import { QuizStore } from '../store/quiz-store'
+import { LMS_FORMATS, runQuizExport, type LmsFormat } from './quiz-export'
 import type { CliIo } from './run-cli'
 
 const DONE = 0
@@ -30,6 +33,10 @@ export interface QuizArgs {
   seed?: number
   lang: 'zh' | 'en'
   json: boolean
+  /** Write the quiz as Moodle XML or GIFT instead of taking it. */
+  format?: LmsFormat
+  /** With `format`: a pack file (YAML, JSON or GIFT) instead of a generated quiz. */
+  pack?: string
 }
 
 /** Reads the quiz command's options; a string is the message of a bad one. */
@@ -48,8 +55,20 @@ export function parseQuizArgs(argv: readonly string[]): QuizArgs | string {
       const v = argv[++i] ?? ''
       if (v !== 'zh' && v !== 'en') return `--lang must be zh or en, got "${v}".`
       args.lang = v
-    } else return `Unknown option "${a}" for quiz (use --seed N, --lang zh|en, --json).`
+    } else if (a === '--format') {
+      const v = argv[++i] ?? ''
+      if (!(LMS_FORMATS as readonly string[]).includes(v))
+        return `--format must be moodle or gift, got "${v}".`
+      args.format = v as LmsFormat
+    } else if (a === '--pack') {
+      const v = argv[++i] ?? ''
+      if (!v) return '--pack needs a file (a YAML, JSON or GIFT question pack).'
+      args.pack = v
+    } else
+      return `Unknown option "${a}" for quiz (use --seed N, --lang zh|en, --json, --format moodle|gift, --pack FILE).`
   }
+  if (args.pack && !args.format) return '--pack goes with --format moodle|gift.'
+  if (args.json && args.format) return '--json and --format are two different outputs: pick one.'
   return args
 }
 
@@ -157,6 +176,11 @@ export async function runQuizCli(
   }
   const now = env.now ?? (() => new Date())
   const seed = args.seed ?? seedFromTime(now().getTime())
+  if (args.format)
+    return runQuizExport(
+      { format: args.format, lang: args.lang, seed, ...(args.pack ? { pack: args.pack } : {}) },
+      io,
+    )
   // Questions about results are proved against the simulator's runs before they are asked.
   const quiz = generateQuiz({ seed, proof: simulatorProof() })
   if (args.json) {

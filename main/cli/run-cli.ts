@@ -60,7 +60,7 @@ Usage:
               [--pcap out.pcapng]
   socklab check <scenario-id | script.json|.yaml> [--json]
   socklab doctor [--json]
-  socklab quiz [--seed N] [--lang zh|en] [--json]
+  socklab quiz [--seed N] [--lang zh|en] [--json | --format moodle|gift [--pack FILE]]
   socklab fuzz [--seed S] [--count N] [--out DIR] [--jobs J] [--repeat R]
 
 Profiles: ${PROFILE_IDS.join(', ')}.  Exit codes: 0 done, 1 check or fuzz found a difference,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { parseLabScript } from '../../shared/lab-script'
+import { parseGift } from '../../shared/quiz/lms/gift-import'
 import { formatPackProblems, packQuiz, parsePack } from '../../shared/quiz/pack'
 import { simBackend } from '../sim/index'
 import { runScript } from './session'
@@ -58,7 +59,28 @@ describe('docs/question-packs.md', () => {
     expect(parsed.ok).toBe(false)
     if (parsed.ok) return
     const printed = `${formatPackProblems(parsed.problems, 'week3.yaml')}\n`
-    const shown = blocks('text')
+    const shown = blocks('text').filter((b) => b.startsWith('week3.yaml'))
+    expect(shown).toHaveLength(2)
+    for (const block of shown) expect(block).toBe(printed)
+  })
+
+  it('shows, in both languages, exactly the error the app prints for a GIFT question it refuses', () => {
+    const gift = [
+      '$CATEGORY: $course$/top/Week 4',
+      '',
+      '::q1:: Who answers a SYN to a closed port? {=the kernel ~the application ####RFC 9293}',
+      '',
+      '::q2:: connect() to a closed port fails at once on Linux. {TRUE####The RST comes back.}',
+      '',
+      ...Array.from({ length: 6 }, (_, i) => `// note ${i + 1}`),
+      '',
+      '::born:: When was Ulysses S. Grant born? {#1822:5}',
+    ].join('\n')
+    const parsed = parseGift(gift, 'week4.gift')
+    expect(parsed.ok).toBe(false)
+    if (parsed.ok) return
+    const printed = `${formatPackProblems(parsed.problems, 'week4.gift')}\n`
+    const shown = blocks('text').filter((b) => b.startsWith('week4.gift'))
     expect(shown).toHaveLength(2)
     for (const block of shown) expect(block).toBe(printed)
   })

@@ -145,6 +145,36 @@ describe('quiz calls', () => {
     expect(!gone.ok && gone.error.code).toBe('not-found')
   })
 
+  it('import a GIFT pack; a bad one names its line and leaves the packs as they were', async () => {
+    const quiz = open(tempDir())
+    expect((await quiz.calls.packImport({ name: 'week3.yaml', text: PACK })).ok).toBe(true)
+    const gift = [
+      '$CATEGORY: $course$/top/Week 4',
+      '',
+      '// [id:rst-who] [tag:rst]',
+      "::rst-who::Who sends RST to a SYN on a closed port?{=the server's TCP ~the client ####RFC 9293}",
+      '',
+      'connect() to a closed port fails at once on Linux.{TRUE####The RST comes back at once.}',
+    ].join('\n')
+    const good = await quiz.calls.packImport({ name: 'week4.gift.txt', text: gift })
+    expect(good).toMatchObject({ ok: true, value: { id: 'week4', title: { en: 'Week 4' } } })
+    if (!good.ok) return
+    const pack = parsePack(good.value.source)
+    expect(pack.ok && pack.pack.questions.map((q) => [q.id, q.topic, q.answer])).toEqual([
+      ['rst-who', 'rst', 'a'],
+      ['q2', 'custom', 'true'],
+    ])
+    const bad = await quiz.calls.packImport({
+      name: 'week4.gift',
+      text: `${gift}\n\nWhen? {#1822}`,
+    })
+    expect(bad.ok).toBe(false)
+    if (bad.ok) return
+    expect(bad.error.message).toContain('week4.gift:8:1 question 3: a numerical question')
+    const list = await quiz.calls.packList()
+    expect(list.ok && list.value.map((p) => p.id).sort()).toEqual(['week3', 'week4'])
+  })
+
   it('import result files into the gradebook, listing the bad ones', async () => {
     const quiz = open(tempDir())
     expect((await quiz.calls.packImport({ name: 'week3.yaml', text: PACK })).ok).toBe(true)

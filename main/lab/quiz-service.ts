@@ -21,6 +21,7 @@ import {
 } from '../../shared/contract'
 import { masteryOf, type TopicMastery } from '../../shared/quiz/grade'
 import { buildGradebook } from '../../shared/quiz/gradebook'
+import { isGiftFile, parseGift } from '../../shared/quiz/lms/gift-import'
 import { formatPackProblems, parsePack, type QuestionPack } from '../../shared/quiz/pack'
 import type { QuizProof } from '../../shared/quiz/proof'
 import {
@@ -139,7 +140,10 @@ export function createQuizCalls(options: QuizServiceOptions): QuizService {
       ),
     packImport: (file) =>
       withStore((s) => {
-        const parsed = parsePack(file.text)
+        // A GIFT file (.gift or .txt, Moodle's text format) becomes a pack; the app keeps the
+        // pack's YAML, which every later reader (the gradebook's regrading) reads as usual.
+        const gift = isGiftFile(file.name) ? parseGift(file.text, file.name) : undefined
+        const parsed = gift ?? parsePack(file.text)
         if (!parsed.ok)
           return fail(
             'bad-input',
@@ -153,7 +157,7 @@ export function createQuizCalls(options: QuizServiceOptions): QuizService {
         const record: PackRecord = {
           id: parsed.pack.id,
           title: parsed.pack.title,
-          source: file.text,
+          source: gift?.ok ? gift.yaml : file.text,
           importedAt: now().toISOString(),
         }
         s.savePack(record)

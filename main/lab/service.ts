@@ -29,6 +29,11 @@ export interface LabServiceOptions {
    * defaultDataDir()). Without it the quiz calls answer that nothing can be kept.
    */
   dataDir?: string
+  /**
+   * Saves the window's page as a PDF: only the desktop app has a window to print
+   * (main/app/pdf.ts). Without it the call answers `unsupported`.
+   */
+  savePdf?: LabCalls['savePdf']
 }
 
 /** The contract's calls plus the run-update stream and teardown. */
@@ -96,6 +101,13 @@ export function createLabService(options: LabServiceOptions): LabService {
       return ok(simulatorProof())
     },
     ...quiz.calls,
+    savePdf:
+      options.savePdf ??
+      (async () =>
+        fail(
+          'unsupported',
+          'Saving a PDF is the desktop app’s: in a browser, print the page and choose “Save as PDF” as the printer.',
+        )),
   }
 
   return {

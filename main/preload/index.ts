@@ -34,6 +34,7 @@ const lab = {
   classImportResults: (files) => ipcRenderer.invoke(CALLS.classImportResults.channel, files),
   classGradebook: () => ipcRenderer.invoke(CALLS.classGradebook.channel),
   classClearResults: () => ipcRenderer.invoke(CALLS.classClearResults.channel),
+  savePdf: (request) => ipcRenderer.invoke(CALLS.savePdf.channel, request),
   onRunUpdate: (listener) => subscribe(EVENTS.onRunUpdate, listener),
   onMenuCommand: (listener) => subscribe(EVENTS.onMenuCommand, listener),
 } satisfies LabApi

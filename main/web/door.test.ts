@@ -45,6 +45,7 @@ function runningService(): LabService & { end(runId: string): void; cancelled: s
       },
       quizProof: async () => fail('internal', 'not in this test'),
       ...createQuizCalls({}).calls,
+      savePdf: async () => fail('unsupported', 'no window in this test'),
     },
     onRunUpdate(listener) {
       listeners.add(listener)

@@ -32,6 +32,7 @@ function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: L
       quizProof: async () => ok(simulatorProof()),
       // The quiz calls without a data folder: they answer, but keep nothing.
       ...createQuizCalls({}).calls,
+      savePdf: async () => fail('unsupported', 'no window in this test'),
     },
     onRunUpdate(listener) {
       listeners.add(listener)

@@ -248,6 +248,7 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
     classGradebook: () => call('classGradebook', []) as ReturnType<LabCalls['classGradebook']>,
     classClearResults: () =>
       call('classClearResults', []) as ReturnType<LabCalls['classClearResults']>,
+    savePdf: (request) => call('savePdf', [request]) as ReturnType<LabCalls['savePdf']>,
   }
 
   connect()

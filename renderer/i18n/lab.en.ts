@@ -121,6 +121,7 @@ export const labEn = {
     legend:
       'Legend: solid arrow = segment, dashed = retransmission, ✕ = dropped on the way, dotted = ICMP error, bar on a lifeline = a call from issue to return',
     position: 'cursor at event {n} of {total} ({ms})',
+    sheet: 'Lab sheet (print)',
   },
   compare: {
     label: 'Compare OS profiles and backends side by side',
@@ -182,5 +183,44 @@ export const labEn = {
     importedTrace: 'Showing a saved trace, not a live run.',
     unknownCase:
       'The link names a case this catalog does not have ({id}): showing {shown} instead.',
+  },
+  sheet: {
+    title: 'Lab sheet',
+    back: 'Back to the Lab',
+    controls: 'Lab sheet options',
+    profile: 'Answers on',
+    print: 'Print…',
+    savePdf: 'Save as PDF…',
+    saved: 'Saved {file}.',
+    pdfFailed: 'The PDF was not saved: {message}',
+    running: 'Running the case on the simulator for the answers…',
+    failed: 'The answers could not be computed: {message}',
+    unknown: 'There is no case “{id}” in the catalog.',
+    hint: 'Page 1 is for the students; page 2 has the answers. Print both, hand out page 1.',
+    article: 'Article',
+    textbook: 'Textbook',
+    name: 'Name',
+    klass: 'Class',
+    date: 'Date',
+    intro:
+      'Predict what each call returns and the errno it sets (write — for none). Steps without boxes are done by the other side, the network or the OS.',
+    step: '#',
+    who: 'Who',
+    call: 'Call',
+    at: 'At',
+    ret: 'Return value',
+    errno: 'errno',
+    atMs: '{ms} ms',
+    answers: 'Answers',
+    answersFrom:
+      'What the simulator returned for this case on {profile} (every call, run by the app, not copied from a table).',
+    why: 'Why',
+    explanation: 'The article explains',
+    blocks: 'blocks (still waiting when the run ended)',
+    skipped: 'not run (its program had died or was stuck)',
+    none: '—',
+    footer:
+      'Socket Anomaly Lab · case {id} · run it yourself, on the simulator or the real kernel.',
+    noNotes: 'No teaching note for these calls.',
   },
 }

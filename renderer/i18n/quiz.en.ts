@@ -171,8 +171,18 @@ export const quizEn = {
     packs: {
       title: 'Question packs',
       intro:
-        'A pack is a YAML or JSON file: the teacher’s own questions, lab scripts to predict and run, a seed and a time limit.',
+        'A pack is a YAML or JSON file: the teacher’s own questions, lab scripts to predict and run, a seed and a time limit. A GIFT file (Moodle’s text format, .gift or .txt) imports as a pack too.',
       import: 'Import a pack…',
+      exportFor: 'For Moodle:',
+      exportLang: 'Language of the file',
+      exportMoodle: 'Moodle XML',
+      exportGift: 'GIFT',
+      exportLabel: 'Save “{title}” as {format} ({lang})',
+      exported: 'Saved {file}: {n} questions.',
+      exportSkipped:
+        'Left out {n}: {ids} (a lab on its own script is graded by the student’s run, which an LMS cannot do).',
+      exportNoProof:
+        'The simulator’s runs could not be fetched, so the generated questions cannot be exported yet.',
       imported: 'Imported “{title}”.',
       importFailed: 'The pack was not imported. Fix these lines and import it again:',
       empty: 'No packs imported yet.',

@@ -164,8 +164,17 @@ export const quizZh: typeof quizEn = {
     packs: {
       title: '题包',
       intro:
-        '题包是一个 YAML 或 JSON 文件：老师自己出的题、要先预测再运行的实验脚本、种子和时间限制。',
+        '题包是一个 YAML 或 JSON 文件：老师自己出的题、要先预测再运行的实验脚本、种子和时间限制。GIFT 文件（Moodle 的文本格式，.gift 或 .txt）也可以作为题包导入。',
       import: '导入题包……',
+      exportFor: '导出到 Moodle：',
+      exportLang: '文件的语言',
+      exportMoodle: 'Moodle XML 文件',
+      exportGift: 'GIFT 文件',
+      exportLabel: '把“{title}”保存为 {format}（{lang}）',
+      exported: '已保存 {file}：{n} 道题。',
+      exportSkipped:
+        '未导出 {n} 道：{ids}（在自带脚本上运行的实验按学生自己的运行结果判分，LMS 做不到）。',
+      exportNoProof: '无法取得模拟器的运行结果，所以暂时不能导出生成题。',
       imported: '已导入“{title}”。',
       importFailed: '题包没有导入。请修改下面这些行后重新导入：',
       empty: '还没有导入题包。',

@@ -10,6 +10,10 @@ describe('hash routes', () => {
     ['#/quiz', { view: 'quiz' }],
     ['#/summary/ignored', { view: 'summary' }],
     ['#/nowhere', { view: 'lab' }],
+    ['#/sheet/peer.close', { view: 'sheet', caseId: 'peer.close' }],
+    ['#/sheet/peer.close?profile=macos', { view: 'sheet', caseId: 'peer.close', profile: 'macos' }],
+    // A sheet is of a case: without one, the Lab.
+    ['#/sheet', { view: 'lab' }],
   ])('%s', (hash, route) => {
     expect(parseHash(hash)).toEqual(route)
   })

@@ -10,10 +10,18 @@ export const VIEWS = ['lab', 'summary', 'quiz', 'classroom'] as const
 /** One of {@link VIEWS}. */
 export type ViewId = (typeof VIEWS)[number]
 
+/**
+ * Pages reached from a view rather than from the top bar: `#/sheet/<case>?profile=P`, the
+ * printable lab sheet of a case.
+ */
+export const PAGES = ['sheet'] as const
+/** A view of the top bar, or one of {@link PAGES}. */
+export type PageId = ViewId | (typeof PAGES)[number]
+
 /** Where the user is. */
 export interface Route {
-  view: ViewId
-  /** Lab view only: the case to open. */
+  view: PageId
+  /** Lab view and lab sheet: the case to open. */
   caseId?: string
   /**
    * Lab deep links only (`#/lab/peer.crash-fin?backend=kernel&profile=windows&run`): how to
@@ -28,9 +36,13 @@ export interface Route {
 export function parseHash(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?')
   const [view, ...rest] = path.split('/')
-  const known = (VIEWS as readonly string[]).includes(view ?? '') ? (view as ViewId) : 'lab'
-  const caseId = known === 'lab' && rest[0] ? decodeURIComponent(rest[0]) : undefined
-  if (!caseId) return { view: known }
+  const known = ([...VIEWS, ...PAGES] as readonly string[]).includes(view ?? '')
+    ? (view as PageId)
+    : 'lab'
+  const withCase = known === 'lab' || known === 'sheet'
+  const caseId = withCase && rest[0] ? decodeURIComponent(rest[0]) : undefined
+  // A sheet is always of a case: without one, the Lab opens.
+  if (!caseId) return { view: known === 'sheet' ? 'lab' : known }
   const route: Route = { view: known, caseId }
   const params = new URLSearchParams(query)
   const backend = params.get('backend')

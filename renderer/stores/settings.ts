@@ -7,7 +7,8 @@ import { inject, ref, watch } from 'vue'
 import type { MenuCommand } from '../../shared/contract'
 import { LAB_API } from '../api/index'
 import { isLanguage, languageFromNavigator, type Language } from '../i18n/index'
-import { formatHash, parseHash, type Route, type ViewId } from './route'
+import type { ProfileId } from '../../shared/lab-script'
+import { formatHash, parseHash, type PageId, type Route } from './route'
 
 /** The two colour themes. */
 export type Theme = 'light' | 'dark'
@@ -73,9 +74,12 @@ export const useSettingsStore = defineStore('settings', () => {
     theme.value = theme.value === 'light' ? 'dark' : 'light'
   }
 
-  /** Goes to a view (and, in the Lab, a case); the hash follows so the page can be bookmarked. */
-  function navigate(view: ViewId, caseId?: string): void {
-    const next: Route = caseId ? { view, caseId } : { view }
+  /**
+   * Goes to a view (and, in the Lab or a lab sheet, a case, with a profile); the hash follows
+   * so the page can be bookmarked.
+   */
+  function navigate(view: PageId, caseId?: string, profile?: ProfileId): void {
+    const next: Route = caseId ? { view, caseId, ...(profile ? { profile } : {}) } : { view }
     route.value = next
     const hash = formatHash(next)
     if (globalThis.location && globalThis.location.hash !== hash) {

@@ -175,6 +175,8 @@ export interface FakeLab extends RendererApi {
   quiz: FakeQuizData
   /** How many times the quiz proof was asked for. */
   proofCalls: number
+  /** The file names savePdf was asked for. */
+  pdfs: string[]
 }
 
 /** Options: replace any answer with an error or other data. */
@@ -189,6 +191,8 @@ export interface FakeLabOptions {
   quiz?: Partial<FakeQuizData>
   /** The quizProof answer (default: the recorded simulator runs of the whole catalog). */
   quizProof?: Result<QuizProof>
+  /** The savePdf answer (default: saved under /tmp). */
+  savePdf?: Result<{ saved: string | null }>
 }
 
 function okResult<T>(value: T): Result<T> {
@@ -223,6 +227,7 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
     finishWith: null,
     quiz,
     proofCalls: 0,
+    pdfs: [],
     ...createFakeQuiz(quiz),
     quizProof: () => {
       fake.proofCalls++
@@ -247,6 +252,10 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
     cancelRun: async (runId) => {
       fake.cancelled.push(runId)
       return answer(okResult(null))
+    },
+    savePdf: async (request) => {
+      fake.pdfs.push(request.fileName)
+      return answer(options.savePdf ?? okResult({ saved: `/tmp/${request.fileName}` }))
     },
     onRunUpdate(listener) {
       runListeners.add(listener)
