@@ -22,6 +22,7 @@ import { runScript } from '../lab/session'
 import { APP_VERSION } from '../lab/version'
 import { loadScript } from './load-script'
 import { runFuzzCli } from './fuzz'
+import { runProgramCli, wantsProgram } from './program'
 import { runQuizCli } from './quiz'
 
 /** Where the CLI writes. */
@@ -55,6 +56,7 @@ const USAGE = `Socket Anomaly Lab ${APP_VERSION}: cause TCP anomalies and see wh
 Usage:
   socklab list [--json]
   socklab run <scenario-id | script.json|.yaml> [--backend sim|kernel] [--profile P] [--json]
+  socklab run <scenario-id | script> --backend kernel --client|--server [--limit MS] [--json] -- <command> [args]
   socklab check <scenario-id | script.json|.yaml> [--json]
   socklab doctor [--json]
   socklab quiz [--seed N] [--lang zh|en] [--json]
@@ -103,6 +105,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   // The quiz has its own options (--seed, --lang): main/cli/quiz.ts reads them.
   if (command === 'quiz') return runQuizCli(rest, io)
+  // Your own program as the client or server (main/cli/program.ts): its command follows `--`.
+  if (command === 'run' && wantsProgram(rest)) return runProgramCli(rest, io)
   if (command === 'fuzz') {
     const controller = interruptible()
     try {
@@ -283,7 +287,7 @@ async function doctor(flags: Flags, io: CliIo): Promise<number> {
 }
 
 /** A run's cancel switch, tied to the signals that stop the CLI. */
-interface Interruptible extends AbortController {
+export interface Interruptible extends AbortController {
   /** Stops listening for the signals. */
   release(): void
   /**
@@ -297,7 +301,7 @@ interface Interruptible extends AbortController {
  * Ctrl+C cancels the run (and its cleanup runs) instead of killing the process mid-way; the
  * run then ends with a line saying it was cancelled and exit code 130 (128 + SIGINT).
  */
-function interruptible(): Interruptible {
+export function interruptible(): Interruptible {
   const controller = new AbortController() as Interruptible
   let signal: NodeJS.Signals | undefined
   const onSignal = (name: NodeJS.Signals): void => {

@@ -30,6 +30,7 @@ import { NftShell } from './nft-shell'
 import { Peer } from './peer'
 import type { HubRole } from './perl-hub'
 import type { KernelProbe } from './probe'
+import type { ProgramHost, RunProgram } from './program/actor'
 import { mayBlock, Schedule } from './schedule'
 import {
   parseTcpTable,
@@ -87,6 +88,8 @@ class Run implements ActionContext {
   nft: NftShell | null = null
   capture: Capture | null = null
   t0 = 0
+  /** CLOCK_REALTIME (ms) at the run clock's 0, for a traced program's times. */
+  realT0: number | null = null
   ended = false
   private lastStates: Record<Endpoint, TcpState> = { client: 'CLOSED', server: 'CLOSED' }
   private poller: NodeJS.Timeout | null = null
@@ -202,29 +205,47 @@ class Run implements ActionContext {
   }
 }
 
-/** Runs a script on the real kernel. `probe` says what the host allows. */
+/**
+ * Runs a script on the real kernel. `probe` says what the host allows. With `program`, a
+ * student's program plays one actor instead of the script's steps for it (program/actor.ts).
+ */
 export async function runOnKernel(
   script: LabScript,
   ctx: RunContext,
   probe: KernelProbe,
+  program?: RunProgram,
 ): Promise<LabResult> {
   const run = new Run(script, ctx, probe)
   try {
-    await setUp(run)
-    return await execute(run)
+    await setUp(run, program)
+    return await execute(run, program)
   } finally {
+    await program?.stop(ctx.signal.aborted ? 'cancelled' : 'limit')
     await run.cleanup()
   }
 }
 
-async function setUp(run: Run): Promise<void> {
+/** What a program actor needs of the run. */
+function programHost(run: Run, arch: NonNullable<ReturnType<typeof syscallArch>>): ProgramHost {
+  return {
+    arch,
+    hubPid: run.ns?.pid ?? -1,
+    ports: run.ports,
+    book: run.book,
+    tcpTable: () => run.tcpTable(),
+    zeroRealMs: () => run.realT0,
+  }
+}
+
+async function setUp(run: Run, program?: RunProgram): Promise<void> {
   const { script, ports } = run
   const arch = syscallArch()
   if (!arch) throw new Error(`the kernel lab has no system call numbers for ${process.arch}`)
   const faults = needsNft(script)
   const actors = new Set(script.steps.map((s) => s.actor))
   const roles: HubRole[] = [{ role: 'capture' }]
-  for (const who of ['client', 'server'] as const) if (actors.has(who)) roles.push({ role: who })
+  for (const who of ['client', 'server'] as const)
+    if (actors.has(who) && who !== program?.role) roles.push({ role: who })
   if (script.topology === 'middlebox')
     roles.push({ role: 'relay', frontPort: ports.frontPort, serverPort: ports.serverPort })
   if (faults) roles.push({ role: 'nft' }, { role: 'monitor' })
@@ -276,9 +297,12 @@ async function setUp(run: Run): Promise<void> {
   if (failed) throw (failed as PromiseRejectedResult).reason
 }
 
-async function execute(run: Run): Promise<LabResult> {
+async function execute(run: Run, program?: RunProgram): Promise<LabResult> {
   const { script, ctx } = run
+  const host = program ? programHost(run, syscallArch()!) : null
+  if (program && host) await program.prepare(host)
   run.t0 = monotonicMs()
+  run.realT0 = performance.timeOrigin + performance.now()
   run.startPolling()
   await run.sample('ss')
   let endRun!: () => void
@@ -401,8 +425,21 @@ async function execute(run: Run): Promise<LabResult> {
     }
     return 'go'
   }
+  /**
+   * The program's turn: it starts when the actor's first step would (its `at`, once every
+   * step of the others due before it has taken effect), then runs by itself to its end.
+   */
+  const programLoop = async (p: RunProgram, h: ProgramHost): Promise<void> => {
+    const first = script.steps.find((s) => s.actor === p.role)
+    if ((await until(first?.at ?? 0)) === 'stop') return
+    if ((await schedule.gate(p.role, stop)) === 'stop') return
+    schedule.finished(p.role)
+    await Promise.race([p.start(h), stop])
+  }
   const loops = (['client', 'server', 'net'] as const).map((actor) =>
-    loop(actor).finally(() => schedule.finished(actor)),
+    (program && host && actor === program.role ? programLoop(program, host) : loop(actor)).finally(
+      () => schedule.finished(actor),
+    ),
   )
   try {
     await Promise.race([Promise.all(loops), stop])
@@ -418,7 +455,7 @@ async function execute(run: Run): Promise<LabResult> {
   for (const [, f] of inFlight)
     record(blockedStep(f.index, script.steps[f.index]!, f.startMs, endMs))
   script.steps.forEach((s, i) => {
-    if (results.has(i)) return
+    if (results.has(i) || s.actor === program?.role) return
     const why =
       s.actor !== 'net' && run.dead.has(s.actor)
         ? 'dead'
@@ -427,7 +464,9 @@ async function execute(run: Run): Promise<LabResult> {
           : 'stuck'
     record(skippedStep(i, s, endMs, why))
   })
-  return buildResult({
+  // The program ends now if it still runs (its sockets are in `final` as they were).
+  await program?.stop(ctx.signal.aborted ? 'cancelled' : 'limit')
+  const result = buildResult({
     script,
     backend: 'kernel',
     profile: run.timers.profile,
@@ -447,6 +486,7 @@ async function execute(run: Run): Promise<LabResult> {
     ...(ctx.signal.aborted ? { cancelled: true } : {}),
     socketTable: ssLines(rows),
   })
+  return program ? program.attach(result) : result
 }
 
 /** A call whose own timeout ended it: recv's SO_RCVTIMEO (EAGAIN), a poll() that returned 0. */
