@@ -16,6 +16,7 @@ import {
 import { formatTraceLines } from '../../shared/trace-text'
 import { createBackends } from '../backend/registry'
 import { probeKernel } from '../kernel/index'
+import { programSupport } from '../kernel/program/index'
 import { formatDifferences } from '../../shared/agreement'
 import { checkScript, lateOf } from '../lab/check'
 import { runScript } from '../lab/session'
@@ -270,8 +271,10 @@ async function check(flags: Flags, io: CliIo): Promise<number> {
 
 async function doctor(flags: Flags, io: CliIo): Promise<number> {
   const probe = await probeKernel()
+  // Your own program in the lab (run --client/--server, grade): strace on top of the kernel lab.
+  const program = await programSupport(probe)
   if (flags.json) {
-    io.out(JSON.stringify(probe, null, 2))
+    io.out(JSON.stringify({ ...probe, program }, null, 2))
     return EXIT.done
   }
   io.out(
@@ -283,6 +286,11 @@ async function doctor(flags: Flags, io: CliIo): Promise<number> {
   io.out(`cases on the real kernel here: ${runnable.length} of ${probe.cases.length}`)
   for (const c of probe.cases)
     io.out(`  ${c.runnable ? 'kernel+sim' : 'sim only  '} ${c.id}${c.why ? `: ${c.why}` : ''}`)
+  io.out(
+    `your own program (run --client|--server -- <command>, grade): ${program.available ? 'available' : 'not available'}`,
+  )
+  io.out(program.detail)
+  for (const c of program.checks) io.out(`  ${c.ok ? 'ok  ' : 'no  '} ${c.name}: ${c.detail}`)
   return EXIT.done
 }
 
