@@ -158,7 +158,7 @@ export function readScriptBytes(bytes: Uint8Array, file: string): Loaded {
  * At most the limit plus one byte of a regular file: a device or a pipe (`/dev/zero`) is
  * refused rather than read forever, and a huge file is not read to be refused.
  */
-async function readBounded(file: string): Promise<Uint8Array | string> {
+export async function readBounded(file: string): Promise<Uint8Array | string> {
   let handle
   try {
     handle = await open(file, 'r')

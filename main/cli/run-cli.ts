@@ -23,6 +23,7 @@ import { runScript } from '../lab/session'
 import { APP_VERSION } from '../lab/version'
 import { loadScript } from './load-script'
 import { runFuzzCli } from './fuzz'
+import { runGradeCli } from './grade'
 import { runProgramCli, wantsProgram } from './program'
 import { runQuizCli } from './quiz'
 
@@ -59,6 +60,7 @@ Usage:
   socklab run <scenario-id | script.json|.yaml> [--backend sim|kernel] [--profile P] [--json]
   socklab run <scenario-id | script> --backend kernel --client|--server [--limit MS] [--json] -- <command> [args]
   socklab check <scenario-id | script.json|.yaml> [--json]
+  socklab grade <program-lab.yaml|.json> [--out FILE] [--lang zh|en] [--json] -- <command> [args]
   socklab doctor [--json]
   socklab quiz [--seed N] [--lang zh|en] [--json]
   socklab fuzz [--seed S] [--count N] [--out DIR] [--jobs J] [--repeat R]
@@ -108,6 +110,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command === 'quiz') return runQuizCli(rest, io)
   // Your own program as the client or server (main/cli/program.ts): its command follows `--`.
   if (command === 'run' && wantsProgram(rest)) return runProgramCli(rest, io)
+  if (command === 'grade') return runGradeCli(rest, io)
   if (command === 'fuzz') {
     const controller = interruptible()
     try {

@@ -53,6 +53,11 @@ export interface ProgramSpec {
    * seconds before its first call.
    */
   limitMs?: number
+  /**
+   * The program's own time limit (ms from its start): past it, it is ended as at the run's
+   * limit (`killed: 'limit'`), and the run goes on without it.
+   */
+  timeLimitMs?: number
 }
 
 /** What a program run adds to the script's `limitMs` by default (see ProgramSpec.limitMs). */
@@ -88,6 +93,7 @@ export class ProgramActor implements RunProgram {
   /** CLOCK_REALTIME (ms) when it was started. */
   private launchedAt = 0
   private stopping: Promise<void> | null = null
+  private timer: NodeJS.Timeout | null = null
 
   constructor(private readonly spec: ProgramSpec) {
     this.role = spec.role
@@ -129,6 +135,11 @@ export class ProgramActor implements RunProgram {
       ...(this.spec.cwd ? { cwd: this.spec.cwd } : {}),
       onTrace: (line) => this.line(line),
     })
+    const limit = this.spec.timeLimitMs
+    if (limit !== undefined) {
+      this.timer = setTimeout(() => void this.stop('limit'), limit)
+      void this.proc.exited.then(() => this.timer && clearTimeout(this.timer))
+    }
   }
 
   private line(text: string): void {
@@ -158,6 +169,7 @@ export class ProgramActor implements RunProgram {
 
   stop(reason: 'limit' | 'cancelled'): Promise<void> {
     this.stopping ??= (async () => {
+      if (this.timer) clearTimeout(this.timer)
       const proc = this.proc
       if (!proc) return
       if (!proc.ended && !(this.mainPid !== null && this.parser.exits.has(this.mainPid)))
