@@ -317,6 +317,17 @@ async function execute(run: Run, program?: RunProgram): Promise<LabResult> {
     ctx.onStep(r)
   }
   const schedule = new Schedule(script)
+  /**
+   * When a step is due. A client program starts late (an interpreter under strace takes
+   * hundreds of milliseconds), so the others' steps written for after its first step are due
+   * that much later: a crash at 100 ms comes 90 ms after its connect, as the script says.
+   */
+  const firstAt = program ? (script.steps.find((s) => s.actor === program.role)?.at ?? 0) : 0
+  const due = async (at: number): Promise<number> => {
+    if (!program || program.role !== 'client' || at <= firstAt) return at
+    const first = await Promise.race([program.firstCallMs(), stop.then(() => null)])
+    return first === null ? at : at + Math.max(0, first - firstAt)
+  }
   const inFlight = new Map<Actor, { index: number; startMs: number }>()
   const loop = async (actor: Actor): Promise<void> => {
     const mine = script.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.actor === actor)
@@ -337,11 +348,12 @@ async function execute(run: Run, program?: RunProgram): Promise<LabResult> {
       // never starts (skipped at the end, as in the simulator). The lab's own steps (sleep)
       // would otherwise run in this parent, which is not stopped.
       if (run.frozen.has(actor) && s.op !== 'thaw') return
-      if ((await until(s.at ?? 0)) === 'stop') return
+      const at = await due(s.at ?? 0)
+      if ((await until(at)) === 'stop') return
       if ((await schedule.gate(actor, stop)) === 'stop') return
       const startMs = run.now()
       // The moment the script set: its `at`, or the end of this actor's step before.
-      run.late = Math.max(run.late, startMs - Math.max(s.at ?? 0, lastEnd))
+      run.late = Math.max(run.late, startMs - Math.max(at, lastEnd))
       inFlight.set(actor, { index: i, startMs })
       schedule.started(actor)
       void run.sample('ss')

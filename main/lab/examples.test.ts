@@ -1,7 +1,7 @@
 // The examples of issue 14 (examples/), graded by their program labs (examples/labs/) as
-// `socklab grade` grades them: the robust client and server pass every case; the naive ones
-// fail, the client on peer.crash-rst and peer.host-down among others, with reasons a student
-// can read. The C examples run where a C compiler is present (one skip line otherwise).
+// `socklab grade` grades them: the robust clients and server pass every case; the naive ones
+// fail, the clients on peer.crash-rst and peer.host-down among others, with reasons a student
+// can read. Python and Node always; C where a C compiler is present (one skip line otherwise).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -113,6 +113,30 @@ describe.skipIf(why !== null)('the examples, graded by their program labs', () =
           'it was still running at the time limit and was stopped by the lab; the lab expects status 0',
           'its output does not contain "idle"',
         ],
+      })
+    },
+  )
+
+  it(
+    'the Node clients: the robust one passes, the naive one fails',
+    { timeout: 90_000 },
+    async () => {
+      const node = (name: string): string[] => [
+        process.execPath,
+        join(root, 'examples', 'node', name),
+        '{host}',
+        '{port}',
+      ]
+      const robust = await grade('client-faults.yaml', node('robust_client.mjs'))
+      expect(verdicts(robust)).toEqual(CLIENT_PASS)
+      const naive = await grade('client-faults.yaml', node('naive_client.mjs'))
+      expect(verdicts(naive)).toEqual({
+        'connect.refused': [
+          'its output does not contain "refused"',
+          'made 1 connect() attempt; the lab expects exactly 3',
+        ],
+        'peer.crash-rst': ['its output does not contain "reset"'],
+        'peer.host-down': HOST_DOWN_FAIL,
       })
     },
   )

@@ -33,6 +33,11 @@ export interface RunProgram {
   readonly role: Endpoint
   prepare(host: ProgramHost): Promise<void>
   start(host: ProgramHost): Promise<void>
+  /**
+   * When the program made its first socket call (run clock), or null when it ended without
+   * one: the script's later steps of the others are timed from there (runner.ts `due`).
+   */
+  firstCallMs(): Promise<number | null>
   stop(reason: 'limit' | 'cancelled'): Promise<void>
   attach(result: LabResult): LabResult
 }
@@ -94,6 +99,8 @@ export class ProgramActor implements RunProgram {
   private launchedAt = 0
   private stopping: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
+  private firstCall: ((ms: number | null) => void) | null = null
+  private readonly first = new Promise<number | null>((r) => (this.firstCall = r))
 
   constructor(private readonly spec: ProgramSpec) {
     this.role = spec.role
@@ -136,10 +143,11 @@ export class ProgramActor implements RunProgram {
       onTrace: (line) => this.line(line),
     })
     const limit = this.spec.timeLimitMs
-    if (limit !== undefined) {
-      this.timer = setTimeout(() => void this.stop('limit'), limit)
-      void this.proc.exited.then(() => this.timer && clearTimeout(this.timer))
-    }
+    if (limit !== undefined) this.timer = setTimeout(() => void this.stop('limit'), limit)
+    void this.proc.exited.then(() => {
+      if (this.timer) clearTimeout(this.timer)
+      this.firstCall?.(null)
+    })
   }
 
   private line(text: string): void {
@@ -147,10 +155,22 @@ export class ProgramActor implements RunProgram {
     for (const call of this.parser.feed(text)) this.keep(call)
     // The first process strace shows is the program (the launcher's `tie` became it).
     if (before === 0 && this.parser.pids.size > 0) this.mainPid = [...this.parser.pids][0]!
-    if (this.mainPid !== null && this.parser.exits.has(this.mainPid)) this.mainEnd?.()
+    if (this.mainPid !== null && this.parser.exits.has(this.mainPid)) {
+      this.mainEnd?.()
+      this.firstCall?.(null)
+    }
+  }
+
+  firstCallMs(): Promise<number | null> {
+    return this.first
   }
 
   private keep(call: ProgramCall): void {
+    const zero = this.host?.zeroRealMs()
+    if (this.firstCall && zero !== null && zero !== undefined) {
+      this.firstCall(call.startMs - zero)
+      this.firstCall = null
+    }
     const book = this.host?.book
     if (book && call.ret !== undefined && call.ret >= 0) {
       if (call.op === 'listen') book.listening(call.fd)

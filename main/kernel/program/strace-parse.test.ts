@@ -168,6 +168,22 @@ describe('StraceParser', () => {
     ])
   })
 
+  it('counts a TCP socket that strace shows only as socket:[inode] once it was reset', () => {
+    const calls = parse([
+      '31 1796518113.300000 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3<TCP:[4525605]> <0.000020>',
+      '31 1796518113.310000 connect(3<TCP:[4525605]>, {sa_family=AF_INET, sin_port=htons(7016), sin_addr=inet_addr("127.0.0.1")}, 16) = 0 <0.000100>',
+      '31 1796518113.500000 recvfrom(3<socket:[4525605]>, 0x7f, 1024, 0, NULL, NULL) = -1 ECONNRESET (Connection reset by peer) <0.000010>',
+      '31 1796518113.510000 close(3<socket:[4525605]>) = 0 <0.000010>',
+      '31 1796518113.520000 write(4<socket:[77]>, "x", 1) = 1 <0.000010>',
+    ])
+    expect(calls.map((c) => `${c.op} ${c.ret} ${c.errno ?? ''}`)).toEqual([
+      'socket 3 ',
+      'connect 0 ',
+      'recv -1 ECONNRESET',
+      'close 0 ',
+    ])
+  })
+
   it('never throws on lines it does not know, and reads strings with parentheses', () => {
     const p = new StraceParser('client')
     for (const l of [

@@ -313,6 +313,8 @@ export class StraceParser {
       this.epolls.delete(fd.fd)
       return
     }
+    // A descriptor strace shows as TCP is one (inherited, or made by a call not traced).
+    if (fd?.kind !== undefined && isTcpKind(fd.kind)) this.tracked.add(fd.fd)
     if (ret.ret === null || ret.ret < 0) return
     const isSocketCall = name === 'socket' && /AF_INET6?\b/.test(args) && /SOCK_STREAM/.test(args)
     const accepted = (name === 'accept' || name === 'accept4') && fd && this.isTcp(fd)
@@ -328,8 +330,15 @@ export class StraceParser {
     }
   }
 
+  /**
+   * `-yy` names a socket's protocol by asking the kernel (sock_diag); a TCP socket that is in
+   * no table any more (reset, closed by the peer's RST) shows only as `socket:[inode]`: then the
+   * table of descriptors known to be TCP answers.
+   */
   private isTcp(fd: { fd: number; kind?: string }): boolean {
-    return fd.kind !== undefined ? isTcpKind(fd.kind) : this.tracked.has(fd.fd)
+    return fd.kind !== undefined && fd.kind !== 'socket'
+      ? isTcpKind(fd.kind)
+      : this.tracked.has(fd.fd)
   }
 
   private build(
