@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { scenarioScript } from '../../../shared/catalog/index'
 import { PROGRAM_OUTPUT_LIMIT } from '../../../shared/program-result'
 import { leftovers } from '../test-util'
+import { createProgramBackend } from './index'
 import { PYTHON, programsUnavailable, pythonFile, runProgram } from './test-programs'
 
 const why = await programsUnavailable()
@@ -100,5 +101,36 @@ describe.skipIf(why !== null)('a program is contained', () => {
     expect(p.stdout).toContain(`[socklab: output cut at ${PROGRAM_OUTPUT_LIMIT} bytes]`)
     expect(p.stdout.length).toBeLessThan(PROGRAM_OUTPUT_LIMIT + 100)
     expect(p.killed).toBe('limit')
+  })
+})
+
+describe.skipIf(why !== null)('a cancelled run', () => {
+  it('ends its program at once, says so, and leaves nothing', async () => {
+    const token = `socklab-test-${randomUUID()}`
+    const file = pythonFile('p.py', 'import time\nprint("up", flush=True)\ntime.sleep(60)\n')
+    const controller = new AbortController()
+    const backend = createProgramBackend({
+      role: 'client',
+      command: [PYTHON!, file, token],
+      limitMs: 20_000,
+    })
+    const started = performance.now()
+    const running = backend.run(scenarioScript('connect.ok')!, {
+      signal: controller.signal,
+      onEvent: () => undefined,
+      onStep: () => undefined,
+    })
+    // Cancel once the program runs (it never connects: the run would wait for its limit).
+    while (holding(token).length === 0 && performance.now() - started < 10_000)
+      await new Promise((r) => setTimeout(r, 20))
+    controller.abort()
+    const result = await running
+    expect(result.cancelled).toBe(true)
+    expect(result.program!.killed).toBe('cancelled')
+    // SIGTERM; or SIGKILL when the cancel came while it was still being started.
+    expect(['SIGTERM', 'SIGKILL']).toContain(result.program!.exitSignal)
+    expect(performance.now() - started).toBeLessThan(15_000)
+    expect(holding(token)).toEqual([])
+    expect(leftovers()).toEqual([])
   })
 })
