@@ -12,6 +12,7 @@ import type {
   StepOp,
   Timers,
 } from './lab-script'
+import type { ProgramRun } from './program-result'
 
 /** RFC 9293's eleven TCP states, as `ss` and the simulator name them. */
 export const TCP_STATES = [
@@ -216,6 +217,11 @@ export interface LabResult {
    * ended, one line per socket, for the shell's `ss` command. Absent on the simulator.
    */
   socketTable?: string[]
+  /**
+   * Kernel lab: the student's program that played one role instead of the script's steps
+   * for it (shared/program-result.ts): its socket calls, exit status and output.
+   */
+  program?: ProgramRun
 }
 
 /** What a running session pushes to its listeners, in order. */

@@ -17,6 +17,7 @@ import { formatTraceLines } from '../../shared/trace-text'
 import { captureFrames, runToPcapng } from '../../shared/pcap/capture'
 import { createBackends } from '../backend/registry'
 import { probeKernel } from '../kernel/index'
+import { programSupport } from '../kernel/program/index'
 import { formatDifferences } from '../../shared/agreement'
 import { checkScript, lateOf } from '../lab/check'
 import { runScript } from '../lab/session'
@@ -24,6 +25,8 @@ import { APP_VERSION } from '../lab/version'
 import { writeFile } from 'node:fs/promises'
 import { loadScript } from './load-script'
 import { runFuzzCli } from './fuzz'
+import { runGradeCli } from './grade'
+import { runProgramCli, wantsProgram } from './program'
 import { runQuizCli } from './quiz'
 
 /** Where the CLI writes. */
@@ -58,7 +61,9 @@ Usage:
   socklab list [--json]
   socklab run <scenario-id | script.json|.yaml> [--backend sim|kernel] [--profile P] [--json]
               [--pcap out.pcapng]
+  socklab run <scenario-id | script> --backend kernel --client|--server [--limit MS] [--json] -- <command> [args]
   socklab check <scenario-id | script.json|.yaml> [--json]
+  socklab grade <program-lab.yaml|.json> [--out FILE] [--lang zh|en] [--json] -- <command> [args]
   socklab doctor [--json]
   socklab quiz [--seed N] [--lang zh|en] [--json | --format moodle|gift [--pack FILE]]
   socklab fuzz [--seed S] [--count N] [--out DIR] [--jobs J] [--repeat R]
@@ -113,6 +118,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   // The quiz has its own options (--seed, --lang): main/cli/quiz.ts reads them.
   if (command === 'quiz') return runQuizCli(rest, io)
+  // Your own program as the client or server (main/cli/program.ts): its command follows `--`.
+  if (command === 'run' && wantsProgram(rest)) return runProgramCli(rest, io)
+  if (command === 'grade') return runGradeCli(rest, io)
   if (command === 'fuzz') {
     const controller = interruptible()
     try {
@@ -296,8 +304,10 @@ async function check(flags: Flags, io: CliIo): Promise<number> {
 
 async function doctor(flags: Flags, io: CliIo): Promise<number> {
   const probe = await probeKernel()
+  // Your own program in the lab (run --client/--server, grade): strace on top of the kernel lab.
+  const program = await programSupport(probe)
   if (flags.json) {
-    io.out(JSON.stringify(probe, null, 2))
+    io.out(JSON.stringify({ ...probe, program }, null, 2))
     return EXIT.done
   }
   io.out(
@@ -309,11 +319,16 @@ async function doctor(flags: Flags, io: CliIo): Promise<number> {
   io.out(`cases on the real kernel here: ${runnable.length} of ${probe.cases.length}`)
   for (const c of probe.cases)
     io.out(`  ${c.runnable ? 'kernel+sim' : 'sim only  '} ${c.id}${c.why ? `: ${c.why}` : ''}`)
+  io.out(
+    `your own program (run --client|--server -- <command>, grade): ${program.available ? 'available' : 'not available'}`,
+  )
+  io.out(program.detail)
+  for (const c of program.checks) io.out(`  ${c.ok ? 'ok  ' : 'no  '} ${c.name}: ${c.detail}`)
   return EXIT.done
 }
 
 /** A run's cancel switch, tied to the signals that stop the CLI. */
-interface Interruptible extends AbortController {
+export interface Interruptible extends AbortController {
   /** Stops listening for the signals. */
   release(): void
   /**
@@ -327,7 +342,7 @@ interface Interruptible extends AbortController {
  * Ctrl+C cancels the run (and its cleanup runs) instead of killing the process mid-way; the
  * run then ends with a line saying it was cancelled and exit code 130 (128 + SIGINT).
  */
-function interruptible(): Interruptible {
+export function interruptible(): Interruptible {
   const controller = new AbortController() as Interruptible
   let signal: NodeJS.Signals | undefined
   const onSignal = (name: NodeJS.Signals): void => {

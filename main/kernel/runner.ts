@@ -31,6 +31,7 @@ import { NftShell } from './nft-shell'
 import { Peer } from './peer'
 import type { HubRole } from './perl-hub'
 import type { KernelProbe } from './probe'
+import type { ProgramHost, RunProgram } from './program/actor'
 import { mayBlock, Schedule } from './schedule'
 import {
   parseTcpTable,
@@ -88,6 +89,8 @@ class Run implements ActionContext {
   nft: NftShell | null = null
   capture: Capture | null = null
   t0 = 0
+  /** CLOCK_REALTIME (ms) at the run clock's 0, for a traced program's times. */
+  realT0: number | null = null
   ended = false
   private lastStates: FinalStates = { client: 'CLOSED', server: 'CLOSED' }
   private poller: NodeJS.Timeout | null = null
@@ -201,29 +204,47 @@ class Run implements ActionContext {
   }
 }
 
-/** Runs a script on the real kernel. `probe` says what the host allows. */
+/**
+ * Runs a script on the real kernel. `probe` says what the host allows. With `program`, a
+ * student's program plays one actor instead of the script's steps for it (program/actor.ts).
+ */
 export async function runOnKernel(
   script: LabScript,
   ctx: RunContext,
   probe: KernelProbe,
+  program?: RunProgram,
 ): Promise<LabResult> {
   const run = new Run(script, ctx, probe)
   try {
-    await setUp(run)
-    return await execute(run)
+    await setUp(run, program)
+    return await execute(run, program)
   } finally {
+    await program?.stop(ctx.signal.aborted ? 'cancelled' : 'limit')
     await run.cleanup()
   }
 }
 
-async function setUp(run: Run): Promise<void> {
+/** What a program actor needs of the run. */
+function programHost(run: Run, arch: NonNullable<ReturnType<typeof syscallArch>>): ProgramHost {
+  return {
+    arch,
+    hubPid: run.ns?.pid ?? -1,
+    ports: run.ports,
+    book: run.book,
+    tcpTable: () => run.tcpTable(),
+    zeroRealMs: () => run.realT0,
+  }
+}
+
+async function setUp(run: Run, program?: RunProgram): Promise<void> {
   const { script, ports } = run
   const arch = syscallArch()
   if (!arch) throw new Error(`the kernel lab has no system call numbers for ${process.arch}`)
   const faults = needsNft(script)
   const actors = new Set(script.steps.map((s) => s.actor))
   const roles: HubRole[] = [{ role: 'capture' }]
-  for (const who of run.endpoints) if (actors.has(who)) roles.push({ role: who })
+  for (const who of run.endpoints)
+    if (actors.has(who) && who !== program?.role) roles.push({ role: who })
   if (script.topology === 'middlebox')
     roles.push({ role: 'relay', frontPort: ports.frontPort, serverPort: ports.serverPort })
   if (faults) roles.push({ role: 'nft' }, { role: 'monitor' })
@@ -275,9 +296,12 @@ async function setUp(run: Run): Promise<void> {
   if (failed) throw (failed as PromiseRejectedResult).reason
 }
 
-async function execute(run: Run): Promise<LabResult> {
+async function execute(run: Run, program?: RunProgram): Promise<LabResult> {
   const { script, ctx } = run
+  const host = program ? programHost(run, syscallArch()!) : null
+  if (program && host) await program.prepare(host)
   run.t0 = monotonicMs()
+  run.realT0 = performance.timeOrigin + performance.now()
   run.startPolling()
   await run.sample('ss')
   let endRun!: () => void
@@ -292,6 +316,17 @@ async function execute(run: Run): Promise<LabResult> {
     ctx.onStep(r)
   }
   const schedule = new Schedule(script)
+  /**
+   * When a step is due. A client program starts late (an interpreter under strace takes
+   * hundreds of milliseconds), so the others' steps written for after its first step are due
+   * that much later: a crash at 100 ms comes 90 ms after its connect, as the script says.
+   */
+  const firstAt = program ? (script.steps.find((s) => s.actor === program.role)?.at ?? 0) : 0
+  const due = async (at: number): Promise<number> => {
+    if (!program || program.role !== 'client' || at <= firstAt) return at
+    const first = await Promise.race([program.firstCallMs(), stop.then(() => null)])
+    return first === null ? at : at + Math.max(0, first - firstAt)
+  }
   const inFlight = new Map<Actor, { index: number; startMs: number }>()
   const loop = async (actor: Actor): Promise<void> => {
     const mine = script.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.actor === actor)
@@ -312,11 +347,12 @@ async function execute(run: Run): Promise<LabResult> {
       // never starts (skipped at the end, as in the simulator). The lab's own steps (sleep)
       // would otherwise run in this parent, which is not stopped.
       if (run.frozen.has(actor) && s.op !== 'thaw') return
-      if ((await until(s.at ?? 0)) === 'stop') return
+      const at = await due(s.at ?? 0)
+      if ((await until(at)) === 'stop') return
       if ((await schedule.gate(actor, stop)) === 'stop') return
       const startMs = run.now()
       // The moment the script set: its `at`, or the end of this actor's step before.
-      run.late = Math.max(run.late, startMs - Math.max(s.at ?? 0, lastEnd))
+      run.late = Math.max(run.late, startMs - Math.max(at, lastEnd))
       inFlight.set(actor, { index: i, startMs })
       schedule.started(actor)
       void run.sample('ss')
@@ -400,8 +436,21 @@ async function execute(run: Run): Promise<LabResult> {
     }
     return 'go'
   }
+  /**
+   * The program's turn: it starts when the actor's first step would (its `at`, once every
+   * step of the others due before it has taken effect), then runs by itself to its end.
+   */
+  const programLoop = async (p: RunProgram, h: ProgramHost): Promise<void> => {
+    const first = script.steps.find((s) => s.actor === p.role)
+    if ((await until(first?.at ?? 0)) === 'stop') return
+    if ((await schedule.gate(p.role, stop)) === 'stop') return
+    schedule.finished(p.role)
+    await Promise.race([p.start(h), stop])
+  }
   const loops = [...run.endpoints, 'net' as const].map((actor) =>
-    loop(actor).finally(() => schedule.finished(actor)),
+    (program && host && actor === program.role ? programLoop(program, host) : loop(actor)).finally(
+      () => schedule.finished(actor),
+    ),
   )
   try {
     await Promise.race([Promise.all(loops), stop])
@@ -417,7 +466,7 @@ async function execute(run: Run): Promise<LabResult> {
   for (const [, f] of inFlight)
     record(blockedStep(f.index, script.steps[f.index]!, f.startMs, endMs))
   script.steps.forEach((s, i) => {
-    if (results.has(i)) return
+    if (results.has(i) || s.actor === program?.role) return
     const why =
       s.actor !== 'net' && run.dead.has(s.actor)
         ? 'dead'
@@ -426,7 +475,9 @@ async function execute(run: Run): Promise<LabResult> {
           : 'stuck'
     record(skippedStep(i, s, endMs, why))
   })
-  return buildResult({
+  // The program ends now if it still runs (its sockets are in `final` as they were).
+  await program?.stop(ctx.signal.aborted ? 'cancelled' : 'limit')
+  const result = buildResult({
     script,
     backend: 'kernel',
     profile: run.timers.profile,
@@ -446,6 +497,7 @@ async function execute(run: Run): Promise<LabResult> {
     ...(ctx.signal.aborted ? { cancelled: true } : {}),
     socketTable: ssLines(rows),
   })
+  return program ? program.attach(result) : result
 }
 
 /** A call whose own timeout ended it: recv's SO_RCVTIMEO (EAGAIN), a poll() that returned 0. */

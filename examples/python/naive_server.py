@@ -1,0 +1,24 @@
+"""A naive server: accept one client, read its request until it closes, print the size.
+
+No timeout and no error handling: a client that never sends keeps it waiting forever, and a
+client that resets the connection crashes it. Run it in the lab:
+    npm run --silent socklab -- run accept.reset --backend kernel --server -- \
+        python3 examples/python/naive_server.py {host} {port}
+"""
+import socket
+import sys
+
+host, port = sys.argv[1], int(sys.argv[2])
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind((host, port))
+listener.listen()
+conn, peer = listener.accept()
+total = 0
+while True:
+    data = conn.recv(4096)
+    if not data:
+        break
+    total += len(data)
+print(f"client sent {total} bytes")
+conn.close()
