@@ -70,6 +70,8 @@ export interface Capabilities {
   shell: 'electron' | 'web'
   platform: string
   kernel: KernelCapability
+  /** Whether your own program can run as an actor here (strace, ptrace, the kernel lab). */
+  programs: { available: boolean; detail: string }
   profiles: ProfileId[]
 }
 
@@ -88,6 +90,17 @@ export const runRequestSchema = z.strictObject({
   backend: z.enum(BACKEND_IDS),
   /** Overrides the script's profile (simulator only). */
   profile: z.enum(PROFILE_IDS).optional(),
+  /**
+   * Your own program (issue 14, kernel backend only): the command line that plays `role`
+   * instead of the script's steps for it, `{host}` and `{port}` replaced
+   * (docs/program-labs.md). Split into words like a shell does (quotes, no expansion).
+   */
+  program: z
+    .strictObject({
+      role: z.enum(['client', 'server']),
+      command: z.string().trim().min(1, 'name the program to run').max(2000),
+    })
+    .optional(),
 })
 /** Argument of {@link LabCalls.startRun}. */
 export type RunRequest = z.output<typeof runRequestSchema>

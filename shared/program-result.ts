@@ -59,6 +59,12 @@ export interface ProgramCall {
   detail?: string
 }
 
+/**
+ * What a program run adds to the script's `limitMs` by default (ms): an interpreter started
+ * under strace on a busy machine may take seconds before its first call.
+ */
+export const PROGRAM_START_MS = 5000
+
 /** How much of each output stream a result keeps (bytes); the rest is cut with a marker. */
 export const PROGRAM_OUTPUT_LIMIT = 64 * 1024
 

@@ -38,6 +38,7 @@ function recordingService() {
         shell: 'electron',
         platform: 'linux',
         kernel: { available: false, isolation: 'none', detail: 'test' },
+        programs: { available: false, detail: 'test' },
         profiles: ['linux'],
       })
     },

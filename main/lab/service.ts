@@ -16,7 +16,9 @@ import { createBackends } from '../backend/registry'
 import { probeKernel } from '../kernel/index'
 import { simulatorProof } from './quiz-proof'
 import { createQuizCalls } from './quiz-service'
+import { programBackend } from './program-run'
 import { resolveScript, Sessions } from './session'
+import { programSupport } from '../kernel/program/index'
 
 /** Options of {@link createLabService}. */
 export interface LabServiceOptions {
@@ -34,6 +36,8 @@ export interface LabServiceOptions {
    * (main/app/pdf.ts). Without it the call answers `unsupported`.
    */
   savePdf?: LabCalls['savePdf']
+  /** Where a student's own program runs (its relative paths start here); the process's. */
+  programCwd?: string
 }
 
 /** The contract's calls plus the run-update stream and teardown. */
@@ -58,13 +62,17 @@ export function createLabService(options: LabServiceOptions): LabService {
 
   const calls: LabCalls = {
     async getCapabilities() {
-      capabilities ??= probeKernel().then((probe) => ({
-        version: options.version,
-        shell: options.shell,
-        platform: process.platform,
-        kernel: { available: probe.available, isolation: probe.isolation, detail: probe.detail },
-        profiles: [...PROFILE_IDS],
-      }))
+      capabilities ??= probeKernel().then(async (probe) => {
+        const programs = await programSupport(probe)
+        return {
+          version: options.version,
+          shell: options.shell,
+          platform: process.platform,
+          kernel: { available: probe.available, isolation: probe.isolation, detail: probe.detail },
+          programs: { available: programs.available, detail: programs.detail },
+          profiles: [...PROFILE_IDS],
+        }
+      })
       try {
         return ok(await capabilities)
       } catch (error) {
@@ -84,11 +92,17 @@ export function createLabService(options: LabServiceOptions): LabService {
     async startRun(request) {
       const script = resolveScript(request)
       if (!script.ok) return script
-      const why = await backends[request.backend].unsupported(script.value)
+      let backend = backends[request.backend]
+      if (request.program) {
+        const made = programBackend(request.program, request.backend, options.programCwd)
+        if (!made.ok) return made
+        backend = made.value
+      }
+      const why = await backend.unsupported(script.value)
       if (why) return fail('unsupported', why)
       if (sessions.has(request.runId))
         return fail('bad-input', `A run named "${request.runId}" is already going.`)
-      return ok({ runId: sessions.start(script.value, request.backend, request.runId) })
+      return ok({ runId: sessions.start(script.value, request.backend, request.runId, backend) })
     },
     async cancelRun(runId) {
       const cancelled = await sessions.cancel(runId)

@@ -96,10 +96,16 @@ export class Sessions {
    * Starts a run in the background under the caller's id (a new one if none); updates go to
    * the listener, the last is `done` or `failed`.
    */
-  start(script: LabScript, backendId: BackendId, runId: string = randomUUID()): string {
+  start(
+    script: LabScript,
+    backendId: BackendId,
+    runId: string = randomUUID(),
+    /** A backend made for this run only (a program run's), instead of `backendId`'s. */
+    backend: Backend = this.backends[backendId],
+  ): string {
     const controller = new AbortController()
     const emit = (update: RunUpdate): void => this.listener(runId, update)
-    const done = runScript(script, this.backends[backendId], {
+    const done = runScript(script, backend, {
       signal: controller.signal,
       onUpdate: emit,
     })

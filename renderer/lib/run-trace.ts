@@ -6,6 +6,7 @@
 import type { BackendId, LabScript, ProfileId } from '../../shared/lab-script'
 import type { LabResult } from '../../shared/lab-result'
 import { formatEventLine, formatStepLine, formatTraceLines } from '../../shared/trace-text'
+import { formatProgramTrace } from '../../shared/program-text'
 import type { LiveUpdate } from './run-to-end'
 
 /** What a run was asked to do (the controls may change while it runs). */
@@ -20,6 +21,8 @@ export interface RunRequestInfo {
   command?: string
   /** Shell runs: print only what happened from this run time on (earlier lines repeat). */
   sinceMs?: number
+  /** Your own program played this role (the "Your program" panel). */
+  program?: { role: 'client' | 'server'; command: string }
 }
 
 /** The shell command the trace pane shows before a run's lines. */
@@ -27,7 +30,8 @@ export function runCommandLine(info: RunRequestInfo): string {
   if (info.command !== undefined) return info.command
   const profile = info.backend === 'sim' ? ` --profile ${info.profile}` : ''
   const what = info.source === 'script' ? `script ${info.scenarioId}` : info.scenarioId
-  return `lab> run ${what} --backend ${info.backend}${profile}`
+  const program = info.program ? ` --${info.program.role} -- ${info.program.command}` : ''
+  return `lab> run ${what} --backend ${info.backend}${profile}${program}`
 }
 
 /** The line a live update adds to the trace, or null (nothing to print, or before `sinceMs`). */
@@ -52,8 +56,10 @@ export function finishedTraceLines(
   result: LabResult,
   script: LabScript | null,
 ): string[] {
-  const body =
-    info.sinceMs === undefined
+  // A program run: its calls merged into the trace, then how it ended and what it printed.
+  const body = result.program
+    ? formatProgramTrace(result, script ?? undefined)
+    : info.sinceMs === undefined
       ? formatTraceLines(result, script ?? undefined)
       : formatTraceLines(result, script ?? undefined, info.sinceMs)
   return [runCommandLine(info), ...body]

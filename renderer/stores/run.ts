@@ -10,6 +10,8 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef, watch } from 'vue'
 import type { BackendId, LabScript, ProfileId } from '../../shared/lab-script'
 import type { LabError, LabResult, StepResult, TraceEvent } from '../../shared/lab-result'
+import { PROGRAM_START_MS } from '../../shared/program-result'
+import { programView } from '../../shared/program-view'
 import { plainText } from '../lib/plain-text'
 import {
   finishedTraceLines,
@@ -182,10 +184,35 @@ export const useRunStore = defineStore('run', () => {
     await start(info, { script: value }, value.limitMs)
   }
 
+  /**
+   * Runs the picked case (or the view's own script) on the real kernel with your own program
+   * playing `role` (the "Your program" panel): its calls, output and exit come with the result.
+   */
+  async function runProgram(program: {
+    role: 'client' | 'server'
+    command: string
+  }): Promise<void> {
+    const id = catalog.selectedId
+    if (!canRun.value || !id) return
+    backend.value = 'kernel'
+    const own = catalog.scriptIsOwn && catalog.script
+    const info: RunRequestInfo = {
+      scenarioId: own ? (catalog.script!.id ?? 'custom') : id,
+      backend: 'kernel',
+      profile: profile.value,
+      source: own ? 'script' : 'case',
+      program,
+    }
+    const what = own ? { script: catalog.script! } : { scenarioId: id }
+    // The program starts under strace: give the run the time the backend adds for that.
+    await start(info, what, (catalog.script?.limitMs ?? 15_000) + PROGRAM_START_MS, program)
+  }
+
   function start(
     info: RunRequestInfo,
     what: { scenarioId: string } | { script: LabScript },
     limitMs: number | undefined,
+    program?: { role: 'client' | 'server'; command: string },
   ): Promise<void> {
     clear()
     const controller = new AbortController()
@@ -198,6 +225,7 @@ export const useRunStore = defineStore('run', () => {
       backend: info.backend,
       // The kernel runs on this host: an OS profile means nothing to it.
       ...(info.backend === 'sim' ? { profile: info.profile } : {}),
+      ...(program ? { program } : {}),
     }
     const mine = (): boolean => current === controller
     return new Promise((started) => {
@@ -237,7 +265,8 @@ export const useRunStore = defineStore('run', () => {
 
   function ended(end: RunEnd): void {
     if (end.ending === 'done') {
-      const done = end.result
+      // A program run: the program's calls drawn as its role's steps (shared/program-view.ts).
+      const done = programView(end.result, catalog.script)
       result.value = done
       steps.value = [...done.steps]
       events.value = [...done.events]
@@ -282,9 +311,10 @@ export const useRunStore = defineStore('run', () => {
       backend.value = 'sim'
     } else if (catalog.kernelAvailable) backend.value = 'kernel'
     runInfo.value = info
-    result.value = saved
-    steps.value = [...saved.steps]
-    events.value = [...saved.events]
+    const shown = programView(saved, savedScript)
+    result.value = shown
+    steps.value = [...shown.steps]
+    events.value = [...shown.events]
     status.value = 'done'
     trace({ kind: 'begin', lines: finishedTraceLines(info, saved, savedScript) })
   }
@@ -313,6 +343,7 @@ export const useRunStore = defineStore('run', () => {
     runProfile,
     run,
     runScript,
+    runProgram,
     cancel,
     clear,
     loadResult,

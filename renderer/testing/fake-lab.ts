@@ -91,6 +91,7 @@ export const CAPABILITIES: Capabilities = {
   shell: 'web',
   platform: 'linux',
   kernel: { available: true, isolation: 'netns', detail: 'private network namespace' },
+  programs: { available: true, detail: 'strace and ptrace work here' },
   profiles: ['linux', 'linux-legacy', 'windows', 'macos'],
 }
 

@@ -14,6 +14,7 @@ import { parseTcpTable } from '../states'
 import type { SyscallArch } from '../syscalls'
 import { ProgramProcess } from './process'
 import { StraceParser } from './strace-parse'
+import { PROGRAM_START_MS } from '../../../shared/program-result'
 
 /** What the run lends the program. */
 export interface ProgramHost {
@@ -66,7 +67,7 @@ export interface ProgramSpec {
 }
 
 /** What a program run adds to the script's `limitMs` by default (see ProgramSpec.limitMs). */
-export const PROGRAM_START_MS = 5000
+export { PROGRAM_START_MS }
 
 /** The host the program connects to (or listens on) inside the namespace. */
 export const PROGRAM_HOST = '127.0.0.1'
