@@ -9,8 +9,8 @@
  * a pipe of its own, which it copies to descriptor 3 for the lab: Node's stdio "pipes" are
  * socket pairs, which strace cannot open by /proc/self/fd. It exits as strace did.
  * `tie` runs in the traced child: it dies with strace (PR_SET_PDEATHSIG again: strace 6.1
- * has no --kill-on-exit), closes descriptor 3 so the program gets only stdin, stdout and
- * stderr, and becomes the program. Perl, like the lab's own peers (perl-hub.ts): it is
+ * has no --kill-on-exit), closes every descriptor but 0, 1 and 2 (descriptor 3, the trace
+ * pipe strace inherited, whatever the lab's parent left open), and becomes the program. Perl, like the lab's own peers (perl-hub.ts): it is
  * Essential on Debian, and a module-free program starts in a millisecond.
  */
 import { SYSCALLS, type SyscallArch } from '../syscalls'
@@ -24,7 +24,7 @@ const SETNS: Record<SyscallArch, number> = { x64: 308, arm64: 268 }
 
 /** The launcher's program for this architecture (`perl -e`). */
 export function launcherProgram(arch: SyscallArch): string {
-  const prctl = SYSCALLS[arch].prctl
+  const { prctl, close } = SYSCALLS[arch]
   return String.raw`
 # PR_SET_PDEATHSIG (1) SIGKILL (9): die with the parent, whoever kills it and however.
 sub tie_to { my ($p) = @_; syscall(${prctl}, 1, 9, 0, 0, 0); exit 1 if getppid() != $p }
@@ -71,7 +71,12 @@ if ($mode eq 'enter') {
 }
 if ($mode eq 'tie') {
   tie_to(getppid());
-  open(my $trace, '>&=', 3) and close($trace);
+  # Only stdin, stdout and stderr: not descriptor 3, not strace's pipe, nothing the lab's
+  # own parent left open without close-on-exec.
+  opendir(my $d, '/proc/self/fd') or die "socklab: /proc/self/fd: $!\n";
+  my @fds = grep { /^\d+$/ && $_ > 2 } readdir($d);
+  closedir($d);
+  syscall(${close}, $_ + 0) for @fds;
   run(@ARGV);
 }
 die "socklab: launcher mode $mode?\n";

@@ -85,6 +85,24 @@ describe.skipIf(why !== null)('a program as an actor of a kernel run', () => {
     expect(p.startMs).toBeLessThan(0)
   })
 
+  it('gets only stdin, stdout and stderr: no descriptor of the lab or of strace', async () => {
+    const file = pythonFile(
+      'fds.py',
+      `import os
+open_fds = []
+for fd in range(3, 1024):
+    try:
+        os.fstat(fd)
+        open_fds.append(fd)
+    except OSError:
+        pass
+print(open_fds, os.environ.get("SOCKLAB_ROLE"))
+`,
+    )
+    const r = await runProgram(scenarioScript('connect.refused')!, 'client', [PYTHON!, file])
+    expect(r.program!.stdout).toBe('[] client\n')
+  })
+
   it('a command that does not exist ends with status 127 and says so', async () => {
     const r = await runProgram(scenarioScript('connect.ok')!, 'client', ['/nonexistent/prog'], 1000)
     expect(r.program!.exitCode).toBe(127)
