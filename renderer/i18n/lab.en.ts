@@ -9,6 +9,19 @@ export const labEn = {
     diagrams: 'Diagrams',
     script: 'Script editor',
     compare: 'Compare',
+    program: 'Your program',
+  },
+  program: {
+    title: 'Your own program in this case',
+    intro:
+      "Run your own program (any language) as the client or the server of the open case on the real kernel, under the case's faults and shortened timers. Its socket calls are traced with strace and drawn beside the other side's; what it printed and how it ended appear here and in the terminal.",
+    role: 'It plays',
+    command: 'Command line',
+    hint: '{host} and {port} are replaced by the address to use (also in SOCKLAB_HOST and SOCKLAB_PORT). The command is split into words like a shell does, without a shell; relative paths start where the app was started.',
+    run: 'Run {case} with my program',
+    noKernel: 'The real kernel lab is not available here.',
+    ended: 'Your {role}',
+    calls: '{n} socket calls traced.',
   },
   sm: {
     title: 'Client TCP state',

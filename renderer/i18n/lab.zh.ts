@@ -7,6 +7,19 @@ export const labZh: typeof labEn = {
     diagrams: '图示',
     script: '脚本编辑器',
     compare: '对比',
+    program: '你的程序',
+  },
+  program: {
+    title: '在本案例中运行你自己的程序',
+    intro:
+      '把你自己的程序（任何语言）作为当前案例的客户端或服务端，在真实内核上运行，承受案例中同样的故障和缩短的定时器。程序的套接字调用由 strace 跟踪，与另一端的调用画在一起；程序的输出和退出状态显示在这里和终端中。',
+    role: '扮演',
+    command: '命令行',
+    hint: '{host} 和 {port} 会被替换为要使用的地址（也在环境变量 SOCKLAB_HOST、SOCKLAB_PORT 中）。命令像 shell 那样拆分成单词，但不经过 shell；相对路径从启动本应用的目录算起。',
+    run: '用我的程序运行 {case}',
+    noKernel: '此处无法使用真实内核实验。',
+    ended: '你的{role}',
+    calls: '共跟踪到 {n} 个套接字调用。',
   },
   sm: {
     title: '客户端 TCP 状态',

@@ -256,8 +256,12 @@ export function layoutSequence(
   options: SequenceOptions = {},
 ): SequenceLayout {
   const middlebox = options.middlebox ?? events.some((e) => e.type === 'segment' && e.hop)
-  const width = Math.max(360, Math.round(options.width ?? SEQ_WIDTH))
-  const lanes = lanesFor(middlebox, width, options.extraClients ?? extraClientsOf(events, steps))
+  const extra = options.extraClients ?? extraClientsOf(events, steps)
+  // Several clients need room between their lifelines for the segments' and calls' labels:
+  // below this width the drawing is laid out wider and scaled to the pane instead.
+  const least = extra.length > 0 ? 480 + 40 * extra.length : 360
+  const width = Math.max(least, Math.round(options.width ?? SEQ_WIDTH))
+  const lanes = lanesFor(middlebox, width, extra)
   const returnIndex = new Map<number, number>()
   const rows = buildRows(events, steps, returnIndex)
   const times = rows.map((r) => r.t)

@@ -10,7 +10,7 @@ import { reactive, watch } from 'vue'
 import type { AxisMode } from './time-axis'
 
 /** Panels of the Lab's stage. */
-export const PANELS = ['diagrams', 'script', 'compare'] as const
+export const PANELS = ['diagrams', 'script', 'compare', 'program'] as const
 /** One of {@link PANELS}. */
 export type Panel = (typeof PANELS)[number]
 
