@@ -9,8 +9,14 @@
  * addresses, ports or initial sequence numbers: those are this file's fixed choices
  * ({@link PCAP_ADDRESSES}, {@link clientEndpoint}, {@link initialSequence}).
  */
-import type { IcmpEvent, LabResult, SegmentEvent, StepResult } from '../lab-result'
-import { scriptPort, type LabScript } from '../lab-script'
+import {
+  clientOf,
+  type IcmpEvent,
+  type LabResult,
+  type SegmentEvent,
+  type StepResult,
+} from '../lab-result'
+import { CLIENT_ACTORS, scriptPort, type ClientActor, type LabScript } from '../lab-script'
 import { formatCall } from '../trace-text'
 import { frameTexts, type FrameTexts, type PcapLang, type PcapParty } from './frame-text'
 import { icmpUnreachableFrame, tcpFrame, tcpOptions, UNREACHABLE_CODES, type Ipv4 } from './packets'
@@ -34,9 +40,9 @@ export const PCAP_ADDRESSES = {
 } as const satisfies Record<string, Ipv4>
 
 /** The client programs a segment may belong to (absent on an event: the first). */
-export const PCAP_CLIENTS = ['client', 'client2', 'client3', 'client4'] as const
+export const PCAP_CLIENTS = CLIENT_ACTORS
 /** One of {@link PCAP_CLIENTS}. */
-export type PcapClient = (typeof PCAP_CLIENTS)[number]
+export type PcapClient = ClientActor
 
 /** The server port when neither the options nor the script name one. */
 const DEFAULT_PORT = 7000
@@ -66,12 +72,7 @@ const SENDING_OPS: ReadonlySet<string> = new Set([
 ])
 
 /** Which client program a segment or ICMP error belongs to (an absent field: the first). */
-export function clientOf(event: SegmentEvent | IcmpEvent): PcapClient {
-  const named = (event as { client?: string }).client
-  return (PCAP_CLIENTS as readonly string[]).includes(named ?? '')
-    ? (named as PcapClient)
-    : 'client'
-}
+export { clientOf }
 
 /** An address and port. */
 export interface PcapEndpoint {
