@@ -11,7 +11,7 @@ import type { StepResult } from './lab-result'
 import type { ProgramCall } from './program-result'
 
 /** The script ops that are one socket call of the program, and the program op that is it. */
-const CALL_OPS: Partial<Record<StepOp, ProgramCall['op']>> = {
+export const CALL_OPS: Partial<Record<StepOp, ProgramCall['op']>> = {
   connect: 'connect',
   accept: 'accept',
   send: 'send',
@@ -53,21 +53,30 @@ export function programSteps(
       return
     }
     next = k + 1
-    const res: StepResult = {
-      index,
-      actor: role,
-      op: step.op,
-      startMs: call.startMs,
-      endMs: call.endMs,
-      outcome: call.outcome,
-    }
-    if (call.ret !== undefined) res.ret = call.ret
-    if (call.errno !== undefined) res.errno = call.errno
-    if (call.errnoNumber !== undefined) res.errnoNumber = call.errnoNumber
-    if (call.message !== undefined) res.message = call.message
-    if (call.signal !== undefined) res.signal = call.signal
-    if (call.value !== undefined) res.value = call.value
-    steps.push(res)
+    steps.push(
+      withReturn(
+        {
+          index,
+          actor: role,
+          op: step.op,
+          startMs: call.startMs,
+          endMs: call.endMs,
+          outcome: call.outcome,
+        },
+        call,
+      ),
+    )
   })
   return { steps, unmatched }
+}
+
+/** `step` with what `call` returned: its value, errno (number, message), signal and value. */
+export function withReturn(step: StepResult, call: ProgramCall): StepResult {
+  if (call.ret !== undefined) step.ret = call.ret
+  if (call.errno !== undefined) step.errno = call.errno
+  if (call.errnoNumber !== undefined) step.errnoNumber = call.errnoNumber
+  if (call.message !== undefined) step.message = call.message
+  if (call.signal !== undefined) step.signal = call.signal
+  if (call.value !== undefined) step.value = call.value
+  return step
 }

@@ -8,41 +8,25 @@
  */
 import type { LabScript, StepOp } from './lab-script'
 import type { LabResult, StepResult, TraceEvent } from './lab-result'
-import type { ProgramCall, ProgramOp } from './program-result'
+import type { ProgramCall } from './program-result'
+import { CALL_OPS, withReturn } from './program-steps'
 
-/** The lab-script op a program call is drawn as (null: not drawn as a step). */
-const AS_STEP: Record<ProgramOp, StepOp | null> = {
-  socket: null,
-  setsockopt: null,
-  bind: 'bind',
-  listen: 'listen',
-  connect: 'connect',
-  accept: 'accept',
-  send: 'send',
-  recv: 'recv',
-  close: 'close',
-  shutdown: 'shutdown',
-  getsockopt: 'getsockopt',
-  poll: 'poll',
-}
+/** The lab-script op a program call is drawn as (absent: not drawn as a step). */
+const AS_STEP = new Map(Object.entries(CALL_OPS).map(([step, call]) => [call, step as StepOp]))
 
-function stepOf(call: ProgramCall, index: number, endMs: number): StepResult {
-  const step: StepResult = {
-    index,
-    actor: call.actor,
-    op: AS_STEP[call.op]!,
-    // A server program starts before the run's clock: its first calls are drawn at 0.
-    startMs: Math.max(0, call.startMs),
-    endMs: Math.max(0, call.outcome === 'blocked' ? endMs : call.endMs),
-    outcome: call.outcome,
-  }
-  if (call.ret !== undefined) step.ret = call.ret
-  if (call.errno !== undefined) step.errno = call.errno
-  if (call.errnoNumber !== undefined) step.errnoNumber = call.errnoNumber
-  if (call.message !== undefined) step.message = call.message
-  if (call.signal !== undefined) step.signal = call.signal
-  if (call.value !== undefined) step.value = call.value
-  return step
+function stepOf(call: ProgramCall, op: StepOp, index: number, endMs: number): StepResult {
+  return withReturn(
+    {
+      index,
+      actor: call.actor,
+      op,
+      // A server program starts before the run's clock: its first calls are drawn at 0.
+      startMs: Math.max(0, call.startMs),
+      endMs: Math.max(0, call.outcome === 'blocked' ? endMs : call.endMs),
+      outcome: call.outcome,
+    },
+    call,
+  )
 }
 
 /**
@@ -57,8 +41,10 @@ export function programView(
   if (!p) return result
   const base = Math.max(script?.steps.length ?? 0, ...result.steps.map((s) => s.index + 1))
   const added: StepResult[] = []
-  for (const call of p.calls)
-    if (AS_STEP[call.op]) added.push(stepOf(call, base + added.length, result.durationMs))
+  for (const call of p.calls) {
+    const op = AS_STEP.get(call.op)
+    if (op) added.push(stepOf(call, op, base + added.length, result.durationMs))
+  }
   const returns: TraceEvent[] = added
     .filter((s) => s.outcome === 'returned')
     .map((s) => ({ tMs: s.endMs, type: 'syscall', step: s.index }))
