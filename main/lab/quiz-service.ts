@@ -51,6 +51,10 @@ export interface QuizServiceOptions {
 /** The quiz calls plus closing the store. */
 export interface QuizService {
   calls: Pick<LabCalls, QuizCallName>
+  /** One imported pack (a live class starts from it). */
+  getPack(id: string): Promise<Result<PackRecord>>
+  /** Keeps a live class's result files in the gradebook as they come in (main/class). */
+  saveLiveResults(files: readonly ResultFile[]): Promise<Result<number>>
   /** Closes the SQLite file (and gives up ownership of it). */
   close(): void
 }
@@ -192,6 +196,13 @@ export function createQuizCalls(options: QuizServiceOptions): QuizService {
 
   return {
     calls,
+    getPack: (id) =>
+      withStore((s) => {
+        const pack = s.getPack(id)
+        return pack ? ok(pack) : fail('not-found', `There is no imported pack "${id}".`)
+      }),
+    saveLiveResults: (files) =>
+      withStore((s) => ok(s.saveLiveResults(files, now().toISOString()))),
     close() {
       store?.close()
       store = undefined

@@ -115,6 +115,37 @@ describe('QuizStore', () => {
   })
 })
 
+describe('live class results', () => {
+  it('keeps one row per student of a class, replaced by their later answers', () => {
+    const dir = tempDir()
+    const store = QuizStore.open(dir)
+    const file = (student: string, finishedAt: string, score: number) => ({
+      socklabResult: 1 as const,
+      classCode: 'ABC234',
+      student,
+      packId: 'p',
+      seed: 1,
+      lang: 'en' as const,
+      startedAt: 's',
+      finishedAt,
+      score,
+      total: 0,
+      answers: [],
+    })
+    expect(store.saveLiveResults([file('Ann', 'f1', 0), file('Bob', 'f1', 0)], 't')).toBe(2)
+    expect(store.saveLiveResults([file('ann', 'f2', 1)], 't')).toBe(1)
+    // An imported file of the same student is another row (the gradebook keeps the latest).
+    store.saveResults([file('Ann', 'f0', 0)], 't')
+    const rows = store.listResults()
+    expect(rows.map((r) => [r.student, r.finishedAt, r.score])).toEqual([
+      ['Ann', 'f0', 0],
+      ['Bob', 'f1', 0],
+      ['ann', 'f2', 1],
+    ])
+    store.close()
+  })
+})
+
 describe('migrations', () => {
   it('upgrades a version-1 file and keeps its data', () => {
     const dir = tempDir()

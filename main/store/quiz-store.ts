@@ -280,6 +280,27 @@ export class QuizStore {
     })
   }
 
+  /**
+   * Stores (or replaces) the results of a live class as they come in: one row per student of
+   * the class, keyed `["live", classCode, student in lower case]`, so a student's later answers
+   * replace their earlier file instead of adding one. In one transaction.
+   */
+  saveLiveResults(files: readonly ResultFile[], savedAt: string): number {
+    return this.transaction(() => {
+      for (const f of files) {
+        const key = JSON.stringify(['live', f.classCode, f.student.toLowerCase()])
+        this.db.run(
+          `INSERT INTO class_results (key, class_code, student, pack_id, finished_at, body, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET student = excluded.student, pack_id = excluded.pack_id,
+             finished_at = excluded.finished_at, body = excluded.body, imported_at = excluded.imported_at`,
+          [key, f.classCode, f.student, f.packId, f.finishedAt, JSON.stringify(f), savedAt],
+        )
+      }
+      return files.length
+    })
+  }
+
   /** Every imported result file. */
   listResults(): ResultFile[] {
     return this.db
