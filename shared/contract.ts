@@ -16,6 +16,13 @@ import {
   type Localized,
 } from './lab-script'
 import type { LabError, RunUpdate } from './lab-result'
+import {
+  liveControlSchema,
+  liveStartSchema,
+  type LiveControl,
+  type LiveStart,
+} from './class/control'
+import type { LiveStatus } from './class/status'
 import { pickedFileSchema, quizAttemptSchema, type PickedFile } from './quiz/attempt-schema'
 import type { TopicMastery } from './quiz/grade'
 import type { Gradebook } from './quiz/gradebook'
@@ -144,6 +151,13 @@ export interface ResultImport extends ClassBook {
   problems: { file: string; message: string }[]
 }
 
+/** An address of this computer on the room's network (a live class may listen on it). */
+export interface RoomAddress {
+  /** The interface's name (`wlan0`, `Ethernet`). */
+  name: string
+  address: string
+}
+
 /** Request/response calls. */
 export interface LabCalls {
   getCapabilities(): Promise<Result<Capabilities>>
@@ -174,6 +188,20 @@ export interface LabCalls {
    * `saved` is the file written, or null when the user cancelled the dialog.
    */
   savePdf(request: PdfRequest): Promise<Result<{ saved: string | null }>>
+  /**
+   * Starts a live class from an imported pack (docs/live-class.md): a class server for
+   * students' browsers, on this computer only or, when the teacher opts in, on the room's
+   * network. One class at a time; its status comes back at once.
+   */
+  classStart(request: LiveStart): Promise<Result<LiveStatus>>
+  /** The running class as the teacher sees it (null when none is running); asked every second. */
+  classStatus(): Promise<Result<LiveStatus | null>>
+  /** Moves the class on, changes its pacing or feedback, reveals answers. */
+  classControl(command: LiveControl): Promise<Result<LiveStatus>>
+  /** Ends the class: every student is disconnected, the rest of the results saved. */
+  classEnd(): Promise<Result<LiveStatus>>
+  /** This computer's addresses on the room's network (for the teacher's choice). */
+  classAddresses(): Promise<Result<RoomAddress[]>>
 }
 
 /** What {@link LabCalls.savePdf} saves: the name the save dialog proposes. */
@@ -204,6 +232,10 @@ export type QuizCallName =
   | 'classGradebook'
   | 'classClearResults'
 
+/** The live class's calls (implemented by main/lab/class-service.ts). */
+export type LiveCallName =
+  'classStart' | 'classStatus' | 'classControl' | 'classEnd' | 'classAddresses'
+
 /** Channel and argument schema of every call: the only place channel names are written. */
 export const CALLS = {
   getCapabilities: { channel: 'lab:app:capabilities', args: z.tuple([]) },
@@ -227,6 +259,11 @@ export const CALLS = {
     channel: 'lab:app:pdf',
     args: z.tuple([z.strictObject({ fileName: z.string().regex(/^[A-Za-z0-9._-]{1,120}\.pdf$/) })]),
   },
+  classStart: { channel: 'lab:live:start', args: z.tuple([liveStartSchema]) },
+  classStatus: { channel: 'lab:live:status', args: z.tuple([]) },
+  classControl: { channel: 'lab:live:control', args: z.tuple([liveControlSchema]) },
+  classEnd: { channel: 'lab:live:end', args: z.tuple([]) },
+  classAddresses: { channel: 'lab:live:addresses', args: z.tuple([]) },
 } as const satisfies Record<CallName, { channel: string; args: z.ZodType<unknown[]> }>
 
 /** Channels of pushed events. */

@@ -117,6 +117,8 @@ function start(outDir: string, devUrl: string | undefined, trusted: TrustedOrigi
     version: APP_VERSION,
     // The quiz's SQLite file lives beside the window state, in Electron's per-user folder.
     dataDir: app.getPath('userData'),
+    // A live class serves its student page from the built renderer (main/class).
+    rendererDir,
     // The printable lab sheet as a PDF: the window's page printed by Chromium (main/app/pdf.ts).
     savePdf: (request) =>
       savePagePdf(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CALLS, ok, type CallName, type LabCalls, type Result } from '../../shared/contract'
 import { createQuizCalls } from '../lab/quiz-service'
+import { createClassCalls } from '../lab/class-service'
 import type { LabService } from '../lab/service'
 import { registerLabIpc, type IpcMainLike } from './ipc'
 
@@ -68,6 +69,8 @@ function recordingService() {
       received.push({ name: 'savePdf', args: [request] })
       return ok({ saved: null })
     },
+    // The live class without a student page: it answers, but starts nothing.
+    ...createClassCalls({ quiz: createQuizCalls({}), proof: () => ({ runs: {} }) }).calls,
   }
   const service: LabService = {
     calls,

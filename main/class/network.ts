@@ -5,13 +5,9 @@
  * machine (0.0.0.0), or one interface's address the teacher picked.
  */
 import { networkInterfaces } from 'node:os'
+import type { RoomAddress } from '../../shared/contract'
 
-/** One address students on the room's network could use. */
-export interface RoomAddress {
-  /** The interface's name (`wlan0`, `Ethernet`). */
-  name: string
-  address: string
-}
+export type { RoomAddress }
 
 /** The machine's IPv4 addresses other machines can reach (not loopback), by interface. */
 export function roomAddresses(

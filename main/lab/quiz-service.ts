@@ -201,8 +201,7 @@ export function createQuizCalls(options: QuizServiceOptions): QuizService {
         const pack = s.getPack(id)
         return pack ? ok(pack) : fail('not-found', `There is no imported pack "${id}".`)
       }),
-    saveLiveResults: (files) =>
-      withStore((s) => ok(s.saveLiveResults(files, now().toISOString()))),
+    saveLiveResults: (files) => withStore((s) => ok(s.saveLiveResults(files, now().toISOString()))),
     close() {
       store?.close()
       store = undefined

@@ -16,6 +16,7 @@ import { createBackends } from '../backend/registry'
 import { probeKernel } from '../kernel/index'
 import { simulatorProof } from './quiz-proof'
 import { createQuizCalls } from './quiz-service'
+import { createClassCalls } from './class-service'
 import { programBackend } from './program-run'
 import { resolveScript, Sessions } from './session'
 import { programSupport } from '../kernel/program/index'
@@ -38,6 +39,11 @@ export interface LabServiceOptions {
   savePdf?: LabCalls['savePdf']
   /** Where a student's own program runs (its relative paths start here); the process's. */
   programCwd?: string
+  /**
+   * The built renderer folder (`out/renderer`): a live class serves its student page from it
+   * (main/class/student-files.ts). Without it a live class cannot start.
+   */
+  rendererDir?: string
 }
 
 /** The contract's calls plus the run-update stream and teardown. */
@@ -59,6 +65,11 @@ export function createLabService(options: LabServiceOptions): LabService {
   })
   let capabilities: Promise<Capabilities> | undefined
   const quiz = createQuizCalls({ dataDir: options.dataDir })
+  const live = createClassCalls({
+    quiz,
+    proof: simulatorProof,
+    ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}),
+  })
 
   const calls: LabCalls = {
     async getCapabilities() {
@@ -115,6 +126,7 @@ export function createLabService(options: LabServiceOptions): LabService {
       return ok(simulatorProof())
     },
     ...quiz.calls,
+    ...live.calls,
     savePdf:
       options.savePdf ??
       (async () =>
@@ -132,6 +144,8 @@ export function createLabService(options: LabServiceOptions): LabService {
     },
     activeRuns: () => sessions.active().length,
     dispose: async () => {
+      // A live class first: its students are told it ended, its last answers saved.
+      await live.dispose()
       await sessions.dispose()
       quiz.close()
     },

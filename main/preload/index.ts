@@ -35,6 +35,11 @@ const lab = {
   classGradebook: () => ipcRenderer.invoke(CALLS.classGradebook.channel),
   classClearResults: () => ipcRenderer.invoke(CALLS.classClearResults.channel),
   savePdf: (request) => ipcRenderer.invoke(CALLS.savePdf.channel, request),
+  classStart: (request) => ipcRenderer.invoke(CALLS.classStart.channel, request),
+  classStatus: () => ipcRenderer.invoke(CALLS.classStatus.channel),
+  classControl: (command) => ipcRenderer.invoke(CALLS.classControl.channel, command),
+  classEnd: () => ipcRenderer.invoke(CALLS.classEnd.channel),
+  classAddresses: () => ipcRenderer.invoke(CALLS.classAddresses.channel),
   onRunUpdate: (listener) => subscribe(EVENTS.onRunUpdate, listener),
   onMenuCommand: (listener) => subscribe(EVENTS.onMenuCommand, listener),
 } satisfies LabApi

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { fail, ok, type RunUpdateMessage, type WireFrame } from '../../shared/contract'
 import { createQuizCalls } from '../lab/quiz-service'
+import { createClassCalls } from '../lab/class-service'
 import type { LabService } from '../lab/service'
 import { newToken, TOKEN_PATTERN } from './door'
 import { startWebHost, type WebHost } from './server'
@@ -46,6 +47,7 @@ function runningService(): LabService & { end(runId: string): void; cancelled: s
       quizProof: async () => fail('internal', 'not in this test'),
       ...createQuizCalls({}).calls,
       savePdf: async () => fail('unsupported', 'no window in this test'),
+      ...createClassCalls({ quiz: createQuizCalls({}), proof: () => ({ runs: {} }) }).calls,
     },
     onRunUpdate(listener) {
       listeners.add(listener)

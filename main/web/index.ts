@@ -40,6 +40,8 @@ async function main(): Promise<number> {
     shell: 'web',
     version: APP_VERSION,
     dataDir: defaultDataDir(),
+    // A live class serves its student page from the same build (main/class).
+    rendererDir: dir,
   })
   let host
   try {

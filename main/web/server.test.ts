@@ -14,6 +14,7 @@ import {
 } from '../../shared/contract'
 import { simulatorProof } from '../lab/quiz-proof'
 import { createQuizCalls } from '../lab/quiz-service'
+import { createClassCalls } from '../lab/class-service'
 import type { LabService } from '../lab/service'
 import { contentSecurityPolicy } from '../static-files/csp'
 import { resolveRendererPath } from '../static-files/renderer-files'
@@ -33,6 +34,7 @@ function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: L
       // The quiz calls without a data folder: they answer, but keep nothing.
       ...createQuizCalls({}).calls,
       savePdf: async () => fail('unsupported', 'no window in this test'),
+      ...createClassCalls({ quiz: createQuizCalls({}), proof: () => ({ runs: {} }) }).calls,
     },
     onRunUpdate(listener) {
       listeners.add(listener)

@@ -249,6 +249,12 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
     classClearResults: () =>
       call('classClearResults', []) as ReturnType<LabCalls['classClearResults']>,
     savePdf: (request) => call('savePdf', [request]) as ReturnType<LabCalls['savePdf']>,
+    classStart: (request) => call('classStart', [request]) as ReturnType<LabCalls['classStart']>,
+    classStatus: () => call('classStatus', []) as ReturnType<LabCalls['classStatus']>,
+    classControl: (command) =>
+      call('classControl', [command]) as ReturnType<LabCalls['classControl']>,
+    classEnd: () => call('classEnd', []) as ReturnType<LabCalls['classEnd']>,
+    classAddresses: () => call('classAddresses', []) as ReturnType<LabCalls['classAddresses']>,
   }
 
   connect()

@@ -20,6 +20,7 @@ import { LAB_API, type RendererApi } from '../api/index'
 import { createLabI18n, type Language } from '../i18n/index'
 import { QUIZ_PROOF } from '../lib/fixtures/index'
 import { createFakeQuiz, type FakeQuizData } from './fake-quiz'
+import { createFakeLive, type FakeLiveData } from './fake-live'
 
 /** Two cases like the catalog's first ones. */
 export const SCENARIOS: ScenarioSummary[] = [
@@ -178,6 +179,8 @@ export interface FakeLab extends RendererApi {
   proofCalls: number
   /** The file names savePdf was asked for. */
   pdfs: string[]
+  /** The live class (a real pure session, no server). */
+  live: FakeLiveData
 }
 
 /** Options: replace any answer with an error or other data. */
@@ -211,6 +214,7 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
   const menuListeners = new Set<(c: MenuCommand) => void>()
   const connListeners = new Set<(s: 'connecting' | 'open' | 'closed') => void>()
   const quiz: FakeQuizData = { attempts: [], packs: [], results: [], ...options.quiz }
+  const live: FakeLiveData = { session: null, started: 0, commands: [] }
   const answer = async <T>(value: T): Promise<T> => {
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs))
     return value
@@ -229,7 +233,9 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
     quiz,
     proofCalls: 0,
     pdfs: [],
+    live,
     ...createFakeQuiz(quiz),
+    ...createFakeLive(() => quiz.packs, live),
     quizProof: () => {
       fake.proofCalls++
       return answer(options.quizProof ?? okResult(QUIZ_PROOF))
