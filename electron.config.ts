@@ -43,7 +43,14 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: resolve(root, 'out/renderer'),
-      rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+      // The app, and the live class's student page (its own small entry: the class server
+      // serves only it and the files it reaches, main/class/student-files.ts).
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'renderer/index.html'),
+          student: resolve(root, 'renderer/student.html'),
+        },
+      },
     },
   },
 })

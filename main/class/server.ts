@@ -21,6 +21,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { normalizeJoinCode, sameSecret } from '../../shared/class/code'
 import {
   CLASS_PROTOCOL,
+  CLOSE_CODES,
   MAX_STUDENT_MESSAGE,
   readStudentMessage,
   type Refusal,
@@ -54,13 +55,8 @@ export const DEFAULT_CLASS_LIMITS: ClassLimits = {
   pingMs: 20_000,
 }
 
-/** WebSocket close codes the student page reads. */
-export const CLOSE = {
-  ended: 4000,
-  replaced: 4001,
-  noJoin: 4002,
-  tooFast: 4003,
-} as const
+/** WebSocket close codes the student page reads (shared/class/limits.ts). */
+export const CLOSE = CLOSE_CODES
 
 /** Options of {@link startClassServer}. */
 export interface ClassServerOptions {

@@ -28,6 +28,7 @@ import { runFuzzCli } from './fuzz'
 import { runGradeCli } from './grade'
 import { runProgramCli, wantsProgram } from './program'
 import { runQuizCli } from './quiz'
+import { runClassCli } from './class'
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -67,6 +68,8 @@ Usage:
   socklab doctor [--json]
   socklab quiz [--seed N] [--lang zh|en] [--json | --format moodle|gift [--pack FILE]]
   socklab fuzz [--seed S] [--count N] [--out DIR] [--jobs J] [--repeat R]
+  socklab class serve <pack.yaml|.json|.gift> [--port N] [--host 127.0.0.1|0.0.0.0|ADDRESS]
+              [--paced] [--feedback immediate|reveal]
 
 Profiles: ${PROFILE_IDS.join(', ')}.  Exit codes: 0 done, 1 check or fuzz found a difference,
 2 bad input, 3 the backend cannot run this script on this host, 4 the backend failed,
@@ -121,6 +124,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // Your own program as the client or server (main/cli/program.ts): its command follows `--`.
   if (command === 'run' && wantsProgram(rest)) return runProgramCli(rest, io)
   if (command === 'grade') return runGradeCli(rest, io)
+  // A live class from a pack file (main/cli/class.ts): runs until the teacher ends it.
+  if (command === 'class') return runClassCli(rest, io)
   if (command === 'fuzz') {
     const controller = interruptible()
     try {

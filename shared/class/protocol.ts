@@ -12,15 +12,9 @@
 import { z } from 'zod'
 import { localizedSchema, type Localized } from '../lab-script'
 import { TOKEN_PATTERN } from './code'
+import { CLASS_PROTOCOL, MAX_NAME } from './limits'
 
-/** The protocol's version: a student page of another version is refused by name. */
-export const CLASS_PROTOCOL = 1
-
-/** Longest name a student may give (characters, after trimming). */
-export const MAX_NAME = 40
-
-/** Largest message a student may send (bytes); the server closes the socket above it. */
-export const MAX_STUDENT_MESSAGE = 4096
+export { CLASS_PROTOCOL, CLOSE_CODES, MAX_NAME, MAX_STUDENT_MESSAGE } from './limits'
 
 /** A student's language: the page's texts and the result file's. */
 export const STUDENT_LANGS = ['zh', 'en'] as const
