@@ -4,10 +4,12 @@
  */
 import { labEn } from './lab.en'
 import { quizEn } from './quiz.en'
+import { liveEn } from './live.en'
 
 export const en = {
   labView: labEn,
   ...quizEn,
+  liveClass: liveEn,
   app: {
     title: 'Socket Anomaly Lab',
     subtitle: 'What TCP does when the network misbehaves',
