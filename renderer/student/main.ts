@@ -94,7 +94,8 @@ const act: Actions = {
       state.drafts.get(questionId) ?? (q?.kind === 'order' ? q.options.map((o) => o.id) : undefined)
     if (!response) return
     state.pending.set(questionId, response)
-    state.reviewing = questionId
+    // Self-paced: the result stays on screen until "Next" (teacher-paced: until the teacher).
+    if (state.pacing === 'self') state.reviewing = questionId
     channel?.send({ v: CLASS_PROTOCOL, type: 'answer', questionId, response })
     render()
   },
@@ -145,6 +146,8 @@ function render(force = false): void {
   // Re-render only when what is shown changed: typing a name or a focus survives a message.
   const key = JSON.stringify([
     screen,
+    state.pacing,
+    state.total,
     state.lang,
     state.connected,
     state.problem,

@@ -63,6 +63,8 @@ export function applyMessage(state: PageState, message: ServerMessage): void {
       state.problem = undefined
       return
     case 'view':
+      // A class that goes self-paced starts each student at their first open question.
+      if (message.pacing !== state.pacing) state.reviewing = undefined
       state.pacing = message.pacing
       state.current = message.current
       state.questions = message.questions
