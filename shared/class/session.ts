@@ -394,8 +394,14 @@ export class ClassSession {
       })
       .sort((a, b) => a.name.localeCompare(b.name))
     const all = [...this.allAnswers()]
+    const byQuestion = new Map<string, QuizAnswer[]>()
+    for (const a of all) {
+      const list = byQuestion.get(a.questionId)
+      if (list) list.push(a)
+      else byQuestion.set(a.questionId, [a])
+    }
     const questions: LiveQuestion[] = this.questions.map((q, index) => {
-      const mine = all.filter((a) => a.questionId === q.id)
+      const mine = byQuestion.get(q.id) ?? []
       const counts: Record<string, number> = {}
       for (const a of mine) {
         const key = a.response.join(' ')
