@@ -12,8 +12,16 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const bundle = join(root, 'out/main/cli.js')
 // The build stamp npm start writes too (scripts/start.mjs): when the last build began.
 const stamp = join(root, 'out', '.build-stamp')
-// What the CLI bundle is made of (the renderer is not part of it).
-const SOURCES = ['main', 'shared', 'electron.config.ts', 'package.json']
+// What the CLI bundle is made of (the app's renderer is not part of it), and the student page
+// that \`socklab class serve\` serves from out/renderer (main/class/student-files.ts).
+const SOURCES = [
+  'main',
+  'shared',
+  'electron.config.ts',
+  'package.json',
+  'renderer/student',
+  'renderer/student.html',
+]
 
 function newerThan(path, since) {
   const full = join(root, path)
