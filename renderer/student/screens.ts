@@ -167,6 +167,7 @@ function ordering(
         return h(
           'li',
           { 'data-item': id },
+          h('span', { class: 'order__n', 'aria-hidden': 'true' }, `${i + 1}.`),
           h('span', {}, text),
           h(
             'button',
