@@ -126,7 +126,7 @@ describe('socklab class serve', () => {
     expect(await done).toBe(0)
     expect(err).toContain('Unknown key "x": n, p, r, s, t or e.')
     await wait(
-      /Class [A-Z0-9]{6} ended: 1 student, 1 answer; results of 1 students in the gradebook/,
+      /Class [A-Z0-9]{6} ended: 1 student, 1 answer; results of 1 student in the gradebook/,
     )
     expect((await s.closed).code).toBe(4000)
     const store = QuizStore.open(join(dir, 'data'))

@@ -224,7 +224,7 @@ export async function runClassCli(
   store.close()
   const answers = final.questions.reduce((n, q) => n + q.answered, 0)
   io.out(
-    `Class ${final.code} ended${how.startsWith('SIG') ? ` by ${how}` : ''}: ${final.students.length} student${final.students.length === 1 ? '' : 's'}, ${answers} answer${answers === 1 ? '' : 's'}; ${final.saved.error ? `NOT all saved (${final.saved.error})` : `results of ${final.saved.students} students in the gradebook (${store.file})`}.`,
+    `Class ${final.code} ended${how.startsWith('SIG') ? ` by ${how}` : ''}: ${final.students.length} student${final.students.length === 1 ? '' : 's'}, ${answers} answer${answers === 1 ? '' : 's'}; ${final.saved.error ? `NOT all saved (${final.saved.error})` : `results of ${final.saved.students} student${final.saved.students === 1 ? '' : 's'} in the gradebook (${store.file})`}.`,
   )
   return final.saved.error ? EXIT.failed : EXIT.done
 }
