@@ -133,7 +133,8 @@ int main(int argc, char **argv) {
     int conn = accept(listener, NULL, NULL);
     if (conn < 0) {
       /* ECONNABORTED: a client gave up while it waited to be accepted. Not our problem. */
-      if (errno != EINTR) printf("accept failed: %s; waiting for the next client\n", strerror(errno));
+      if (errno != EINTR)
+        printf("accept failed: %s; waiting for the next client\n", strerror(errno));
       continue;
     }
     served++;
