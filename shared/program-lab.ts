@@ -204,8 +204,8 @@ function howItEnded(p: ProgramRun): Localized {
   }
   if (p.exitSignal === 'SIGPIPE')
     return {
-      en: 'was killed by SIGPIPE (raised by a send() on a connection the other side had closed or reset)',
-      zh: '被信号 SIGPIPE 终止（在对方已关闭或重置的连接上 send() 会引发它）',
+      en: 'was killed by SIGPIPE (a send() raises it when it fails with EPIPE: the connection was already reset or shut down)',
+      zh: '被信号 SIGPIPE 终止（连接已被重置或关闭后，send() 以 EPIPE 失败时会引发它）',
     }
   if (p.exitSignal)
     return { en: `was killed by ${p.exitSignal}`, zh: `被信号 ${p.exitSignal} 终止` }

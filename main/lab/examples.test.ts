@@ -89,7 +89,7 @@ const exited = (code: number, want: string): string =>
   `it exited with status ${code}; the lab expects ${want}`
 const NONZERO = 'a non-zero status (reporting the failure)'
 const SIGPIPE =
-  'it was killed by SIGPIPE (raised by a send() on a connection the other side had closed or reset); the lab expects status 0'
+  'it was killed by SIGPIPE (a send() raises it when it fails with EPIPE: the connection was already reset or shut down); the lab expects status 0'
 /**
  * A program that waited until the lab stopped it: where it waited, when strace saw a call
  * still blocked (Node's event loop is in epoll_wait, which its SIGTERM handler interrupts).
