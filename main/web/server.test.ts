@@ -13,11 +13,18 @@ import {
   type WireFrame,
 } from '../../shared/contract'
 import { simulatorProof } from '../lab/quiz-proof'
+import { createGradeJobs } from '../lab/grade-jobs'
 import { createQuizCalls } from '../lab/quiz-service'
 import type { LabService } from '../lab/service'
 import { contentSecurityPolicy } from '../static-files/csp'
 import { resolveRendererPath } from '../static-files/renderer-files'
 import { PortInUseError, startWebHost, type WebHost } from './server'
+
+/** The grading calls on a host without programs (these tests are about the transport). */
+const NO_GRADING = createGradeJobs({
+  support: async () => ({ available: false, detail: 'no programs in this test' }),
+  save: async () => ok(0),
+})
 
 /** A service double that records calls and can push updates: the transport is what is tested. */
 function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: LabCalls } {
@@ -32,8 +39,10 @@ function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: L
       quizProof: async () => ok(simulatorProof()),
       // The quiz calls without a data folder: they answer, but keep nothing.
       ...createQuizCalls({}).calls,
+      ...NO_GRADING.calls,
       savePdf: async () => fail('unsupported', 'no window in this test'),
     },
+    onGradeUpdate: () => () => {},
     onRunUpdate(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
