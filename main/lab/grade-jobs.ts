@@ -135,8 +135,13 @@ export function createGradeJobs(options: GradeJobsOptions): GradeJobs {
           ...(error ? { error } : {}),
         })
       }
-      job = { id: jobId, controller, done: Promise.resolve() }
-      job.done = run()
+      // Started after this answer is on its way, so the page knows the students before the
+      // first update about them.
+      job = {
+        id: jobId,
+        controller,
+        done: new Promise<void>((resolve) => setImmediate(() => void run().then(resolve))),
+      }
       return ok({
         jobId,
         lab: read.lab.id,
