@@ -72,15 +72,17 @@ describe('the grade report file', () => {
     expect(parseGradeReport(text(edited))).toEqual({
       ok: false,
       message:
-        'the report was edited: case 1 (connect.refused) is marked passed, its checks say failed; not imported.',
+        'field "cases.0.passed": case connect.refused is marked passed, its checks say failed, so the report was edited; not imported.',
     })
     const score = { ...sampleReport('Ann', NAIVE_CASES), score: { passed: 3, total: 3 } }
     expect(parseGradeReport(text(score))).toMatchObject({
-      message: expect.stringContaining('the score says 3 cases passed, 0 did'),
+      message: expect.stringContaining(
+        'field "score.passed": the score says 3 cases passed, 0 did',
+      ),
     })
     const whole = { ...sampleReport('Ann', NAIVE_CASES), passed: true }
     expect(parseGradeReport(text(whole))).toMatchObject({
-      message: expect.stringContaining('it is marked passed, 0 of 3 cases passed'),
+      message: expect.stringContaining('field "passed": it is marked passed, 0 of 3 cases passed'),
     })
   })
 

@@ -125,21 +125,33 @@ export function isGradeReportText(text: string): boolean {
 /**
  * Whether a report's verdicts add up: each case passed exactly when it ran and all its checks
  * passed, the score counts those cases, and the report passed when all of them did. Undefined
- * when they do, else what does not.
+ * when they do, else the field that does not and why.
  */
-export function inconsistency(report: GradeReport): string | undefined {
+export function inconsistency(report: GradeReport): { field: string; why: string } | undefined {
   for (const [i, c] of report.cases.entries()) {
     const earned = c.error === undefined && c.checks.length > 0 && c.checks.every((v) => v.passed)
     if (c.passed !== earned)
-      return `case ${i + 1} (${c.case}) is marked ${c.passed ? 'passed' : 'failed'}, its checks say ${earned ? 'passed' : 'failed'}`
+      return {
+        field: `cases.${i}.passed`,
+        why: `case ${c.case} is marked ${c.passed ? 'passed' : 'failed'}, its checks say ${earned ? 'passed' : 'failed'}`,
+      }
   }
   const passed = report.cases.filter((c) => c.passed).length
   if (report.score.total !== report.cases.length)
-    return `the score counts ${report.score.total} cases, the report has ${report.cases.length}`
+    return {
+      field: 'score.total',
+      why: `the score counts ${report.score.total} cases, the report has ${report.cases.length}`,
+    }
   if (report.score.passed !== passed)
-    return `the score says ${report.score.passed} cases passed, ${passed} did`
+    return {
+      field: 'score.passed',
+      why: `the score says ${report.score.passed} cases passed, ${passed} did`,
+    }
   if (report.passed !== (passed === report.cases.length))
-    return `it is marked ${report.passed ? 'passed' : 'failed'}, ${passed} of ${report.cases.length} cases passed`
+    return {
+      field: 'passed',
+      why: `it is marked ${report.passed ? 'passed' : 'failed'}, ${passed} of ${report.cases.length} cases passed`,
+    }
   return undefined
 }
 
@@ -189,7 +201,7 @@ export function parseGradeReport(text: string): GradeReportRead {
     if (wrong)
       return {
         ok: false,
-        message: `the report was edited: ${wrong}; not imported.`,
+        message: `field "${wrong.field}": ${wrong.why}, so the report was edited; not imported.`,
       }
     return { ok: true, report }
   } catch (error) {

@@ -265,7 +265,8 @@ describe('quiz calls', () => {
     expect(imported.value.problems).toEqual([
       {
         file: 'dee.grade.json',
-        message: 'the report was edited: it is marked passed, 0 of 3 cases passed; not imported.',
+        message:
+          'field "passed": it is marked passed, 0 of 3 cases passed, so the report was edited; not imported.',
       },
       {
         file: 'client-faults.grade.json',
