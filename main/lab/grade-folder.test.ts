@@ -1,10 +1,34 @@
 // A folder of submissions (main/lab/grade-folder.ts): how each subfolder names its program,
 // and every way a folder or a subfolder can be wrong, each said with the file and the fix.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { folderProblem, MAX_SUBMISSIONS, readSubmissions } from './grade-folder'
+import { readProgramLab } from '../../shared/program-lab'
+import { programsUnavailable } from '../kernel/program/test-programs'
+import { folderProblem, gradeSubmissions, MAX_SUBMISSIONS, readSubmissions } from './grade-folder'
+
+const why = await programsUnavailable()
+const hasCc = (() => {
+  try {
+    execFileSync('cc', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
+if (why) console.log(`C submissions on the kernel skipped: ${why}`)
+else if (!hasCc) console.log('C submissions on the kernel skipped: no C compiler (cc) on this host')
 
 let root: string
 beforeEach(() => {
@@ -143,4 +167,41 @@ describe('a folder of submissions', () => {
       message: `${root} has ${MAX_SUBMISSIONS + 1} subfolders; at most ${MAX_SUBMISSIONS} are graded at once.`,
     })
   })
+})
+
+describe.skipIf(why !== null || !hasCc)('a C submission', () => {
+  it(
+    'is compiled, graded as ./name, and its build removed; one that does not compile fails with the compiler’s words',
+    { timeout: 60_000 },
+    async () => {
+      const repo = join(import.meta.dirname, '..', '..')
+      const labFile = join(repo, 'examples', 'labs', 'client-faults.yaml')
+      const read = readProgramLab(readFileSync(labFile, 'utf8'), labFile)
+      if (!read.ok) throw new Error(read.problems.join('\n'))
+      // One case is enough here: the build is what is tested.
+      const cases = read.cases.filter((c) => c.name === 'connect.refused')
+      put('ann/client.c')
+      copyFileSync(join(repo, 'examples', 'c', 'robust_client.c'), join(root, 'ann', 'client.c'))
+      put('bob/client.c', 'int main( { return 0; }\n')
+      const found = await readSubmissions(root)
+      if (!found.ok) throw new Error(found.message)
+      const before = readdirSync(tmpdir()).filter((n) => n.startsWith('socklab-build-')).length
+      const summary = await gradeSubmissions(read.lab, cases, found.submissions, {
+        classCode: 'C1',
+      })
+      const [ann, bob] = summary.graded.map((g) => g.report)
+      expect(ann).toMatchObject({
+        student: 'ann',
+        classCode: 'C1',
+        command: ['./client', '{host}', '{port}'],
+        passed: true,
+      })
+      expect(bob).toMatchObject({ student: 'bob', passed: false, score: { passed: 0, total: 1 } })
+      expect(bob!.cases[0]!.error).toMatch(/^client\.c did not compile \(cc -O2\): .*error/)
+      // Nothing of the builds is left behind.
+      expect(readdirSync(tmpdir()).filter((n) => n.startsWith('socklab-build-'))).toHaveLength(
+        before,
+      )
+    },
+  )
 })

@@ -208,38 +208,37 @@ export async function readSubmissions(folder: string): Promise<FolderRead> {
 /** What building a C submission gave: the binary's folder, or the compiler's complaint. */
 type Built = { ok: true; binDir: string } | { ok: false; student: boolean; message: string }
 
-function compile(sub: Submission, signal?: AbortSignal): Promise<Built> {
-  return mkdtemp(join(tmpdir(), 'socklab-build-')).then(
-    (binDir) =>
-      new Promise<Built>((resolve) => {
-        const out = join(binDir, basename(sub.build!, '.c'))
-        execFile(
-          'cc',
-          ['-O2', '-o', out, sub.build!],
-          { cwd: sub.dir, timeout: BUILD_TIMEOUT_MS, maxBuffer: 1 << 20, signal },
-          (error, _stdout, stderr) => {
-            if (!error) return resolve({ ok: true, binDir })
-            void rm(binDir, { recursive: true, force: true })
-            const code = errnoOf(error)
-            if (code === 'ENOENT')
-              return resolve({
-                ok: false,
-                student: false,
-                message:
-                  'this host has no C compiler (cc): install one (Debian and Ubuntu: apt-get install gcc)',
-              })
-            const said = stderr.trim().split('\n').slice(0, 20).join('\n').slice(0, 3000)
-            resolve({
-              ok: false,
-              student: true,
-              message: (error as { killed?: boolean }).killed
-                ? `${sub.build} did not compile within ${BUILD_TIMEOUT_MS / 1000} s`
-                : `${sub.build} did not compile (cc -O2): ${said || error.message}`,
-            })
-          },
-        )
-      }),
+async function compile(sub: Submission, signal?: AbortSignal): Promise<Built> {
+  const binDir = await mkdtemp(join(tmpdir(), 'socklab-build-'))
+  const out = join(binDir, basename(sub.build!, '.c'))
+  const failed = await new Promise<Built | undefined>((resolve) =>
+    execFile(
+      'cc',
+      ['-O2', '-o', out, sub.build!],
+      { cwd: sub.dir, timeout: BUILD_TIMEOUT_MS, maxBuffer: 1 << 20, signal },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve(undefined)
+        if (errnoOf(error) === 'ENOENT')
+          return resolve({
+            ok: false,
+            student: false,
+            message:
+              'this host has no C compiler (cc): install one (Debian and Ubuntu: apt-get install gcc)',
+          })
+        const said = stderr.trim().split('\n').slice(0, 20).join('\n').slice(0, 3000)
+        resolve({
+          ok: false,
+          student: true,
+          message: (error as { killed?: boolean }).killed
+            ? `${sub.build} did not compile within ${BUILD_TIMEOUT_MS / 1000} s`
+            : `${sub.build} did not compile (cc -O2): ${said || error.message}`,
+        })
+      },
+    ),
   )
+  if (!failed) return { ok: true, binDir }
+  await rm(binDir, { recursive: true, force: true })
+  return failed
 }
 
 /** A report for a program that could not be built: every case fails with the reason. */
