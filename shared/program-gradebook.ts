@@ -64,9 +64,15 @@ export function programKey(g: { classCode?: string; student?: string; lab: strin
   return `${g.classCode ?? ''}\u0000${(g.student ?? '').toLowerCase()}\u0000${g.lab}`
 }
 
-/** The reasons one failed case gives: its failed checks', or why it could not run. */
+/**
+ * The reasons one failed case gives: its failed checks', or why it could not run (its first
+ * line: a compiler's whole complaint is in the student's own row).
+ */
 function reasonsOf(c: GradeReport['cases'][number]): Localized[] {
-  if (c.error !== undefined) return [{ en: c.error, zh: c.error }]
+  if (c.error !== undefined) {
+    const line = c.error.split('\n')[0]!.slice(0, 300)
+    return [{ en: line, zh: line }]
+  }
   return c.checks.filter((v) => !v.passed).map((v) => v.reason)
 }
 
