@@ -86,7 +86,12 @@ describe('program labs in the gradebook', () => {
     const carol = sampleReport('Carol', [
       ROBUST_CASES[0]!,
       NAIVE_CASES[1]!,
-      { case: 'peer.host-down', passed: false, checks: [], error: 'the kernel lab failed' },
+      {
+        case: 'peer.host-down',
+        passed: false,
+        checks: [],
+        error: 'the kernel lab failed\n  at its second line',
+      },
     ])
     const book = buildProgramBook([
       { report: robust, origin: 'folder' },
