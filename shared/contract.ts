@@ -216,7 +216,7 @@ export interface LabCalls {
    * `saved` is the file written, or null when the user cancelled the dialog.
    */
   savePdf(request: PdfRequest): Promise<Result<{ saved: string | null }>>
-  // Program labs in the Classroom (see "Grading a folder of submissions" below).
+  // Program labs in the Classroom (see "Grading a folder of submissions" above).
   /**
    * Starts grading a folder of submissions by a program lab on the kernel, one after another;
    * progress comes as {@link LabEvents.onGradeUpdate}, each grade goes into the gradebook.
