@@ -175,8 +175,17 @@ function placed(p: TextProblem): string {
   return `${p.line ? `line ${p.line}${p.column ? `, column ${p.column}` : ''}: ` : ''}${p.message}`
 }
 
-/** Which requirement a verdict is about. */
-export type CheckKind = 'exitCode' | 'output' | 'notOutput' | 'timeLimit' | 'calls' | 'connects'
+/** Which requirements a verdict can be about. */
+export const CHECK_KINDS = [
+  'timeLimit',
+  'exitCode',
+  'output',
+  'notOutput',
+  'calls',
+  'connects',
+] as const
+/** One of {@link CHECK_KINDS}. */
+export type CheckKind = (typeof CHECK_KINDS)[number]
 
 /** The verdict on one requirement, with a reason a student can read. */
 export interface CheckVerdict {

@@ -35,8 +35,12 @@ const lab = {
   classGradebook: () => ipcRenderer.invoke(CALLS.classGradebook.channel),
   classClearResults: () => ipcRenderer.invoke(CALLS.classClearResults.channel),
   savePdf: (request) => ipcRenderer.invoke(CALLS.savePdf.channel, request),
+  classGradeFolder: (request) => ipcRenderer.invoke(CALLS.classGradeFolder.channel, request),
+  classCancelGrade: (jobId) => ipcRenderer.invoke(CALLS.classCancelGrade.channel, jobId),
+  classPickFolder: () => ipcRenderer.invoke(CALLS.classPickFolder.channel),
   onRunUpdate: (listener) => subscribe(EVENTS.onRunUpdate, listener),
   onMenuCommand: (listener) => subscribe(EVENTS.onMenuCommand, listener),
+  onGradeUpdate: (listener) => subscribe(EVENTS.onGradeUpdate, listener),
 } satisfies LabApi
 
 contextBridge.exposeInMainWorld('lab', lab)

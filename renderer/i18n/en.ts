@@ -4,10 +4,12 @@
  */
 import { labEn } from './lab.en'
 import { quizEn } from './quiz.en'
+import { gradingEn } from './grading.en'
 
 export const en = {
   labView: labEn,
   ...quizEn,
+  grading: gradingEn,
   app: {
     title: 'Socket Anomaly Lab',
     subtitle: 'What TCP does when the network misbehaves',

@@ -6,7 +6,7 @@
 import { parse } from 'yaml'
 
 /** The files the app reads and writes. */
-export const FILE_KINDS = ['result', 'pack', 'trace', 'script'] as const
+export const FILE_KINDS = ['result', 'pack', 'trace', 'script', 'grade', 'programLab'] as const
 /** One of {@link FILE_KINDS}. */
 export type FileKind = (typeof FILE_KINDS)[number]
 
@@ -16,6 +16,8 @@ const MARK: Record<FileKind, string> = {
   pack: 'pack',
   trace: 'socklabTrace',
   script: 'labScript',
+  grade: 'programLabResult',
+  programLab: 'programLab',
 }
 
 /**
