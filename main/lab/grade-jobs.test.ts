@@ -222,8 +222,8 @@ describe.skipIf(why !== null)('grading a folder on the kernel', () => {
           'peer.host-down',
           '1/2',
           [
-            'did not end by itself within 6000 ms: it was still running at the time limit and was stopped by the lab',
-            'it was still running at the time limit and was stopped by the lab; the lab expects a non-zero status (reporting the failure)',
+            'did not end by itself within 6000 ms: it was still running at the time limit, blocked in recv(), and was stopped by the lab',
+            'it was still running at the time limit, blocked in recv(), and was stopped by the lab; the lab expects a non-zero status (reporting the failure)',
             'its output does not contain "no answer"',
           ],
         ],
