@@ -23,6 +23,7 @@ import {
   type LiveStart,
 } from './class/control'
 import type { LiveStatus } from './class/status'
+import type { StoredGrade } from './program-gradebook'
 import { pickedFileSchema, quizAttemptSchema, type PickedFile } from './quiz/attempt-schema'
 import type { TopicMastery } from './quiz/grade'
 import type { Gradebook } from './quiz/gradebook'
@@ -139,9 +140,11 @@ export interface PackRecord {
   importedAt: string
 }
 
-/** The teacher's gradebook over every imported result file. */
+/** The teacher's gradebook over every imported result file and program-lab grade. */
 export interface ClassBook {
   files: ResultFile[]
+  /** Program-lab grade reports (shared/program-report.ts) and where each came from. */
+  programs: StoredGrade[]
   gradebook: Gradebook
 }
 
@@ -156,6 +159,45 @@ export interface RoomAddress {
   /** The interface's name (`wlan0`, `Ethernet`). */
   name: string
   address: string
+}
+
+// ---- Grading a folder of submissions (program labs in the Classroom, docs/program-labs.md) ----
+
+/**
+ * Grade a folder of students' programs by a program lab: the lab file as picked in the page,
+ * the folder's full path on this machine (one subfolder per student), the class code the
+ * reports carry. The caller names the job, as it names runs.
+ */
+export const gradeFolderRequestSchema = z.strictObject({
+  jobId: z.string().regex(RUN_ID_PATTERN, 'a job id is 8-64 letters, digits, "_" or "-"'),
+  lab: pickedFileSchema,
+  folder: z.string().trim().min(1, 'name the folder of submissions').max(4096),
+  classCode: z.string().trim().max(64).optional(),
+})
+/** Argument of {@link LabCalls.classGradeFolder}. */
+export type GradeFolderRequest = z.output<typeof gradeFolderRequestSchema>
+
+/** What a started grading found: the submissions it will grade, and the subfolders it will not. */
+export interface GradeFolderStart {
+  jobId: string
+  lab: string
+  /** The students whose programs are graded, in order. */
+  students: string[]
+  skipped: { student: string; message: string }[]
+}
+
+/** One step of a folder's grading; `done` is the last. */
+export type GradeUpdate =
+  | { kind: 'student'; index: number; student: string; command: string[] }
+  | { kind: 'case'; index: number; case: string; caseIndex: number; passed: boolean }
+  | { kind: 'graded'; index: number; student: string; passed: number; total: number }
+  | { kind: 'skipped'; index: number; student: string; message: string }
+  | { kind: 'done'; graded: number; passed: number; cancelled: boolean; error?: string }
+
+/** A pushed grading update, tagged with its job. */
+export interface GradeUpdateMessage {
+  jobId: string
+  update: GradeUpdate
 }
 
 /** Request/response calls. */
@@ -202,6 +244,18 @@ export interface LabCalls {
   classEnd(): Promise<Result<LiveStatus>>
   /** This computer's addresses on the room's network (for the teacher's choice). */
   classAddresses(): Promise<Result<RoomAddress[]>>
+  // Program labs in the Classroom (see "Grading a folder of submissions" above).
+  /**
+   * Starts grading a folder of submissions by a program lab on the kernel, one after another;
+   * progress comes as {@link LabEvents.onGradeUpdate}, each grade goes into the gradebook.
+   */
+  classGradeFolder(request: GradeFolderRequest): Promise<Result<GradeFolderStart>>
+  classCancelGrade(jobId: string): Promise<Result<null>>
+  /**
+   * The desktop app's folder dialog (`folder` null when cancelled). Browser mode answers
+   * `unsupported`: its page takes the folder's path typed in.
+   */
+  classPickFolder(): Promise<Result<{ folder: string | null }>>
 }
 
 /** What {@link LabCalls.savePdf} saves: the name the save dialog proposes. */
@@ -213,6 +267,7 @@ export interface PdfRequest {
 export interface LabEvents {
   onRunUpdate(listener: (message: RunUpdateMessage) => void): () => void
   onMenuCommand(listener: (command: MenuCommand) => void): () => void
+  onGradeUpdate(listener: (message: GradeUpdateMessage) => void): () => void
 }
 
 /** The whole API the renderer sees as `window.lab`. */
@@ -264,12 +319,19 @@ export const CALLS = {
   classControl: { channel: 'lab:live:control', args: z.tuple([liveControlSchema]) },
   classEnd: { channel: 'lab:live:end', args: z.tuple([]) },
   classAddresses: { channel: 'lab:live:addresses', args: z.tuple([]) },
+  classGradeFolder: { channel: 'lab:class:grade', args: z.tuple([gradeFolderRequestSchema]) },
+  classCancelGrade: {
+    channel: 'lab:class:grade-cancel',
+    args: z.tuple([z.string().regex(RUN_ID_PATTERN)]),
+  },
+  classPickFolder: { channel: 'lab:class:pick-folder', args: z.tuple([]) },
 } as const satisfies Record<CallName, { channel: string; args: z.ZodType<unknown[]> }>
 
 /** Channels of pushed events. */
 export const EVENTS = {
   onRunUpdate: 'lab:run:update',
   onMenuCommand: 'lab:app:menu',
+  onGradeUpdate: 'lab:class:grade-update',
 } as const satisfies Record<keyof LabEvents, string>
 
 /** Validates the arguments of one call; problems come back as a `bad-input` error. */

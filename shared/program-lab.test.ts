@@ -176,12 +176,12 @@ describe('gradeCase', () => {
       [
         'timeLimit',
         false,
-        'did not end by itself within 5000 ms: it was still running at the time limit and was stopped by the lab',
+        'did not end by itself within 5000 ms: it was still running at the time limit, blocked in recv(), and was stopped by the lab',
       ],
       [
         'exitCode',
         false,
-        'it was still running at the time limit and was stopped by the lab; the lab expects status 0',
+        'it was still running at the time limit, blocked in recv(), and was stopped by the lab; the lab expects status 0',
       ],
       ['output', false, 'its output does not contain "no answer"'],
       ['notOutput', false, 'its output contains "Traceback", which it must not'],
@@ -196,6 +196,40 @@ describe('gradeCase', () => {
         'send() returning -1 EPIPE: 1 time, the lab expects exactly 0 (its send() calls returned -1 EPIPE)',
       ],
       ['connects', false, 'made 1 connect() attempt; the lab expects at least 3'],
+    ])
+  })
+
+  it('names a SIGPIPE death, and says descriptors are descriptors', () => {
+    expect(
+      grade(
+        { exitCode: 0, calls: [{ op: 'accept', errno: 'none', min: 2 }] },
+        {
+          exitCode: null,
+          exitSignal: 'SIGPIPE',
+          endMs: 300,
+          calls: [call('accept', { ret: 4 }), call('send', { ret: -1, errno: 'EPIPE' })],
+        },
+      ),
+    ).toEqual([
+      ['timeLimit', true, 'ended after 290 ms, within 5000 ms'],
+      [
+        'exitCode',
+        false,
+        'it was killed by SIGPIPE (a send() raises it when it fails with EPIPE: the connection was already reset or shut down); the lab expects status 0',
+      ],
+      [
+        'calls',
+        false,
+        'accept() succeeding: 1 time, the lab expects at least 2 (its accept() calls returned fd 4)',
+      ],
+    ])
+    // Stopped at the limit with no call waiting: no place to name.
+    expect(
+      grade({}, { exitCode: null, exitSignal: 'SIGTERM', killed: 'limit', endMs: 6010 })[0],
+    ).toEqual([
+      'timeLimit',
+      false,
+      'did not end by itself within 5000 ms: it was still running at the time limit and was stopped by the lab',
     ])
   })
 

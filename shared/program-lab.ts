@@ -175,8 +175,17 @@ function placed(p: TextProblem): string {
   return `${p.line ? `line ${p.line}${p.column ? `, column ${p.column}` : ''}: ` : ''}${p.message}`
 }
 
-/** Which requirement a verdict is about. */
-export type CheckKind = 'exitCode' | 'output' | 'notOutput' | 'timeLimit' | 'calls' | 'connects'
+/** Which requirements a verdict can be about. */
+export const CHECK_KINDS = [
+  'timeLimit',
+  'exitCode',
+  'output',
+  'notOutput',
+  'calls',
+  'connects',
+] as const
+/** One of {@link CHECK_KINDS}. */
+export type CheckKind = (typeof CHECK_KINDS)[number]
 
 /** The verdict on one requirement, with a reason a student can read. */
 export interface CheckVerdict {
@@ -191,10 +200,21 @@ function ranMs(p: ProgramRun): number | null {
 }
 
 function howItEnded(p: ProgramRun): Localized {
-  if (p.killed === 'limit')
+  if (p.killed === 'limit') {
+    // Where it hung, when a socket call was still waiting: the student's first clue.
+    const waiting = p.calls.findLast((c) => c.outcome === 'blocked')
+    const where = waiting
+      ? { en: `, blocked in ${waiting.op}(),`, zh: `（阻塞在 ${waiting.op}() 中）` }
+      : { en: '', zh: '' }
     return {
-      en: 'was still running at the time limit and was stopped by the lab',
-      zh: '到时间上限时仍在运行，被实验室终止',
+      en: `was still running at the time limit${where.en} and was stopped by the lab`,
+      zh: `到时间上限时仍在运行${where.zh}，被实验室终止`,
+    }
+  }
+  if (p.exitSignal === 'SIGPIPE')
+    return {
+      en: 'was killed by SIGPIPE (a send() raises it when it fails with EPIPE: the connection was already reset or shut down)',
+      zh: '被信号 SIGPIPE 终止（连接已被重置或关闭后，send() 以 EPIPE 失败时会引发它）',
     }
   if (p.exitSignal)
     return { en: `was killed by ${p.exitSignal}`, zh: `被信号 ${p.exitSignal} 终止` }
@@ -226,9 +246,14 @@ function matches(call: ProgramCall, c: CallCheck): boolean {
 function summary(calls: readonly ProgramCall[], op: string): string {
   const of = calls.filter((c) => c.op === op)
   if (of.length === 0) return ''
-  const shown = of
-    .slice(0, 6)
-    .map((c) => (c.outcome === 'blocked' ? 'blocked' : c.errno ? `-1 ${c.errno}` : String(c.ret)))
+  const shown = of.slice(0, 6).map((c) =>
+    c.outcome === 'blocked'
+      ? 'blocked'
+      : c.errno
+        ? `-1 ${c.errno}`
+        : // socket() and accept() return a descriptor, not a count.
+          `${c.op === 'socket' || c.op === 'accept' ? 'fd ' : ''}${c.ret}`,
+  )
   return `${shown.join(', ')}${of.length > 6 ? ', ...' : ''}`
 }
 

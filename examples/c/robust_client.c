@@ -31,7 +31,7 @@ static int connect_with_retries(const struct sockaddr_in *addr) {
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (connect(fd, (const struct sockaddr *)addr, sizeof *addr) == 0) return fd;
     int e = errno;
-    close(fd);
+    close(fd); /* a socket whose connect() failed is not used again: each attempt gets a new one */
     if (e == ECONNREFUSED)
       printf("connection refused (attempt %d of %d)\n", attempt, ATTEMPTS);
     else if (e == EINPROGRESS || e == ETIMEDOUT || e == EAGAIN)
@@ -41,7 +41,7 @@ static int connect_with_retries(const struct sockaddr_in *addr) {
       return -1;
     }
     fflush(stdout);
-    if (attempt < ATTEMPTS) usleep(200000 * attempt);
+    if (attempt < ATTEMPTS) usleep(200000 * attempt); /* back off: longer before each new attempt */
   }
   return -1;
 }
@@ -63,6 +63,7 @@ int main(int argc, char **argv) {
   }
   char buf[1024];
   ssize_t n;
+  /* EINTR: a signal interrupted the wait, which is not a failure: wait again. */
   do n = recv(fd, buf, sizeof buf, 0);
   while (n < 0 && errno == EINTR);
   int e = errno;
@@ -73,7 +74,7 @@ int main(int argc, char **argv) {
   }
   if (n == 0)
     printf("error: the server closed the connection without a greeting\n");
-  else if (e == EAGAIN)
+  else if (e == EAGAIN) /* SO_RCVTIMEO ran out */
     printf("error: no answer from the server within 2 s (is its host down?)\n");
   else if (e == ECONNRESET)
     printf("error: the server reset the connection (ECONNRESET): it crashed or aborted\n");

@@ -20,6 +20,7 @@ function attempt() {
       socket.destroy()
       resolve(outcome)
     }
+    // setTimeout() only tells us nothing happened for 2 s; ending the attempt is our job.
     socket.setTimeout(TIMEOUT_MS, () => done(connected ? 'silent' : 'connect-timeout'))
     socket.once('connect', () => (connected = true))
     socket.once('data', (data) => {
@@ -27,6 +28,7 @@ function attempt() {
       done('greeting')
     })
     socket.once('end', () => done('closed'))
+    // Without an 'error' listener Node throws the error and the program dies with a stack trace.
     socket.once('error', (error) => done(error.code ?? String(error)))
   })
 }
@@ -38,6 +40,7 @@ async function main() {
     if (outcome === 'ECONNREFUSED' || outcome === 'connect-timeout') {
       const what = outcome === 'ECONNREFUSED' ? 'connection refused' : 'no answer to connect'
       console.log(`${what} (attempt ${n} of ${ATTEMPTS})`)
+      // Back off: wait a little longer before each new attempt.
       if (n < ATTEMPTS) await new Promise((r) => setTimeout(r, 200 * n))
       continue
     }

@@ -1,7 +1,9 @@
-"""A naive server: accept one client, read its request until it closes, print the size.
+"""A naive server: accept one client, read its request until the client closes its side,
+reply with the request's size, print it.
 
 No timeout and no error handling: a client that never sends keeps it waiting forever, and a
-client that resets the connection crashes it. Run it in the lab:
+client that resets the connection crashes it (and with it, every client that comes after).
+Run it in the lab:
     npm run --silent socklab -- run accept.reset --backend kernel --server -- \
         python3 examples/python/naive_server.py {host} {port}
 """
@@ -20,5 +22,6 @@ while True:
     if not data:
         break
     total += len(data)
+conn.sendall(f"got {total} bytes\n".encode())
 print(f"client sent {total} bytes")
 conn.close()

@@ -23,6 +23,7 @@ TIMEOUT_S = 2.0
 def connect(host, port):
     for attempt in range(1, ATTEMPTS + 1):
         try:
+            # timeout: connect() and every later recv() on this socket wait at most 2 s.
             return socket.create_connection((host, port), timeout=TIMEOUT_S)
         except ConnectionRefusedError:
             print(f"connection refused (attempt {attempt} of {ATTEMPTS})", flush=True)
@@ -32,7 +33,7 @@ def connect(host, port):
             print(f"connect failed: {errno.errorcode.get(e.errno, e.errno)} {e.strerror}")
             return None
         if attempt < ATTEMPTS:
-            time.sleep(0.2 * attempt)
+            time.sleep(0.2 * attempt)  # back off: wait a little longer before each new attempt
     return None
 
 
@@ -54,7 +55,7 @@ def main():
         except OSError as e:
             print(f"error: recv failed: {errno.errorcode.get(e.errno, e.errno)} {e.strerror}")
             return 1
-        if not greeting:
+        if not greeting:  # b"": the server closed the connection (FIN) before saying anything
             print("error: the server closed the connection without a greeting")
             return 1
         print("server said:", greeting.decode(errors="replace"))

@@ -140,6 +140,19 @@ function start(outDir: string, devUrl: string | undefined, trusted: TrustedOrigi
         },
         request,
       ),
+    // The folder of students' submissions a program lab grades (the Classroom).
+    pickFolder: async () => {
+      const options = {
+        title: 'Folder of submissions (one subfolder per student)',
+        defaultPath: app.getPath('documents'),
+        properties: ['openDirectory' as const],
+      }
+      const answer =
+        win && !win.isDestroyed()
+          ? await dialog.showOpenDialog(win, options)
+          : await dialog.showOpenDialog(options)
+      return answer.canceled ? null : (answer.filePaths[0] ?? null)
+    },
   })
   let win: BrowserWindow | undefined
   const frameOk = createSenderCheck(trusted)
@@ -153,7 +166,12 @@ function start(outDir: string, devUrl: string | undefined, trusted: TrustedOrigi
   const send = (channel: string, payload: unknown): void => {
     if (win && !win.isDestroyed()) win.webContents.send(channel, payload)
   }
-  const unsubscribe = service.onRunUpdate((message) => send(EVENTS.onRunUpdate, message))
+  const unsubscribeRuns = service.onRunUpdate((message) => send(EVENTS.onRunUpdate, message))
+  const unsubscribeGrades = service.onGradeUpdate((message) => send(EVENTS.onGradeUpdate, message))
+  const unsubscribe = (): void => {
+    unsubscribeRuns()
+    unsubscribeGrades()
+  }
   const sendMenu = (command: MenuCommand): void => send(EVENTS.onMenuCommand, command)
 
   // The UI has its own About view (in the UI's language); the native dialog is for when

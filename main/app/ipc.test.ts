@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { CALLS, ok, type CallName, type LabCalls, type Result } from '../../shared/contract'
+import { createGradeJobs } from '../lab/grade-jobs'
 import { createQuizCalls } from '../lab/quiz-service'
 import { createClassCalls } from '../lab/class-service'
 import type { LabService } from '../lab/service'
 import { registerLabIpc, type IpcMainLike } from './ipc'
+
+/** The grading calls on a host without programs (these tests are about the transport). */
+const NO_GRADING = createGradeJobs({
+  support: async () => ({ available: false, detail: 'no programs in this test' }),
+  save: async () => ok(0),
+})
 
 interface FakeEvent {
   trusted: boolean
@@ -65,6 +72,7 @@ function recordingService() {
     },
     // The quiz calls without a data folder: they answer, but keep nothing.
     ...createQuizCalls({}).calls,
+    ...NO_GRADING.calls,
     savePdf: async (request) => {
       received.push({ name: 'savePdf', args: [request] })
       return ok({ saved: null })
@@ -75,6 +83,7 @@ function recordingService() {
   const service: LabService = {
     calls,
     onRunUpdate: () => () => {},
+    onGradeUpdate: () => () => {},
     activeRuns: () => 0,
     dispose: async () => {},
   }

@@ -31,6 +31,50 @@ describe('socklab grade', () => {
     expect(parseGradeArgs(['lab.yaml', '--'])).toMatch(/Name the program/)
   })
 
+  it('names whose program it is, or grades a folder of submissions instead of one command', () => {
+    expect(
+      parseGradeArgs(['lab.yaml', '--student', ' Ann Lee ', '--class', 'NET101', '--', 'p']),
+    ).toEqual({
+      lab: 'lab.yaml',
+      student: 'Ann Lee',
+      classCode: 'NET101',
+      lang: 'en',
+      json: false,
+      command: ['p'],
+    })
+    expect(parseGradeArgs(['lab.yaml', '--folder', 'subs', '--out', 'reports'])).toEqual({
+      lab: 'lab.yaml',
+      folder: 'subs',
+      out: 'reports',
+      lang: 'en',
+      json: false,
+      command: [],
+    })
+    expect(parseGradeArgs(['lab.yaml', '--folder', 'subs', '--', 'p'])).toMatch(/not both/)
+    expect(parseGradeArgs(['lab.yaml', '--folder', 'subs', '--student', 'A'])).toMatch(
+      /each subfolder is named after its student/,
+    )
+    expect(parseGradeArgs(['lab.yaml', '--folder', 'subs', '--json'])).toMatch(/--json/)
+    expect(parseGradeArgs(['lab.yaml', '--folder'])).toBe('--folder needs a folder.')
+    expect(parseGradeArgs(['lab.yaml', '--student', '--', 'p'])).toBe('--student needs a name.')
+    expect(parseGradeArgs(['lab.yaml', '--class', ' ', '--', 'p'])).toMatch(/1 to 64/)
+    expect(parseGradeArgs(['lab.yaml'])).toMatch(/--folder DIR/)
+  })
+
+  it('refuses a folder that is not there before grading anything, with exit code 2', async () => {
+    const err: string[] = []
+    const code = await runGradeCli(
+      [
+        join(import.meta.dirname, '..', '..', 'examples', 'labs', 'client-faults.yaml'),
+        '--folder',
+        '/nonexistent/subs',
+      ],
+      { out: () => undefined, err: (t) => err.push(t) },
+    )
+    expect(code).toBe(2)
+    expect(err).toEqual(['There is no folder /nonexistent/subs.'])
+  })
+
   it('refuses a lab with problems, each on its line, with exit code 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'socklab-grade-'))
     const file = join(dir, 'bad.yaml')

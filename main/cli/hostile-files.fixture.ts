@@ -1,7 +1,7 @@
 /**
  * Hostile files for the fuzz test (main/cli/hostile-files.test.ts, a few hundred per format in
  * `npm test`) and the bench (bench/files.ts, 10,000 per format): lab scripts (JSON and YAML),
- * question packs and result files, generated with fast-check from valid files by mutation,
+ * question packs, result files and program-lab grade reports, generated with fast-check from valid files by mutation,
  * by swapping a field for any JSON value, and as the classic attacks: YAML alias bombs, deep
  * nesting, huge strings, byte-order marks, UTF-16, invalid UTF-8, NUL bytes, random bytes.
  *
@@ -14,12 +14,14 @@ import fc from 'fast-check'
 import { stringify } from 'yaml'
 import { scenarioScript } from '../../shared/catalog/index'
 import { packQuiz, parsePack } from '../../shared/quiz/pack'
+import { parseGradeReport } from '../../shared/program-report'
+import { NAIVE_CASES, sampleReport } from '../../shared/program-report.fixture'
 import { buildResultFile, parseResultFile } from '../../shared/quiz/result-file'
 import { FILE_LIMITS } from '../../shared/text-file'
 import { readScriptBytes } from './load-script'
 
 /** The formats fuzzed. */
-export const FORMATS = ['script-json', 'script-yaml', 'pack', 'result'] as const
+export const FORMATS = ['script-json', 'script-yaml', 'pack', 'result', 'grade'] as const
 /** One of {@link FORMATS}. */
 export type FileFormat = (typeof FORMATS)[number]
 
@@ -91,6 +93,7 @@ const SAMPLES: Record<FileFormat, { value: unknown; yaml: boolean }> = {
   'script-yaml': { value: SCRIPT, yaml: true },
   pack: { value: parsePackValue(), yaml: true },
   result: { value: JSON.parse(resultText()) as unknown, yaml: false },
+  grade: { value: sampleReport('李雷', NAIVE_CASES), yaml: false },
 }
 
 function parsePackValue(): unknown {
@@ -103,6 +106,7 @@ function parsePackValue(): unknown {
 export function sampleText(format: FileFormat): string {
   if (format === 'pack') return PACK
   if (format === 'result') return resultText()
+  if (format === 'grade') return JSON.stringify(SAMPLES.grade.value, null, 2)
   const { value, yaml } = SAMPLES[format]
   return yaml ? stringify(value) : JSON.stringify(value, null, 2)
 }
@@ -334,6 +338,10 @@ export function readFile(format: FileFormat, bytes: Uint8Array): Reading {
   if (format === 'pack') {
     const parsed = parsePack(text)
     return parsed.ok ? { ok: true } : { ok: false, message: parsed.message }
+  }
+  if (format === 'grade') {
+    const read = parseGradeReport(text)
+    return read.ok ? { ok: true } : { ok: false, message: read.message }
   }
   const parsed = parseResultFile(text)
   return parsed.ok ? { ok: true } : { ok: false, message: parsed.message }

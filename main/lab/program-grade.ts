@@ -2,51 +2,18 @@
  * Grading a student's program by a program lab (shared/program-lab.ts, docs/program-labs.md):
  * the program is run as the lab's role under every case on the kernel lab
  * (main/kernel/program), each run is graded by the case's expectations, and the whole is a
- * report document (`programLabResult: 1`) the CLI writes to a file and the Classroom can
- * import.
+ * report document (`programLabResult: 1`, shared/program-report.ts) the CLI writes to a file
+ * and the Classroom's gradebook imports.
  */
 import type { HostInfo } from '../../shared/lab-result'
-import type { Localized } from '../../shared/lab-script'
-import type { ProgramRun } from '../../shared/program-result'
-import {
-  gradeCase,
-  type CheckVerdict,
-  type ProgramLab,
-  type ResolvedCase,
-} from '../../shared/program-lab'
+import { gradeCase, type ProgramLab, type ResolvedCase } from '../../shared/program-lab'
+import type { CaseGrade, GradeReport } from '../../shared/program-report'
 import type { Backend } from '../backend/backend'
 import { createProgramBackend, PROGRAM_START_MS, type ProgramSpec } from '../kernel/program/index'
 import { runScript } from './session'
+import { APP_VERSION } from './version'
 
-/** The grade of one case. */
-export interface CaseGrade {
-  /** The catalog id (or the script's id, or `case N`). */
-  case: string
-  passed: boolean
-  checks: CheckVerdict[]
-  /** The program's run: status, output, calls (absent when the run itself failed). */
-  program?: Omit<ProgramRun, 'command' | 'role'>
-  /** Why the case could not be run (the lab's fault or the host's, not the program's). */
-  error?: string
-}
-
-/** A whole grade report (the result file of `socklab grade`). */
-export interface GradeReport {
-  /** The format's version. */
-  programLabResult: 1
-  lab: string
-  title: Localized
-  role: 'client' | 'server'
-  command: string[]
-  /** When it was graded (ISO 8601). */
-  gradedAt: string
-  host?: HostInfo
-  /** True when every check of every case passed. */
-  passed: boolean
-  /** Cases passed, of all. */
-  score: { passed: number; total: number }
-  cases: CaseGrade[]
-}
+export type { CaseGrade, GradeReport } from '../../shared/program-report'
 
 /** What {@link gradeProgram} needs besides the lab and the command. */
 export interface GradeOptions {
@@ -56,6 +23,9 @@ export interface GradeOptions {
   onCase?(grade: CaseGrade, index: number): void
   /** The backend for a program (tests inject one). */
   backend?(spec: ProgramSpec): Backend
+  /** Whose program it is, written into the report (`--student`, `--class`, a folder's name). */
+  student?: string
+  classCode?: string
 }
 
 /** The answer: a report, or why no case could run on this host at all. */
@@ -104,15 +74,18 @@ export async function gradeProgram(
   const passedCases = grades.filter((g) => g.passed).length
   const report: GradeReport = {
     programLabResult: 1,
+    ...(options.student ? { student: options.student } : {}),
+    ...(options.classCode ? { classCode: options.classCode } : {}),
     lab: lab.id,
     title: lab.title,
     role: lab.role,
     command,
     gradedAt: new Date().toISOString(),
+    appVersion: APP_VERSION,
     passed: grades.length === cases.length && passedCases === cases.length,
     score: { passed: passedCases, total: cases.length },
     cases: grades,
   }
-  if (host) report.host = host
+  if (host) report.host = { ...host }
   return { ok: true, report }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { validateArgs } from '../../shared/contract'
+import { NAIVE_CASES, ROBUST_CASES, sampleReport } from '../../shared/program-report.fixture'
 import { generateQuiz } from '../../shared/quiz/generate'
 import type { PickedFile } from '../../shared/quiz/attempt-schema'
 import { packQuiz, parsePack } from '../../shared/quiz/pack'
@@ -240,6 +241,67 @@ describe('quiz calls', () => {
       },
     ])
     expect(result.value.gradebook.students.map((s) => [s.student, s.score])).toEqual([['Ann', 1]])
+  })
+
+  it('import program-lab grade reports beside result files; a bad one is named, the rest kept', async () => {
+    const quiz = open(tempDir())
+    expect((await quiz.calls.packImport({ name: 'week3.yaml', text: PACK })).ok).toBe(true)
+    const report = (r: object, name: string): PickedFile => ({ name, text: JSON.stringify(r) })
+    const edited = sampleReport('Dee', NAIVE_CASES, { passed: true })
+    const nobody = sampleReport(undefined, ROBUST_CASES)
+    const imported = await quiz.calls.classImportResults([
+      packResult('Ann', [true, true]),
+      report(sampleReport('Ann', ROBUST_CASES), 'ann.grade.json'),
+      report(sampleReport('Bob', NAIVE_CASES), 'bob.grade.json'),
+      report(edited, 'dee.grade.json'),
+      report(nobody, 'client-faults.grade.json'),
+      {
+        name: 'cut.grade.json',
+        text: JSON.stringify(sampleReport('Eve', NAIVE_CASES)).slice(0, 300),
+      },
+    ])
+    if (!imported.ok) throw new Error(imported.error.message)
+    expect(imported.value.added).toBe(3)
+    expect(imported.value.problems).toEqual([
+      {
+        file: 'dee.grade.json',
+        message:
+          'field "passed": it is marked passed, 0 of 3 cases passed, so the report was edited; not imported.',
+      },
+      {
+        file: 'client-faults.grade.json',
+        message: expect.stringMatching(/^this report of lab "client-faults" does not say whose/),
+      },
+      { file: 'cut.grade.json', message: expect.stringMatching(/^not JSON: line 1, column \d+: /) },
+    ])
+    expect(imported.value.gradebook.overview).toEqual([
+      {
+        classCode: 'NET-1',
+        student: 'Ann',
+        quizzes: [{ packId: 'week3', score: 2, total: 2 }],
+        programs: [],
+      },
+      {
+        classCode: 'NET101',
+        student: 'Ann',
+        quizzes: [],
+        programs: [{ lab: 'client-faults', passed: 3, total: 3 }],
+      },
+      {
+        classCode: 'NET101',
+        student: 'Bob',
+        quizzes: [],
+        programs: [{ lab: 'client-faults', passed: 0, total: 3 }],
+      },
+    ])
+    expect(imported.value.programs.map((g) => [g.report.student, g.origin])).toEqual([
+      ['Ann', 'file'],
+      ['Bob', 'file'],
+    ])
+    // Clearing forgets both kinds.
+    await quiz.calls.classClearResults()
+    const empty = await quiz.calls.classGradebook()
+    expect(empty.ok && [empty.value.files, empty.value.programs]).toEqual([[], []])
   })
 
   it('say so plainly when there is no data folder or it cannot be opened', async () => {

@@ -9,6 +9,8 @@
  *
  * Imported result files are graded again against the pack the teacher holds: a file edited
  * into better marks is refused as altered, naming the student (shared/quiz/result-file.ts).
+ * Program-lab grade reports come in through the same import (shared/program-report.ts): a
+ * report whose verdicts do not add up, or that names no student, is refused the same way.
  */
 import {
   fail,
@@ -19,6 +21,13 @@ import {
   type QuizCallName,
   type Result,
 } from '../../shared/contract'
+import type { StoredGrade } from '../../shared/program-gradebook'
+import {
+  isGradeReportText,
+  keptReport,
+  parseGradeReport,
+  whoseMissing,
+} from '../../shared/program-report'
 import { masteryOf, type TopicMastery } from '../../shared/quiz/grade'
 import { buildGradebook } from '../../shared/quiz/gradebook'
 import { isGiftFile, parseGift } from '../../shared/quiz/lms/gift-import'
@@ -55,6 +64,11 @@ export interface QuizService {
   getPack(id: string): Promise<Result<PackRecord>>
   /** Keeps a live class's result files in the gradebook as they come in (main/class). */
   saveLiveResults(files: readonly ResultFile[]): Promise<Result<number>>
+  /**
+   * Keeps program-lab grades graded here (a folder of submissions) in the gradebook; the
+   * number added, or the store's error as data.
+   */
+  saveProgramGrades(grades: readonly StoredGrade[]): Promise<Result<number>>
   /** Closes the SQLite file (and gives up ownership of it). */
   close(): void
 }
@@ -67,8 +81,10 @@ export function withAllTopics(stored: readonly TopicMastery[]): TopicMastery[] {
   return [...known, ...own]
 }
 
-function classBook(files: ResultFile[]): ClassBook {
-  return { files, gradebook: buildGradebook(files) }
+function classBook(store: QuizStore): ClassBook {
+  const files = store.listResults()
+  const programs = store.listProgramGrades()
+  return { files, programs, gradebook: buildGradebook(files, programs) }
 }
 
 /**
@@ -176,17 +192,29 @@ export function createQuizCalls(options: QuizServiceOptions): QuizService {
       withStore((s) => {
         const problems: { file: string; message: string }[] = []
         const valid: ResultFile[] = []
+        const grades: StoredGrade[] = []
         const regrade = regrader(s, options.proof ?? simulatorProof)
         for (const file of files) {
+          // A program lab's grade report, or else a quiz result file.
+          if (isGradeReportText(file.text)) {
+            const read = parseGradeReport(file.text)
+            const whose = read.ok ? whoseMissing(read.report) : read.message
+            if (read.ok && !whose) grades.push({ report: keptReport(read.report), origin: 'file' })
+            else problems.push({ file: file.name, message: whose! })
+            continue
+          }
           const parsed = parseResultFile(file.text)
           const checked = parsed.ok ? regrade(parsed.result) : parsed
           if (checked.ok) valid.push(checked.result)
           else problems.push({ file: file.name, message: checked.message })
         }
-        const added = valid.length > 0 ? s.saveResults(valid, now().toISOString()) : 0
-        return ok({ added, problems, ...classBook(s.listResults()) })
+        const at = now().toISOString()
+        const added =
+          (valid.length > 0 ? s.saveResults(valid, at) : 0) +
+          (grades.length > 0 ? s.saveProgramGrades(grades, at) : 0)
+        return ok({ added, problems, ...classBook(s) })
       }),
-    classGradebook: () => withStore((s) => ok(classBook(s.listResults()))),
+    classGradebook: () => withStore((s) => ok(classBook(s))),
     classClearResults: () =>
       withStore((s) => {
         s.clearResults()
@@ -202,6 +230,15 @@ export function createQuizCalls(options: QuizServiceOptions): QuizService {
         return pack ? ok(pack) : fail('not-found', `There is no imported pack "${id}".`)
       }),
     saveLiveResults: (files) => withStore((s) => ok(s.saveLiveResults(files, now().toISOString()))),
+    saveProgramGrades: (grades) =>
+      withStore((s) =>
+        ok(
+          s.saveProgramGrades(
+            grades.map((g) => ({ ...g, report: keptReport(g.report) })),
+            now().toISOString(),
+          ),
+        ),
+      ),
     close() {
       store?.close()
       store = undefined

@@ -7,6 +7,7 @@ import {
   fail,
   ok,
   type Capabilities,
+  type GradeUpdateMessage,
   type LabCalls,
   type RunUpdateMessage,
 } from '../../shared/contract'
@@ -14,6 +15,7 @@ import { PROFILE_IDS, type BackendId } from '../../shared/lab-script'
 import type { Backend } from '../backend/backend'
 import { createBackends } from '../backend/registry'
 import { probeKernel } from '../kernel/index'
+import { createGradeJobs, type GradeJobsOptions } from './grade-jobs'
 import { simulatorProof } from './quiz-proof'
 import { createQuizCalls } from './quiz-service'
 import { createClassCalls } from './class-service'
@@ -44,12 +46,18 @@ export interface LabServiceOptions {
    * (main/class/student-files.ts). Without it a live class cannot start.
    */
   rendererDir?: string
+  /** The desktop app's folder dialog (main/app); browser mode has none. */
+  pickFolder?: GradeJobsOptions['pickFolder']
+  /** The backend a graded program runs on (tests inject one). */
+  gradeBackend?: GradeJobsOptions['backend']
 }
 
 /** The contract's calls plus the run-update stream and teardown. */
 export interface LabService {
   calls: LabCalls
   onRunUpdate(listener: (message: RunUpdateMessage) => void): () => void
+  /** A folder's grading, step by step (program labs in the Classroom). */
+  onGradeUpdate(listener: (message: GradeUpdateMessage) => void): () => void
   /** How many runs are going. */
   activeRuns(): number
   /** Cancels every run and waits until each backend has cleaned up. */
@@ -69,6 +77,12 @@ export function createLabService(options: LabServiceOptions): LabService {
     quiz,
     proof: simulatorProof,
     ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}),
+  })
+  const grading = createGradeJobs({
+    support: async () => programSupport(await probeKernel()),
+    save: (grades) => quiz.saveProgramGrades(grades),
+    ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
+    ...(options.gradeBackend ? { backend: options.gradeBackend } : {}),
   })
 
   const calls: LabCalls = {
@@ -127,6 +141,7 @@ export function createLabService(options: LabServiceOptions): LabService {
     },
     ...quiz.calls,
     ...live.calls,
+    ...grading.calls,
     savePdf:
       options.savePdf ??
       (async () =>
@@ -142,11 +157,12 @@ export function createLabService(options: LabServiceOptions): LabService {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    onGradeUpdate: grading.onUpdate,
     activeRuns: () => sessions.active().length,
     dispose: async () => {
       // A live class first: its students are told it ended, its last answers saved.
       await live.dispose()
-      await sessions.dispose()
+      await Promise.all([sessions.dispose(), grading.dispose()])
       quiz.close()
     },
   }

@@ -40,8 +40,12 @@ const lab = {
   classControl: (command) => ipcRenderer.invoke(CALLS.classControl.channel, command),
   classEnd: () => ipcRenderer.invoke(CALLS.classEnd.channel),
   classAddresses: () => ipcRenderer.invoke(CALLS.classAddresses.channel),
+  classGradeFolder: (request) => ipcRenderer.invoke(CALLS.classGradeFolder.channel, request),
+  classCancelGrade: (jobId) => ipcRenderer.invoke(CALLS.classCancelGrade.channel, jobId),
+  classPickFolder: () => ipcRenderer.invoke(CALLS.classPickFolder.channel),
   onRunUpdate: (listener) => subscribe(EVENTS.onRunUpdate, listener),
   onMenuCommand: (listener) => subscribe(EVENTS.onMenuCommand, listener),
+  onGradeUpdate: (listener) => subscribe(EVENTS.onGradeUpdate, listener),
 } satisfies LabApi
 
 contextBridge.exposeInMainWorld('lab', lab)

@@ -72,6 +72,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'program-lab grade reports (shared/program-report.ts) beside the quiz results',
+    sql: `
+      CREATE TABLE program_grades (
+        key TEXT PRIMARY KEY,
+        class_code TEXT NOT NULL,
+        student TEXT NOT NULL,
+        lab_id TEXT NOT NULL,
+        graded_at TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('folder', 'file')),
+        body TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+      );
+    `,
+  },
 ]
 
 /** The schema version this build writes. */

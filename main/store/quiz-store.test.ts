@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { NAIVE_CASES, ROBUST_CASES, sampleReport } from '../../shared/program-report.fixture'
 import type { QuizAttempt } from '../../shared/quiz/types'
 import { defaultDataDir } from './data-dir'
 import { MIGRATIONS, migrate, NewerSchemaError, SCHEMA_VERSION, schemaVersion } from './migrations'
@@ -113,6 +114,32 @@ describe('QuizStore', () => {
     expect(store.deletePack('p')).toBe(true)
     store.close()
   })
+
+  it('stores program-lab grades with where they came from; clearing forgets them too', () => {
+    const dir = tempDir()
+    let store = QuizStore.open(dir)
+    const naive = sampleReport('Bob', NAIVE_CASES)
+    const robust = sampleReport('Ann', ROBUST_CASES)
+    expect(
+      store.saveProgramGrades(
+        [
+          { report: naive, origin: 'file' },
+          { report: naive, origin: 'file' },
+          { report: robust, origin: 'folder' },
+        ],
+        't',
+      ),
+    ).toBe(2)
+    store.close()
+    store = QuizStore.open(dir)
+    expect(store.listProgramGrades()).toEqual([
+      { report: robust, origin: 'folder' },
+      { report: naive, origin: 'file' },
+    ])
+    store.clearResults()
+    expect(store.listProgramGrades()).toEqual([])
+    store.close()
+  })
 })
 
 describe('live class results', () => {
@@ -160,6 +187,7 @@ describe('migrations', () => {
     const store = QuizStore.open(dir)
     expect(store.getAttempt('old')?.id).toBe('old')
     expect(store.listResults()).toEqual([])
+    expect(store.listProgramGrades()).toEqual([])
     store.close()
     const check = new Database(join(dir, DB_FILE))
     expect(schemaVersion(check)).toBe(SCHEMA_VERSION)

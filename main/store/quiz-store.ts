@@ -1,6 +1,6 @@
 /**
  * The quiz's SQLite file (`socklab.db` in the data folder): attempts with their answers,
- * mastery per topic, imported packs, imported class results.
+ * mastery per topic, imported packs, imported class results and program-lab grades.
  *
  * Durability: rollback journal (node-sqlite3-wasm has no WAL) with `synchronous = FULL`; every
  * completed attempt is written in ONE transaction (attempt row, every answer, mastery), so a
@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { QuizAnswer, QuizAttempt, RunOutcome } from '../../shared/quiz/types'
 import type { ResultFile } from '../../shared/quiz/result-file'
+import type { StoredGrade } from '../../shared/program-gradebook'
 import { masteryOf, type TopicMastery } from '../../shared/quiz/grade'
 import { migrate } from './migrations'
 import { takeOwnership } from './owner-lock'
@@ -308,9 +309,52 @@ export class QuizStore {
       .map((r) => json<ResultFile>(r.body))
   }
 
-  /** Forgets every imported result file. */
+  /** Forgets every imported result file and program-lab grade. */
   clearResults(): void {
-    this.db.run('DELETE FROM class_results')
+    this.transaction(() => {
+      this.db.run('DELETE FROM class_results')
+      this.db.run('DELETE FROM program_grades')
+    })
+  }
+
+  /**
+   * Stores program-lab grade reports (each naming its student; the same report twice is kept
+   * once), in one transaction.
+   */
+  saveProgramGrades(grades: readonly StoredGrade[], importedAt: string): number {
+    return this.transaction(() => {
+      let added = 0
+      for (const { report: r, origin } of grades) {
+        const key = JSON.stringify([r.classCode ?? '', r.student ?? '', r.lab, r.gradedAt])
+        added += this.db.run(
+          `INSERT OR IGNORE INTO program_grades (key, class_code, student, lab_id, graded_at, origin, body, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            key,
+            r.classCode ?? '',
+            r.student ?? '',
+            r.lab,
+            r.gradedAt,
+            origin,
+            JSON.stringify(r),
+            importedAt,
+          ],
+        ).changes
+      }
+      return added
+    })
+  }
+
+  /** Every stored program-lab grade. */
+  listProgramGrades(): StoredGrade[] {
+    return this.db
+      .all(
+        'SELECT body, origin FROM program_grades ORDER BY class_code, student, lab_id, graded_at',
+      )
+      .map((r) => ({
+        report: json<StoredGrade['report']>(r.body),
+        origin: str(r.origin) === 'folder' ? 'folder' : 'file',
+      }))
   }
 
   /** `ok` when SQLite finds the file sound. */

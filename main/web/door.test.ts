@@ -9,11 +9,18 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { fail, ok, type RunUpdateMessage, type WireFrame } from '../../shared/contract'
+import { createGradeJobs } from '../lab/grade-jobs'
 import { createQuizCalls } from '../lab/quiz-service'
 import { createClassCalls } from '../lab/class-service'
 import type { LabService } from '../lab/service'
 import { newToken, TOKEN_PATTERN } from './door'
 import { startWebHost, type WebHost } from './server'
+
+/** The grading calls on a host without programs (these tests are about the transport). */
+const NO_GRADING = createGradeJobs({
+  support: async () => ({ available: false, detail: 'no programs in this test' }),
+  save: async () => ok(0),
+})
 
 /** A service whose runs go on until cancelled (or ended by the test), like kernel runs. */
 function runningService(): LabService & { end(runId: string): void; cancelled: string[] } {
@@ -46,9 +53,11 @@ function runningService(): LabService & { end(runId: string): void; cancelled: s
       },
       quizProof: async () => fail('internal', 'not in this test'),
       ...createQuizCalls({}).calls,
+      ...NO_GRADING.calls,
       savePdf: async () => fail('unsupported', 'no window in this test'),
       ...createClassCalls({ quiz: createQuizCalls({}), proof: () => ({ runs: {} }) }).calls,
     },
+    onGradeUpdate: () => () => {},
     onRunUpdate(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

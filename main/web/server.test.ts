@@ -8,17 +8,25 @@ import {
   EVENTS,
   fail,
   ok,
+  type GradeUpdateMessage,
   type LabCalls,
   type RunUpdateMessage,
   type WireFrame,
 } from '../../shared/contract'
 import { simulatorProof } from '../lab/quiz-proof'
+import { createGradeJobs } from '../lab/grade-jobs'
 import { createQuizCalls } from '../lab/quiz-service'
 import { createClassCalls } from '../lab/class-service'
 import type { LabService } from '../lab/service'
 import { contentSecurityPolicy } from '../static-files/csp'
 import { resolveRendererPath } from '../static-files/renderer-files'
 import { PortInUseError, startWebHost, type WebHost } from './server'
+
+/** The grading calls on a host without programs (these tests are about the transport). */
+const NO_GRADING = createGradeJobs({
+  support: async () => ({ available: false, detail: 'no programs in this test' }),
+  save: async () => ok(0),
+})
 
 /** A service double that records calls and can push updates: the transport is what is tested. */
 function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: LabCalls } {
@@ -33,9 +41,11 @@ function fakeService(): LabService & { push(m: RunUpdateMessage): void; calls: L
       quizProof: async () => ok(simulatorProof()),
       // The quiz calls without a data folder: they answer, but keep nothing.
       ...createQuizCalls({}).calls,
+      ...NO_GRADING.calls,
       savePdf: async () => fail('unsupported', 'no window in this test'),
       ...createClassCalls({ quiz: createQuizCalls({}), proof: () => ({ runs: {} }) }).calls,
     },
+    onGradeUpdate: () => () => {},
     onRunUpdate(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -167,6 +177,57 @@ describe('browser-mode host', () => {
     } finally {
       blocker.close()
     }
+  })
+})
+
+describe('grading a folder over the socket', () => {
+  it('pushes the grading updates, and cancels the grading a page started when it goes away', async () => {
+    const base = fakeService()
+    const listeners = new Set<(m: GradeUpdateMessage) => void>()
+    const cancelled: string[] = []
+    const service: LabService = {
+      ...base,
+      calls: {
+        ...base.calls,
+        classGradeFolder: async (request) =>
+          ok({ jobId: request.jobId, lab: 'l', students: ['ann'], skipped: [] }),
+        classCancelGrade: async (jobId) => {
+          cancelled.push(jobId)
+          return ok(null)
+        },
+      },
+      onGradeUpdate(listener) {
+        listeners.add(listener)
+        return () => listeners.delete(listener)
+      },
+    }
+    host = await startWebHost({ service, rendererDir: rendererDir(), port: 0 })
+    const url = `ws://127.0.0.1:${host.port}/lab?t=${host.token}`
+    const ws = await connect(url, host.origin)
+    const other = await connect(url, host.origin)
+    ws.send(
+      JSON.stringify({
+        type: 'call',
+        id: 1,
+        name: 'classGradeFolder',
+        args: [{ jobId: 'job-web-1', lab: { name: 'l.yaml', text: 'x' }, folder: '/tmp' }],
+      }),
+    )
+    expect(await nextFrame(ws)).toMatchObject({ id: 1, result: { ok: true } })
+    const heard = [nextFrame(ws), nextFrame(other)]
+    const update: GradeUpdateMessage = {
+      jobId: 'job-web-1',
+      update: { kind: 'student', index: 0, student: 'ann', command: ['p'] },
+    }
+    for (const l of listeners) l(update)
+    for (const frame of await Promise.all(heard))
+      expect(frame).toEqual({ type: 'event', channel: EVENTS.onGradeUpdate, payload: update })
+    // Another page closing leaves it alone; the page that started it closing cancels it.
+    other.close()
+    await new Promise((r) => other.once('close', r))
+    expect(cancelled).toEqual([])
+    ws.close()
+    await expect.poll(() => cancelled, { timeout: 5000 }).toEqual(['job-web-1'])
   })
 })
 

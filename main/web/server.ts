@@ -5,13 +5,19 @@
  * only with this run's access token, from this server's own page, under this server's own
  * name (main/web/door.ts). Any frame is answered, a malformed one with an error
  * (main/web/frames.ts); runs are capped per page and in all, and a page that goes away has
- * its runs cancelled (main/web/run-limits.ts).
+ * its runs cancelled (main/web/run-limits.ts), and the grading of a folder it started too.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { EVENTS, fail, type RunUpdateMessage, type WireFrame } from '../../shared/contract'
+import {
+  EVENTS,
+  fail,
+  type GradeUpdateMessage,
+  type RunUpdateMessage,
+  type WireFrame,
+} from '../../shared/contract'
 import { dispatchCall } from '../lab/dispatch'
 import type { LabService } from '../lab/service'
 import { foreignHost, newToken, refuseUpgrade } from './door'
@@ -113,18 +119,35 @@ function attach(ws: WebSocket, service: LabService, ledger: RunLedger<WebSocket>
   const unsubscribe = service.onRunUpdate((payload: RunUpdateMessage) =>
     send({ type: 'event', channel: EVENTS.onRunUpdate, payload }),
   )
+  // A folder's grading (program labs in the Classroom): its updates, and the job this page
+  // started, cancelled like its runs when the page goes away.
+  const jobs = new Set<string>()
+  const unsubscribeGrades = service.onGradeUpdate((payload: GradeUpdateMessage) => {
+    if (payload.update.kind === 'done') jobs.delete(payload.jobId)
+    send({ type: 'event', channel: EVENTS.onGradeUpdate, payload })
+  })
   ws.on('close', () => {
     unsubscribe()
+    unsubscribeGrades()
     // Nobody is left to watch this page's runs: cancel them (each is released by its last
     // update, after its cleanup).
     for (const runId of ledger.runsOf(ws)) void service.calls.cancelRun(runId)
+    for (const jobId of jobs) void service.calls.classCancelGrade(jobId)
   })
   ws.on('error', () => undefined) // `close` follows and does the work.
   ws.on('message', (data, isBinary) => {
     const frame = readFrame(toBuffer(data), isBinary)
     if (!isCall(frame)) return send(frame)
     void answer(frame, service, ledger, ws).then(
-      (result) => send({ type: 'reply', id: frame.id, result }),
+      (result) => {
+        if (frame.name === 'classGradeFolder' && result.ok) {
+          const { jobId } = result.value as { jobId: string }
+          // The page went away while the grading was starting: nobody will watch it.
+          if (ws.readyState !== ws.OPEN) void service.calls.classCancelGrade(jobId)
+          else jobs.add(jobId)
+        }
+        send({ type: 'reply', id: frame.id, result })
+      },
       (error: unknown) => send(badFrame(frame.id, `The call failed: ${String(error)}`)),
     )
   })

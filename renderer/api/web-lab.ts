@@ -9,6 +9,7 @@ import {
   CALLS,
   EVENTS,
   type CallName,
+  type GradeUpdateMessage,
   type LabApi,
   type LabCalls,
   type MenuCommand,
@@ -110,6 +111,7 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
   const pending = new Map<number, Pending>()
   const runListeners = new Set<(message: RunUpdateMessage) => void>()
   const menuListeners = new Set<(command: MenuCommand) => void>()
+  const gradeListeners = new Set<(message: GradeUpdateMessage) => void>()
   const stateListeners = new Set<(state: ConnectionState) => void>()
 
   const setState = (next: ConnectionState): void => {
@@ -162,6 +164,8 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
         for (const listener of runListeners) listener(frame.payload as RunUpdateMessage)
       } else if (frame.channel === EVENTS.onMenuCommand) {
         for (const listener of menuListeners) listener(frame.payload as MenuCommand)
+      } else if (frame.channel === EVENTS.onGradeUpdate) {
+        for (const listener of gradeListeners) listener(frame.payload as GradeUpdateMessage)
       }
     }
   }
@@ -255,6 +259,11 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
       call('classControl', [command]) as ReturnType<LabCalls['classControl']>,
     classEnd: () => call('classEnd', []) as ReturnType<LabCalls['classEnd']>,
     classAddresses: () => call('classAddresses', []) as ReturnType<LabCalls['classAddresses']>,
+    classGradeFolder: (request) =>
+      call('classGradeFolder', [request]) as ReturnType<LabCalls['classGradeFolder']>,
+    classCancelGrade: (jobId) =>
+      call('classCancelGrade', [jobId]) as ReturnType<LabCalls['classCancelGrade']>,
+    classPickFolder: () => call('classPickFolder', []) as ReturnType<LabCalls['classPickFolder']>,
   }
 
   connect()
@@ -268,6 +277,10 @@ export function createWebLab(options: WebLabOptions): LabApi & LabConnection & {
     onMenuCommand(listener) {
       menuListeners.add(listener)
       return () => menuListeners.delete(listener)
+    },
+    onGradeUpdate(listener) {
+      gradeListeners.add(listener)
+      return () => gradeListeners.delete(listener)
     },
     get connectionState() {
       return state

@@ -5,11 +5,13 @@
 import { labEn } from './lab.en'
 import { quizEn } from './quiz.en'
 import { liveEn } from './live.en'
+import { gradingEn } from './grading.en'
 
 export const en = {
   labView: labEn,
   ...quizEn,
   liveClass: liveEn,
+  grading: gradingEn,
   app: {
     title: 'Socket Anomaly Lab',
     subtitle: 'What TCP does when the network misbehaves',

@@ -140,6 +140,8 @@ export const quizEn = {
       pack: 'a question pack',
       trace: 'a saved trace',
       script: 'a lab script',
+      grade: 'a program-lab grade report',
+      programLab: 'a program lab',
     },
     wrongKind: '{name} is {actual}, not {expected}.',
     where: {
@@ -147,6 +149,8 @@ export const quizEn = {
       pack: 'Import it under “Question packs”.',
       trace: 'Open it in the Lab, with “Open a saved trace…”.',
       script: 'Open it in the Lab’s script editor.',
+      grade: 'Import it under “Teacher: gradebook”.',
+      programLab: 'Pick it under “Teacher: grade program submissions”.',
     },
   },
   classroom: {
@@ -235,8 +239,8 @@ export const quizEn = {
     teacher: {
       title: 'Teacher: gradebook',
       intro:
-        'Import the result files your students handed in (many at once). A later file of the same student for the same pack replaces the earlier one.',
-      import: 'Import result files…',
+        'Import the result files your students handed in, and program-lab grade reports (socklab grade), many at once. A later file of the same student for the same pack or lab replaces the earlier one.',
+      import: 'Import result files and reports…',
       importing: 'Importing…',
       added: '{n} new result files imported.',
       problems: 'These files were not imported:',

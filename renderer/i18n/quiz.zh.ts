@@ -135,13 +135,17 @@ export const quizZh: typeof quizEn = {
       pack: '题包',
       trace: '保存的跟踪',
       script: '实验脚本',
+      grade: '程序实验的评分报告',
+      programLab: '程序实验',
     },
     wrongKind: '{name} 是{actual}，不是{expected}。',
     where: {
-      result: '请在“教师：成绩册”中导入。',
+      result: '请在“老师：成绩册”中导入。',
       pack: '请在“题包”中导入。',
       trace: '请在实验页面用“打开保存的跟踪…”打开。',
       script: '请在实验页面的脚本编辑器中打开。',
+      grade: '请在“老师：成绩册”中导入。',
+      programLab: '请在“老师：批改程序作业”中选择。',
     },
   },
   classroom: {
@@ -226,8 +230,8 @@ export const quizZh: typeof quizEn = {
     teacher: {
       title: '老师：成绩册',
       intro:
-        '导入学生交来的结果文件（可以一次选多个）。同一学生同一题包的较新文件会替换较旧的文件。',
-      import: '导入结果文件……',
+        '导入学生交来的结果文件和程序实验的评分报告（socklab grade 生成），可以一次选多个。同一学生同一题包或同一实验的较新文件会替换较旧的文件。',
+      import: '导入结果文件和报告……',
       importing: '正在导入……',
       added: '新导入了 {n} 个结果文件。',
       problems: '这些文件没有导入：',

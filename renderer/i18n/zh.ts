@@ -3,11 +3,13 @@ import type { Messages } from './en'
 import { labZh } from './lab.zh'
 import { quizZh } from './quiz.zh'
 import { liveZh } from './live.zh'
+import { gradingZh } from './grading.zh'
 
 export const zh: Messages = {
   labView: labZh,
   ...quizZh,
   liveClass: liveZh,
+  grading: gradingZh,
   app: {
     title: '网络异常实验室',
     subtitle: '网络出问题时 TCP 会怎样',

@@ -6,7 +6,7 @@
 import { parse } from 'yaml'
 
 /** The files the app reads and writes. */
-export const FILE_KINDS = ['result', 'pack', 'trace', 'script'] as const
+export const FILE_KINDS = ['result', 'pack', 'trace', 'script', 'grade', 'programLab'] as const
 /** One of {@link FILE_KINDS}. */
 export type FileKind = (typeof FILE_KINDS)[number]
 
@@ -16,6 +16,25 @@ const MARK: Record<FileKind, string> = {
   pack: 'pack',
   trace: 'socklabTrace',
   script: 'labScript',
+  grade: 'programLabResult',
+  programLab: 'programLab',
+}
+
+/**
+ * The file's value: JSON is read by the browser's own parser, which takes milliseconds where the
+ * YAML parser takes a second for a 10,000-event trace; every JSON text is YAML with the same
+ * value (a repeated key keeps its last value in both), so only text that is not JSON is read
+ * as YAML.
+ */
+function jsonFirst(body: string): unknown {
+  if (/^\s*[{[]/.test(body)) {
+    try {
+      return JSON.parse(body) as unknown
+    } catch {
+      // Not JSON after all (YAML flow style, or broken): the YAML reader decides.
+    }
+  }
+  return parse(body, { maxAliasCount: 0, uniqueKeys: false })
 }
 
 /**
@@ -23,9 +42,10 @@ const MARK: Record<FileKind, string> = {
  * YAML mapping at all). Reading stops at the first level: the file's own reader checks it.
  */
 export function fileKind(text: string): FileKind | 'unknown' {
+  const body = text.replace(/^\uFEFF/, '')
   let value: unknown
   try {
-    value = parse(text.replace(/^\uFEFF/, ''), { maxAliasCount: 0, uniqueKeys: false })
+    value = jsonFirst(body)
   } catch {
     return 'unknown'
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { NAIVE_CASES, ROBUST_CASES, sampleReport } from '../../shared/program-report.fixture'
 import { packQuiz, parsePack } from '../../shared/quiz/pack'
 import { QUIZ_PROOF } from '../lib/fixtures/index'
 import { createFakeLab, errorResult, storeContext } from '../testing/fake-lab'
@@ -48,6 +49,29 @@ describe('useClassroomStore', () => {
     expect(classroom.lastAdded).toBe(0)
     expect(classroom.resultProblems.map((p) => p.file)).toEqual(junk.map((j) => j.name))
     expect(classroom.busy).toBe(false)
+  })
+
+  it('puts program-lab reports back, with the result files, when a clear is undone', async () => {
+    const fake = createFakeLab({
+      quiz: {
+        programs: [
+          { report: sampleReport('Ann', ROBUST_CASES), origin: 'folder' },
+          { report: sampleReport('Bob', NAIVE_CASES), origin: 'file' },
+        ],
+      },
+    })
+    storeContext(fake)
+    const classroom = useClassroomStore()
+    await classroom.loadGradebook()
+    await classroom.clearResults()
+    expect(classroom.book?.programs).toEqual([])
+    expect(classroom.cleared).toHaveLength(2)
+    await classroom.undoClear()
+    expect(classroom.book?.gradebook.programs.students.map((s) => [s.student, s.passed])).toEqual([
+      ['Ann', 3],
+      ['Bob', 0],
+    ])
+    expect(classroom.resultProblems).toEqual([])
   })
 
   it('refuses a file too large for one frame before sending it', async () => {

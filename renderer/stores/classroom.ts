@@ -8,6 +8,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { ClassBook, PackRecord } from '../../shared/contract'
 import type { PickedFile } from '../../shared/quiz/attempt-schema'
 import type { ResultFile } from '../../shared/quiz/result-file'
+import type { GradeReport } from '../../shared/program-report'
 import { gradebookCsv } from '../../shared/quiz/gradebook'
 import { packQuiz, parsePack, type QuestionPack } from '../../shared/quiz/pack'
 import { plainText } from '../lib/plain-text'
@@ -178,7 +179,11 @@ export const useClassroomStore = defineStore('classroom', () => {
         }
         added += answer.value.added
         resultProblems.value = [...resultProblems.value, ...answer.value.problems]
-        book.value = { files: answer.value.files, gradebook: answer.value.gradebook }
+        book.value = {
+          files: answer.value.files,
+          programs: answer.value.programs,
+          gradebook: answer.value.gradebook,
+        }
         bookError.value = null
       }
       lastAdded.value = added
@@ -187,15 +192,21 @@ export const useClassroomStore = defineStore('classroom', () => {
     }
   }
 
-  /** The result files a clear removed, until they are imported again (undo) or dismissed. */
-  const cleared = shallowRef<ResultFile[] | null>(null)
+  /**
+   * What a clear removed (result files and program-lab reports), until it is imported again
+   * (undo) or dismissed.
+   */
+  const cleared = shallowRef<(ResultFile | GradeReport)[] | null>(null)
 
   /** Clears the gradebook (the page asks first); the files are kept so it can be undone. */
   async function clearResults(): Promise<void> {
-    const kept = book.value?.files ?? []
+    const kept = [
+      ...(book.value?.files ?? []),
+      ...(book.value?.programs ?? []).map((g) => g.report),
+    ]
     const answer = await api.classClearResults()
     if (!answer.ok) bookError.value = plainText(answer.error.message)
-    else cleared.value = kept.length > 0 ? [...kept] : null
+    else cleared.value = kept.length > 0 ? kept : null
     resultProblems.value = []
     lastAdded.value = null
     await loadGradebook()
@@ -208,7 +219,7 @@ export const useClassroomStore = defineStore('classroom', () => {
     cleared.value = null
     await importResults(
       files.map((f, i) => ({
-        name: `${f.student}-${f.packId}-${i + 1}.json`,
+        name: `${f.student}-${'packId' in f ? f.packId : f.lab}-${i + 1}.json`,
         text: JSON.stringify(f),
       })),
     )

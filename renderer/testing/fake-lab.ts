@@ -6,6 +6,9 @@ import { createApp, defineComponent, type App } from 'vue'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import type {
   Capabilities,
+  GradeFolderRequest,
+  GradeUpdate,
+  GradeUpdateMessage,
   LabApi,
   MenuCommand,
   Result,
@@ -181,6 +184,11 @@ export interface FakeLab extends RendererApi {
   pdfs: string[]
   /** The live class (a real pure session, no server). */
   live: FakeLiveData
+  /** The folders classGradeFolder was asked to grade, and the jobs cancelled. */
+  grades: GradeFolderRequest[]
+  gradesCancelled: string[]
+  /** Pushes a grading update to every listener. */
+  pushGrade(jobId: string, update: GradeUpdate): void
 }
 
 /** Options: replace any answer with an error or other data. */
@@ -197,6 +205,10 @@ export interface FakeLabOptions {
   quizProof?: Result<QuizProof>
   /** The savePdf answer (default: saved under /tmp). */
   savePdf?: Result<{ saved: string | null }>
+  /** The classGradeFolder answer (default: the students `ann` and `bob`, none skipped). */
+  gradeFolder?: Result<never>
+  /** The classPickFolder answer (default: unsupported, as in browser mode). */
+  pickFolder?: Result<{ folder: string | null }>
 }
 
 function okResult<T>(value: T): Result<T> {
@@ -213,8 +225,15 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
   const runListeners = new Set<(m: RunUpdateMessage) => void>()
   const menuListeners = new Set<(c: MenuCommand) => void>()
   const connListeners = new Set<(s: 'connecting' | 'open' | 'closed') => void>()
-  const quiz: FakeQuizData = { attempts: [], packs: [], results: [], ...options.quiz }
   const live: FakeLiveData = { session: null, started: 0, commands: [] }
+  const gradeListeners = new Set<(m: GradeUpdateMessage) => void>()
+  const quiz: FakeQuizData = {
+    attempts: [],
+    packs: [],
+    results: [],
+    programs: [],
+    ...options.quiz,
+  }
   const answer = async <T>(value: T): Promise<T> => {
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs))
     return value
@@ -234,6 +253,8 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
     proofCalls: 0,
     pdfs: [],
     live,
+    grades: [],
+    gradesCancelled: [],
     ...createFakeQuiz(quiz),
     ...createFakeLive(() => quiz.packs, live),
     quizProof: () => {
@@ -263,6 +284,33 @@ export function createFakeLab(options: FakeLabOptions = {}): FakeLab {
     savePdf: async (request) => {
       fake.pdfs.push(request.fileName)
       return answer(options.savePdf ?? okResult({ saved: `/tmp/${request.fileName}` }))
+    },
+    classGradeFolder: async (request) => {
+      fake.grades.push(request)
+      if (options.gradeFolder) return answer(options.gradeFolder)
+      return answer(
+        okResult({
+          jobId: request.jobId,
+          lab: 'client-faults',
+          students: ['ann', 'bob'],
+          skipped: [],
+        }),
+      )
+    },
+    classCancelGrade: async (jobId) => {
+      fake.gradesCancelled.push(jobId)
+      return answer(okResult(null))
+    },
+    classPickFolder: async () =>
+      answer(
+        options.pickFolder ?? errorResult('unsupported', 'Browser mode has no folder dialog.'),
+      ),
+    onGradeUpdate(listener) {
+      gradeListeners.add(listener)
+      return () => gradeListeners.delete(listener)
+    },
+    pushGrade(jobId, update) {
+      for (const listener of gradeListeners) listener({ jobId, update })
     },
     onRunUpdate(listener) {
       runListeners.add(listener)

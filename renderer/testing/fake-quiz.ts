@@ -4,6 +4,8 @@
  * store tests see realistic answers and errors. Test support only, never shipped.
  */
 import type { LabCalls, PackRecord, QuizCallName, Result } from '../../shared/contract'
+import type { StoredGrade } from '../../shared/program-gradebook'
+import { isGradeReportText, parseGradeReport, whoseMissing } from '../../shared/program-report'
 import { masteryOf } from '../../shared/quiz/grade'
 import { buildGradebook } from '../../shared/quiz/gradebook'
 import { formatPackProblems, parsePack } from '../../shared/quiz/pack'
@@ -16,6 +18,8 @@ export interface FakeQuizData {
   attempts: QuizAttempt[]
   packs: PackRecord[]
   results: ResultFile[]
+  /** Program-lab grades (imported reports, or graded from a folder). */
+  programs: StoredGrade[]
   /** When set, every quiz call answers with this error. */
   failWith?: string
 }
@@ -26,7 +30,11 @@ type QuizCalls = Pick<LabCalls, QuizCallName>
 export function createFakeQuiz(data: FakeQuizData): QuizCalls {
   const guard = async <T>(work: () => Result<T>): Promise<Result<T>> =>
     data.failWith ? { ok: false, error: { code: 'internal', message: data.failWith } } : work()
-  const book = () => ({ files: [...data.results], gradebook: buildGradebook(data.results) })
+  const book = () => ({
+    files: [...data.results],
+    programs: [...data.programs],
+    gradebook: buildGradebook(data.results, data.programs),
+  })
   return {
     quizSaveAttempt: (attempt) =>
       guard<{ saved: boolean }>(() => {
@@ -81,6 +89,15 @@ export function createFakeQuiz(data: FakeQuizData): QuizCalls {
         const problems: { file: string; message: string }[] = []
         let added = 0
         for (const file of files) {
+          if (isGradeReportText(file.text)) {
+            const read = parseGradeReport(file.text)
+            const whose = read.ok ? whoseMissing(read.report) : read.message
+            if (read.ok && !whose) {
+              data.programs.push({ report: read.report, origin: 'file' })
+              added++
+            } else problems.push({ file: file.name, message: whose! })
+            continue
+          }
           const parsed = parseResultFile(file.text)
           if (!parsed.ok) problems.push({ file: file.name, message: parsed.message })
           else {
@@ -94,6 +111,7 @@ export function createFakeQuiz(data: FakeQuizData): QuizCalls {
     classClearResults: () =>
       guard(() => {
         data.results = []
+        data.programs = []
         return { ok: true, value: null }
       }),
   }

@@ -1,6 +1,7 @@
 /**
  * The teacher's gradebook over many result files: per student, per question (with the most
- * common wrong answers), per topic; and its CSV export.
+ * common wrong answers), per topic; beside it the program labs' grades
+ * (shared/program-gradebook.ts) and one line per student with both; and its CSV export.
  *
  * CSV is written here (RFC 4180 quoting: fields with a comma, quote or line break are quoted,
  * quotes doubled, CRLF line ends) rather than with a library: the app only writes CSV, never
@@ -8,6 +9,7 @@
  * prefixed with an apostrophe (OWASP "CSV injection"), since student names are free text.
  */
 import type { Localized } from '../lab-script'
+import { buildProgramBook, type ProgramBook, type StoredGrade } from '../program-gradebook'
 import type { ResultFile } from './result-file'
 
 /** One student's line. */
@@ -49,10 +51,49 @@ export interface Gradebook {
   topics: { topic: string; answered: number; correct: number }[]
   /** Files replaced by a later file of the same student, class and pack. */
   replaced: number
+  /** The program labs' grades. */
+  programs: ProgramBook
+  /** One line per student: their quiz scores and program-lab scores side by side. */
+  overview: StudentOverview[]
 }
 
-/** Builds the gradebook; a student's later file for the same pack replaces an earlier one. */
-export function buildGradebook(files: readonly ResultFile[]): Gradebook {
+/** A student's quiz and program-lab scores side by side. */
+export interface StudentOverview {
+  classCode: string
+  student: string
+  quizzes: { packId: string; score: number; total: number }[]
+  programs: { lab: string; passed: number; total: number }[]
+}
+
+/** Every student of either part, once (names compared without case), with both scores. */
+function overviewOf(quiz: readonly GradebookStudent[], programs: ProgramBook): StudentOverview[] {
+  const byKey = new Map<string, StudentOverview>()
+  const entry = (classCode: string, student: string): StudentOverview => {
+    const key = `${classCode}\u0000${student.toLowerCase()}`
+    let o = byKey.get(key)
+    if (!o) {
+      o = { classCode, student, quizzes: [], programs: [] }
+      byKey.set(key, o)
+    }
+    return o
+  }
+  for (const s of quiz)
+    entry(s.classCode, s.student).quizzes.push({ packId: s.packId, score: s.score, total: s.total })
+  for (const s of programs.students)
+    entry(s.classCode, s.student).programs.push({ lab: s.lab, passed: s.passed, total: s.total })
+  return [...byKey.values()].sort(
+    (a, b) => a.classCode.localeCompare(b.classCode) || a.student.localeCompare(b.student),
+  )
+}
+
+/**
+ * Builds the gradebook; a student's later file for the same pack replaces an earlier one, and
+ * a later report of the same program lab an earlier one.
+ */
+export function buildGradebook(
+  files: readonly ResultFile[],
+  grades: readonly StoredGrade[] = [],
+): Gradebook {
   const latest = new Map<string, ResultFile>()
   for (const f of files) {
     const key = `${f.classCode}\u0000${f.student.toLowerCase()}\u0000${f.packId}`
@@ -113,6 +154,7 @@ export function buildGradebook(files: readonly ResultFile[]): Gradebook {
   students.sort(
     (a, b) => a.classCode.localeCompare(b.classCode) || a.student.localeCompare(b.student),
   )
+  const programs = buildProgramBook(grades)
   return {
     students,
     questions: [...questions.values()]
@@ -131,6 +173,8 @@ export function buildGradebook(files: readonly ResultFile[]): Gradebook {
       .map(([topic, c]) => ({ topic, ...c }))
       .sort((a, b) => a.topic.localeCompare(b.topic)),
     replaced: files.length - kept.length,
+    programs,
+    overview: overviewOf(students, programs),
   }
 }
 
@@ -151,10 +195,18 @@ export function toCsv(rows: readonly (readonly (string | number)[])[]): string {
   return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n'
 }
 
-/** The gradebook as CSV: one row per student, columns per topic and per question. */
+/**
+ * The gradebook as CSV: one row per student and pack, columns per topic and per question.
+ * With program-lab grades, one row per student and lab follows (its `pack` cell empty, `lab`
+ * filled, `finished` the grading time, `score` the cases passed) and a column per case
+ * (`case:<lab>/<case>`, 1 or 0); without them the columns are the quiz's alone.
+ */
 export function gradebookCsv(book: Gradebook): string {
   const topicIds = book.topics.map((t) => t.topic)
   const questionIds = book.questions.map((q) => q.questionId).sort()
+  const labs = book.programs.students
+  const caseIds = book.programs.cases.map((c) => [c.lab, c.case] as const)
+  const withLabs = labs.length > 0
   const header = [
     'class',
     'student',
@@ -165,6 +217,7 @@ export function gradebookCsv(book: Gradebook): string {
     'percent',
     ...topicIds.map((t) => `topic:${t}`),
     ...questionIds.map((q) => `q:${q}`),
+    ...(withLabs ? ['lab', ...caseIds.map(([l, c]) => `case:${l}/${c}`)] : []),
   ]
   const pct = (c: number, n: number): string | number => (n === 0 ? '' : Math.round((100 * c) / n))
   const rows = book.students.map((s) => [
@@ -180,6 +233,20 @@ export function gradebookCsv(book: Gradebook): string {
       return c ? pct(c.correct, c.answered) : ''
     }),
     ...questionIds.map((q) => (s.questions[q] === undefined ? '' : s.questions[q] ? 1 : 0)),
+    ...(withLabs ? ['', ...caseIds.map(() => '')] : []),
   ])
-  return toCsv([header, ...rows])
+  const labRows = labs.map((s) => [
+    s.classCode,
+    s.student,
+    '',
+    s.gradedAt,
+    s.passed,
+    s.total,
+    pct(s.passed, s.total),
+    ...topicIds.map(() => ''),
+    ...questionIds.map(() => ''),
+    s.lab,
+    ...caseIds.map(([l, c]) => (l !== s.lab || s.cases[c] === undefined ? '' : s.cases[c] ? 1 : 0)),
+  ])
+  return toCsv([header, ...rows, ...labRows])
 }

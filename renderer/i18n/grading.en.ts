@@ -1,0 +1,68 @@
+/**
+ * English UI strings of program labs in the Classroom: grading a folder of submissions and the
+ * program-lab part of the gradebook (docs/program-labs.md). `grading.zh.ts` has every key.
+ */
+export const gradingEn = {
+  panel: {
+    title: 'Teacher: grade program submissions',
+    intro:
+      'Pick a program lab (YAML or JSON) and the folder of submissions: one subfolder per student, named after them, holding a socklab.json that names the command, an executable file called run, or one .py, .mjs, .js or .c file. Each program runs under every case on this computer’s kernel, one student after another; the grades go into the gradebook below.',
+    trust:
+      'The programs run on this computer with your rights, in a private network namespace that isolates the network only: grade code you would run yourself.',
+    lab: 'Program lab…',
+    labPicked: '{id}: {title}, {n} cases, the program as the {role}',
+    labProblems: 'This program lab cannot be used. Fix these lines and pick it again:',
+    folder: 'Folder of submissions (its full path)',
+    folderHint: 'like /home/teacher/week5',
+    choose: 'Choose…',
+    classCode: 'Class code (written into every report)',
+    start: 'Grade the folder',
+    cancel: 'Cancel',
+    needLab: 'Pick the program lab first.',
+    needFolder: 'Give the folder of submissions.',
+    refused: 'Not started: {message}',
+    unavailable: 'Programs cannot be graded here:',
+    roles: { client: 'client', server: 'server' },
+    progress: 'Grading {i} of {n}: {student}, case {c} of {m}',
+    progressStarting: 'Grading {i} of {n}: {student}',
+    done: 'Done: {passed} of {graded} graded submissions passed every case. Their grades are in the gradebook.',
+    cancelled:
+      'Cancelled: {graded} submissions were graded before it stopped; they are in the gradebook.',
+    failed: 'Grading stopped: {message}',
+    student: 'Student',
+    status: 'Status',
+    result: 'Result',
+    states: {
+      waiting: 'waiting',
+      grading: 'grading…',
+      graded: 'graded',
+      skipped: 'not graded',
+      stopped: 'not graded (cancelled)',
+    },
+    cases: '{passed} of {total} cases passed',
+  },
+  book: {
+    overview: 'Students: quizzes and program labs',
+    quizzes: 'Quizzes',
+    programs: 'Program labs',
+    cases: '{passed}/{total} cases',
+    labs: 'Program labs: students',
+    lab: 'Lab',
+    passed: 'Cases passed',
+    graded: 'Graded',
+    origin: 'Source',
+    origins: { folder: 'graded here', file: 'imported report' },
+    byCase: 'Program labs: cases',
+    case: 'Case',
+    casePassed: 'Passed',
+    failures: 'Most common reasons for failing',
+    none: 'none',
+    times: '{n}×',
+    command: 'Command',
+    pass: '✓ passed',
+    fail: '✗ failed',
+    couldNotRun: 'could not run: {message}',
+    output: 'What it printed',
+    openStudent: 'Show the cases of {student}',
+  },
+}
