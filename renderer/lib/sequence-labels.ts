@@ -137,26 +137,63 @@ function overlaps(a: Box, b: Box, pad = PAD): boolean {
 }
 
 const BUCKET = 32
+/** More buckets than this, and an item is kept in one list of its own (see ByHeight). */
+const TALL = 64
 
-/** Labels placed so far, found by height. */
-class Placed {
-  readonly all: PlacedLabel[] = []
-  private readonly buckets = new Map<number, PlacedLabel[]>()
+/**
+ * Things with a box, found by height: each is filed under every bucket its box spans, and a
+ * query lists each one once (a visit mark per item instead of a Set per query: a long trace
+ * asks tens of thousands of times, and the garbage was most of the layout's time).
+ */
+class ByHeight<T extends { box: Box }> {
+  readonly all: T[] = []
+  private readonly buckets = new Map<number, number[]>()
+  /** Items spanning more than {@link TALL} buckets (a call blocked to the end of a long trace). */
+  private readonly tall: { i: number; k0: number; k1: number }[] = []
+  private marks = new Int32Array(256)
+  private visit = 0
 
-  add(label: PlacedLabel): void {
-    this.all.push(label)
-    const b = label.box
-    for (let k = Math.floor(b.y0 / BUCKET); k <= Math.floor(b.y1 / BUCKET); k++) {
+  add(item: T): void {
+    const i = this.all.length
+    this.all.push(item)
+    if (i >= this.marks.length) {
+      const grown = new Int32Array(this.marks.length * 2)
+      grown.set(this.marks)
+      this.marks = grown
+    }
+    const k0 = Math.floor(item.box.y0 / BUCKET)
+    const k1 = Math.floor(item.box.y1 / BUCKET)
+    if (k1 - k0 > TALL) {
+      this.tall.push({ i, k0, k1 })
+      return
+    }
+    for (let k = k0; k <= k1; k++) {
       const list = this.buckets.get(k)
-      if (list) list.push(label)
-      else this.buckets.set(k, [label])
+      if (list) list.push(i)
+      else this.buckets.set(k, [i])
     }
   }
 
-  near(y0: number, y1: number): Set<PlacedLabel> {
-    const out = new Set<PlacedLabel>()
-    for (let k = Math.floor((y0 - PAD) / BUCKET); k <= Math.floor((y1 + PAD) / BUCKET); k++)
-      for (const l of this.buckets.get(k) ?? []) out.add(l)
+  /** The items whose buckets meet [y0 - PAD, y1 + PAD], each once, into `out` (cleared). */
+  near(y0: number, y1: number, out: T[]): T[] {
+    out.length = 0
+    this.visit++
+    const q0 = Math.floor((y0 - PAD) / BUCKET)
+    const q1 = Math.floor((y1 + PAD) / BUCKET)
+    for (const t of this.tall)
+      if (t.k0 <= q1 && q0 <= t.k1) {
+        this.marks[t.i] = this.visit
+        out.push(this.all[t.i]!)
+      }
+    for (let k = q0; k <= q1; k++) {
+      const list = this.buckets.get(k)
+      if (!list) continue
+      for (const i of list)
+        if (this.marks[i] !== this.visit) {
+          this.marks[i] = this.visit
+          out.push(this.all[i]!)
+        }
+    }
     return out
   }
 }
@@ -173,12 +210,14 @@ function freeX(
   hi: number,
   want: number,
   obstacles: readonly Box[],
+  more: readonly Box[] = [],
 ): number | null {
   if (lo > hi) return null
   const blocked: [number, number][] = []
-  for (const o of obstacles)
-    if (template.y0 < o.y1 + PAD && o.y0 < template.y1 + PAD)
-      blocked.push([o.x0 - template.x1 - PAD, o.x1 - template.x0 + PAD])
+  for (const list of [obstacles, more])
+    for (const o of list)
+      if (template.y0 < o.y1 + PAD && o.y0 < template.y1 + PAD)
+        blocked.push([o.x0 - template.x1 - PAD, o.x1 - template.x0 + PAD])
   blocked.sort((p, q) => p[0] - q[0])
   const merged: [number, number][] = []
   for (const [a, b] of blocked) {
@@ -214,22 +253,16 @@ export function placeLabels(
   field: Field,
   reserve: Float64Array,
 ): { labels: PlacedLabel[]; changed: boolean } {
-  const placed = new Placed()
+  const placed = new ByHeight<PlacedLabel>()
   // Bars by height, as the placed labels are: a long trace has thousands, and each label
   // looks only at those beside it.
-  const barsAt = new Map<number, Bar[]>()
-  for (const bar of bars)
-    for (let k = Math.floor(bar.box.y0 / BUCKET); k <= Math.floor(bar.box.y1 / BUCKET); k++) {
-      const list = barsAt.get(k)
-      if (list) list.push(bar)
-      else barsAt.set(k, [bar])
-    }
-  const barsNear = (y0: number, y1: number): Set<Bar> => {
-    const out = new Set<Bar>()
-    for (let k = Math.floor((y0 - PAD) / BUCKET); k <= Math.floor((y1 + PAD) / BUCKET); k++)
-      for (const bar of barsAt.get(k) ?? []) out.add(bar)
-    return out
-  }
+  const barsAt = new ByHeight<Bar>()
+  for (const bar of bars) barsAt.add(bar)
+  // Reused for every candidate (see ByHeight).
+  const near: PlacedLabel[] = []
+  const barsBeside: Bar[] = []
+  const hard: Box[] = []
+  const soft: Box[] = []
   let changed = false
   const at = (job: LabelJob, c: Candidate, x: number, template: Box): PlacedLabel => {
     const label: PlacedLabel = {
@@ -256,14 +289,14 @@ export function placeLabels(
       const [lo, hi] = c.slide ?? [c.x, c.x]
       const fieldLo = field.left - template.x0
       const fieldHi = field.right - template.x1
-      const near = [...placed.near(template.y0, template.y1)]
-      const hard: Box[] = []
-      for (const b of barsNear(template.y0, template.y1))
+      placed.near(template.y0, template.y1, near)
+      hard.length = 0
+      soft.length = 0
+      for (const b of barsAt.near(template.y0, template.y1, barsBeside))
         if (b.step !== job.owner && b.box.y0 < template.y1 + PAD && template.y0 < b.box.y1 + PAD)
           hard.push(b.box)
-      for (const l of near) if (l.row >= job.row) hard.push(l.box)
-      const all = [...hard, ...near.filter((l) => l.row < job.row).map((l) => l.box)]
-      const x = freeX(template, Math.max(lo, fieldLo), Math.min(hi, fieldHi), c.x, all)
+      for (const l of near) (l.row >= job.row ? hard : soft).push(l.box)
+      const x = freeX(template, Math.max(lo, fieldLo), Math.min(hi, fieldHi), c.x, hard, soft)
       if (x !== null) {
         done = at(job, c, x, template)
         break
