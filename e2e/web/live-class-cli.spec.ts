@@ -8,20 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import { connectStudent, get } from '../../main/class/test-client'
+import { connectStudent, get, twoOptionPack } from '../../main/class/test-client'
 
-const PACK = `pack: 1
-id: cli-live
-title: { en: CLI live, zh: 命令行课堂 }
-questions:
-  - id: q1
-    prompt: { en: One?, zh: 一？ }
-    options:
-      - { id: a, text: { en: A, zh: 甲 } }
-      - { id: b, text: { en: B, zh: 乙 } }
-    answer: a
-    explanation: { en: A., zh: 甲。 }
-`
+const PACK = twoOptionPack('cli-live', 'CLI live', ['a'])
 
 test('class serve runs a class until SIGTERM, then ends it cleanly', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'socklab-e2e-class-cli-'))

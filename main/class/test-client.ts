@@ -99,3 +99,20 @@ export function get(
     req.end()
   })
 }
+
+/**
+ * A question pack for class tests: `answers.length` two-option questions q1, q2, ... whose
+ * right options are `answers` (a or b).
+ */
+export function twoOptionPack(id: string, title: string, answers: readonly ('a' | 'b')[]): string {
+  const questions = answers.map(
+    (answer, i) => `  - id: q${i + 1}
+    prompt: { en: Question ${i + 1}?, zh: 第 ${i + 1} 题？ }
+    options:
+      - { id: a, text: { en: A, zh: 甲 } }
+      - { id: b, text: { en: B, zh: 乙 } }
+    answer: ${answer}
+    explanation: { en: ${answer.toUpperCase()}., zh: ${answer === 'a' ? '甲' : '乙'}。 }`,
+  )
+  return `pack: 1\nid: ${id}\ntitle: { en: ${title}, zh: ${title} }\nquestions:\n${questions.join('\n')}\n`
+}

@@ -3,29 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
-import { connectStudent, get } from '../class/test-client'
+import { connectStudent, get, twoOptionPack } from '../class/test-client'
 import { QuizStore } from '../store/quiz-store'
 import { parseClassArgs, runClassCli } from './class'
 
-const PACK = `pack: 1
-id: cli-class
-title: { en: CLI class, zh: 命令行课堂 }
-questions:
-  - id: q1
-    prompt: { en: One?, zh: 一？ }
-    options:
-      - { id: a, text: { en: A, zh: 甲 } }
-      - { id: b, text: { en: B, zh: 乙 } }
-    answer: a
-    explanation: { en: A., zh: 甲。 }
-  - id: q2
-    prompt: { en: Two?, zh: 二？ }
-    options:
-      - { id: a, text: { en: A, zh: 甲 } }
-      - { id: b, text: { en: B, zh: 乙 } }
-    answer: b
-    explanation: { en: B., zh: 乙。 }
-`
+const PACK = twoOptionPack('cli-class', 'CLI class', ['a', 'b'])
 
 const dirs: string[] = []
 afterEach(() => {

@@ -3,23 +3,12 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { connectStudent } from '../class/test-client'
+import { connectStudent, twoOptionPack } from '../class/test-client'
 import { createClassCalls, type ClassService } from './class-service'
 import { simulatorProof } from './quiz-proof'
 import { createQuizCalls, type QuizService } from './quiz-service'
 
-const PACK = `pack: 1
-id: p1
-title: { en: P1, zh: 甲 }
-questions:
-  - id: q1
-    prompt: { en: One?, zh: 一？ }
-    options:
-      - { id: a, text: { en: A, zh: 甲 } }
-      - { id: b, text: { en: B, zh: 乙 } }
-    answer: a
-    explanation: { en: A., zh: 甲。 }
-`
+const PACK = twoOptionPack('p1', 'P1', ['a'])
 
 const dirs: string[] = []
 let quiz: QuizService | undefined
